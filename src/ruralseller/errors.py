@@ -1,0 +1,148 @@
+"""The exceptions ruralseller raises, in one tree.
+
+Every error ruralseller raises on purpose derives from :class:`RuralSellerError`, so a
+partner tool can catch them all with one ``except``. Errors about values also derive from
+``ValueError`` so that code written against the standard library keeps working::
+
+    RuralSellerError
+    ├── InvalidValueError (ValueError)    a domain value is invalid; says which field and how to fix
+    │   ├── QuantityError                 a quantity, unit or amount of money is malformed
+    │   ├── IdentifierError               a GTIN, lot code or GS1 element string is malformed
+    │   └── PlaceError                    a country code or coordinates are malformed
+    └── CatalogError                      a catalogue cannot be read or written
+        ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
+        └── NotInCatalogError (KeyError)  no producer, product or lot has that id
+
+Messages are written for the person who has to fix the input: they name the value, what was
+expected, and how to fix it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
+import attrs
+
+__all__ = [
+    "CatalogError",
+    "CatalogValidationError",
+    "IdentifierError",
+    "InvalidValueError",
+    "NotInCatalogError",
+    "PlaceError",
+    "Problem",
+    "QuantityError",
+    "RuralSellerError",
+]
+
+
+class RuralSellerError(Exception):
+    """The root of every error ruralseller raises on purpose."""
+
+
+class InvalidValueError(RuralSellerError, ValueError):
+    """A domain value is invalid.
+
+    Args:
+        message: what is wrong, naming the value.
+        field: the name of the field at fault, when the error concerns one field of a
+            larger object (catalogue loading adds it to the path it reports).
+        hint: how to fix it, in plain words.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.hint = hint
+
+
+class QuantityError(InvalidValueError):
+    """A mass, length, temperature, duration or amount of money is malformed.
+
+    Example:
+        >>> from ruralseller.catalog import Mass
+        >>> Mass.parse("1.2 kilo")
+        Traceback (most recent call last):
+        ...
+        ruralseller.errors.QuantityError: unknown mass unit 'kilo' in '1.2 kilo'; ...
+    """
+
+
+class IdentifierError(InvalidValueError):
+    """A GS1 identifier (GTIN, element string, Digital Link) or lot code is malformed."""
+
+
+class PlaceError(InvalidValueError):
+    """A place is malformed: an unknown country code, or coordinates out of range."""
+
+
+class CatalogError(RuralSellerError):
+    """A catalogue folder or file cannot be read or written."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong in a catalogue: where, what, and how to fix it.
+
+    Attributes:
+        file: the file the problem is in (as the user named it).
+        path: the path to the field, e.g. ``lots[2].slaughter.certificate``; empty for
+            the whole file.
+        message: what is wrong.
+        value: the offending value as written in the file, or ``None`` when it is missing.
+        hint: how to fix it, in plain words.
+    """
+
+    file: str
+    path: str
+    message: str
+    value: object = None
+    hint: str = ""
+
+    @property
+    def shown_value(self) -> str | None:
+        """The value as the user wrote it (dates as ISO text), or None when missing."""
+        value = self.value
+        if value is None:
+            return None
+        if isinstance(value, dt.date | dt.time):
+            return value.isoformat()
+        if isinstance(value, Decimal):
+            return str(value)
+        return repr(value)
+
+    def __str__(self) -> str:
+        where = ": ".join(part for part in (self.file, self.path) if part)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.value is not None:
+            text += f" (got {self.shown_value})"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class CatalogValidationError(CatalogError):
+    """A catalogue has one or more problems; all of them are in :attr:`problems`.
+
+    The message lists every problem, one per line, so the user can fix them all at once.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        count = len(self.problems)
+        head = f"the catalogue has {count} problem{'s' if count != 1 else ''}:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class NotInCatalogError(CatalogError, KeyError):
+    """No producer, product or lot in the catalogue has the id asked for.
+
+    It is a ``KeyError`` too, like a missing key in a dict.
+    """
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ quotes the message as if it were a key.
+        return str(self.args[0]) if self.args else ""
