@@ -1,0 +1,58 @@
+"""Each package hands on exactly its public names, sorted, each with a docstring."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+import pytest
+
+PACKAGES = [
+    "ruralseller",
+    "ruralseller.errors",
+    "ruralseller.catalog",
+    "ruralseller.catalog.files",
+    "ruralseller.catalog.gs1",
+    "ruralseller.catalog.lot",
+    "ruralseller.catalog.money",
+    "ruralseller.catalog.offer",
+    "ruralseller.catalog.place",
+    "ruralseller.catalog.producer",
+    "ruralseller.catalog.product",
+    "ruralseller.catalog.samples",
+    "ruralseller.catalog.schema",
+    "ruralseller.catalog.units",
+    "ruralseller.cli",
+]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_is_sorted_and_exists(name: str) -> None:
+    """__all__ is sorted (constants first, then classes and functions) and every name exists."""
+    module = importlib.import_module(name)
+    exported = module.__all__
+    assert exported == sorted(exported, key=lambda n: (not n.isupper(), n)), exported
+    missing = [n for n in exported if not hasattr(module, n)]
+    assert missing == []
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_public_objects_have_docstrings(name: str) -> None:
+    """Every exported class and function says what it is for."""
+    module = importlib.import_module(name)
+    undocumented = [
+        n
+        for n in module.__all__
+        if (inspect.isclass(getattr(module, n)) or inspect.isfunction(getattr(module, n)))
+        and not inspect.getdoc(getattr(module, n))
+    ]
+    assert undocumented == []
+
+
+def test_catalog_exports_what_its_modules_export() -> None:
+    """ruralseller.catalog re-exports the model, units, money, GS1 and file functions."""
+    catalog = importlib.import_module("ruralseller.catalog")
+    for module_name in ("lot", "money", "offer", "place", "producer", "product", "units"):
+        module = importlib.import_module(f"ruralseller.catalog.{module_name}")
+        internal = {"RECORD_KINDS", "known_currencies"}
+        assert set(module.__all__) - internal <= set(catalog.__all__), module_name
