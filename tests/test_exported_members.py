@@ -23,6 +23,12 @@ PACKAGES = [
     "ruralseller.catalog.schema",
     "ruralseller.catalog.units",
     "ruralseller.cli",
+    "ruralseller.compliance",
+    "ruralseller.compliance.context",
+    "ruralseller.compliance.engine",
+    "ruralseller.compliance.registry",
+    "ruralseller.compliance.rules",
+    "ruralseller.compliance.wording",
 ]
 
 

@@ -9,9 +9,10 @@ partner tool can catch them all with one ``except``. Errors about values also de
     │   ├── QuantityError                 a quantity, unit or amount of money is malformed
     │   ├── IdentifierError               a GTIN, lot code or GS1 element string is malformed
     │   └── PlaceError                    a country code or coordinates are malformed
-    └── CatalogError                      a catalogue cannot be read or written
-        ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
-        └── NotInCatalogError (KeyError)  no producer, product or lot has that id
+    ├── CatalogError                      a catalogue cannot be read or written
+    │   ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
+    │   └── NotInCatalogError (KeyError)  no producer, product or lot has that id
+    └── ComplianceError                   a rule pack is unknown, broken or cannot be loaded
 
 Messages are written for the person who has to fix the input: they name the value, what was
 expected, and how to fix it.
@@ -28,6 +29,7 @@ import attrs
 __all__ = [
     "CatalogError",
     "CatalogValidationError",
+    "ComplianceError",
     "IdentifierError",
     "InvalidValueError",
     "NotInCatalogError",
@@ -146,3 +148,7 @@ class NotInCatalogError(CatalogError, KeyError):
     def __str__(self) -> str:
         # KeyError's own __str__ quotes the message as if it were a key.
         return str(self.args[0]) if self.args else ""
+
+
+class ComplianceError(RuralSellerError):
+    """A rule pack is unknown, broken, or cannot be loaded."""

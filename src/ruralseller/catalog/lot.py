@@ -204,8 +204,10 @@ class SlaughterRecord:
     """Where, when and under which papers birds were slaughtered.
 
     Attributes:
-        facility: the slaughter plant's name.
-        facility_licence: the plant's licence number (e.g. 定点屠宰许可证 number).
+        facility: the slaughter plant's name (or the farm's, for on-farm slaughter).
+        facility_licence: the plant's licence or approval number (e.g. its 定点屠宰许可证
+            number, EU approval number or USDA establishment number).
+        on_farm: whether the birds were slaughtered on the farm rather than at a plant.
         facility_place: where the plant is.
         slaughtered_at: date and time of slaughter, with its UTC offset.
         birds: how many birds were slaughtered for this lot.
@@ -216,6 +218,7 @@ class SlaughterRecord:
 
     facility: str = attrs.field(validator=_checks.text)
     facility_licence: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    on_farm: bool = False
     facility_place: Place | None = None
     slaughtered_at: dt.datetime = attrs.field(validator=_checks.aware)
     birds: int | None = attrs.field(default=None, validator=_checks.positive)

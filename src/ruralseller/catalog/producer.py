@@ -75,6 +75,8 @@ class LicenceKind(enum.Enum):
     """USDA FSIS grant of inspection (establishment number)."""
     US_PPIA_EXEMPTION = "us_ppia_exemption"
     """A producer exemption from inspection under the US Poultry Products Inspection Act."""
+    EU_EGG_PRODUCER = "eu_egg_producer"
+    """EU egg producer code: farming method, country and establishment, e.g. ``1-DE-1234567``."""
     OTHER = "other"
     """Any other licence; say what it is in ``scope``."""
 

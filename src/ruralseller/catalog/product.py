@@ -287,11 +287,12 @@ _FROZEN_POULTRY = ShelfLife(
     model=ShelfLifeModel.FIXED,
     source="USDA FSIS freezing and food safety: whole poultry about 1 year at 0 °F",
 )
-# EU: best-before at most 28 days after laying (Reg. (EC) 589/2008 Art. 13).
+# EU: best-before at most 28 days after laying (Reg. (EC) 589/2008 Art. 13, since replaced by
+# Del. Reg. (EU) 2023/2465, which keeps the 28 days as far as we know: unverified).
 _EGGS = ShelfLife(
     reference=dt.timedelta(days=28),
     model=ShelfLifeModel.FIXED,
-    source="Reg. (EC) 589/2008 Art. 13: best-before at most 28 days after laying",
+    source="EU egg marketing rules (Reg. 589/2008 Art. 13; now 2023/2465): 28 d after laying",
 )
 # Cured/smoked meat: FSSP's ln RRS = 0.089·T for smoked products as a proxy, about 90 d at
 # 20 °C (folk guidance of 3-6 months below 20 °C; research/coldchain.md §3.4, unverified).

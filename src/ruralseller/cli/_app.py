@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -10,10 +11,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from ruralseller import __version__
-from ruralseller.catalog import Catalog, load_catalog
+from ruralseller.catalog import Catalog, Mass, Place, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
-from ruralseller.errors import CatalogError, CatalogValidationError, Problem
+from ruralseller.compliance import Report, Rule, Sale, available_rule_packs, check, rule_pack
+from ruralseller.errors import (
+    CatalogError,
+    CatalogValidationError,
+    ComplianceError,
+    Problem,
+    RuralSellerError,
+)
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -144,3 +152,189 @@ def schema(output: Path | None) -> None:
     else:
         output.write_text(text, encoding="utf-8")
         _err.print(f"Wrote the catalogue schema to {escape(str(output))}.")
+
+
+# --- compliance ------------------------------------------------------------------------------
+
+
+def _rule_row(rule: Rule) -> dict[str, object]:
+    return {
+        "code": rule.code,
+        "title": rule.title,
+        "jurisdiction": rule.jurisdiction,
+        "topic": rule.topic.value,
+        "kinds": sorted(rule.kinds),
+        "profiles": sorted(profile.value for profile in rule.profiles),
+        "severity": rule.effective_severity.value,
+        "status": rule.status.value,
+        "citation": {
+            "instrument": rule.citation.instrument,
+            "article": rule.citation.article,
+            "url": rule.citation.url,
+        },
+        "effective_from": rule.effective_from.isoformat() if rule.effective_from else None,
+        "superseded_on": rule.superseded_on.isoformat() if rule.superseded_on else None,
+        "note": rule.note,
+    }
+
+
+@cli.command()
+@click.option(
+    "-j",
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    help="Only this jurisdiction's rules (repeatable). Default: every installed pack.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def rules(jurisdictions: tuple[str, ...], fmt: str) -> None:
+    """List the compliance rules: code, scope, severity, citation, status and dates."""
+    codes = jurisdictions or tuple(available_rule_packs())
+    try:
+        packs = [rule_pack(code) for code in codes]
+    except ComplianceError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+    if fmt == "json":
+        data = [_rule_row(rule) for pack in packs for rule in pack.rules]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for pack in packs:
+        _out.print(f"[bold]{escape(pack.jurisdiction)}: {escape(pack.name)}[/]")
+        for rule in pack.rules:
+            scope = ", ".join(sorted(rule.kinds)) or "all products"
+            if rule.profiles:
+                scope += "; sellers: " + ", ".join(sorted(p.value for p in rule.profiles))
+            since = (
+                f"in force from {rule.effective_from.isoformat()}"
+                if rule.effective_from
+                else "start date not recorded"
+            )
+            until = (
+                f", superseded on {rule.superseded_on.isoformat()}" if rule.superseded_on else ""
+            )
+            severity = rule.effective_severity.value
+            _out.print(
+                f"  [{_STYLE[severity]}]{rule.code}[/]  {severity}, status {rule.status.value}"
+            )
+            _out.print(f"      {escape(rule.title)}")
+            _out.print(f"      [dim]applies to: {escape(scope)}; {since}{until}[/]")
+            _out.print(f"      [dim]source: {escape(str(rule.citation))}[/]")
+        _out.print()
+
+
+def _parse_destination(text: str | None) -> Place | None:
+    if text is None:
+        return None
+    country, _, province = text.partition("/")
+    return Place(country=country, province=province or None)
+
+
+@cli.command(name="check")
+@click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
+@click.option(
+    "-j",
+    "--jurisdiction",
+    "jurisdictions",
+    multiple=True,
+    default=("CN",),
+    show_default=True,
+    help="Rules of this jurisdiction (repeatable): CN, EU, US or an installed pack.",
+)
+@click.option("--lot", "lots", multiple=True, help="Check only this lot (repeatable).")
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Check as of this day (YYYY-MM-DD); rules not in force then are skipped. Default: today.",
+)
+@click.option(
+    "--to",
+    "destination",
+    help="Where the buyer is: a country code, with province or state if known (CN/上海市, US/CA).",
+)
+@click.option("--air", is_flag=True, help="The parcel travels by air.")
+@click.option("--dry-ice", "dry_ice", help="Dry ice per parcel, e.g. '2 kg'.")
+@click.option("--title", help="A listing title to check for banned wording.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format (the JSON shape is documented in docs/compliance.md).",
+)
+def check_command(
+    catalog_path: Path,
+    jurisdictions: tuple[str, ...],
+    lots: tuple[str, ...],
+    day: dt.datetime | None,
+    destination: str | None,
+    air: bool,
+    dry_ice: str | None,
+    title: str | None,
+    fmt: str,
+) -> None:
+    """Check the lots of CATALOG against compliance rules.
+
+    Exits 0 when nothing blocks, 1 when something blocks, 2 when the input is bad.
+    """
+    try:
+        catalog = load_catalog(catalog_path)
+        sale = Sale(
+            destination=_parse_destination(destination),
+            mode="air" if air else "ground",
+            dry_ice=Mass.parse(dry_ice) if dry_ice else None,
+            texts={"title": title} if title else {},
+        )
+        report = check(
+            catalog,
+            jurisdictions=jurisdictions,
+            lots=lots or None,
+            on=day.date() if day else None,
+            sale=sale,
+        )
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+    if fmt == "json":
+        click.echo(report.to_json())
+    elif fmt == "markdown":
+        click.echo(report.to_markdown(), nl=False)
+    else:
+        _print_report(report)
+    raise SystemExit(0 if report.ok else 1)
+
+
+_STYLE = {"blocking": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _print_report(report: Report) -> None:
+    head = "[green]✓ nothing blocks the sale[/]" if report.ok else "[red]✗ the sale is blocked[/]"
+    _out.print(
+        f"{head}: {len(report.blocking)} blocking, {len(report.warnings)} warnings, "
+        f"{len(report.infos)} info ({', '.join(report.jurisdictions)}, {report.on.isoformat()})"
+    )
+    for lot in report.lots:
+        findings = report.for_lot(lot)
+        _out.print(f"\n[bold]lot {escape(lot)}[/]" + ("" if findings else ": no findings"))
+        for finding in findings:
+            style = _STYLE[finding.severity.value]
+            where = f" [dim]{escape(finding.field)}[/]" if finding.field else ""
+            _out.print(f"  [{style}]{finding.severity.value:<8}[/] {finding.rule}{where}")
+            _out.print(f"           {escape(finding.message)}")
+            _out.print(f"           [bold]what to do:[/] {escape(finding.remedy)}")
+            _out.print(
+                f"           [dim]source: {escape(str(finding.citation))} "
+                f"(status {finding.status.value})[/]"
+            )
