@@ -8,6 +8,7 @@ verified; :func:`check` applies them to the lots of a catalogue and returns a
 
 from ruralseller.compliance.context import LotContext, Sale, seller_profile
 from ruralseller.compliance.engine import REPORT_FORMAT, Report, check
+from ruralseller.compliance.particulars import DEFAULT_LOCALES, Particular, label_particulars
 from ruralseller.compliance.registry import ENTRY_POINT_GROUP, available_rule_packs, rule_pack
 from ruralseller.compliance.rules import (
     Citation,
@@ -23,12 +24,14 @@ from ruralseller.compliance.rules import (
 from ruralseller.compliance.wording import find_terms
 
 __all__ = [
+    "DEFAULT_LOCALES",
     "ENTRY_POINT_GROUP",
     "REPORT_FORMAT",
     "Citation",
     "Finding",
     "Issue",
     "LotContext",
+    "Particular",
     "Report",
     "Rule",
     "RulePack",
@@ -40,6 +43,7 @@ __all__ = [
     "available_rule_packs",
     "check",
     "find_terms",
+    "label_particulars",
     "rule_pack",
     "seller_profile",
 ]

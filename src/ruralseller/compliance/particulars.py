@@ -1,0 +1,301 @@
+"""What a package label must say, per jurisdiction and language.
+
+:func:`label_particulars` lists the mandatory particulars for one lot: each with a stable key,
+a heading in the label's language, the text to print, and the legal source. The packaging
+stage lays them out; this module decides what they are.
+
+Example:
+    >>> import datetime as dt
+    >>> from ruralseller.catalog import Mass, load_catalog
+    >>> from ruralseller.catalog.samples import sample_path
+    >>> catalog = load_catalog(sample_path())
+    >>> label = label_particulars(catalog, "WJ261120A", net_weight=Mass.parse("1.3 kg"))
+    >>> [(p.heading, p.text) for p in label][:3]
+    [('产品名称', '泰和乌鸡 整只 冰鲜'), ('净含量', '1.3 kg'), ('生产者', '吴家乌鸡养殖场')]
+    >>> weighed = Mass.parse("1.3 kg")
+    >>> us = label_particulars(catalog, "WJ261120A", jurisdiction="US", net_weight=weighed)
+    >>> [p.text for p in us if p.key == "handling"]
+    ['Keep Refrigerated']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import attrs
+
+from ruralseller.catalog import (
+    AnyProduct,
+    Catalog,
+    LicenceKind,
+    Lot,
+    Mass,
+    Producer,
+    StorageClass,
+    format_duration,
+)
+from ruralseller.compliance.rules import Citation
+from ruralseller.errors import InvalidValueError
+
+__all__ = ["DEFAULT_LOCALES", "Particular", "label_particulars"]
+
+DEFAULT_LOCALES = {"CN": "zh-CN", "EU": "en", "US": "en"}
+"""The label language used for each jurisdiction unless another is asked for."""
+
+
+@attrs.frozen
+class Particular:
+    """One item a label must carry.
+
+    Attributes:
+        key: a stable key, e.g. ``name``, ``net_quantity``, ``storage``, ``date_mark``.
+        heading: the heading in the label's language, e.g. ``产品名称``.
+        text: what to print.
+        citation: the rule that requires it.
+    """
+
+    key: str
+    heading: str
+    text: str
+    citation: Citation
+
+
+_HEADINGS: dict[str, dict[str, str]] = {
+    "zh": {
+        "name": "产品名称",
+        "net_quantity": "净含量",
+        "producer": "生产者",
+        "address": "地址",
+        "contact": "联系方式",
+        "origin": "产地",
+        "production_date": "生产日期",
+        "shelf_life": "保质期",
+        "date_mark": "保质期至",
+        "storage": "贮存条件",
+        "lot": "批号",
+        "licence": "生产许可证编号",
+        "quarantine": "动物检疫证明编号",
+        "slaughter": "屠宰企业",
+    },
+    "en": {
+        "name": "Product name",
+        "net_quantity": "Net weight",
+        "producer": "Producer",
+        "address": "Address",
+        "contact": "Contact",
+        "origin": "Origin",
+        "production_date": "Production date",
+        "shelf_life": "Shelf life",
+        "date_mark": "Best before",
+        "use_by": "Use by",
+        "storage": "Storage",
+        "lot": "Lot",
+        "licence": "Production licence",
+        "quarantine": "Quarantine certificate",
+        "slaughter": "Slaughtered at",
+        "reared_in": "Reared in",
+        "slaughtered_in": "Slaughtered in",
+        "handling": "Handling",
+        "safe_handling": "Safe Handling Instructions",
+    },
+}
+
+_GB7718 = Citation("GB 7718-2011", "4.1")
+_EU1169 = Citation("Reg. (EU) 1169/2011", "Art. 9(1)")
+_EU1337 = Citation("Impl. Reg. (EU) 1337/2013", "Art. 5")
+_US381 = Citation("9 CFR", "381.125(a)")
+_US381B = Citation("9 CFR", "381.125(b)")
+_US101 = Citation("21 CFR", "101.17(h)")
+_US_NET = Citation("9 CFR", "381.121 (net quantity)")
+_CN_QUARANTINE = Citation(
+    "食用农产品市场销售质量安全监督管理办法 (SAMR)", "market entry of poultry meat"
+)
+
+_STORAGE_TEXT = {
+    "zh": {
+        StorageClass.CHILLED: "0~4 °C 冷藏",
+        StorageClass.FROZEN: "-18 °C 以下冷冻",
+        StorageClass.COOL: "阴凉处存放, 不高于 7 °C 为宜",
+        StorageClass.AMBIENT: "常温, 阴凉干燥处存放",
+        StorageClass.LIVE: "活禽",
+    },
+    "en": {
+        StorageClass.CHILLED: "Keep refrigerated at 0-4 °C",
+        StorageClass.FROZEN: "Keep frozen at -18 °C or below",
+        StorageClass.COOL: "Keep cool, at or below 7 °C",
+        StorageClass.AMBIENT: "Store in a cool, dry place",
+        StorageClass.LIVE: "Live animals",
+    },
+}
+
+
+def _language(locale: str) -> str:
+    language = locale.replace("_", "-").split("-")[0].lower()
+    if language not in _HEADINGS:
+        raise InvalidValueError(
+            f"labels are not available in {locale!r} yet",
+            field="locale",
+            hint="use zh-CN or en",
+        )
+    return language
+
+
+def _net_quantity(lot: Lot, net_weight: Mass | None) -> str:
+    if net_weight is not None:
+        if not net_weight:
+            raise InvalidValueError("a net weight of zero", field="net_weight")
+        return str(net_weight)
+    piece = lot.quantity.piece_mass
+    if piece is not None and not piece.variable:
+        return str(piece.lightest)
+    raise InvalidValueError(
+        f"lot {lot.id} is sold by variable weight: each package needs its own net weight",
+        field="net_weight",
+        hint="weigh the package and pass net_weight (on the command line: --weight '1.3 kg')",
+    )
+
+
+def _address(producer: Producer, language: str) -> str:
+    divisions = "".join(producer.place.divisions)
+    if language == "zh":
+        return divisions or producer.place.country_name("zh")
+    country = producer.place.country_name(language)
+    return f"{divisions}, {country}" if divisions else country
+
+
+def _common(
+    language: str, product: AnyProduct, producer: Producer, net: str, citation: Citation
+) -> Iterator[tuple[str, str, Citation]]:
+    yield "name", product.name_in("zh-CN" if language == "zh" else language), citation
+    yield "net_quantity", net, citation
+    yield "producer", producer.name, citation
+    yield "address", _address(producer, language), citation
+    if producer.contact:
+        yield "contact", producer.contact, citation
+
+
+def _cn(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+    product, producer = catalog.product_of(lot), catalog.producer_of(lot)
+    yield from _common(language, product, producer, net, _GB7718)
+    yield "production_date", lot.production_date.isoformat(), _GB7718
+    basis = product.shelf_life_basis
+    storage = product.storage_class
+    if basis is not None:
+        yield (
+            "shelf_life",
+            format_duration(basis.reference).replace(" d", " 天" if language == "zh" else " days"),
+            _GB7718,
+        )
+    if lot.use_by or lot.best_before:
+        yield "date_mark", (lot.use_by or lot.best_before).isoformat(), _GB7718  # type: ignore[union-attr]
+    yield "storage", _STORAGE_TEXT[language][storage], _GB7718
+    yield "lot", lot.id, _GB7718
+    licence = producer.licence(LicenceKind.FOOD_PRODUCTION)
+    if licence is not None:
+        yield "licence", licence.number, _GB7718
+    if lot.slaughter is not None:
+        yield "slaughter", lot.slaughter.facility, _CN_QUARANTINE
+        if lot.slaughter.quarantine_certificate:
+            yield "quarantine", lot.slaughter.quarantine_certificate, _CN_QUARANTINE
+
+
+def _eu(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+    product, producer = catalog.product_of(lot), catalog.producer_of(lot)
+    yield from _common(language, product, producer, net, _EU1169)
+    if lot.use_by is not None:
+        yield "use_by", lot.use_by.isoformat(), Citation("Reg. (EU) 1169/2011", "Art. 24")
+    elif lot.best_before is not None:
+        yield "date_mark", lot.best_before.isoformat(), _EU1169
+    yield "storage", _STORAGE_TEXT[language][product.storage_class], _EU1169
+    yield "lot", lot.id, Citation("Directive 2011/91/EU", "Art. 1")
+    if product.kind == "poultry_meat":
+        reared = producer.place.country_name(language)
+        facility = lot.slaughter.facility_place if lot.slaughter is not None else None
+        slaughtered = (facility or producer.place).country_name(language)
+        yield "reared_in", reared, _EU1337
+        yield "slaughtered_in", slaughtered, _EU1337
+
+
+def _us(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+    product, producer = catalog.product_of(lot), catalog.producer_of(lot)
+    for key, text, _ in _common(language, product, producer, net, _US_NET):
+        yield key, text, _US_NET
+    if lot.use_by is not None:
+        yield "use_by", lot.use_by.isoformat(), _US_NET
+    elif lot.best_before is not None:
+        yield "date_mark", lot.best_before.isoformat(), _US_NET
+    yield "lot", lot.id, _US_NET
+    storage = product.storage_class
+    if product.kind == "poultry_meat":
+        handling = "Keep Frozen" if storage is StorageClass.FROZEN else "Keep Refrigerated"
+        yield "handling", handling, _US381
+        yield "safe_handling", _US_POULTRY_SHI, _US381B
+    elif product.kind == "shell_eggs":
+        yield "handling", "Keep Refrigerated", Citation("21 CFR", "101.17(h); 115.50")
+        yield "safe_handling", _US_EGG_SHI, _US101
+    else:
+        yield "storage", _STORAGE_TEXT[language][storage], _US_NET
+
+
+# The statements the CFR prescribes, word for word (9 CFR 381.125(b)(2); 21 CFR 101.17(h)).
+_US_POULTRY_SHI = (
+    "This product was prepared from inspected and passed meat and/or poultry. Some food "
+    "products may contain bacteria that can cause illness if the product is mishandled or "
+    "cooked improperly. For your protection, follow these safe handling instructions. Keep "
+    "refrigerated or frozen. Thaw in refrigerator or microwave. Keep raw meat and poultry "
+    "separate from other foods. Wash working surfaces (including cutting boards), utensils, and "
+    "hands after touching raw meat or poultry. Cook thoroughly. Keep hot foods hot. "
+    "Refrigerate leftovers immediately or discard."
+)
+_US_EGG_SHI = (
+    "To prevent illness from bacteria: keep eggs refrigerated, cook eggs until yolks are firm, "
+    "and cook foods containing eggs thoroughly."
+)
+
+_BUILDERS = {"CN": _cn, "EU": _eu, "US": _us}
+
+
+def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
+    catalog: Catalog,
+    lot_id: str,
+    *,
+    jurisdiction: str = "CN",
+    locale: str | None = None,
+    net_weight: Mass | None = None,
+    on: dt.date | None = None,
+) -> tuple[Particular, ...]:
+    """The mandatory particulars of a package label for one lot.
+
+    Args:
+        catalog: the catalogue.
+        lot_id: the lot packed.
+        jurisdiction: whose labelling rules apply: ``CN``, ``EU`` or ``US``.
+        locale: the label's language (``zh-CN`` or ``en``); the jurisdiction's usual one if None.
+        net_weight: the weighed net weight of this package; needed for variable-weight lots.
+        on: the packing day (reserved for rules that change over time).
+
+    Raises:
+        InvalidValueError: for a variable-weight lot without ``net_weight``, or a language or
+            jurisdiction labels are not available for (with a hint).
+        NotInCatalogError: when the lot is not in the catalogue.
+    """
+    del on  # no labelling rule here changes within the dates we support yet
+    code = jurisdiction.strip().upper()
+    builder = _BUILDERS.get(code)
+    if builder is None:
+        raise InvalidValueError(
+            f"no label rules for {jurisdiction!r}",
+            field="jurisdiction",
+            hint="use one of: " + ", ".join(_BUILDERS),
+        )
+    language = _language(locale or DEFAULT_LOCALES[code])
+    lot = catalog.lot(lot_id)
+    net = _net_quantity(lot, net_weight)
+    headings = _HEADINGS[language]
+    return tuple(
+        Particular(
+            key=key, heading=headings.get(key, _HEADINGS["en"][key]), text=text, citation=cit
+        )
+        for key, text, cit in builder(catalog, lot, language, net)
+    )
