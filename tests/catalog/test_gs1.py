@@ -826,3 +826,80 @@ class TestBiipAgrees:
         assert result.gtin.value == GTIN
         assert result.gs1_message is not None
         assert_biip_agrees(FULL, list(result.gs1_message.element_strings))
+
+
+# --- reading raw barcode data --------------------------------------------------------------
+
+
+class TestParseBarcodeData:
+    def test_reads_every_field(self) -> None:
+        """The full barcode data reads back into an equal Gs1Data."""
+        assert Gs1Data.parse_barcode_data(FULL.barcode_data(), today=TODAY) == FULL
+
+    @pytest.mark.parametrize("prefix", ["", "]C1", "]d2", "]Q3", "\x1d"])
+    def test_symbology_identifiers_and_leading_separator(self, prefix: str) -> None:
+        """A GS1 symbology identifier, or a leading GS some scanners send, is dropped."""
+        text = prefix + "010950600013435210LOT42\x1d17261231"
+        expected = Gs1Data(GTIN, lot="LOT42", expiry=dt.date(2026, 12, 31))
+        assert Gs1Data.parse_barcode_data(text, today=TODAY) == expected
+
+    def test_custom_separator(self) -> None:
+        """The separator barcode_data was asked for is read back the same way."""
+        text = FULL.barcode_data(separator="{FNC1}")
+        assert Gs1Data.parse_barcode_data(text, separator="{FNC1}", today=TODAY) == FULL
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("", "barcode data '' is empty; scan the barcode again"),
+            (
+                "]C00109506000134352",
+                "starts with symbology identifier ']C0', which is not a GS1 symbol",
+            ),
+            (
+                "010950600013435221SERIAL",
+                (
+                    "AI (21) in barcode data '010950600013435221SERIAL' is not supported; "
+                    "supported AIs: 01 (GTIN), 10 (BATCH/LOT)"
+                ),
+            ),
+            ("10LOT42", "barcode data '10LOT42' has no GTIN, AI (01); every other AI here"),
+            ("0109506000134", "AI (01) GTIN in barcode data '0109506000134' has 11 characters"),
+            ("0109506000134353", "ends in check digit 3, but it should be 2"),
+            (
+                "010950600013435242215610A",
+                (
+                    "AI (422) ORIGIN in barcode data '010950600013435242215610A' runs to "
+                    "'15610A', 6 characters, but takes at most 3"
+                ),
+            ),
+            ("0109506000134352172613013102000125", "AI (17) date '261301' has month 13"),
+            (
+                "010950600013435231020001253103001250",
+                "gives the net weight twice, in (3102) and (3103); give it once",
+            ),
+            ("0109506000134352422999", "country of origin '999' is not an ISO 3166-1"),
+            ("010950600013435210LOT 42", "lot 'LOT 42' has ' ' at position 4"),
+        ],
+    )
+    def test_errors(self, text: str, message: str) -> None:
+        """Each malformed scan fails with a message naming the problem."""
+        with raises(message):
+            Gs1Data.parse_barcode_data(text, today=TODAY)
+
+    def test_non_text(self) -> None:
+        """Bytes are refused; decode what the scanner sent first."""
+        with raises("barcode data must be text, not bytes"):
+            Gs1Data.parse_barcode_data(b"0109506000134352")  # type: ignore[arg-type]
+
+    def test_dictionary_has_the_last_word(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A dictionary complaint is reported with the data it was found in."""
+
+        def refuse(_ais: object) -> None:
+            raise IdentifierError("AI (01) GTIN and (99) cannot be used together")
+
+        monkeypatch.setattr("ruralseller.catalog.gs1.check_associations", refuse)
+        with raises(
+            "barcode data '0109506000134352': AI (01) GTIN and (99) cannot be used together"
+        ):
+            Gs1Data.parse_barcode_data("0109506000134352", today=TODAY)

@@ -9,12 +9,16 @@ writes them in the three forms a label needs:
 * the data for a GS1-128 or GS1 DataMatrix symbol, with group separators;
 * a GS1 Digital Link URI for a QR code, ``https://id.gs1.org/01/09506000134352/10/LOT42``.
 
-It also reads the element string and Digital Link forms back.
+It also reads all three back, and reads the raw data a scanner returns for a GS1-128 or
+GS1 DataMatrix symbol (:meth:`Gs1Data.parse_barcode_data`).
 
 The rules come from the GS1 Barcode Syntax Dictionary (``gs1-syntax-dictionary.txt`` from
-github.com/gs1/gs1-syntax-dictionary at commit ff2eb4b, kept in ``shared/specs``); comments
-that say "dictionary line N" point into that file. Only the AIs a farm label needs are
-supported: 01, 10, 11, 13, 15, 17, 3100-3105, 3200-3205 and 422.
+github.com/gs1/gs1-syntax-dictionary at commit ff2eb4b), which ruralseller ships and
+:mod:`ruralseller.catalog.gs1_dictionary` reads: which AIs need an FNC1 separator, which
+may be Digital Link attributes, the formats and the checks. Comments that say "dictionary
+line N" point into that file. Only the AIs a farm label needs are supported: 01, 10, 11,
+13, 15, 17, 3100-3105, 3200-3205 and 422; every value read is also checked against the
+dictionary, and so are the AIs read together (its ``req=`` and ``ex=`` rules).
 
 Example:
     >>> data = Gs1Data(
@@ -35,11 +39,23 @@ import calendar
 import datetime as dt
 import re
 from fractions import Fraction
+from functools import cache
 from typing import Any, Self
 from urllib.parse import quote, unquote, urlsplit
 
 import attrs
 
+from ruralseller.catalog.gs1_dictionary import (
+    AiSpec,
+    CharacterSet,
+    _expand_year,
+    _gs1_check_digit,
+    _is_digits,
+    ai_spec,
+    check_associations,
+    split_barcode_data,
+    validate_ai_value,
+)
 from ruralseller.catalog.units import Mass, MassUnit
 from ruralseller.errors import IdentifierError
 
@@ -80,15 +96,7 @@ def check_digit(digits: str) -> int:
             f"a check digit is computed from digits 0-9 only, got {digits!r}; "
             "pass the number without spaces or dashes"
         )
-    # GS1 General Specifications §7.9.1: weight the digits 3, 1, 3, 1, ... from the right,
-    # add them up, and the check digit takes the sum to the next multiple of ten.
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(text)))
-    return (10 - total % 10) % 10
-
-
-def _is_digits(text: str) -> bool:
-    # str.isdigit() also accepts other scripts' digits (e.g. '٣'); GS1 keys are ASCII.
-    return text.isascii() and text.isdigit()
+    return _gs1_check_digit(text)
 
 
 def _require_text(value: object, message: str) -> str:
@@ -219,49 +227,69 @@ class Gtin:
 
 # --- the AIs we read and write -----------------------------------------------------------
 
+# The one hand-written part: which dictionary entry fills which Gs1Data field, and the short
+# name our messages give it. Formats, FNC1 needs, Digital Link flags and the AI ranges come
+# from the syntax dictionary.
+_FIELDS = (
+    ("01", "gtin", "GTIN"),
+    ("10", "lot", "BATCH/LOT"),
+    ("11", "production_date", "PROD DATE"),
+    ("13", "packaging_date", "PACK DATE"),
+    ("15", "best_before", "BEST BEFORE"),
+    ("17", "expiry", "USE BY OR EXPIRY"),
+    ("3100", "net_weight", "NET WEIGHT kg"),
+    ("3200", "net_weight", "NET WEIGHT lb"),
+    ("422", "country_of_origin", "ORIGIN"),
+)
+
 
 @attrs.frozen
 class _Ai:
-    """One AI from the syntax dictionary, with the Gs1Data field it fills."""
+    """One AI we read and write: the Gs1Data field it fills and its dictionary entry."""
 
     code: str
-    title: str
     field: str
-    # "*" flag: a predefined-length AI, which needs no FNC1 separator (dictionary line 41).
-    predefined_length: bool
-    # "?" flag: permitted as a GS1 Digital Link data attribute (dictionary line 42).
-    data_attribute: bool
+    spec: AiSpec
+
+    @property
+    def predefined_length(self) -> bool:
+        # "*" flag: a predefined-length AI, which needs no FNC1 separator (dictionary line 41).
+        return self.spec.predefined_length
+
+    @property
+    def data_attribute(self) -> bool:
+        # "?" flag: permitted as a GS1 Digital Link data attribute (dictionary line 42).
+        return self.spec.data_attribute
 
 
-_AIS: dict[str, _Ai] = {
-    ai.code: ai
-    for ai in (
-        # Dictionary lines 122 (01), 125 (10), 126 (11), 128 (13), 129 (15), 131 (17).
-        _Ai("01", "GTIN", "gtin", predefined_length=True, data_attribute=True),
-        _Ai("10", "BATCH/LOT", "lot", predefined_length=False, data_attribute=True),
-        _Ai("11", "PROD DATE", "production_date", predefined_length=True, data_attribute=True),
-        _Ai("13", "PACK DATE", "packaging_date", predefined_length=True, data_attribute=True),
-        _Ai("15", "BEST BEFORE", "best_before", predefined_length=True, data_attribute=True),
-        _Ai("17", "USE BY OR EXPIRY", "expiry", predefined_length=True, data_attribute=True),
-        # Lines 146 and 153: 3100-3105 NET WEIGHT (kg) and 3200-3205 NET WEIGHT (lb), N6;
-        # the last digit of the AI is the number of decimals.
-        *(
-            _Ai(f"{prefix}{n}", title, "net_weight", predefined_length=True, data_attribute=True)
-            for prefix, title in (("310", "NET WEIGHT (kg)"), ("320", "NET WEIGHT (lb)"))
-            for n in range(6)
-        ),
-        # Line 220: 422 ORIGIN is N3 but lacks the "*" flag, so it needs an FNC1 separator.
-        _Ai("422", "ORIGIN", "country_of_origin", predefined_length=False, data_attribute=True),
-    )
-}
-# Lines 126-131: 11, 13, 15, 17 are N6 with the yymmd0 linter.
-_DATE_AIS = {"production_date": "11", "packaging_date": "13", "best_before": "15", "expiry": "17"}
-_SUPPORTED = (
-    "01 (GTIN), 10 (BATCH/LOT), 11 (PROD DATE), 13 (PACK DATE), 15 (BEST BEFORE), "
-    "17 (USE BY OR EXPIRY), 3100-3105 (NET WEIGHT kg), 3200-3205 (NET WEIGHT lb), 422 (ORIGIN)"
-)
-# Line 122: dlpkey=22,10,21|235 -- the path qualifiers that may follow /01/<gtin>, in order.
-_GTIN_QUALIFIERS = ("22", "10", "21", "235")
+@cache
+def _supported() -> dict[str, _Ai]:
+    # Read on first use, so importing ruralseller does not read the dictionary file.
+    return {
+        ai: _Ai(ai, field, spec)
+        for first, field, _name in _FIELDS
+        for spec in (ai_spec(first),)
+        for ai in spec.ais
+    }
+
+
+@cache
+def _supported_text() -> str:
+    return ", ".join(f"{ai_spec(first).label} ({name})" for first, _field, name in _FIELDS)
+
+
+@cache
+def _date_ais() -> dict[str, str]:
+    # The date fields: the AIs the dictionary checks with the yymmd0 linter (lines 126-131).
+    return {field: ai for ai, field, _name in _FIELDS if "yymmd0" in ai_spec(ai).linters}
+
+
+@cache
+def _gtin_qualifiers() -> frozenset[str]:
+    # Line 122: dlpkey=22,10,21|235 -- the path qualifiers that may follow /01/<gtin>.
+    return frozenset(ai for sequence in ai_spec("01").dl_qualifiers for ai in sequence)
+
+
 # GS1 Digital Link 1.0 "convenience alphas" for our AIs (the shortcodes in
 # gs1/GS1DigitalLinkToolkit.js). Later versions of the standard use the numbers only; we
 # refuse these names rather than silently skip them as unknown query parameters.
@@ -269,38 +297,24 @@ _LEGACY_NAMES = {"gtin": "01", "lot": "10", "exp": "17"}
 
 
 def _spec(ai: str, where: str) -> _Ai:
-    found = _AIS.get(ai)
+    found = _supported().get(ai)
     if found is None:
-        raise IdentifierError(f"AI ({ai}) in {where} is not supported; supported AIs: {_SUPPORTED}")
+        raise IdentifierError(
+            f"AI ({ai}) in {where} is not supported; supported AIs: {_supported_text()}"
+        )
     return found
 
 
-# GS1 AI encodable character set 82, the alphabet of "X" fields such as the lot (dictionary
-# line 48). Defined in the GS1 General Specifications table "GS1 AI encodable character
-# set 82"; the same list is in gs1-syntax-engine src/c-lib/syntax/lint_cset82.c.
-_CSET82 = frozenset(
-    "!\"%&'()*+,-./0123456789:;<=>?ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz"
-)
-_LOT_MAX = 20  # dictionary line 125: X..20
+def _lot_max() -> int:
+    return ai_spec("10").max_length  # dictionary line 125: X..20
 
-# ISO 3166-1 numeric country codes accepted by the dictionary's iso3166 linter (line 220),
-# copied from gs1-syntax-engine src/c-lib/syntax/lint_iso3166.c at commit 0a90d4a.
-_ISO3166_NUMERIC = frozenset(
-    """
-    004 008 010 012 016 020 024 028 031 032 036 040 044 048 050 051 052 056 060 064 068 070
-    072 074 076 084 086 090 092 096 100 104 108 112 116 120 124 132 136 140 144 148 152 156
-    158 162 166 170 174 175 178 180 184 188 191 192 196 203 204 208 212 214 218 222 226 231
-    232 233 234 238 239 242 246 248 250 254 258 260 262 266 268 270 275 276 288 292 296 300
-    304 308 312 316 320 324 328 332 334 336 340 344 348 352 356 360 364 368 372 376 380 384
-    388 392 398 400 404 408 410 414 417 418 422 426 428 430 434 438 440 442 446 450 454 458
-    462 466 470 474 478 480 484 492 496 498 499 500 504 508 512 516 520 524 528 531 533 534
-    535 540 548 554 558 562 566 570 574 578 580 581 583 584 585 586 591 598 600 604 608 612
-    616 620 624 626 630 634 638 642 643 646 652 654 659 660 662 663 666 670 674 678 682 686
-    688 690 694 702 703 704 705 706 710 716 724 728 729 732 740 744 748 752 756 760 762 764
-    768 772 776 780 784 788 792 795 796 798 800 804 807 818 826 831 832 833 834 840 850 854
-    858 860 862 876 882 887 894
-    """.split()  # noqa: SIM905 - kept as text, like the C table it is copied from
-)
+
+def _is_valid(ai: str, value: str) -> bool:
+    try:
+        validate_ai_value(ai, value)
+    except IdentifierError:
+        return False
+    return True
 
 
 # --- value encoders and decoders ---------------------------------------------------------
@@ -308,18 +322,6 @@ _ISO3166_NUMERIC = frozenset(
 
 def _encode_date(value: dt.date) -> str:
     return f"{value.year % 100:02d}{value.month:02d}{value.day:02d}"
-
-
-def _expand_year(yy: int, today: dt.date) -> int:
-    # GS1 General Specifications §7.12: a two-digit year lies between 49 years before and
-    # 50 years after the current year.
-    century = today.year - today.year % 100
-    difference = yy - today.year % 100
-    if 51 <= difference <= 99:
-        return century - 100 + yy
-    if -99 <= difference <= -50:
-        return century + 100 + yy
-    return century + yy
 
 
 def _decode_date(ai: str, text: str, today: dt.date) -> dt.date:
@@ -449,12 +451,13 @@ class Gs1Data:
         value = _require_text(lot, "lot must be text")
         if not value:
             raise IdentifierError("lot is empty; leave it out (None) when there is no lot code")
-        if len(value) > _LOT_MAX:
+        if len(value) > _lot_max():
             raise IdentifierError(
-                f"lot {value!r} has {len(value)} characters; GS1 AI (10) allows at most {_LOT_MAX}"
+                f"lot {value!r} has {len(value)} characters; GS1 AI (10) allows at most "
+                f"{_lot_max()}"
             )
         for position, char in enumerate(value, start=1):
-            if char not in _CSET82:
+            if char not in CharacterSet.X.characters:
                 raise IdentifierError(
                     f"lot {value!r} has {char!r} at position {position}, which GS1 barcodes "
                     "cannot carry; use letters A-Z a-z, digits and !\"%&'()*+,-./:;<=>?_ "
@@ -483,7 +486,8 @@ class Gs1Data:
     def _check_country(self, _attribute: object, value: object) -> None:
         if value is None:
             return
-        if not isinstance(value, str) or value not in _ISO3166_NUMERIC:
+        # Dictionary line 220: 422 is N3 with the iso3166 linter.
+        if not isinstance(value, str) or not _is_valid("422", value):
             raise IdentifierError(
                 f"country of origin {value!r} is not an ISO 3166-1 numeric country code; "
                 "write three digits as text, e.g. '156' for China"
@@ -501,7 +505,7 @@ class Gs1Data:
         pairs = [("01", self.gtin.digits)]
         if self.lot is not None:
             pairs.append(("10", self.lot))
-        for field, ai in _DATE_AIS.items():
+        for field, ai in _date_ais().items():
             value: dt.date | None = getattr(self, field)
             if value is not None:
                 pairs.append((ai, _encode_date(value)))
@@ -541,8 +545,9 @@ class Gs1Data:
         """
         pairs = self.ai_values()
         # Dictionary line 41: AIs flagged "*" have a predefined length and need no FNC1.
-        fixed = [f"{ai}{value}" for ai, value in pairs if _AIS[ai].predefined_length]
-        variable = [f"{ai}{value}" for ai, value in pairs if not _AIS[ai].predefined_length]
+        ais = _supported()
+        fixed = [f"{ai}{value}" for ai, value in pairs if ais[ai].predefined_length]
+        variable = [f"{ai}{value}" for ai, value in pairs if not ais[ai].predefined_length]
         return "".join(fixed) + separator.join(variable)
 
     def digital_link(self, base: str = "https://id.gs1.org") -> str:
@@ -568,7 +573,7 @@ class Gs1Data:
         query = "&".join(
             f"{ai}={quote(value, safe='')}"
             for ai, value in self.ai_values()
-            if ai not in {"01", "10"} and _AIS[ai].data_attribute
+            if ai not in {"01", "10"} and _supported()[ai].data_attribute
         )
         return f"{path}?{query}" if query else path
 
@@ -638,6 +643,44 @@ class Gs1Data:
         return cls._from_pairs(pairs, f"Digital Link {uri!r}", today)
 
     @classmethod
+    def parse_barcode_data(
+        cls, text: str, *, separator: str = "\x1d", today: dt.date | None = None
+    ) -> Self:
+        r"""Read what a scanner returns for a GS1-128 or GS1 DataMatrix (or GS1 QR) symbol.
+
+        This is the form :meth:`barcode_data` writes: AIs and their data run together,
+        variable-length fields ended by ``separator`` (GS, standing for FNC1). A leading
+        symbology identifier such as ``]C1`` (GS1-128), ``]d2`` (GS1 DataMatrix) or ``]Q3``
+        (GS1 QR Code) is dropped; one of another, non-GS1 symbology is refused. The fields
+        are cut as the GS1 syntax dictionary says (see
+        :func:`~ruralseller.catalog.gs1_dictionary.split_barcode_data`).
+
+        Args:
+            text: the scanned data.
+            separator: what stands for FNC1; scanners send GS (ASCII 29), some setups
+                ``"^"`` or ``"{FNC1}"``.
+            today: the date the GS1 century rule counts from; defaults to today (UTC).
+
+        Raises:
+            IdentifierError: on data that cannot be cut into AIs (a missing separator, a
+                field too short or too long), an unsupported or repeated AI, a missing
+                (01) or any bad value.
+
+        Example:
+            >>> data = Gs1Data.parse_barcode_data(
+            ...     "]C10109506000134352172612313102000125" "10LOT42\x1d" "422156",
+            ...     today=dt.date(2026, 1, 1),
+            ... )
+            >>> data.lot, data.expiry, data.net_weight, data.country_of_origin
+            ('LOT42', datetime.date(2026, 12, 31), Mass('1.25 kg'), '156')
+            >>> Gs1Data.parse_barcode_data(data.barcode_data(), today=dt.date(2026, 1, 1)) == data
+            True
+        """
+        raw = _require_text(text, "barcode data must be text")
+        pairs = list(split_barcode_data(raw, separator=separator))
+        return cls._from_pairs(pairs, f"barcode data {raw!r}", today)
+
+    @classmethod
     def _from_pairs(cls, pairs: list[tuple[str, str]], where: str, today: dt.date | None) -> Self:
         if today is None:
             today = dt.datetime.now(tz=dt.UTC).date()
@@ -660,14 +703,27 @@ class Gs1Data:
         data = cls(values.pop("01"))
         changes: dict[str, Any] = {}
         for ai, value in values.items():
-            spec = _AIS[ai]
-            if spec.field in _DATE_AIS:
+            spec = _supported()[ai]
+            if spec.field in _date_ais():
                 changes[spec.field] = _decode_date(ai, value, today)
             elif spec.field == "net_weight":
                 changes[spec.field] = _decode_weight(ai, value)
             else:
                 changes[spec.field] = value
-        return attrs.evolve(data, **changes)
+        result = attrs.evolve(data, **changes)
+        _check_against_dictionary(pairs, where, today)
+        return result
+
+
+def _check_against_dictionary(pairs: list[tuple[str, str]], where: str, today: dt.date) -> None:
+    # The field checks give the messages a farm label needs; the dictionary has the last
+    # word on every value, and on which AIs may go together (req= and ex=).
+    try:
+        for ai, value in pairs:
+            validate_ai_value(ai, value, today=today)
+        check_associations(ai for ai, _value in pairs)
+    except IdentifierError as error:
+        raise IdentifierError(f"{where}: {error.message}") from None
 
 
 _AI_IN_BRACKETS = re.compile(r"\s*\((\d{2,4})\)\s*")
@@ -717,11 +773,11 @@ def _find_primary_key(uri: str, segments: list[str]) -> int:
     index = len(segments) - 2
     while index >= 0 and segments[index] != "01":
         key = segments[index]
-        if key in _GTIN_QUALIFIERS:
+        if key in _gtin_qualifiers():
             index -= 2
             continue
         _refuse_legacy_name(uri, key)
-        if key in _AIS:
+        if key in _supported():
             raise IdentifierError(
                 f"AI ({key}) cannot be in the path of Digital Link {uri!r}; only the lot "
                 f"(10) may follow /01/<GTIN>; write it as a query attribute, '?{key}=...'"
