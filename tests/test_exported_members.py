@@ -13,6 +13,7 @@ PACKAGES = [
     "ruralseller.catalog",
     "ruralseller.catalog.files",
     "ruralseller.catalog.gs1",
+    "ruralseller.catalog.gs1_dictionary",
     "ruralseller.catalog.lot",
     "ruralseller.catalog.money",
     "ruralseller.catalog.offer",
@@ -26,9 +27,17 @@ PACKAGES = [
     "ruralseller.compliance",
     "ruralseller.compliance.context",
     "ruralseller.compliance.engine",
+    "ruralseller.compliance.particulars",
     "ruralseller.compliance.registry",
     "ruralseller.compliance.rules",
     "ruralseller.compliance.wording",
+    "ruralseller.packaging",
+    "ruralseller.packaging.label",
+    "ruralseller.packaging.lot_label",
+    "ruralseller.packaging.materials",
+    "ruralseller.packaging.plan",
+    "ruralseller.packaging.requirements",
+    "ruralseller.packaging.thermal",
 ]
 
 

@@ -12,7 +12,8 @@ partner tool can catch them all with one ``except``. Errors about values also de
     ├── CatalogError                      a catalogue cannot be read or written
     │   ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
     │   └── NotInCatalogError (KeyError)  no producer, product or lot has that id
-    └── ComplianceError                   a rule pack is unknown, broken or cannot be loaded
+    ├── ComplianceError                   a rule pack is unknown, broken or cannot be loaded
+    └── PackingError                      no box and coolant can make the journey (see ``.options``)
 
 Messages are written for the person who has to fix the input: they name the value, what was
 expected, and how to fix it.
@@ -33,6 +34,7 @@ __all__ = [
     "IdentifierError",
     "InvalidValueError",
     "NotInCatalogError",
+    "PackingError",
     "PlaceError",
     "Problem",
     "QuantityError",
@@ -152,3 +154,15 @@ class NotInCatalogError(CatalogError, KeyError):
 
 class ComplianceError(RuralSellerError):
     """A rule pack is unknown, broken, or cannot be loaded."""
+
+
+class PackingError(RuralSellerError):
+    """No box and coolant in the packaging materials can make the journey.
+
+    Attributes:
+        options: every option tried, each with the reason it was rejected.
+    """
+
+    def __init__(self, message: str, *, options: Sequence[object] = ()) -> None:
+        super().__init__(message)
+        self.options = tuple(options)

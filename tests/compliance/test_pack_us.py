@@ -69,7 +69,10 @@ def us_catalog(
     slaughter: dict[str, Any] | None = None,
     **producer_changes: Any,
 ) -> Catalog:
-    """The sample moved to a Missouri farm: its licences, bird counts and slaughter replaced."""
+    """The sample moved to a Missouri farm: its licences, bird counts and slaughter replaced.
+
+    Its eggs are kept cool (the kind's default), as US law wants, not ambient as in China.
+    """
     producer = attrs.evolve(
         catalog.producers[0], **{"place": MISSOURI, "licences": licences, **producer_changes}
     )
@@ -77,9 +80,11 @@ def us_catalog(
     for index, count in enumerate(birds):
         record = attrs.evolve(lots[index].slaughter, birds=count, **(slaughter or {}))
         lots[index] = attrs.evolve(lots[index], slaughter=record)
-    return Catalog(
-        producers=[producer], products=catalog.products, lots=lots, offers=catalog.offers
-    )
+    products = [
+        attrs.evolve(product, storage=None) if product.kind == "shell_eggs" else product
+        for product in catalog.products
+    ]
+    return Catalog(producers=[producer], products=products, lots=lots, offers=catalog.offers)
 
 
 US = us_catalog()
