@@ -11,6 +11,7 @@ PACKAGES = [
     "ruralseller",
     "ruralseller.errors",
     "ruralseller.catalog",
+    "ruralseller.catalog.checks",
     "ruralseller.catalog.files",
     "ruralseller.catalog.gs1",
     "ruralseller.catalog.gs1_dictionary",

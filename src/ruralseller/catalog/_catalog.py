@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ruralseller.catalog import _checks
+from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.lot import Lot
 from ruralseller.catalog.offer import Offer
 from ruralseller.catalog.producer import Producer

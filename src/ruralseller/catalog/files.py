@@ -89,6 +89,7 @@ __all__ = [
     "dumps_catalog",
     "load_catalog",
     "loads_catalog",
+    "problems_from_exception",
     "write_catalog",
 ]
 
@@ -449,15 +450,32 @@ def _path_text(path: Sequence[str | int]) -> str:
     return out
 
 
-def _problems(exc: BaseException, path: list[str | int], data: object) -> list[Problem]:
+def problems_from_exception(
+    exc: BaseException, path: list[str | int], data: object
+) -> list[Problem]:
+    """Turn what structuring raised into Problems with paths, values and hints.
+
+    ``exc`` is what a cattrs converter of :func:`converter` raised while structuring the
+    record at ``path`` of ``data`` (the parsed file); every nested field error becomes one
+    :class:`~ruralseller.errors.Problem`. Other stages reading their own files use it so
+    that every file reports problems alike.
+    """
     if isinstance(exc, ClassValidationError):
         fields, rest = exc.group_exceptions()
-        found = [p for sub, note in fields for p in _problems(sub, [*path, note.name], data)]
-        return found + [p for sub in rest for p in _problems(sub, path, data)]
+        found = [
+            p
+            for sub, note in fields
+            for p in problems_from_exception(sub, [*path, note.name], data)
+        ]
+        return found + [p for sub in rest for p in problems_from_exception(sub, path, data)]
     if isinstance(exc, IterableValidationError):
         items, rest = exc.group_exceptions()
-        found = [p for sub, note in items for p in _problems(sub, [*path, _key(note.index)], data)]
-        return found + [p for sub in rest for p in _problems(sub, path, data)]
+        found = [
+            p
+            for sub, note in items
+            for p in problems_from_exception(sub, [*path, _key(note.index)], data)
+        ]
+        return found + [p for sub in rest for p in problems_from_exception(sub, path, data)]
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         if isinstance(exc.cl, type) and issubclass(exc.cl, Product):
@@ -586,7 +604,7 @@ def catalog_from_data(
             try:
                 loaded[name].append((index, conv.structure(raw, target)))
             except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
-                problems += _problems(exc, [name, index], data)
+                problems += problems_from_exception(exc, [name, index], data)
                 key_field = "lot" if name == "offers" else "id"
                 key = raw.get(key_field) if isinstance(raw, dict) else None
                 if isinstance(key, str):

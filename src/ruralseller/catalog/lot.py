@@ -37,7 +37,7 @@ from typing import Any
 
 import attrs
 
-from ruralseller.catalog import _checks
+from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.place import Place
 from ruralseller.catalog.product import CureProcess
 from ruralseller.catalog.units import Mass, Temperature

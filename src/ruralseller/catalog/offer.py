@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from ruralseller.catalog import _checks
+from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.money import Money
 from ruralseller.catalog.units import Mass
 from ruralseller.errors import QuantityError

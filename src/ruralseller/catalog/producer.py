@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from ruralseller.catalog import _checks
+from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.place import Place
 
 __all__ = [

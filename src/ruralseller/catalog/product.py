@@ -38,7 +38,7 @@ from typing import Any, ClassVar
 
 import attrs
 
-from ruralseller.catalog import _checks
+from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.gs1 import Gtin
 from ruralseller.catalog.units import Temperature
 

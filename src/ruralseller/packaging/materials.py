@@ -49,8 +49,8 @@ from ruralseller.catalog import Length, Mass, Money, Temperature, converter
 
 # The catalogue's id and text rules and its walk over cattrs' error groups, so that
 # packaging.toml accepts the same ids and reports problems exactly as catalog.toml does.
-from ruralseller.catalog._checks import fail, identifier, text
-from ruralseller.catalog.files import _problems
+from ruralseller.catalog.checks import fail, identifier, text
+from ruralseller.catalog.files import problems_from_exception
 from ruralseller.errors import (
     CatalogError,
     CatalogValidationError,
@@ -747,7 +747,7 @@ def _section(data: Mapping[str, Any], name: str, problems: list[Problem]) -> lis
         try:
             loaded.append((index, conv.structure(item, _SECTIONS[name])))
         except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
-            problems += _problems(exc, [name, index], data)
+            problems += problems_from_exception(exc, [name, index], data)
     return loaded
 
 

@@ -1,4 +1,8 @@
-"""Small attrs validators and converters shared by the catalogue model."""
+"""Small attrs validators and converters shared by the model of every stage.
+
+Each validator raises :class:`~ruralseller.errors.InvalidValueError` naming the field, so
+file loading can report the exact path of a bad value.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,19 @@ from typing import Any
 import attrs
 
 from ruralseller.errors import InvalidValueError
+
+__all__ = [
+    "aware",
+    "fail",
+    "frozen_mapping",
+    "frozen_tuple",
+    "identifier",
+    "not_negative",
+    "optional_text",
+    "positive",
+    "text",
+    "unique",
+]
 
 _ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
