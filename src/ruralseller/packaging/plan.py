@@ -406,23 +406,24 @@ def _try(job: _Job, container: Container, coolant: Coolant | None) -> PackOption
     return _try_coolant(job, container, coolant, capacity)
 
 
+def _units_that_fit(job: _Job, container: Container, coolant: Coolant, capacity: Decimal) -> int:
+    unit_volume = _kg(coolant.unit_mass) / _COOLANT_DENSITY[coolant.kind]
+    by_volume = int((capacity - job.payload_volume) / unit_volume)
+    spare = container.max_payload - job.payload if container.max_payload > job.payload else None
+    by_mass = int(spare / coolant.unit_mass) if spare is not None else 0
+    return max(0, min(by_volume, by_mass, _MAX_UNITS))
+
+
 def _try_coolant(
     job: _Job, container: Container, coolant: Coolant, capacity: Decimal
 ) -> PackOption:
-    unit_volume = _kg(coolant.unit_mass) / _COOLANT_DENSITY[coolant.kind]
     needed = f"{job.required.total_seconds() / 3600:.0f} h are needed"
-    best: HoldTime | None = None
-    for units in range(1, _MAX_UNITS + 1):
-        volume = job.payload_volume + unit_volume * units
-        if volume > capacity or job.payload + coolant.unit_mass * units > container.max_payload:
-            held = f" (holds {best.hours:.0f} h)" if best is not None else ""
-            return _rejected(
-                container,
-                coolant,
-                units - 1,
-                f"not enough room for the coolant: {units - 1} unit(s) fit{held}, {needed}",
-            )
-        best = hold_time_profile(
+    fit = _units_that_fit(job, container, coolant, capacity)
+    if fit == 0:
+        return _rejected(container, coolant, 0, f"no room for even one {coolant.name}")
+
+    def hold(units: int) -> HoldTime:
+        return hold_time_profile(
             container,
             coolant,
             coolant.unit_mass * units,
@@ -433,26 +434,37 @@ def _try_coolant(
             profile=job.profile,
             stop_at_end=True,
         )
-        if best.duration < job.required:
-            continue
-        if best.coldest < _FREEZE_FLOOR < job.limit:
-            return _rejected(
-                container, coolant, units, f"the inside would reach {best.coldest}: food freezes"
-            )
-        gross = job.payload + container.empty_mass + job.liners_mass + coolant.unit_mass * units
-        chargeable = max(gross, _dimensional(container, job.divisor))
-        return PackOption(
-            container=container,
-            coolant=coolant,
-            units=units,
-            feasible=True,
-            reason=f"{units} × {coolant.name} hold {best.hours:.0f} h",
-            chargeable=chargeable,
-            hold=best,
-            cost=_materials_cost(job, container, coolant, units) + job.rate.price(chargeable),
+
+    most = hold(fit)
+    if most.duration < job.required:
+        reason = f"not enough room for the coolant: {fit} unit(s) fit (holds {most.hours:.0f} h)"
+        return _rejected(container, coolant, fit, f"{reason}, {needed}")
+    # More coolant never shortens the hold (property-tested), so the fewest units that
+    # hold long enough can be found by bisection: a handful of simulations, not dozens.
+    low, high, best = 1, fit, most
+    while low < high:
+        middle = (low + high) // 2
+        trial = hold(middle)
+        if trial.duration >= job.required:
+            high, best = middle, trial
+        else:
+            low = middle + 1
+    units = high
+    if best.coldest < _FREEZE_FLOOR < job.limit:
+        return _rejected(
+            container, coolant, units, f"the inside would reach {best.coldest}: food freezes"
         )
-    return _rejected(
-        container, coolant, _MAX_UNITS, f"even {_MAX_UNITS} units fall short: {needed}"
+    gross = job.payload + container.empty_mass + job.liners_mass + coolant.unit_mass * units
+    chargeable = max(gross, _dimensional(container, job.divisor))
+    return PackOption(
+        container=container,
+        coolant=coolant,
+        units=units,
+        feasible=True,
+        reason=f"{units} × {coolant.name} hold {best.hours:.0f} h",
+        chargeable=chargeable,
+        hold=best,
+        cost=_materials_cost(job, container, coolant, units) + job.rate.price(chargeable),
     )
 
 
