@@ -602,3 +602,23 @@ def test_bad_durations_and_factors_are_named() -> None:
         coolant_needed(EPS_3CM, ICE, DAY, celsius(30), safety_factor=0.5)
     with pytest.raises(InvalidValueError, match="ice_melted must be above zero"):
         calibrate_from_ice_melt(Mass(0, "g"), DAY, celsius(25))
+
+
+class TestThroughEnd:
+    def test_history_continues_past_the_limit(self) -> None:
+        """through_end simulates the whole profile; the duration is still the first crossing."""
+        args = {
+            "payload_mass": Mass("2.5", "kg"),
+            "payload_cp": 3.3,
+            "payload_start": Temperature(2, "°C"),
+            "payload_max": Temperature(4, "°C"),
+            "profile": SOUTH_CHINA_SUMMER,
+        }
+        box, ice = BUILTIN.container("eps-40x30x30-3cm"), BUILTIN.coolant("ice-1kg")
+        stopped = hold_time_profile(box, ice, Mass(2, "kg"), **args)  # type: ignore[arg-type]
+        full = hold_time_profile(box, ice, Mass(2, "kg"), through_end=True, **args)  # type: ignore[arg-type]
+        assert full.duration == stopped.duration
+        assert full.history[-1][0] == SOUTH_CHINA_SUMMER.duration
+        assert max(t for _, t in full.history) > Temperature(25, "°C")
+        # the food warms towards the ambient, never above the hottest of the day
+        assert max(t for _, t in full.history) <= Temperature(36, "°C")

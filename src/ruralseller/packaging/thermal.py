@@ -835,18 +835,21 @@ class _Step:
     exhausted: float | None
 
 
-def _advance(pack: _Pack, heat: float, ambient: float, span: float) -> _Step:
+def _advance(
+    pack: _Pack, heat: float, ambient: float, span: float, *, stop_at_limit: bool = True
+) -> _Step:
     """Advance the lumped model exactly over ``span`` seconds at a constant ``ambient``.
 
     Within each phase the solution is closed-form (linear while melting, exponential while
     warming or cooling), so a constant ambient gives the same answer as :func:`hold_time`
-    whatever the step. Stops early when the food crosses its limit.
+    whatever the step. Stops early when the food crosses its limit, unless
+    ``stop_at_limit`` is False (then the food keeps warming towards the ambient).
     """
     elapsed = 0.0
     exhausted: float | None = None
     while elapsed < span:
         flow = ambient - pack.celsius(heat)
-        if flow > 0 and heat >= pack.limit:
+        if stop_at_limit and flow > 0 and heat >= pack.limit:
             return _Step(pack.limit, elapsed, crossed=True, exhausted=exhausted)
         if flow == 0:
             break
@@ -870,7 +873,7 @@ def _advance(pack: _Pack, heat: float, ambient: float, span: float) -> _Step:
         tau = capacity / pack.us
         settle = base + capacity * (ambient - pack.phase)  # where H tends to
         if flow > 0:
-            target = 0.0 if below else pack.limit
+            target = 0.0 if below else (pack.limit if stop_at_limit else math.inf)
             reaches = settle > target
         else:
             target = -math.inf if below else pack.latent
@@ -896,6 +899,7 @@ def hold_time_profile(  # noqa: PLR0913 - each argument is one physical input, n
     coolant_start: Temperature | None = None,
     step: dt.timedelta = DEFAULT_STEP,
     stop_at_end: bool = False,
+    through_end: bool = False,
     h_out: Real = DEFAULT_H_OUT,
     h_in: Real | None = None,
     leak_factor: Real | None = None,
@@ -921,6 +925,9 @@ def hold_time_profile(  # noqa: PLR0913 - each argument is one physical input, n
         step: the time step (:data:`DEFAULT_STEP`).
         stop_at_end: when the pack still holds at the profile's end, return the profile's
             length with :attr:`HoldLimit.PROFILE_END` instead of raising.
+        through_end: keep simulating to the profile's end after the food crosses its limit,
+            so :attr:`HoldTime.history` covers the whole journey (implies ``stop_at_end``);
+            the duration is still the time of the first crossing.
         h_out: see :func:`conductance`.
         h_in: see :func:`conductance`.
         leak_factor: see :func:`conductance`.
@@ -964,14 +971,22 @@ def hold_time_profile(  # noqa: PLR0913 - each argument is one physical input, n
     exhausted: float | None = 0.0 if heat >= pack.latent else None
     history = [(dt.timedelta(0), _temperature(pack.celsius(heat)))]
     crossed = False
-    while elapsed < total and not crossed:
+    first_crossing: float | None = None
+    while elapsed < total and (through_end or not crossed):
         span = min(step_seconds, total - elapsed)
-        moved = _advance(pack, heat, profile.celsius_at(elapsed + span / 2), span)
+        ambient = profile.celsius_at(elapsed + span / 2)
+        moved = _advance(pack, heat, ambient, span, stop_at_limit=first_crossing is None)
         if exhausted is None and moved.exhausted is not None:
             exhausted = elapsed + moved.exhausted
         heat, crossed = moved.heat, moved.crossed
         elapsed += moved.spent
+        if crossed and first_crossing is None:
+            first_crossing = elapsed
         history.append((_delta(elapsed), _temperature(pack.celsius(heat))))
+    crossed = first_crossing is not None
+    if through_end:
+        stop_at_end = True
+        elapsed = first_crossing if first_crossing is not None else elapsed
     if not crossed and not stop_at_end:
         left = max(0.0, pack.latent - max(heat, 0.0)) / pack.latent
         raise InvalidValueError(
