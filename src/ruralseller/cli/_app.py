@@ -5,22 +5,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Table
 
 from ruralseller import __version__
 from ruralseller.catalog import Catalog, Mass, Place, Temperature, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
+from ruralseller.coldchain.classes import class_limits
+from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
+from ruralseller.coldchain.plot import plot_journey
+from ruralseller.coldchain.routes import CHINA_STANDARD_TIME
 from ruralseller.compliance import Report, Rule, Sale, available_rule_packs, check, rule_pack
 from ruralseller.errors import (
     CatalogError,
     CatalogValidationError,
     ComplianceError,
+    InvalidValueError,
     PackingError,
     Problem,
     RuralSellerError,
@@ -589,3 +596,199 @@ def label(
     )
     _out.print(f"  barcode: {escape(content.gs1.element_string())}")
     _out.print(f"  QR:      {escape(content.digital_link)}")
+
+
+# --- cold chain ------------------------------------------------------------------------------
+
+
+def _destination(text: str) -> Place | str:
+    if "/" in text:
+        parts = [part.strip() or None for part in text.split("/")]
+        country, province, city = [*parts, None, None][:3]
+        return Place(country=country or "CN", province=province, city=city)
+    return text
+
+
+@cli.command(name="plan")
+@click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
+@click.option("--lot", "lot_id", required=True, help="The lot to ship.")
+@click.option(
+    "--to",
+    "destinations",
+    multiple=True,
+    required=True,
+    help="A destination city (上海, Shanghai) or CN/province/city; repeatable.",
+)
+@click.option(
+    "--ship-at",
+    help="When parcels are handed in, e.g. 2026-07-20T14:00+08:00. Default: now.",
+)
+@click.option("--pieces", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option(
+    "--min-remaining",
+    type=click.FloatRange(0, 1),
+    default=0.3,
+    show_default=True,
+    help="Share of shelf life the buyer must have left on arrival.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Draw the food's temperature on the first destination's best route to this PNG.",
+)
+def plan_command(
+    catalog_path: Path,
+    lot_id: str,
+    destinations: tuple[str, ...],
+    ship_at: str | None,
+    pieces: int,
+    min_remaining: float,
+    fmt: str,
+    plot_path: Path | None,
+) -> None:
+    """Plan shipping a lot to one or more cities: what works, why not, and at what cost.
+
+    Exits 0 when at least one destination can be reached, 1 when none can, 2 on bad input.
+    """
+    try:
+        catalog = load_catalog(catalog_path)
+        when = _ship_at(ship_at)
+        plan = plan_shipment(
+            catalog,
+            lot_id,
+            [_destination(text) for text in destinations],
+            when,
+            pieces=pieces,
+            min_remaining=Decimal(str(min_remaining)),
+        )
+        if plot_path is not None:
+            _plot(catalog, plan, plot_path)
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        hint = getattr(exc, "hint", "")
+        if hint:
+            _err.print(f"  hint: {escape(hint)}")
+        raise SystemExit(2) from None
+    if fmt == "json":
+        click.echo(plan.to_json())
+    else:
+        _print_shipment(plan)
+        if plot_path is not None:
+            _out.print(f"\nDrew the temperatures to [bold]{escape(str(plot_path))}[/].")
+    raise SystemExit(0 if plan.reachable else 1)
+
+
+def _ship_at(text: str | None) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(CHINA_STANDARD_TIME).replace(second=0, microsecond=0)
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise InvalidValueError(
+            f"cannot read --ship-at {text!r}",
+            hint="write it like 2026-07-20T14:00+08:00",
+        ) from None
+    if moment.utcoffset() is None:
+        moment = moment.replace(tzinfo=CHINA_STANDARD_TIME)
+    return moment
+
+
+def _hours_text(delta: dt.timedelta | None) -> str:
+    return "-" if delta is None else f"{delta.total_seconds() / 3600:.0f} h"
+
+
+def _pack_text(option: ShipmentOption) -> str:
+    pack = option.pack
+    if pack is None:
+        return "-"
+    if pack.coolant is None:
+        return pack.container.name
+    return f"{pack.container.name} + {pack.coolant_units} × {pack.coolant.name}"
+
+
+def _print_shipment(plan: ShipmentPlan) -> None:
+    reachable = len(plan.reachable)
+    _out.print(
+        f"[bold]Lot {escape(plan.lot)}[/], handed in {plan.ship_at.isoformat()} "
+        f"({escape(plan.outside.name)}): {reachable} of {len(plan.destinations)} "
+        f"destination(s) reachable"
+    )
+    table = Table(show_lines=False)
+    table.add_column("to")
+    table.add_column("service", no_wrap=True)
+    table.add_column("ok")
+    table.add_column("days", justify="right")
+    table.add_column("left", justify="right")
+    table.add_column("cost", justify="right")
+    why_not: list[str] = []
+    for destination in plan.destinations:
+        for index, option in enumerate(destination.options):
+            typical, slow = option.typical, option.slow
+            days = (
+                f"{typical.duration.total_seconds() / 86400:.1f} / "
+                f"{slow.duration.total_seconds() / 86400:.1f}"
+                if typical and slow
+                else "-"
+            )
+            shelf = (
+                f"{slow.shelf_life.remaining:.0%}" if slow is not None and slow.shelf_life else "-"
+            )
+            table.add_row(
+                escape(destination.name) if index == 0 else "",
+                escape(option.service.id),
+                "[green]yes[/]" if option.feasible else "[red]no[/]",
+                days,
+                shelf,
+                str(option.cost) if option.cost is not None else "-",
+            )
+            why_not += [
+                f"{destination.name} by {option.service.id}: {reason}" for reason in option.reasons
+            ]
+    _out.print(table)
+    for destination in plan.destinations:
+        best = destination.best
+        if best is not None:
+            _out.print(
+                f"[green]✓[/] {escape(destination.name)}: {escape(best.service.name)}, "
+                f"{escape(_pack_text(best))} ({best.cost})"
+            )
+    if why_not:
+        _out.print("\n[bold]Why not:[/]")
+        for line in why_not:
+            _out.print(f"  [dim]-[/] {escape(line)}")
+    _out.print(
+        "\n[dim]Carrier services, prices and transit times are example data: replace them "
+        "with your contracts (carriers.toml).[/]"
+    )
+
+
+def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
+    first = plan.destinations[0]
+    option = first.best or next((o for o in first.options if o.slow is not None), None)
+    if option is None or option.slow is None or option.route is None or option.typical is None:
+        raise InvalidValueError(
+            f"there is no simulated journey to {first.name} to draw",
+            hint="every service was refused before any journey could be simulated",
+        )
+    product_limits = class_limits(catalog.product_of(catalog.lot(plan.lot)))
+    outside = option.route.ambient(plan.outside, "p90")
+    ambient = [
+        (dt.timedelta(hours=h), outside.temperature_at(dt.timedelta(hours=h)))
+        for h in range(int(option.slow.duration.total_seconds() // 3600) + 1)
+    ]
+    plot_journey(
+        path,
+        [("typical day (P50)", option.typical.history), ("slow day (P90)", option.slow.history)],
+        limit=product_limits.high or Temperature(25, "°C"),
+        floor=product_limits.freeze_floor,
+        ambient=ambient,
+        marks=option.route.leg_marks("p90"),
+        title=f"Lot {plan.lot} to {first.name} by {option.service.id}",
+    )

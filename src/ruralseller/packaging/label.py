@@ -67,6 +67,7 @@ __all__ = [
     "FONT_ENV_VAR",
     "LABEL_SIZE_MM",
     "LabelContent",
+    "font_for",
     "render_label",
     "save_label",
 ]
@@ -418,6 +419,15 @@ def _pip_fonts() -> tuple[tuple[str, int], ...]:
 
 def _font_candidates() -> tuple[tuple[str, int], ...]:
     return _FONT_CANDIDATES + _pip_fonts() + _LATIN_FONTS
+
+
+def font_for(text: str) -> Path:
+    """The font file the labels would draw ``text`` with (one that has all its characters).
+
+    Raises:
+        InvalidValueError: when no installed font has them all (the hint says what to install).
+    """
+    return _find_font(text).path
 
 
 def _find_font(text: str) -> _FontFile:

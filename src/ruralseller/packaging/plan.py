@@ -54,7 +54,7 @@ from ruralseller.packaging.materials import (
     load_materials,
 )
 from ruralseller.packaging.requirements import Requirement, packing_requirements
-from ruralseller.packaging.thermal import AmbientProfile, HoldTime, hold_time_profile
+from ruralseller.packaging.thermal import DEFAULT_STEP, AmbientProfile, HoldTime, hold_time_profile
 
 __all__ = [
     "DEFAULT_DIVISOR",
@@ -358,6 +358,7 @@ class _Job:
     journey: dt.timedelta
     required: dt.timedelta
     profile: AmbientProfile
+    step: dt.timedelta
     divisor: int
     rate: ParcelRate
     liners_cost: Money
@@ -432,7 +433,9 @@ def _try_coolant(
             payload_start=job.start,
             payload_max=job.limit,
             profile=job.profile,
+            step=job.step,
             stop_at_end=True,
+            record_history=False,
         )
 
     most = hold(fit)
@@ -491,6 +494,7 @@ def plan_pack(  # noqa: PLR0913 - every option is keyword-only with a sensible d
     divisor: int = DEFAULT_DIVISOR,
     payload_start: Temperature | None = None,
     rate: ParcelRate = DEFAULT_RATE,
+    step: dt.timedelta = DEFAULT_STEP,
 ) -> PackPlan:
     """Plan the pack for ``pieces`` pieces of a lot on a journey of ``journey``.
 
@@ -508,6 +512,8 @@ def plan_pack(  # noqa: PLR0913 - every option is keyword-only with a sensible d
             middle of its storage class when None.
         rate: the postage to weigh packaging against: the cheapest total (packaging plus
             postage) wins, then the longest hold.
+        step: the thermal model's time step; coarser is faster and, for profiles that vary
+            by the hour, within about 1 % (see the thermal tests).
 
     Raises:
         PackingError: when no box and coolant in the materials can make the journey; its
@@ -538,6 +544,7 @@ def plan_pack(  # noqa: PLR0913 - every option is keyword-only with a sensible d
         required=required,
         profile=_profile(ambient, required),
         divisor=divisor,
+        step=step,
         rate=rate,
         liners_cost=sum(
             (liner.cost for liner in liners if liner.cost is not None),
