@@ -1,0 +1,477 @@
+"""Turning a lot into a :class:`~ruralseller.listing.ListingDraft`, text from templates.
+
+The text comes from Jinja2 templates shipped with the package, one folder per locale
+(``title.txt.j2``, ``description.txt.j2``, ``description.html.j2``, ``bullets.txt.j2``).
+A partner overrides any of them by putting a file of the same name in their own template
+folder (``templates/zh-CN/title.txt.j2``). Every template runs in Jinja2's sandbox with
+undefined names as errors, and the HTML template escapes every value: a product named
+``<script>`` is shown, never run.
+
+Units and money are written the way each locale reads them (babel): ``¥36.00/斤`` for
+zh-CN, ``CN¥36.00 per jin (500 g)`` for English; with ``jin=True`` masses are given in 斤
+too, with the conversion shown.
+
+Example:
+    >>> import datetime as dt
+    >>> from ruralseller.catalog import load_catalog
+    >>> from ruralseller.catalog.samples import sample_path
+    >>> catalog = load_catalog(sample_path())
+    >>> draft = generate_listing(catalog, "WJ261120A", on=dt.date(2026, 11, 21))
+    >>> draft.text("zh-CN").title
+    '泰和乌鸡 整只 冰鲜 1-1.4 kg/只'
+    >>> draft.text("en").title
+    'Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi'
+    >>> draft.compliance_ok, str(draft.price), draft.sale_unit
+    (True, '36.00 CNY', '1 jin')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import babel.numbers
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from ruralseller.catalog import (
+    AnyProduct,
+    Catalog,
+    CertificationKind,
+    Gs1Data,
+    Lot,
+    Mass,
+    Money,
+    Offer,
+    Place,
+    Producer,
+    StorageClass,
+    format_duration,
+)
+from ruralseller.coldchain import ShipmentPlan
+from ruralseller.compliance import Sale, check
+from ruralseller.errors import InvalidValueError
+from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+
+__all__ = ["DEFAULT_LOCALES", "TEMPLATE_NAMES", "generate_listing", "template_environment"]
+
+DEFAULT_LOCALES = ("zh-CN", "en")
+"""The locales a draft has text in unless asked otherwise."""
+
+TEMPLATE_NAMES = ("title.txt.j2", "description.txt.j2", "description.html.j2", "bullets.txt.j2")
+"""The templates each locale folder holds; a partner may override any of them."""
+
+_LABELS = {
+    "zh": {
+        "breed": "品种",
+        "species": "禽种",
+        "cut": "部位",
+        "net_weight": "净重",
+        "storage": "储存",
+        "shelf_life": "保质期",
+        "origin": "产地",
+        "production_date": "生产日期",
+        "producer": "生产者",
+        "certifications": "认证",
+    },
+    "en": {
+        "breed": "Breed",
+        "species": "Species",
+        "cut": "Cut",
+        "net_weight": "Net weight",
+        "storage": "Storage",
+        "shelf_life": "Shelf life",
+        "origin": "Origin",
+        "production_date": "Production date",
+        "producer": "Producer",
+        "certifications": "Certifications",
+    },
+}
+_STORAGE = {
+    "zh": {
+        StorageClass.CHILLED: "0~4 °C 冷藏",
+        StorageClass.FROZEN: "-18 °C 以下冷冻",
+        StorageClass.COOL: "阴凉处, 不高于 7 °C",
+        StorageClass.AMBIENT: "常温, 阴凉干燥处",
+        StorageClass.LIVE: "活禽",
+    },
+    "en": {
+        StorageClass.CHILLED: "chilled, 0-4 °C",
+        StorageClass.FROZEN: "frozen, -18 °C or below",
+        StorageClass.COOL: "cool, at most 7 °C",
+        StorageClass.AMBIENT: "room temperature, cool and dry",
+        StorageClass.LIVE: "live animals",
+    },
+}
+_CERTIFICATIONS = {
+    "zh": {
+        CertificationKind.ORGANIC: "有机",
+        CertificationKind.GREEN_FOOD: "绿色食品",
+        CertificationKind.GEOGRAPHICAL_INDICATION: "地理标志产品",
+        CertificationKind.HALAL: "清真",
+        CertificationKind.OTHER: "认证",
+    },
+    "en": {
+        CertificationKind.ORGANIC: "organic",
+        CertificationKind.GREEN_FOOD: "China Green Food",
+        CertificationKind.GEOGRAPHICAL_INDICATION: "geographical indication",
+        CertificationKind.HALAL: "halal",
+        CertificationKind.OTHER: "certified",
+    },
+}
+_PIECE = {"zh": "只", "en": "each"}
+# What one piece is called in Chinese, by product kind (a bird, a box of eggs, a piece).
+_PIECE_ZH = {"poultry_meat": "只", "live_birds": "只", "shell_eggs": "盒"}
+_JIN = {"zh": "斤", "en": "jin"}
+_DAYS_WORD = {"zh": "天", "en": "days"}
+
+
+def template_environment(templates: str | os.PathLike[str] | None = None) -> SandboxedEnvironment:
+    """The sandboxed Jinja2 environment: the partner's folder first, then ours.
+
+    Undefined names are errors (a typo in a partner template fails loudly), and templates
+    whose name ends in ``.html.j2`` escape every value.
+    """
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        folder = Path(templates)
+        if not folder.is_dir():
+            raise InvalidValueError(
+                f"the template folder {folder} does not exist",
+                field="templates",
+                hint="give a folder holding zh-CN/ and en/ subfolders with your .j2 files",
+            )
+        loaders.append(jinja2.FileSystemLoader(str(folder)))
+    loaders.append(jinja2.PackageLoader("ruralseller.listing", "templates"))
+    return SandboxedEnvironment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
+        keep_trailing_newline=False,
+    )
+
+
+def _language(locale: str) -> str:
+    language = locale.replace("_", "-").split("-")[0].lower()
+    if language not in _LABELS:
+        raise InvalidValueError(
+            f"listings are not available in {locale!r} yet",
+            field="locales",
+            hint="use zh-CN or en (or add templates and labels for the language)",
+        )
+    return language
+
+
+def _babel_locale(locale: str) -> str:
+    return {"zh": "zh_CN", "en": "en_US"}[_language(locale)]
+
+
+def _number(value: Fraction | Decimal, locale: str) -> str:
+    exact = (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else value
+    )
+    rounded = exact.quantize(Decimal("0.01")).normalize()
+    return str(babel.numbers.format_decimal(rounded, locale=_babel_locale(locale)))
+
+
+def _masses(low: Mass, high: Mass, unit: str, locale: str) -> str:
+    first, last = _number(low.in_unit(unit), locale), _number(high.in_unit(unit), locale)
+    return first if first == last else f"{first}-{last}"
+
+
+def _weight(lot: Lot, kind: str, locale: str, *, jin: bool) -> str | None:
+    piece = lot.quantity.piece_mass
+    language = _language(locale)
+    if piece is None:
+        return None
+    low, high = piece.lightest, piece.heaviest
+    text = f"{_masses(low, high, 'kg', locale)} kg"
+    if jin:
+        text += f" ({_masses(low, high, 'jin', locale)} {_JIN[language]})"
+    if language == "zh":
+        return f"{text}/{_PIECE_ZH.get(kind, '件')}"
+    return f"{text} {_PIECE[language]}"
+
+
+def _price_text(offer: Offer, locale: str) -> str:
+    language = _language(locale)
+    price = offer.price.format(_babel_locale(locale))
+    if offer.per.mass is None:
+        return f"{price}/{_PIECE[language]}" if language == "zh" else f"{price} each"
+    unit = offer.per.mass
+    if language == "zh":
+        symbol = unit.unit.symbol if unit.value == 1 else str(unit)
+        return f"{price}/{symbol}"
+    per = f"{unit.unit.code} ({unit.to('g')})" if unit.unit.code in {"jin", "liang"} else str(unit)
+    return f"{price} per {per}"
+
+
+def _price_per_kg(offer: Offer) -> Money | None:
+    if offer.per.mass is None:
+        return None
+    return (offer.price * (Fraction(1000) / offer.per.mass.grams)).rounded()
+
+
+def _origin(place: Place, locale: str) -> dict[str, Any]:
+    from ruralseller.coldchain import find_province  # noqa: PLC0415 - only for English names
+
+    province_en = None
+    if place.province and place.country == "CN":
+        try:
+            province_en = find_province(place.province).en
+        except InvalidValueError:
+            province_en = None
+    language = _language(locale)
+    divisions = "".join(place.divisions)
+    country = place.country_name("zh_CN" if language == "zh" else "en")
+    full = divisions if language == "zh" else (f"{divisions}, {country}" if divisions else country)
+    county = place.county or ""
+    return {
+        "county_short": county[:-1] if county[-1:] in {"县", "区", "市", "旗"} else county,
+        "country": country,
+        "province": place.province,
+        "province_en": province_en,
+        "city": place.city,
+        "county": place.county,
+        "village": place.village,
+        "full": full,
+    }
+
+
+def _certifications(producer: Producer, locale: str, on: dt.date) -> list[str]:
+    language = _language(locale)
+    return [
+        f"{_CERTIFICATIONS[language][item.kind]} ({item.number})"
+        for item in producer.certifications
+        if item.is_valid_on(on)
+    ]
+
+
+def _shelf_life(product: AnyProduct, locale: str) -> str | None:
+    basis = product.shelf_life_basis
+    if basis is None:
+        return None
+    language = _language(locale)
+    text = format_duration(basis.reference).replace(" d", f" {_DAYS_WORD[language]}")
+    if basis.at is not None:
+        text += f" ({basis.at})" if language == "zh" else f" at {basis.at}"
+    return text
+
+
+def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
+    product: AnyProduct, producer: Producer, lot: Lot, locale: str, *, jin: bool, on: dt.date
+) -> list[Attribute]:
+    language = _language(locale)
+    labels = _LABELS[language]
+    found: list[tuple[str, str | None, str | None]] = [
+        ("breed", getattr(product, "breed", None), getattr(product, "breed", None)),
+        ("net_weight", _weight(lot, product.kind, locale, jin=jin), _raw_weight(lot)),
+        ("storage", _STORAGE[language][product.storage_class], product.storage_class.value),
+        ("shelf_life", _shelf_life(product, locale), None),
+        ("origin", _origin(producer.place, locale)["full"], str(producer.place)),
+        ("production_date", lot.production_date.isoformat(), lot.production_date.isoformat()),
+        ("producer", producer.name, producer.id),
+    ]
+    certifications = _certifications(producer, locale, on)
+    if certifications:
+        found.append(("certifications", ", ".join(certifications), None))
+    return [
+        Attribute(key=key, label=labels[key], value=value, raw=raw)
+        for key, value, raw in found
+        if value
+    ]
+
+
+def _raw_weight(lot: Lot) -> str | None:
+    piece = lot.quantity.piece_mass
+    if piece is None:
+        return None
+    return f"{piece.lightest}..{piece.heaviest}"
+
+
+def _render(env: SandboxedEnvironment, locale: str, name: str, context: Mapping[str, Any]) -> str:
+    try:
+        template = env.get_template(f"{locale}/{name}")
+    except jinja2.TemplateNotFound:
+        template = env.get_template(f"{'zh-CN' if _language(locale) == 'zh' else 'en'}/{name}")
+    try:
+        rendered = template.render(context)
+    except jinja2.UndefinedError as exc:
+        raise InvalidValueError(
+            f"the template {locale}/{name} uses a name that is not there: {exc.message}",
+            field="templates",
+            hint="check the spelling against the names in the listing docs",
+        ) from None
+    except jinja2.TemplateError as exc:
+        raise InvalidValueError(
+            f"the template {locale}/{name} failed: {exc}", field="templates"
+        ) from None
+    # Optional parts leave empty lines behind; a listing has none.
+    return "\n".join(line.rstrip() for line in rendered.splitlines() if line.strip())
+
+
+def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
+    catalog: Catalog, lot: Lot, locale: str, offer: Offer, *, jin: bool, on: dt.date
+) -> dict[str, Any]:
+    product = catalog.product_of(lot)
+    producer = catalog.producer_of(lot)
+    attributes = _attributes(product, producer, lot, locale, jin=jin, on=on)
+    slaughter = lot.slaughter
+    return {
+        "product": {
+            "name": product.name_in(locale),
+            "description": product.description if _language(locale) == "zh" else None,
+            "breed": getattr(product, "breed", None),
+            "kind": product.kind,
+        },
+        "producer": {"name": producer.name},
+        "origin": _origin(producer.place, locale),
+        "weight": _weight(lot, product.kind, locale, jin=jin),
+        "storage": _STORAGE[_language(locale)][product.storage_class],
+        "attributes": [
+            {"key": item.key, "label": item.label, "value": item.value} for item in attributes
+        ],
+        "price_text": _price_text(offer, locale),
+        "slaughter": None
+        if slaughter is None
+        else {
+            "facility": slaughter.facility,
+            "day": slaughter.day.isoformat(),
+            "quarantine": slaughter.quarantine_certificate,
+        },
+        "laying": None
+        if lot.laying is None
+        else {"first": lot.laying.first_laid.isoformat(), "last": lot.laying.last_laid.isoformat()},
+        "lot": {"id": lot.id, "production_date": lot.production_date.isoformat()},
+        "_attributes": attributes,
+    }
+
+
+def _shipping(
+    plan: ShipmentPlan | None, product: AnyProduct, dispatch: Sequence[str]
+) -> ShippingPromise | None:
+    if plan is None:
+        return None
+    services = []
+    for destination in plan.destinations:
+        best = destination.best
+        if best is not None and best.service.name not in services:
+            services.append(best.service.name)
+    return ShippingPromise(
+        temperature_class=product.storage_class.value,
+        regions=[d.name for d in plan.destinations if d.feasible],
+        excluded=[d.name for d in plan.destinations if not d.feasible],
+        dispatch_days=dispatch,
+        services=services,
+    )
+
+
+def _traceability(product: AnyProduct, lot: Lot, base: str | None) -> str | None:
+    if base is None or product.gtin is None:
+        return None
+    data = Gs1Data(product.gtin, lot=lot.id, best_before=lot.best_before, expiry=lot.use_by)
+    return data.digital_link(base)
+
+
+def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
+    catalog: Catalog,
+    lot_id: str,
+    *,
+    locales: Sequence[str] = DEFAULT_LOCALES,
+    templates: str | os.PathLike[str] | None = None,
+    jurisdiction: str = "CN",
+    shipment: ShipmentPlan | None = None,
+    jin: bool = False,
+    traceability_base: str | None = "https://id.gs1.org",
+    dispatch_days: Sequence[str] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+    on: dt.date | None = None,
+) -> ListingDraft:
+    """Build the marketplace-neutral listing draft of one lot.
+
+    The texts are checked with the compliance rule packs of ``jurisdiction`` (banned absolute
+    terms, disease and health claims) together with the lot itself; the result is in
+    :attr:`ListingDraft.compliance_ok` and :attr:`ListingDraft.compliance_findings`.
+
+    Args:
+        catalog: the catalogue.
+        lot_id: the lot to list; it must be on offer.
+        locales: the locales to write text in.
+        templates: a folder of partner templates overriding ours.
+        jurisdiction: whose compliance rules the draft is checked against.
+        shipment: a shipment plan, for the shipping promise (regions served).
+        jin: also give masses in 斤, with the conversion.
+        traceability_base: the GS1 Digital Link resolver of the lot's link (None: no link).
+        dispatch_days: weekdays parcels leave the village.
+        on: the day the listing is for (certifications valid, rules in force); today if None.
+
+    Raises:
+        InvalidValueError: when the lot is not on offer, a locale has no labels, or a partner
+            template fails (naming the template).
+    """
+    day = on or dt.datetime.now(dt.UTC).date()
+    lot = catalog.lot(lot_id)
+    offer = catalog.offer_for(lot_id)
+    if offer is None:
+        raise InvalidValueError(
+            f"lot {lot_id} is not on offer, so it has no price or stock to list",
+            field="offers",
+            hint=f'add an [[offers]] entry with lot = "{lot_id}", a price and the stock',
+        )
+    product = catalog.product_of(lot)
+    producer = catalog.producer_of(lot)
+    env = template_environment(templates)
+    texts: dict[str, LocalizedText] = {}
+    for locale in locales:
+        context = _context(catalog, lot, locale, offer, jin=jin, on=day)
+        attributes = context.pop("_attributes")
+        bullets = [
+            line.strip() for line in _render(env, locale, "bullets.txt.j2", context).splitlines()
+        ]
+        texts[locale] = LocalizedText(
+            locale=locale,
+            title=" ".join(_render(env, locale, "title.txt.j2", context).split()),
+            description=_render(env, locale, "description.txt.j2", context),
+            description_html=_render(env, locale, "description.html.j2", context),
+            bullets=[line for line in bullets if line],
+            attributes=attributes,
+            price_text=context["price_text"],
+        )
+    listing_texts = {
+        f"{locale}.{part}": text
+        for locale, localized in texts.items()
+        for part, text in (("title", localized.title), ("description", localized.description))
+    }
+    report = check(
+        catalog,
+        jurisdictions=[jurisdiction],
+        lots=[lot_id],
+        on=day,
+        sale=Sale(texts=listing_texts),
+    )
+    return ListingDraft(
+        sku=lot.id,
+        lot=lot.id,
+        product=product.id,
+        kind=product.kind,
+        gtin=str(product.gtin) if product.gtin else None,
+        texts=texts,
+        certifications=_certifications(producer, locales[0] if locales else "en", day),
+        price=offer.price,
+        sale_unit=str(offer.per),
+        price_per_kg=_price_per_kg(offer),
+        stock=offer.stock,
+        min_order=offer.min_order,
+        max_order=offer.max_order,
+        shipping=_shipping(shipment, product, dispatch_days),
+        images=[str(catalog.path_of(image)) for image in (*product.images, *lot.images)],
+        traceability_url=_traceability(product, lot, traceability_base),
+        compliance_ok=report.ok,
+        compliance_findings=sorted({f.rule for f in report.blocking}),
+    )
