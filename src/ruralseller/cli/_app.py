@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller import __version__
-from ruralseller.catalog import Catalog, Mass, Place, Temperature, load_catalog
+from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
 from ruralseller.coldchain.classes import class_limits
@@ -32,6 +32,7 @@ from ruralseller.errors import (
     Problem,
     RuralSellerError,
 )
+from ruralseller.listing import PROFILES, render_listing
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
     DEFAULT_MARGIN,
@@ -792,3 +793,90 @@ def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
         marks=option.route.leg_marks("p90"),
         title=f"Lot {plan.lot} to {first.name} by {option.service.id}",
     )
+
+
+# --- listing ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
+@click.option("--lot", "lot_id", required=True, help="The lot to list.")
+@click.option(
+    "--marketplace",
+    type=click.Choice(sorted(PROFILES)),
+    default="sandbox",
+    show_default=True,
+    help="Whose text and picture rules the listing must meet.",
+)
+@click.option(
+    "--locale",
+    "locales",
+    multiple=True,
+    help="Write text in this locale (repeatable): zh-CN, en. Default: what the marketplace takes.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Your own template folder.",
+)
+@click.option(
+    "--price", help="The price on this marketplace, e.g. '9.80 USD' (default: the offer's)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="The folder to write preview.html, images/ and draft.json into.",
+)
+def render(
+    catalog_path: Path,
+    lot_id: str,
+    marketplace: str,
+    locales: tuple[str, ...],
+    templates: Path | None,
+    price: str | None,
+    output: Path,
+) -> None:
+    """Write a lot's listing for a marketplace: preview page, pictures and draft JSON.
+
+    Exits 0 when the listing meets the marketplace's rules, 1 when it does not (each problem
+    with its fix), 2 on bad input.
+    """
+    try:
+        catalog = load_catalog(catalog_path)
+        result = render_listing(
+            catalog,
+            lot_id,
+            output,
+            marketplace=marketplace,
+            locales=locales or None,
+            templates=templates,
+            price=Money.parse(price) if price else None,
+        )
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        hint = getattr(exc, "hint", "")
+        if hint:
+            _err.print(f"  hint: {escape(hint)}")
+        raise SystemExit(2) from None
+    draft = result.draft
+    _out.print(
+        f"Wrote the {escape(marketplace)} listing of lot {escape(lot_id)} to "
+        f"[bold]{escape(str(result.folder))}[/]: preview.html, {len(result.images)} picture(s), "
+        "draft.json"
+    )
+    for locale in draft.locales:
+        _out.print(f"  {locale}: {escape(draft.text(locale).title)}")
+    if not result.issues:
+        _out.print("[green]✓ it meets the marketplace's rules[/]")
+    for issue in result.issues:
+        style = "red" if issue.severity.value == "error" else "yellow"
+        _out.print(
+            f"  [{style}]{issue.severity.value}[/] {escape(issue.field)}: {escape(issue.message)}"
+        )
+        _out.print(f"      [bold]fix:[/] {escape(issue.fix)}")
+    raise SystemExit(0 if result.valid else 1)

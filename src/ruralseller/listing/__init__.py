@@ -14,16 +14,54 @@ from ruralseller.listing.generate import (
     generate_listing,
     template_environment,
 )
+from ruralseller.listing.images import (
+    DEFAULT_MAX_PIXELS,
+    OUTPUT_FORMATS,
+    SOURCE_FORMATS,
+    ImageSpec,
+    ProcessedImage,
+    process_image,
+    process_images,
+)
 from ruralseller.listing.preview import render_preview
+from ruralseller.listing.profiles import (
+    PROFILES,
+    IssueSeverity,
+    ListingIssue,
+    MarketplaceProfile,
+    get_profile,
+    shorten_title,
+    title_length,
+    validate_draft,
+)
+from ruralseller.listing.render import RenderResult, draft_to_data, render_listing
 
 __all__ = [
     "DEFAULT_LOCALES",
+    "DEFAULT_MAX_PIXELS",
+    "OUTPUT_FORMATS",
+    "PROFILES",
+    "SOURCE_FORMATS",
     "TEMPLATE_NAMES",
     "Attribute",
+    "ImageSpec",
+    "IssueSeverity",
     "ListingDraft",
+    "ListingIssue",
     "LocalizedText",
+    "MarketplaceProfile",
+    "ProcessedImage",
+    "RenderResult",
     "ShippingPromise",
+    "draft_to_data",
     "generate_listing",
+    "get_profile",
+    "process_image",
+    "process_images",
+    "render_listing",
     "render_preview",
+    "shorten_title",
     "template_environment",
+    "title_length",
+    "validate_draft",
 ]

@@ -35,6 +35,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import attrs
 import babel.numbers
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -391,6 +392,7 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
     jin: bool = False,
     traceability_base: str | None = "https://id.gs1.org",
     dispatch_days: Sequence[str] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
+    price: Money | None = None,
     on: dt.date | None = None,
 ) -> ListingDraft:
     """Build the marketplace-neutral listing draft of one lot.
@@ -409,6 +411,9 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         jin: also give masses in 斤, with the conversion.
         traceability_base: the GS1 Digital Link resolver of the lot's link (None: no link).
         dispatch_days: weekdays parcels leave the village.
+        price: the price of one sale unit on this marketplace, when it differs from the
+            offer's (another currency for a marketplace abroad); the sale unit stays the
+            offer's.
         on: the day the listing is for (certifications valid, rules in force); today if None.
 
     Raises:
@@ -424,6 +429,8 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
             field="offers",
             hint=f'add an [[offers]] entry with lot = "{lot_id}", a price and the stock',
         )
+    if price is not None:
+        offer = attrs.evolve(offer, price=price)
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
     env = template_environment(templates)
