@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -211,21 +212,40 @@ class Catalog:
     )
     folder: Path | None = attrs.field(default=None, eq=False, repr=False)
 
+    # Lookups by id go through indexes built once per catalogue: a check of 10,000 lots asks
+    # for each lot several times, and a linear scan each time made checking quadratic.
+    @functools.cached_property
+    def _index(self) -> _Index:
+        return _Index.of(self)
+
     def producer(self, producer_id: str) -> Producer:
         """The producer with ``producer_id``."""
-        return _find(self.producers, "id", producer_id, "producer")
+        return _find(self._index.producers, self.producers, producer_id, "producer")
 
     def product(self, product_id: str) -> AnyProduct:
         """The product with ``product_id``."""
-        return _find(self.products, "id", product_id, "product")
+        return _find(self._index.products, self.products, product_id, "product")
 
     def lot(self, lot_id: str) -> Lot:
         """The lot with ``lot_id``."""
-        return _find(self.lots, "id", lot_id, "lot")
+        return _find(self._index.lots, self.lots, lot_id, "lot")
 
     def offer_for(self, lot_id: str) -> Offer | None:
         """The offer for the lot ``lot_id``, or None if it is not on sale."""
-        return next((offer for offer in self.offers if offer.lot == lot_id), None)
+        found = self._index.offers.get(lot_id)
+        return None if found is None else self.offers[found]
+
+    def position(self, section: str, key: str) -> int:
+        """Where the record with id ``key`` (for offers: lot) stands in ``section``.
+
+        Example:
+            >>> from ruralseller.catalog import load_catalog
+            >>> from ruralseller.catalog.samples import sample_path
+            >>> load_catalog(sample_path()).position("lots", "WE261118")
+            2
+        """
+        table: dict[str, int] = getattr(self._index, section)
+        return table[key]
 
     def product_of(self, lot: Lot) -> AnyProduct:
         """The product a lot is of."""
@@ -243,9 +263,32 @@ class Catalog:
         return self.folder / image
 
 
-def _find(items: Sequence[T], field: str, key: str, what: str) -> T:
-    for item in items:
-        if getattr(item, field) == key:
-            return item
-    known = ", ".join(str(getattr(item, field)) for item in items) or "none"
+@attrs.frozen
+class _Index:
+    producers: dict[str, int]
+    products: dict[str, int]
+    lots: dict[str, int]
+    offers: dict[str, int]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Index:
+        def first(keys: Iterable[str]) -> dict[str, int]:
+            found: dict[str, int] = {}
+            for position, key in enumerate(keys):
+                found.setdefault(key, position)
+            return found
+
+        return cls(
+            producers=first(p.id for p in catalog.producers),
+            products=first(p.id for p in catalog.products),
+            lots=first(lot.id for lot in catalog.lots),
+            offers=first(offer.lot for offer in catalog.offers),
+        )
+
+
+def _find(index: dict[str, int], items: Sequence[T], key: str, what: str) -> T:
+    position = index.get(key)
+    if position is not None:
+        return items[position]
+    known = ", ".join(index) or "none"
     raise NotInCatalogError(f"no {what} with id {key!r}; the catalogue has: {known}")

@@ -382,9 +382,8 @@ def converter(fmt: Format = "toml") -> cattrs.Converter:
     conv.register_structure_hook(Money, _from_text(Money.parse, "'68.00 CNY'"))
     conv.register_structure_hook(SaleUnit, _from_text(SaleUnit.parse, "'piece' or '1 kg'"))
     conv.register_structure_hook(Gtin, _structure_gtin)
-    conv.register_structure_hook_func(
-        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum),
-        lambda value, cls: _enum_hook(cls)(value, cls),
+    conv.register_structure_hook_factory(
+        lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _enum_hook
     )
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     conv.register_structure_hook_func(_is_mapping_of_str, _structure_names)

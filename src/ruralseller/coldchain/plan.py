@@ -440,7 +440,10 @@ def _option(
     key = (zone_, service.id)
     if key not in cache:
         cache[key] = _route_and_pack(ctx, destination, service, zone_)
-    route, pack, problem, typical, slow = cache[key]
+    _, pack, problem, typical, slow = cache[key]
+    # Destinations in one zone share their pack and simulated days; the route itself names
+    # its own destination, and building it is cheap.
+    route = build_route(ctx.origin, destination, service, ctx.ship_at)
     if problem is not None:
         return no(problem, zone_=zone_, route=route)
     assert pack is not None  # noqa: S101 - no problem means a pack

@@ -140,21 +140,23 @@ class LotContext:
 
     def path(self, *fields: str) -> str:
         """The catalogue path of a lot field, e.g. ``lots[0].slaughter.facility``."""
-        return ".".join([f"lots[{self.catalog.lots.index(self.lot)}]", *fields])
+        return ".".join([f"lots[{self.catalog.position('lots', self.lot.id)}]", *fields])
 
     def product_path(self, *fields: str) -> str:
         """The catalogue path of a product field, e.g. ``products[0].name``."""
-        return ".".join([f"products[{self.catalog.products.index(self.product)}]", *fields])
+        position = self.catalog.position("products", self.product.id)
+        return ".".join([f"products[{position}]", *fields])
 
     def producer_path(self, *fields: str) -> str:
         """The catalogue path of a producer field, e.g. ``producers[0].licences``."""
-        return ".".join([f"producers[{self.catalog.producers.index(self.producer)}]", *fields])
+        position = self.catalog.position("producers", self.producer.id)
+        return ".".join([f"producers[{position}]", *fields])
 
     def offer_path(self, *fields: str) -> str:
         """The catalogue path of an offer field; the lot's path when it has no offer."""
         if self.offer is None:
             return self.path()
-        return ".".join([f"offers[{self.catalog.offers.index(self.offer)}]", *fields])
+        return ".".join([f"offers[{self.catalog.position('offers', self.offer.lot)}]", *fields])
 
     def texts(self) -> dict[str, str]:
         """Every text a shopper may read about this lot, by the path it comes from."""

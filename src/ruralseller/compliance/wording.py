@@ -9,12 +9,14 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
 __all__ = ["find_terms"]
 
 
+@functools.cache
 def _pattern(term: str) -> re.Pattern[str]:
     # Latin words match as whole words ("cure" is not in "secure"); Chinese terms have no
     # word boundaries and match anywhere.
