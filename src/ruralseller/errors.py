@@ -8,7 +8,8 @@ partner tool can catch them all with one ``except``. Errors about values also de
     ├── InvalidValueError (ValueError)    a domain value is invalid; says which field and how to fix
     │   ├── QuantityError                 a quantity, unit or amount of money is malformed
     │   ├── IdentifierError               a GTIN, lot code or GS1 element string is malformed
-    │   └── PlaceError                    a country code or coordinates are malformed
+    │   ├── PlaceError                    a country code or coordinates are malformed
+    │   └── TraceabilityError             an EPCIS event cannot be made or read
     ├── CatalogError                      a catalogue cannot be read or written
     │   ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
     │   └── NotInCatalogError (KeyError)  no producer, product or lot has that id
@@ -39,6 +40,7 @@ __all__ = [
     "Problem",
     "QuantityError",
     "RuralSellerError",
+    "TraceabilityError",
 ]
 
 
@@ -166,3 +168,11 @@ class PackingError(RuralSellerError):
     def __init__(self, message: str, *, options: Sequence[object] = ()) -> None:
         super().__init__(message)
         self.options = tuple(options)
+
+
+class TraceabilityError(InvalidValueError):
+    """An EPCIS event cannot be made or read: a value is missing, malformed or unknown.
+
+    Like every :class:`~ruralseller.errors.InvalidValueError` it names the ``field`` at fault
+    and carries a ``hint`` on how to fix it.
+    """

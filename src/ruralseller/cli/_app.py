@@ -46,6 +46,7 @@ from ruralseller.packaging import (
     save_label,
 )
 from ruralseller.packaging.lot_label import lot_label
+from ruralseller.traceability import events_for_lot
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -880,3 +881,60 @@ def render(
         )
         _out.print(f"      [bold]fix:[/] {escape(issue.fix)}")
     raise SystemExit(0 if result.valid else 1)
+
+
+# --- traceability ----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
+@click.option("--lot", "lot_id", required=True, help="The lot whose story to write.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write the EPCIS 2.0 document here (events.jsonld) instead of printing it.",
+)
+@click.option("--to", "destination", help="Plan the shipping leg to this city for the readings.")
+@click.option(
+    "--ship-at", help="When the parcel is handed in (with --to), e.g. 2026-11-21T08:00+08:00."
+)
+@click.option(
+    "--logger",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="A temperature logger export (CSV: time, °C) for the shipping event's readings.",
+)
+def trace(
+    catalog_path: Path,
+    lot_id: str,
+    output: Path | None,
+    destination: str | None,
+    ship_at: str | None,
+    logger: Path | None,
+) -> None:
+    """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD)."""
+    try:
+        catalog = load_catalog(catalog_path)
+        shipment = None
+        if destination is not None:
+            plan = plan_shipment(catalog, lot_id, [_destination(destination)], _ship_at(ship_at))
+            shipment = plan.destinations[0].best or next(
+                (o for o in plan.destinations[0].options if o.slow is not None), None
+            )
+        document = events_for_lot(catalog, lot_id, shipment=shipment, logger=logger)
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        hint = getattr(exc, "hint", "")
+        if hint:
+            _err.print(f"  hint: {escape(hint)}")
+        raise SystemExit(2) from None
+    text = document.to_json()
+    if output is None:
+        click.echo(text)
+        return
+    output.write_text(text + "\n", encoding="utf-8")
+    kinds = ", ".join(type(event).__name__ for event in document.events)
+    _err.print(f"Wrote {len(document.events)} EPCIS events ({kinds}) to {escape(str(output))}.")
