@@ -90,6 +90,7 @@ __all__ = [
     "load_catalog",
     "loads_catalog",
     "problems_from_exception",
+    "structure_sections",
     "write_catalog",
 ]
 
@@ -526,41 +527,7 @@ def problems_from_exception(
 
 
 def _section_problems(data: Mapping[str, Any]) -> tuple[dict[str, list[Any]], list[Problem]]:
-    problems: list[Problem] = []
-    version = data.get("format")
-    if version is None:
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message="the catalogue does not say its format version",
-                hint=f"add format = {FORMAT_VERSION} as the first line",
-            )
-        )
-    elif version != FORMAT_VERSION or isinstance(version, bool):
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message=f"format {version!r} is not one this ruralseller reads",
-                value=version,
-                hint=f"this release reads format = {FORMAT_VERSION}; upgrade ruralseller "
-                "or convert the file",
-            )
-        )
-    for key in data:
-        if key not in _TOP_LEVEL:
-            close = difflib.get_close_matches(key, _TOP_LEVEL, n=1)
-            problems.append(
-                Problem(
-                    file="",
-                    path=key,
-                    message=f"unknown section {key!r}",
-                    hint=(f"did you mean {close[0]!r}? " if close else "")
-                    + "a catalogue has: "
-                    + ", ".join(_TOP_LEVEL),
-                )
-            )
+    problems = _file_header(data, "catalogue", FORMAT_VERSION, _TOP_LEVEL)
     sections: dict[str, list[Any]] = {}
     for name in _SECTIONS:
         raw = data.get(name, [])
@@ -844,3 +811,136 @@ def write_catalog(catalog: Catalog, path: str | os.PathLike[str]) -> Path:
         Path(temp).unlink(missing_ok=True)
         raise
     return target
+
+
+# --- other data files that live beside a catalogue -----------------------------------------
+
+
+def structure_sections(  # noqa: PLR0913 - one data file's description, all keyword-only
+    data: object,
+    *,
+    file: str,
+    what: str,
+    version: int,
+    sections: Mapping[str, Any],
+    conv: cattrs.Converter | None = None,
+    duplicate_hint: str = "give each one its own id",
+) -> dict[str, list[tuple[int, Any]]]:
+    """Structure a data file made of ``[[section]]`` lists of records, reporting every problem.
+
+    Used by the files that live beside a catalogue (``packaging.toml``, ``carriers.toml``) so
+    that they report mistakes exactly as ``catalog.toml`` does: the format version, unknown
+    sections (with a did-you-mean), sections that are not lists, repeated ids, and every field
+    problem with its path, value and hint.
+
+    Args:
+        data: the parsed file.
+        file: the file's name, for the problems.
+        what: what the file is, e.g. ``"packaging file"``.
+        version: the format version this release reads.
+        sections: section name -> the type of its records.
+        conv: the converter to structure with (the TOML converter when None).
+        duplicate_hint: the hint for a repeated id.
+
+    Returns:
+        section name -> (index, record) for each record.
+
+    Raises:
+        CatalogValidationError: listing every problem found.
+    """
+    if not isinstance(data, Mapping):
+        raise CatalogValidationError(
+            [Problem(file=file, path="", message=f"the {what} must be a table")]
+        )
+    structure = conv or converter("toml")
+    problems = _file_header(data, what, version, ("format", *sections))
+    loaded = {
+        name: _section_records(data, name, target, structure, duplicate_hint, problems)
+        for name, target in sections.items()
+    }
+    if problems:
+        raise CatalogValidationError([attrs.evolve(p, file=file) for p in problems])
+    return loaded
+
+
+def _file_header(
+    data: Mapping[str, Any], what: str, version: int, top_level: tuple[str, ...]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    found = data.get("format")
+    if found is None:
+        problems.append(
+            Problem(
+                file="",
+                path="format",
+                message=f"the {what} does not say its format version",
+                hint=f"add format = {version} as the first line",
+            )
+        )
+    elif isinstance(found, bool) or found != version:
+        problems.append(
+            Problem(
+                file="",
+                path="format",
+                message=f"format {found!r} is not one this ruralseller reads",
+                value=found,
+                hint=f"this release reads format = {version}; upgrade ruralseller or convert "
+                "the file",
+            )
+        )
+    for key in data:
+        if key not in top_level:
+            close = difflib.get_close_matches(key, top_level, n=1)
+            problems.append(
+                Problem(
+                    file="",
+                    path=key,
+                    message=f"unknown section {key!r}",
+                    hint=(f"did you mean {close[0]!r}? " if close else "")
+                    + f"a {what} has: "
+                    + ", ".join(top_level),
+                )
+            )
+    return problems
+
+
+def _section_records(  # noqa: PLR0913, PLR0917 - the parts of one section
+    data: Mapping[str, Any],
+    name: str,
+    target: Any,
+    structure: cattrs.Converter,
+    duplicate_hint: str,
+    problems: list[Problem],
+) -> list[tuple[int, Any]]:
+    raw = data.get(name, [])
+    if not isinstance(raw, list):
+        problems.append(
+            Problem(
+                file="",
+                path=name,
+                message=f"{name} must be a list of tables",
+                hint=f"write each one under its own [[{name}]] header",
+            )
+        )
+        return []
+    loaded: list[tuple[int, Any]] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        key = item.get("id") if isinstance(item, dict) else None
+        if isinstance(key, str) and key in seen:
+            problems.append(
+                Problem(
+                    file="",
+                    path=f"{name}[{index}].id",
+                    message=f"the id {key!r} is already used by {name}[{seen[key]}]",
+                    value=key,
+                    hint=duplicate_hint,
+                )
+            )
+        elif isinstance(key, str):
+            seen[key] = index
+        try:
+            loaded.append((index, structure.structure(item, target)))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
+            problems += problems_from_exception(exc, [name, index], data)
+    return loaded

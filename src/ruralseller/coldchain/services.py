@@ -51,7 +51,7 @@ from ruralseller.catalog import (
     format_duration,
 )
 from ruralseller.catalog.checks import fail, frozen_tuple, identifier, text
-from ruralseller.catalog.files import problems_from_exception
+from ruralseller.catalog.files import structure_sections
 from ruralseller.coldchain.routes import (
     CHINA_STANDARD_TIME,
     EXAMPLE_CITIES,
@@ -943,8 +943,6 @@ def get_service(
 
 # --- carriers.toml --------------------------------------------------------------------------------
 
-_TOP_LEVEL = ("format", "services")
-
 
 def _structure_time(value: object, _: type) -> dt.time:
     if isinstance(value, dt.time):
@@ -967,43 +965,6 @@ def _converter() -> cattrs.Converter:
     return conv
 
 
-def _header_problems(data: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    version = data.get("format")
-    if version is None:
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message="the carriers file does not say its format version",
-                hint=f"add format = {CARRIERS_FORMAT} as the first line",
-            )
-        )
-    elif isinstance(version, bool) or version != CARRIERS_FORMAT:
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message=f"format {version!r} is not one this ruralseller reads",
-                value=version,
-                hint=f"this release reads format = {CARRIERS_FORMAT}",
-            )
-        )
-    for key in data:
-        if key not in _TOP_LEVEL:
-            close = difflib.get_close_matches(key, _TOP_LEVEL, n=1)
-            problems.append(
-                Problem(
-                    file="",
-                    path=key,
-                    message=f"unknown section {key!r}",
-                    hint=(f"did you mean {close[0]!r}? " if close else "")
-                    + "a carriers file has: format, services",
-                )
-            )
-    return problems
-
-
 def services_from_data(
     data: Mapping[str, Any], *, file: str = "<data>"
 ) -> tuple[CarrierService, ...]:
@@ -1012,44 +973,16 @@ def services_from_data(
     Raises:
         CatalogValidationError: listing every problem, each with its path and a hint.
     """
-    if not isinstance(data, Mapping):
-        raise CatalogValidationError(
-            [Problem(file=file, path="", message="the carriers file must be a table")]
-        )
-    problems = _header_problems(data)
-    raw = data.get("services", [])
-    if not isinstance(raw, list):
-        problems.append(
-            Problem(
-                file="",
-                path="services",
-                message="services must be a list of tables",
-                hint="write each one under its own [[services]] header",
-            )
-        )
-        raw = []
-    loaded: list[CarrierService] = []
-    seen: dict[str, int] = {}
-    for index, item in enumerate(raw):
-        key = item.get("id") if isinstance(item, dict) else None
-        if isinstance(key, str) and key in seen:
-            problems.append(
-                Problem(
-                    file="",
-                    path=f"services[{index}].id",
-                    message=f"the id {key!r} is already used by services[{seen[key]}]",
-                    value=key,
-                    hint="give each service its own id",
-                )
-            )
-        elif isinstance(key, str):
-            seen[key] = index
-        try:
-            loaded.append(_converter().structure(item, CarrierService))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
-            problems += problems_from_exception(exc, ["services", index], data)
-    if problems:
-        raise CatalogValidationError([attrs.evolve(p, file=file) for p in problems])
+    sections = structure_sections(
+        data,
+        file=file,
+        what="carriers file",
+        version=CARRIERS_FORMAT,
+        sections={"services": CarrierService},
+        conv=_converter(),
+        duplicate_hint="give each service its own id",
+    )
+    loaded = [service for _, service in sections["services"]]
     return tuple(loaded)
 
 

@@ -45,12 +45,12 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ruralseller.catalog import Length, Mass, Money, Temperature, converter
+from ruralseller.catalog import Length, Mass, Money, Temperature
 
 # The catalogue's id and text rules and its walk over cattrs' error groups, so that
 # packaging.toml accepts the same ids and reports problems exactly as catalog.toml does.
 from ruralseller.catalog.checks import fail, identifier, text
-from ruralseller.catalog.files import problems_from_exception
+from ruralseller.catalog.files import structure_sections
 from ruralseller.errors import (
     CatalogError,
     CatalogValidationError,
@@ -674,81 +674,6 @@ _SECTIONS: dict[str, type[Container | Coolant | Liner]] = {
     "coolants": Coolant,
     "liners": Liner,
 }
-_TOP_LEVEL = ("format", *_SECTIONS)
-
-
-def _header_problems(data: Mapping[str, Any]) -> list[Problem]:
-    problems: list[Problem] = []
-    version = data.get("format")
-    if version is None:
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message="the packaging file does not say its format version",
-                hint=f"add format = {PACKAGING_FORMAT} as the first line",
-            )
-        )
-    elif isinstance(version, bool) or version != PACKAGING_FORMAT:
-        problems.append(
-            Problem(
-                file="",
-                path="format",
-                message=f"format {version!r} is not one this ruralseller reads",
-                value=version,
-                hint=f"this release reads format = {PACKAGING_FORMAT}",
-            )
-        )
-    for key in data:
-        if key not in _TOP_LEVEL:
-            close = difflib.get_close_matches(key, _TOP_LEVEL, n=1)
-            problems.append(
-                Problem(
-                    file="",
-                    path=key,
-                    message=f"unknown section {key!r}",
-                    hint=(f"did you mean {close[0]!r}? " if close else "")
-                    + "a packaging file has: "
-                    + ", ".join(_TOP_LEVEL),
-                )
-            )
-    return problems
-
-
-def _section(data: Mapping[str, Any], name: str, problems: list[Problem]) -> list[tuple[int, Any]]:
-    raw = data.get(name, [])
-    if not isinstance(raw, list):
-        problems.append(
-            Problem(
-                file="",
-                path=name,
-                message=f"{name} must be a list of tables",
-                hint=f"write each one under its own [[{name}]] header",
-            )
-        )
-        return []
-    conv = converter("toml")
-    loaded: list[tuple[int, Any]] = []
-    seen: dict[str, int] = {}
-    for index, item in enumerate(raw):
-        key = item.get("id") if isinstance(item, dict) else None
-        if isinstance(key, str) and key in seen:
-            problems.append(
-                Problem(
-                    file="",
-                    path=f"{name}[{index}].id",
-                    message=f"the id {key!r} is already used by {name}[{seen[key]}]",
-                    value=key,
-                    hint="give each one its own id; to replace a built-in one, use its id once",
-                )
-            )
-        elif isinstance(key, str):
-            seen[key] = index
-        try:
-            loaded.append((index, conv.structure(item, _SECTIONS[name])))
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a Problem
-            problems += problems_from_exception(exc, [name, index], data)
-    return loaded
 
 
 def materials_from_data(
@@ -759,14 +684,14 @@ def materials_from_data(
     Raises:
         CatalogValidationError: listing every problem, each with its path and a hint.
     """
-    if not isinstance(data, Mapping):
-        raise CatalogValidationError(
-            [Problem(file=file, path="", message="the packaging file must be a table")]
-        )
-    problems = _header_problems(data)
-    sections = {name: _section(data, name, problems) for name in _SECTIONS}
-    if problems:
-        raise CatalogValidationError([attrs.evolve(p, file=file) for p in problems])
+    sections = structure_sections(
+        data,
+        file=file,
+        what="packaging file",
+        version=PACKAGING_FORMAT,
+        sections=_SECTIONS,
+        duplicate_hint="give each one its own id; to replace a built-in one, use its id once",
+    )
     own = PackagingMaterials(
         containers=[item for _, item in sections["containers"]],
         coolants=[item for _, item in sections["coolants"]],
