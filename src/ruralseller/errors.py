@@ -14,7 +14,13 @@ partner tool can catch them all with one ``except``. Errors about values also de
     │   ├── CatalogValidationError        a catalogue has problems; ``.problems`` lists each one
     │   └── NotInCatalogError (KeyError)  no producer, product or lot has that id
     ├── ComplianceError                   a rule pack is unknown, broken or cannot be loaded
-    └── PackingError                      no box and coolant can make the journey (see ``.options``)
+    ├── PackingError                      no box and coolant can make the journey (see ``.options``)
+    └── MarketplaceError                  a marketplace refused or failed a request
+        ├── MarketplaceAuthError          the credentials are missing, wrong or expired
+        ├── ListingRejectedError          the listing is invalid there; ``.field_errors`` says where
+        ├── RateLimitedError              too many requests; ``.retry_after`` says how long to wait
+        ├── MarketplaceConflictError      the listing changed there, or the key was reused
+        └── MarketplaceUnavailableError   the marketplace is down, slow or unreachable
 
 Messages are written for the person who has to fix the input: they name the value, what was
 expected, and how to fix it.
@@ -23,8 +29,9 @@ expected, and how to fix it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -34,11 +41,17 @@ __all__ = [
     "ComplianceError",
     "IdentifierError",
     "InvalidValueError",
+    "ListingRejectedError",
+    "MarketplaceAuthError",
+    "MarketplaceConflictError",
+    "MarketplaceError",
+    "MarketplaceUnavailableError",
     "NotInCatalogError",
     "PackingError",
     "PlaceError",
     "Problem",
     "QuantityError",
+    "RateLimitedError",
     "RuralSellerError",
     "TraceabilityError",
 ]
@@ -176,3 +189,79 @@ class TraceabilityError(InvalidValueError):
     Like every :class:`~ruralseller.errors.InvalidValueError` it names the ``field`` at fault
     and carries a ``hint`` on how to fix it.
     """
+
+
+class MarketplaceError(RuralSellerError):
+    """A marketplace refused or failed a request.
+
+    The message says what happened in words a village partner can act on. The attributes keep
+    what a developer needs to dig further; secrets never appear in any of them (request headers
+    are not kept, response headers are redacted).
+
+    Attributes:
+        marketplace: the adapter name, e.g. ``"sandbox"``.
+        status: the HTTP status, or ``None`` when no response arrived.
+        code: the marketplace's own error code, when it gave one.
+        request_id: the marketplace's request id, to quote to its support.
+        headers: the response headers, with secrets redacted.
+    """
+
+    def __init__(  # noqa: PLR0913 - everything after the message is keyword-only
+        self,
+        message: str,
+        *,
+        marketplace: str = "",
+        status: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.marketplace = marketplace
+        self.status = status
+        self.code = code
+        self.request_id = request_id
+        self.headers: dict[str, str] = dict(headers or {})
+
+
+class MarketplaceAuthError(MarketplaceError):
+    """The marketplace did not accept our credentials: missing, wrong, expired or revoked."""
+
+
+class ListingRejectedError(MarketplaceError):
+    """The marketplace rejected the listing as invalid.
+
+    Attributes:
+        field_errors: each field at fault mapped to the marketplace's reason.
+    """
+
+    def __init__(
+        self, message: str, *, field_errors: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.field_errors: dict[str, str] = dict(field_errors or {})
+
+
+class RateLimitedError(MarketplaceError):
+    """The marketplace throttled us.
+
+    Attributes:
+        retry_after: seconds the marketplace asked us to wait, when it said.
+    """
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class MarketplaceConflictError(MarketplaceError):
+    """The request conflicts with the marketplace's state.
+
+    The listing changed there since we read it, or an idempotency key was reused for a
+    different request.
+    """
+
+
+class MarketplaceUnavailableError(MarketplaceError):
+    """The marketplace is down, too slow, or could not be reached (a retry later may work)."""

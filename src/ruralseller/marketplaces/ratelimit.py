@@ -1,0 +1,72 @@
+"""A token bucket per marketplace account, shared by async tasks and threads.
+
+Marketplaces limit calls per account (Etsy 10 per second by default, Shopify's leaky bucket; see
+``shared/research/marketplaces.md``). Waiting here before sending is cheaper than a 429.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+
+__all__ = ["TokenBucket"]
+
+
+class TokenBucket:
+    """Allows ``rate`` requests per second on average, with bursts of up to ``capacity``.
+
+    :meth:`reserve` takes a token now and returns how long the caller must wait before using it,
+    so callers queue fairly in the order they asked. The clock is injectable for tests.
+
+    Example:
+        >>> now = [0.0]
+        >>> bucket = TokenBucket(rate=2, capacity=2, clock=lambda: now[0])
+        >>> [bucket.reserve() for _ in range(4)]
+        [0.0, 0.0, 0.5, 1.0]
+    """
+
+    def __init__(
+        self,
+        rate: float,
+        capacity: float | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if not rate > 0:
+            raise ValueError(f"TokenBucket rate must be positive requests per second, got {rate!r}")
+        capacity = rate if capacity is None else capacity
+        if capacity < 1:
+            raise ValueError(f"TokenBucket capacity must be at least 1, got {capacity!r}")
+        self.rate = float(rate)
+        self.capacity = float(capacity)
+        self._clock = clock
+        self._tokens = self.capacity
+        self._updated = clock()
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"TokenBucket(rate={self.rate:g}, capacity={self.capacity:g})"
+
+    def reserve(self) -> float:
+        """Take one token; return the seconds to wait before it may be used (0 when free)."""
+        with self._lock:
+            now = self._clock()
+            elapsed = max(0.0, now - self._updated)
+            self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
+            self._updated = now
+            self._tokens -= 1
+            return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+
+    async def acquire(self) -> None:
+        """Wait (asynchronously) until a request may be sent."""
+        wait = self.reserve()
+        if wait > 0:
+            await asyncio.sleep(wait)
+
+    def acquire_sync(self) -> None:
+        """Wait (blocking the thread) until a request may be sent."""
+        wait = self.reserve()
+        if wait > 0:
+            time.sleep(wait)
