@@ -33,6 +33,7 @@ from ruralseller.errors import (
     RuralSellerError,
 )
 from ruralseller.listing import PROFILES, render_listing
+from ruralseller.marketplaces import installed_marketplaces
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
     DEFAULT_MARGIN,
@@ -938,3 +939,38 @@ def trace(
     output.write_text(text + "\n", encoding="utf-8")
     kinds = ", ".join(type(event).__name__ for event in document.events)
     _err.print(f"Wrote {len(document.events)} EPCIS events ({kinds}) to {escape(str(output))}.")
+
+
+@cli.command(name="marketplaces")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def marketplaces_command(fmt: str) -> None:
+    """List the installed marketplace adapters and what each can do."""
+    infos = installed_marketplaces()
+    if fmt == "json":
+        data = [
+            {
+                "name": info.name,
+                "provider": info.provider,
+                "target": info.target,
+                "capabilities": list(info.capabilities.names()) if info.capabilities else None,
+                "problem": info.problem or None,
+            }
+            for info in infos
+        ]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for info in infos:
+        where = "built in" if info.provider == "ruralseller" else f"from {info.provider}"
+        _out.print(f"[bold]{escape(info.name)}[/]  [dim]{escape(where)}, {escape(info.target)}[/]")
+        if info.capabilities is not None:
+            names = ", ".join(info.capabilities.names()) or "none declared"
+            _out.print(f"    capabilities: {escape(names)}")
+        if info.problem:
+            _out.print(f"    [yellow]problem:[/] {escape(info.problem)}")

@@ -1,20 +1,40 @@
-"""Marketplaces: the HTTP layer every adapter shares (this first part of the stage).
+"""Marketplaces: the adapter protocol, the registry of adapters, and the HTTP layer they share.
 
-Retries with capped, jittered backoff that honour ``Retry-After`` and never repeat a write that
-may already have happened unless it is idempotent; a token bucket per account; responses mapped
-onto the :class:`~ruralseller.errors.MarketplaceError` family with messages a village partner can
-act on; secrets kept out of logs, reprs and errors. The adapter protocol, the registry and the
-built-in adapters build on this.
+:class:`Marketplace` is what every adapter offers (async, with :class:`SyncMarketplace` for
+scripts); :func:`get_marketplace` finds one by name, ours or a third party's through the
+``ruralseller.marketplaces`` entry-point group. The HTTP layer retries with capped, jittered
+backoff that honours ``Retry-After`` and never repeats a write that may already have happened
+unless it is idempotent; keeps a token bucket per account; maps responses onto the
+:class:`~ruralseller.errors.MarketplaceError` family with messages a village partner can act
+on; and keeps secrets out of logs, reprs and errors. Adapters themselves are imported only
+when asked for (``ruralseller.marketplaces.sandbox`` is ours).
 """
 
+from ruralseller.marketplaces.base import (
+    Capabilities,
+    ListingState,
+    Marketplace,
+    SyncMarketplace,
+    image_name,
+)
 from ruralseller.marketplaces.http import (
     DEFAULT_TIMEOUT,
     AsyncMarketplaceHttp,
     ClassifyHook,
     MarketplaceHttp,
+    create_once,
     error_from_response,
 )
 from ruralseller.marketplaces.ratelimit import TokenBucket
+from ruralseller.marketplaces.registry import (
+    BUILTIN_MARKETPLACES,
+    ENTRY_POINT_GROUP,
+    MarketplaceInfo,
+    get_marketplace,
+    installed_marketplaces,
+    load_marketplace,
+    marketplace_names,
+)
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
 from ruralseller.marketplaces.secrets import (
     REDACTED,
@@ -25,16 +45,29 @@ from ruralseller.marketplaces.secrets import (
 )
 
 __all__ = [
+    "BUILTIN_MARKETPLACES",
     "DEFAULT_TIMEOUT",
+    "ENTRY_POINT_GROUP",
     "REDACTED",
     "AsyncMarketplaceHttp",
+    "Capabilities",
     "ClassifyHook",
+    "ListingState",
+    "Marketplace",
     "MarketplaceHttp",
+    "MarketplaceInfo",
     "RetryPolicy",
     "Secret",
+    "SyncMarketplace",
     "TokenBucket",
+    "create_once",
     "error_from_response",
+    "get_marketplace",
+    "image_name",
+    "installed_marketplaces",
     "is_sensitive_header",
+    "load_marketplace",
+    "marketplace_names",
     "parse_retry_after",
     "redact_headers",
     "redact_text",

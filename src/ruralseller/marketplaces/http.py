@@ -23,7 +23,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 import httpx
 
@@ -44,10 +44,13 @@ __all__ = [
     "AsyncMarketplaceHttp",
     "ClassifyHook",
     "MarketplaceHttp",
+    "create_once",
     "error_from_response",
 ]
 
 logger = logging.getLogger("ruralseller.marketplaces")
+
+T = TypeVar("T")
 
 #: Generous for a village uplink: 10 s to connect, 60 s for a read (image uploads are slow).
 DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=10.0)
@@ -425,3 +428,37 @@ than 60 characters; fix these and publish again [HTTP 422]
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+async def create_once(
+    create: Callable[[], Awaitable[T]],
+    lookup: Callable[[], Awaitable[T | None]],
+    *,
+    attempts: int = 3,
+) -> T:
+    """Create something on a marketplace without idempotency keys, never twice.
+
+    When the answer to a create is lost (a timeout, a dropped connection, a 5xx), the
+    marketplace may or may not have made it. Sending the create again could make a duplicate
+    listing (ebaysdk-python#234), so this first looks it up by our SKU: found, the create
+    happened and the found item is returned; not found, the create is sent again, up to
+    ``attempts`` times in all.
+
+    Args:
+        create: sends the create (a non-idempotent request) and returns the result.
+        lookup: finds the item by our SKU (an idempotent request); ``None`` when absent.
+        attempts: how many creates to send at most.
+    """
+    if attempts < 1:
+        raise ValueError(f"create_once needs at least 1 attempt, got {attempts!r}")
+    for attempt in range(1, attempts + 1):
+        try:
+            return await create()
+        except MarketplaceUnavailableError:
+            found = await lookup()
+            if found is not None:
+                logger.info("create answer lost; found it by SKU on try %d", attempt)
+                return found
+            if attempt == attempts:
+                raise
+    raise AssertionError("unreachable: the loop returns or raises")  # pragma: no cover

@@ -1,0 +1,243 @@
+"""The adapter for ruralseller's own local marketplace (``ruralseller sandbox serve``).
+
+The sandbox speaks a small REST API (its OpenAPI document is served at ``/openapi.json``):
+listings keyed by our SKU (``PUT`` is an upsert, so every write can be repeated safely),
+pictures uploaded as files, a separate publish step, and an HMAC signature on every request so
+the signing path is exercised as it would be on a real platform.
+
+Example:
+    >>> sandbox = SandboxMarketplace()          # the demo account on http://127.0.0.1:8765
+    >>> sandbox.capabilities.names()
+    ('multi_step_publish', 'image_upload', 'native_idempotency', 'withdraw', 'stock_and_price')
+    >>> sandbox
+    SandboxMarketplace(base_url='http://127.0.0.1:8765', key_id='demo')
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import time
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from decimal import Decimal
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from ruralseller.catalog import Money
+from ruralseller.errors import MarketplaceError
+from ruralseller.listing import (
+    ListingDraft,
+    ListingIssue,
+    MarketplaceProfile,
+    ProcessedImage,
+    draft_to_data,
+    get_profile,
+    validate_draft,
+)
+from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
+from ruralseller.marketplaces.ratelimit import TokenBucket
+from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.secrets import Secret
+
+__all__ = [
+    "DEFAULT_SANDBOX_URL",
+    "DEMO_KEY_ID",
+    "DEMO_SECRET",
+    "SandboxAuth",
+    "SandboxMarketplace",
+    "canonical_request",
+]
+
+#: Where ``ruralseller sandbox serve`` listens unless told otherwise.
+DEFAULT_SANDBOX_URL = "http://127.0.0.1:8765"
+#: The demo account every sandbox starts with. For local use only: it is published here.
+DEMO_KEY_ID = "demo"
+DEMO_SECRET = "sandbox-demo-secret"  # noqa: S105 - a published demo credential, not a secret
+
+
+def canonical_request(method: str, path: str, timestamp: str, body: bytes) -> bytes:
+    r"""The bytes the sandbox signature covers: method, raw path with query, time, body hash.
+
+    >>> canonical_request("GET", "/v1/listings/HEN-1", "1764000000", b"")
+    b'GET\n/v1/listings/HEN-1\n1764000000\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
+    digest = hashlib.sha256(body).hexdigest()
+    return f"{method.upper()}\n{path}\n{timestamp}\n{digest}".encode()
+
+
+class SandboxAuth(httpx.Auth):
+    """Signs each request as the sandbox expects, with HMAC-SHA256 (RFC 2104).
+
+    The signature covers :func:`canonical_request` and is sent in ``X-Signature``, beside
+    ``X-Api-Key`` and ``X-Timestamp``.
+
+    It runs again on every retry, so each try carries a fresh timestamp.
+    """
+
+    requires_request_body = True
+
+    def __init__(
+        self, key_id: str, secret: Secret, *, clock: Callable[[], float] = time.time
+    ) -> None:
+        self.key_id = key_id
+        self._secret = secret
+        self._clock = clock
+
+    def __repr__(self) -> str:
+        return f"SandboxAuth(key_id={self.key_id!r})"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """Add the key id, the timestamp and the signature to ``request``."""
+        timestamp = str(int(self._clock()))
+        message = canonical_request(
+            request.method, request.url.raw_path.decode("ascii"), timestamp, request.content
+        )
+        signature = hmac.new(self._secret.reveal().encode(), message, hashlib.sha256)
+        request.headers["X-Api-Key"] = self.key_id
+        request.headers["X-Timestamp"] = timestamp
+        request.headers["X-Signature"] = signature.hexdigest()
+        yield request
+
+
+def _path(sku: str, *rest: str) -> str:
+    return "/".join(["/v1/listings", quote(sku, safe=""), *(quote(p, safe="") for p in rest)])
+
+
+class SandboxMarketplace:
+    """Publishes to a sandbox marketplace (see :mod:`ruralseller.sandbox`).
+
+    Args:
+        base_url: where the sandbox runs.
+        key_id: the account's API key id.
+        secret: the account's signing secret (a :class:`Secret`, or a string to wrap).
+        retry: the retry policy (every sandbox write is idempotent, so all are retried).
+        rate: requests per second to stay under (the sandbox allows 20 by default).
+        transport: an httpx transport, for tests.
+        timeout: per-request timeouts.
+        sleep: how to wait between tries; injectable for tests.
+    """
+
+    name: ClassVar[str] = "sandbox"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        multi_step_publish=True,
+        image_upload=True,
+        native_idempotency=True,
+        withdraw=True,
+        stock_and_price=True,
+    )
+
+    def __init__(  # noqa: PLR0913 - all keyword-only, each with a working default
+        self,
+        base_url: str = DEFAULT_SANDBOX_URL,
+        *,
+        key_id: str = DEMO_KEY_ID,
+        secret: Secret | str = DEMO_SECRET,
+        retry: RetryPolicy | None = None,
+        rate: float = 20.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        secret = secret if isinstance(secret, Secret) else Secret(secret)
+        self.base_url = base_url.rstrip("/")
+        self.key_id = key_id
+        self.http = AsyncMarketplaceHttp(
+            self.name,
+            self.base_url,
+            auth=SandboxAuth(key_id, secret),
+            retry=retry,
+            rate_limit=TokenBucket(rate=rate, capacity=max(1.0, rate)),
+            secrets=[secret],
+            transport=transport,
+            timeout=timeout,
+            sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"SandboxMarketplace(base_url={self.base_url!r}, key_id={self.key_id!r})"
+
+    @property
+    def profile(self) -> MarketplaceProfile:
+        """The ``sandbox`` listing profile, which the sandbox enforces."""
+        return get_profile("sandbox")
+
+    async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
+        """The issues the sandbox would refuse or warn about, checked locally."""
+        return validate_draft(draft, self.profile)
+
+    async def upsert(
+        self, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
+    ) -> ListingState:
+        """Write the listing, upload its pictures, and publish it.
+
+        The listing names its pictures by content (:func:`image_name`), not by the
+        partner's file paths, which stay on the partner's computer.
+        """
+        data = draft_to_data(draft)
+        data["images"] = [image_name(image) for image in images]
+        await self.http.request("PUT", _path(draft.sku), idempotent=True, json=data)
+        await self.upload_images(draft.sku, images)
+        response = await self.http.request("POST", _path(draft.sku, "publish"), idempotent=True)
+        return self._state(response.json())
+
+    async def upload_images(self, sku: str, images: Sequence[ProcessedImage]) -> tuple[str, ...]:
+        """Upload pictures (by content name; uploading one again changes nothing)."""
+        names = []
+        for image in images:
+            name = image_name(image)
+            await self.http.request(
+                "PUT",
+                _path(sku, "images", name),
+                idempotent=True,
+                content=image.data,
+                headers={"Content-Type": image.media_type},
+            )
+            names.append(name)
+        return tuple(names)
+
+    async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
+        """Change the stock, and the price when given."""
+        body: dict[str, Any] = {"stock": stock}
+        if price is not None:
+            body["price"] = {"amount": str(price.amount), "currency": price.currency}
+        response = await self.http.request(
+            "PUT", _path(sku, "inventory"), idempotent=True, json=body
+        )
+        return self._state(response.json())
+
+    async def withdraw(self, sku: str) -> ListingState:
+        """Take the listing off sale."""
+        response = await self.http.request("POST", _path(sku, "withdraw"), idempotent=True)
+        return self._state(response.json())
+
+    async def fetch(self, sku: str) -> ListingState | None:
+        """The listing as the sandbox holds it, or ``None``."""
+        try:
+            response = await self.http.request("GET", _path(sku), idempotent=True)
+        except MarketplaceError as error:
+            if error.status == 404:  # Not Found
+                return None
+            raise
+        return self._state(response.json())
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self.http.aclose()
+
+    def _state(self, body: dict[str, Any]) -> ListingState:
+        price = body.get("price")
+        return ListingState(
+            marketplace=self.name,
+            sku=str(body["sku"]),
+            state=str(body["state"]),
+            version=str(body["version"]) if body.get("version") is not None else None,
+            stock=body.get("stock"),
+            price=Money(Decimal(price["amount"]), price["currency"]) if price else None,
+            images=tuple(body.get("images", ())),
+            url=self.base_url + body["page_url"] if body.get("page_url") else None,
+            extra={"created_at": body.get("created_at"), "updated_at": body.get("updated_at")},
+        )
