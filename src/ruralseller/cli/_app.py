@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 from decimal import Decimal
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import attrs
@@ -53,7 +54,37 @@ _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: Packages add ``ruralseller`` subcommands through this entry-point group; ours use it too
+#: (``ruralseller sandbox`` lives with the sandbox, which the CLI may not import).
+COMMANDS_GROUP = "ruralseller.cli"
+
+
+class _PluginGroup(click.Group):
+    """A click group that also offers the commands registered as entry points, loaded lazily."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        plugins = {point.name for point in entry_points(group=COMMANDS_GROUP)}
+        return sorted(set(super().list_commands(ctx)) | plugins)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        for point in entry_points(group=COMMANDS_GROUP, name=cmd_name):
+            try:
+                loaded = point.load()
+            except ImportError as exc:
+                extra = f"ruralseller[{cmd_name}]"
+                raise click.UsageError(
+                    f"`ruralseller {cmd_name}` needs packages that are not installed "
+                    f'({exc}); install them with: pip install "{extra}"'
+                ) from None
+            if isinstance(loaded, click.Command):
+                return loaded
+        return None
+
+
+@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="ruralseller")
 def cli() -> None:
     """ruralseller: from the farm gate to a published listing.

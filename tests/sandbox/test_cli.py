@@ -1,0 +1,54 @@
+"""`ruralseller sandbox serve`, found by the CLI through the `ruralseller.cli` entry point."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import ruralseller.sandbox.cli
+from ruralseller.cli._app import cli
+
+
+def test_the_cli_lists_the_sandbox_command() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    assert "sandbox" in result.output
+    assert "The local sandbox marketplace" in result.output
+
+
+def test_sandbox_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+
+    calls: list[tuple[Any, ...]] = []
+    monkeypatch.setattr(
+        ruralseller.sandbox.cli, "serve", lambda *args, **kwargs: calls.append((args, kwargs))
+    )
+    db = tmp_path / "shop.db"
+    result = CliRunner().invoke(
+        cli,
+        ["sandbox", "serve", "--port", "9001", "--db", str(db), "--fault", "drop=0.2"],
+    )
+    assert result.exit_code == 0, result.output
+    (args, kwargs) = calls[0]
+    assert args == ("127.0.0.1", 9001)
+    assert kwargs["db"] == str(db)
+    assert kwargs["faults"].drop == 0.2
+    assert kwargs["faults"].error_503 == 0.0
+    assert "sandbox marketplace on http://127.0.0.1:9001" in result.output
+
+
+@pytest.mark.parametrize(
+    ("fault", "message"),
+    [
+        ("drop", "expected KIND=RATE"),
+        ("nope=0.1", "unknown fault 'nope'; the kinds are error_500"),
+        ("drop=lots", "the rate of drop must be a number, got 'lots'"),
+        ("drop=1.5", "Faults.drop must be a rate between 0 and 1"),
+    ],
+)
+def test_sandbox_serve_explains_a_bad_fault(fault: str, message: str) -> None:
+    result = CliRunner().invoke(cli, ["sandbox", "serve", "--fault", fault])
+    assert result.exit_code == 2
+    assert message in result.output
