@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ruralseller.marketplaces import TokenBucket
+from ruralseller.marketplaces import TokenBucket, account_bucket
+from ruralseller.marketplaces.sandbox import SandboxMarketplace
 
 
 class Clock:
@@ -59,3 +60,16 @@ def test_acquire_waits_for_real() -> None:
     bucket.acquire_sync()  # waits about a millisecond
     asyncio.run(bucket.acquire())
     assert repr(bucket) == "TokenBucket(rate=1000, capacity=1)"
+
+
+def test_one_bucket_per_account() -> None:
+    first = account_bucket("m", "acct-1", rate=2)
+    assert account_bucket("m", "acct-1", rate=99) is first
+    assert account_bucket("m", "acct-2", rate=2) is not first
+    assert account_bucket("other", "acct-1", rate=2) is not first
+    one, two = SandboxMarketplace("http://a.test"), SandboxMarketplace("http://a.test")
+    other_key = SandboxMarketplace("http://a.test", key_id="k2")
+    assert one.http.rate_limit is two.http.rate_limit
+    assert one.http.rate_limit is not other_key.http.rate_limit
+    for adapter in (one, two, other_key):
+        asyncio.run(adapter.aclose())

@@ -25,7 +25,7 @@ from ruralseller.marketplaces.http import (
     create_once,
     error_from_response,
 )
-from ruralseller.marketplaces.ratelimit import TokenBucket
+from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.registry import (
     BUILTIN_MARKETPLACES,
     ENTRY_POINT_GROUP,
@@ -60,6 +60,7 @@ __all__ = [
     "Secret",
     "SyncMarketplace",
     "TokenBucket",
+    "account_bucket",
     "create_once",
     "error_from_response",
     "get_marketplace",

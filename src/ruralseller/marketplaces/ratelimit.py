@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["TokenBucket"]
+__all__ = ["TokenBucket", "account_bucket"]
 
 
 class TokenBucket:
@@ -70,3 +70,27 @@ class TokenBucket:
         wait = self.reserve()
         if wait > 0:
             time.sleep(wait)
+
+
+_ACCOUNT_BUCKETS: dict[tuple[str, str], TokenBucket] = {}
+_ACCOUNT_LOCK = threading.Lock()
+
+
+def account_bucket(
+    marketplace: str, account: str, rate: float, capacity: float | None = None
+) -> TokenBucket:
+    """The one bucket of a marketplace account in this process, made on first use.
+
+    Marketplaces count calls per account, not per client object: two adapters (or a script
+    and the outbox) using the same account must share one budget. A later call with a
+    different rate keeps the first bucket, so the budget is never doubled by accident.
+
+    >>> a = account_bucket("sandbox", "demo-doc", rate=5)
+    >>> a is account_bucket("sandbox", "demo-doc", rate=50)
+    True
+    """
+    with _ACCOUNT_LOCK:
+        key = (marketplace, account)
+        if key not in _ACCOUNT_BUCKETS:
+            _ACCOUNT_BUCKETS[key] = TokenBucket(rate=rate, capacity=capacity)
+        return _ACCOUNT_BUCKETS[key]

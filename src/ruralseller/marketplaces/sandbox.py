@@ -39,7 +39,7 @@ from ruralseller.listing import (
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import TokenBucket
+from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret
 
@@ -115,7 +115,8 @@ class SandboxMarketplace:
         key_id: the account's API key id.
         secret: the account's signing secret (a :class:`Secret`, or a string to wrap).
         retry: the retry policy (every sandbox write is idempotent, so all are retried).
-        rate: requests per second to stay under (the sandbox allows 20 by default).
+        rate: requests per second to stay under (the sandbox allows 20 by default); every
+            adapter for the same sandbox and key shares one budget.
         transport: an httpx transport, for tests.
         timeout: per-request timeouts.
         sleep: how to wait between tries; injectable for tests.
@@ -150,7 +151,9 @@ class SandboxMarketplace:
             self.base_url,
             auth=SandboxAuth(key_id, secret),
             retry=retry,
-            rate_limit=TokenBucket(rate=rate, capacity=max(1.0, rate)),
+            rate_limit=account_bucket(
+                self.name, f"{self.base_url} {key_id}", rate=rate, capacity=max(1.0, rate)
+            ),
             secrets=[secret],
             transport=transport,
             timeout=timeout,

@@ -1,0 +1,113 @@
+"""What a buyer sees: the sandbox's listing page, opened in headless Chromium.
+
+The page is rendered by a real browser (Debian's ``chromium`` package; ``.ci/run`` installs
+it where apt is available): the text a buyer reads is in the DOM after rendering, the
+picture is actually loaded and painted, and a title carrying a script runs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import attrs
+import pytest
+from PIL import Image
+
+from ruralseller.catalog import load_catalog
+from ruralseller.catalog.samples import sample_path
+from ruralseller.listing import (
+    ListingDraft,
+    ShippingPromise,
+    generate_listing,
+    get_profile,
+    process_image,
+)
+from ruralseller.marketplaces import SyncMarketplace, get_marketplace
+from ruralseller.sandbox import running
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"
+)
+PICTURE_COLOUR = (180, 40, 150)  # a magenta nothing else on the page is
+
+
+def chromium(tmp_path: Path, *args: str) -> str:
+    assert CHROMIUM is not None
+    result = subprocess.run(  # noqa: S603 - a fixed local binary and our own loopback URL
+        [
+            CHROMIUM,
+            "--headless=new",
+            "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
+            "--disable-gpu",
+            "--hide-scrollbars",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def draft() -> ListingDraft:
+    return generate_listing(load_catalog(sample_path()), "WJ261120A", on=dt.date(2026, 11, 21))
+
+
+@pytest.fixture(scope="module")
+def page_url(draft: ListingDraft) -> Iterator[str]:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1400, 1400), PICTURE_COLOUR).save(buffer, "PNG")
+    picture = process_image(buffer.getvalue(), get_profile("sandbox").images, name="hen.png")
+    texts = dict(draft.texts)
+    texts["zh-CN"] = attrs.evolve(
+        texts["zh-CN"], title=texts["zh-CN"].title + "<script>document.title='pwned'</script>"
+    )
+    shipping = ShippingPromise(
+        temperature_class="chilled", regions=("上海", "杭州"), dispatch_days=("Mon", "Thu")
+    )
+    listed = attrs.evolve(draft, texts=texts, shipping=shipping)
+    with running() as url, SyncMarketplace(get_marketplace("sandbox", base_url=url)) as shop:
+        state = shop.upsert(listed, [picture])
+        assert state.url is not None
+        yield state.url
+
+
+def test_the_page_shows_what_the_buyer_needs(tmp_path: Path, page_url: str) -> None:
+    dom = chromium(tmp_path, "--dump-dom", page_url)
+    assert "泰和乌鸡 整只 冰鲜 1-1.4 kg/只" in dom
+    assert "36.00" in dom
+    assert "CNY" in dom or "¥" in dom
+    assert "江西省吉安市泰和县武山镇汪陂村" in dom  # where it comes from
+    assert "Temperature: chilled" in dom  # how it travels
+    assert "Delivers to: 上海, 杭州" in dom
+    assert "Dispatched on: Mon, Thu" in dom
+    assert "In stock: 40" in dom
+    assert "<img" in dom
+
+
+def test_a_script_in_the_title_runs_nothing(tmp_path: Path, page_url: str) -> None:
+    dom = chromium(tmp_path, "--dump-dom", page_url)
+    assert "pwned - " not in dom.split("</title>")[0]  # the document title was not rewritten
+    assert "&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom
+
+
+def test_the_picture_is_loaded_and_painted(tmp_path: Path, page_url: str) -> None:
+    shot = tmp_path / "page.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", page_url)
+    image = Image.open(shot).convert("RGB")
+    painted = sum(
+        1
+        for pixel in image.get_flattened_data()
+        if all(abs(c - p) <= 12 for c, p in zip(pixel, PICTURE_COLOUR, strict=True))
+    )
+    assert painted > 200 * 200, f"only {painted} pixels of the picture's colour were painted"
