@@ -1,0 +1,22 @@
+"""Publishing: a durable outbox and a publisher that drains it, losing nothing.
+
+Every publish intent is written to the :class:`Outbox` (SQLite) before anything is sent; the
+:class:`Publisher` sends what is due through a marketplace adapter with bounded concurrency,
+records each outcome as soon as it is known, sends only stock and price when only those
+changed, nothing when nothing changed, and picks up after a crash where it stopped.
+"""
+
+from ruralseller.publishing.outbox import INVENTORY_FIELDS, Job, JobState, Outbox, payload_hash
+from ruralseller.publishing.publisher import Progress, Publisher, PublishReport, PublishResult
+
+__all__ = [
+    "INVENTORY_FIELDS",
+    "Job",
+    "JobState",
+    "Outbox",
+    "Progress",
+    "PublishReport",
+    "PublishResult",
+    "Publisher",
+    "payload_hash",
+]

@@ -1,0 +1,414 @@
+"""The durable outbox: every publish intent is written down before anything is sent.
+
+A village connection drops, a laptop is closed, a process dies: what was queued is still in
+the outbox file (SQLite in WAL mode; each change one transaction, so several processes may
+write at once), with its state, attempts, last error and the idempotency key that every retry
+of the same write reuses.
+
+Job states::
+
+    queued ──► in_flight ──► published
+       ▲           │  ├────► failed_retryable ──► (queued again when due)
+       │           │  └────► failed_permanent   (fix the listing, enqueue again)
+       └───────────┘ (a crash leaves in_flight: the next run reconciles it by SKU)
+    published ──► withdrawn
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ruralseller.listing import ListingDraft, ProcessedImage, draft_to_data
+
+__all__ = ["INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
+
+#: The draft fields a marketplace can change without the listing being sent again.
+INVENTORY_FIELDS = ("stock", "price")
+
+
+class JobState(enum.Enum):
+    """Where a publish job stands."""
+
+    QUEUED = "queued"
+    IN_FLIGHT = "in_flight"
+    PUBLISHED = "published"
+    FAILED_RETRYABLE = "failed_retryable"
+    FAILED_PERMANENT = "failed_permanent"
+    WITHDRAWN = "withdrawn"
+
+
+def payload_hash(data: dict[str, Any], images: Sequence[str] = ()) -> str:
+    """A content hash of a draft's data and its pictures' hashes (stable key order)."""
+    text = json.dumps({"draft": data, "images": list(images)}, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@attrs.frozen(kw_only=True)
+class Job:
+    """One listing to publish on one marketplace, as the outbox holds it.
+
+    Attributes:
+        id: the job's number in the outbox.
+        marketplace: the adapter name.
+        sku: our SKU.
+        state: where it stands.
+        data: the draft, as JSON-ready data.
+        images: the SHA-256 of each picture, in order (the bytes are in the outbox too).
+        payload_hash: the hash of ``data`` and ``images``.
+        published_data: the data last published (to send only what changed), if any.
+        published_hash: the hash last published, if any.
+        idempotency_key: the key every try of this write reuses.
+        attempts: tries so far of this write.
+        last_error: the last error's message, for the partner.
+        field_errors: the marketplace's field errors of a rejection.
+        next_attempt_at: when a retryable failure may be tried again (unix seconds).
+        remote: what the marketplace said of the listing last (state, version, url).
+        published_images: the pictures last published, if any.
+    """
+
+    id: int
+    marketplace: str
+    sku: str
+    state: JobState
+    data: dict[str, Any]
+    images: tuple[str, ...]
+    payload_hash: str
+    published_data: dict[str, Any] | None
+    published_hash: str | None
+    idempotency_key: str
+    attempts: int
+    last_error: str
+    field_errors: dict[str, str]
+    next_attempt_at: float
+    remote: dict[str, Any]
+    published_images: tuple[str, ...] | None = None
+
+    def only_inventory_changed(self) -> bool:
+        """Whether only stock and price differ from what was last published."""
+        if self.published_data is None or self.published_images != self.images:
+            return False
+        rest = {k: v for k, v in self.data.items() if k not in INVENTORY_FIELDS}
+        before = {k: v for k, v in self.published_data.items() if k not in INVENTORY_FIELDS}
+        return rest == before
+
+    def draft(self) -> ListingDraft:
+        """The draft back as a :class:`~ruralseller.listing.ListingDraft`."""
+        from ruralseller.catalog import converter  # noqa: PLC0415 - only when publishing
+
+        draft: ListingDraft = converter("json").structure(self.data, ListingDraft)
+        return draft
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY,
+    marketplace TEXT NOT NULL,
+    sku TEXT NOT NULL,
+    state TEXT NOT NULL,
+    data TEXT NOT NULL,
+    images TEXT NOT NULL,
+    payload_hash TEXT NOT NULL,
+    published_data TEXT,
+    published_hash TEXT,
+    published_images TEXT,
+    idempotency_key TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    field_errors TEXT NOT NULL DEFAULT '{}',
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    remote TEXT NOT NULL DEFAULT '{}',
+    updated_at REAL NOT NULL,
+    UNIQUE (marketplace, sku)
+);
+CREATE TABLE IF NOT EXISTS pictures (
+    sha256 TEXT PRIMARY KEY,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+"""
+_COLUMNS = (
+    "id, marketplace, sku, state, data, images, payload_hash, published_data, published_hash, "
+    "idempotency_key, attempts, last_error, field_errors, next_attempt_at, remote, published_images"
+)
+
+
+def _job(row: Sequence[Any]) -> Job:
+    return Job(
+        id=row[0],
+        marketplace=row[1],
+        sku=row[2],
+        state=JobState(row[3]),
+        data=json.loads(row[4]),
+        images=tuple(json.loads(row[5])),
+        payload_hash=row[6],
+        published_data=json.loads(row[7]) if row[7] else None,
+        published_hash=row[8],
+        idempotency_key=row[9],
+        attempts=row[10],
+        last_error=row[11],
+        field_errors=json.loads(row[12]),
+        next_attempt_at=row[13],
+        remote=json.loads(row[14]),
+        published_images=tuple(json.loads(row[15])) if row[15] else None,
+    )
+
+
+class Outbox:
+    """The outbox file. ``Outbox(":memory:")`` keeps it in memory (for tests only).
+
+    Example:
+        >>> outbox = Outbox(":memory:")
+        >>> outbox.counts()
+        {}
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, clock: Any = time.time) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._clock = clock
+        self._db = sqlite3.connect(
+            self.path, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        if self.path != ":memory:":
+            self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute(
+            "PRAGMA synchronous=NORMAL" if self.path != ":memory:" else "PRAGMA foreign_keys=ON"
+        )
+        self._db.executescript(_SCHEMA)
+
+    def __repr__(self) -> str:
+        return f"Outbox({self.path!r})"
+
+    def close(self) -> None:
+        """Close the file."""
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    # --- writing intents ------------------------------------------------------------------
+
+    def enqueue(
+        self, marketplace: str, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
+    ) -> Job:
+        """Write the intent to publish ``draft`` on ``marketplace``, pictures included.
+
+        Enqueueing the same draft again while it is published changes nothing (nothing will
+        be sent); a changed draft gets a new idempotency key and is queued.
+        """
+        data = draft_to_data(draft)
+        shas = tuple(image.sha256 for image in images)
+        digest = payload_hash(data, shas)
+        now = self._clock()
+        with self._transaction() as db:
+            for image in images:
+                db.execute(
+                    "INSERT OR IGNORE INTO pictures (sha256, format, width, height, data) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (image.sha256, image.format, image.width, image.height, image.data),
+                )
+            row = db.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND sku = ?",  # noqa: S608
+                (marketplace, draft.sku),
+            ).fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO jobs (marketplace, sku, state, data, images, payload_hash, "
+                    "idempotency_key, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        marketplace,
+                        draft.sku,
+                        JobState.QUEUED.value,
+                        json.dumps(data, ensure_ascii=False),
+                        json.dumps(shas),
+                        digest,
+                        uuid.uuid4().hex,
+                        now,
+                    ),
+                )
+            else:
+                self._requeue(db, _job(row), data, shas, digest, now)
+        return self.job(marketplace, draft.sku)
+
+    @staticmethod
+    def _requeue(  # noqa: PLR0913, PLR0917 - one job and the new intent's parts
+        db: sqlite3.Connection,
+        job: Job,
+        data: dict[str, Any],
+        shas: tuple[str, ...],
+        digest: str,
+        now: float,
+    ) -> None:
+        pending = (JobState.QUEUED, JobState.IN_FLIGHT, JobState.FAILED_RETRYABLE)
+        if job.payload_hash == digest and job.state in (JobState.PUBLISHED, *pending):
+            return  # already published, or already on its way: keep its idempotency key
+        live = job.state is not JobState.WITHDRAWN and job.state is not JobState.FAILED_PERMANENT
+        state = JobState.PUBLISHED if live and digest == job.published_hash else JobState.QUEUED
+        db.execute(
+            "UPDATE jobs SET state = ?, data = ?, images = ?, payload_hash = ?, "
+            "idempotency_key = ?, attempts = 0, last_error = '', field_errors = '{}', "
+            "next_attempt_at = 0, updated_at = ? WHERE id = ?",
+            (
+                state.value,
+                json.dumps(data, ensure_ascii=False),
+                json.dumps(shas),
+                digest,
+                uuid.uuid4().hex,
+                now,
+                job.id,
+            ),
+        )
+
+    # --- reading --------------------------------------------------------------------------
+
+    def job(self, marketplace: str, sku: str) -> Job:
+        """The job of ``sku`` on ``marketplace``.
+
+        Raises:
+            KeyError: when there is none.
+        """
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND sku = ?",  # noqa: S608
+            (marketplace, sku),
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"the outbox has no job for {sku!r} on {marketplace!r}")
+        return _job(row)
+
+    def jobs(self, *states: JobState, marketplace: str | None = None) -> list[Job]:
+        """The jobs (in these states, on this marketplace, when given), oldest first."""
+        where: list[str] = []
+        params: list[str] = []
+        if states:
+            where.append(f"state IN ({', '.join('?' for _ in states)})")
+            params.extend(s.value for s in states)
+        if marketplace is not None:
+            where.append("marketplace = ?")
+            params.append(marketplace)
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM jobs{clause} ORDER BY id",  # noqa: S608 - placeholders only
+            params,
+        ).fetchall()
+        return [_job(row) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """How many jobs are in each state."""
+        rows = self._db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")
+        return dict(rows.fetchall())
+
+    def pictures(self, job: Job) -> list[ProcessedImage]:
+        """The job's pictures, as they were enqueued."""
+        images = []
+        for sha in job.images:
+            row = self._db.execute(
+                "SELECT format, width, height, data FROM pictures WHERE sha256 = ?", (sha,)
+            ).fetchone()
+            images.append(
+                ProcessedImage(
+                    data=bytes(row[3]),
+                    format=row[0],
+                    width=row[1],
+                    height=row[2],
+                    sha256=sha,
+                    source=f"outbox picture {sha[:16]}",
+                    quality=None,
+                    steps=(),
+                )
+            )
+        return images
+
+    # --- the publisher's transitions ------------------------------------------------------
+
+    def claim(self, marketplace: str, limit: int) -> list[Job]:
+        """Move up to ``limit`` due jobs to in flight and return them (one transaction)."""
+        now = self._clock()
+        with self._transaction() as db:
+            rows = db.execute(
+                f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND (state = ? OR "  # noqa: S608
+                "(state = ? AND next_attempt_at <= ?)) ORDER BY id LIMIT ?",
+                (
+                    marketplace,
+                    JobState.QUEUED.value,
+                    JobState.FAILED_RETRYABLE.value,
+                    now,
+                    limit,
+                ),
+            ).fetchall()
+            for row in rows:
+                db.execute(
+                    "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ? "
+                    "WHERE id = ?",
+                    (JobState.IN_FLIGHT.value, now, row[0]),
+                )
+        return [attrs.evolve(_job(r), state=JobState.IN_FLIGHT, attempts=r[10] + 1) for r in rows]
+
+    def requeue_in_flight(self, marketplace: str) -> int:
+        """Queue again the jobs a previous run left in flight (it died before hearing back).
+
+        Their idempotency keys are kept. Sending them again is safe because adapters write by
+        SKU and look a listing up before creating it again; returns how many there were.
+        """
+        cursor = self._db.execute(
+            "UPDATE jobs SET state = ?, updated_at = ? WHERE marketplace = ? AND state = ?",
+            (JobState.QUEUED.value, self._clock(), marketplace, JobState.IN_FLIGHT.value),
+        )
+        return cursor.rowcount
+
+    def published(
+        self, job: Job, remote: dict[str, Any], *, state: JobState = JobState.PUBLISHED
+    ) -> None:
+        """Record that ``job``'s write was carried out (only if the job did not change since)."""
+        self._db.execute(
+            "UPDATE jobs SET state = ?, published_data = data, published_hash = payload_hash, "
+            "published_images = images, last_error = '', field_errors = '{}', remote = ?, "
+            "updated_at = ? WHERE id = ? AND payload_hash = ?",
+            (state.value, json.dumps(remote), self._clock(), job.id, job.payload_hash),
+        )
+
+    def failed(
+        self,
+        job: Job,
+        message: str,
+        *,
+        permanent: bool,
+        field_errors: dict[str, str] | None = None,
+        retry_in: float = 0.0,
+    ) -> None:
+        """Record a failed try: retryable (again after ``retry_in`` s) or permanent."""
+        state = JobState.FAILED_PERMANENT if permanent else JobState.FAILED_RETRYABLE
+        self._db.execute(
+            "UPDATE jobs SET state = ?, last_error = ?, field_errors = ?, next_attempt_at = ?, "
+            "updated_at = ? WHERE id = ? AND payload_hash = ?",
+            (
+                state.value,
+                message,
+                json.dumps(field_errors or {}, ensure_ascii=False),
+                self._clock() + retry_in,
+                self._clock(),
+                job.id,
+                job.payload_hash,
+            ),
+        )

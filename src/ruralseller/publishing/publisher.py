@@ -1,0 +1,197 @@
+"""Draining the outbox: publish every queued listing once, within the marketplace's limits.
+
+The :class:`Publisher` sends through an adapter (whose HTTP layer already retries what is safe
+and keeps the account's rate limit), with a bounded number of listings in flight. Each job's
+outcome is written to the outbox as soon as it is known, so stopping at any point loses
+nothing: the next run sends again only what was not confirmed, and adapters write by SKU, so
+that never makes a duplicate listing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from ruralseller.errors import (
+    InvalidValueError,
+    ListingRejectedError,
+    MarketplaceAuthError,
+    MarketplaceConflictError,
+    MarketplaceError,
+    RateLimitedError,
+)
+from ruralseller.listing import ListingDraft, ProcessedImage
+from ruralseller.marketplaces import ListingState, Marketplace
+from ruralseller.publishing.outbox import Job, JobState, Outbox
+
+__all__ = ["Progress", "PublishReport", "PublishResult", "Publisher"]
+
+#: What a job's outcome can be.
+OUTCOMES = ("published", "updated", "stock_and_price", "unchanged", "failed", "retry_later")
+
+
+@attrs.frozen(kw_only=True)
+class PublishResult:
+    """What happened to one listing.
+
+    Attributes:
+        sku: our SKU.
+        outcome: ``published`` (new), ``updated`` (sent again), ``stock_and_price`` (only
+            those were sent), ``unchanged`` (nothing to send), ``failed`` (fix it, see
+            ``message`` and ``field_errors``) or ``retry_later`` (the marketplace could not
+            be reached; ``ruralseller sync`` sends it later).
+        message: the error, for ``failed`` and ``retry_later``.
+        field_errors: the marketplace's field errors of a rejection.
+        url: where the listing can be seen, when published.
+    """
+
+    sku: str
+    outcome: str
+    message: str = ""
+    field_errors: dict[str, str] = attrs.field(factory=dict)
+    url: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Progress:
+    """Sent to the progress callback after each listing."""
+
+    done: int
+    total: int
+    result: PublishResult
+
+
+@attrs.frozen(kw_only=True)
+class PublishReport:
+    """The outcome of a publishing run, one result per listing."""
+
+    marketplace: str
+    results: tuple[PublishResult, ...]
+
+    def count(self, outcome: str) -> int:
+        """How many listings had ``outcome``."""
+        return sum(1 for result in self.results if result.outcome == outcome)
+
+    @property
+    def failed(self) -> tuple[PublishResult, ...]:
+        """The listings to fix."""
+        return tuple(r for r in self.results if r.outcome == "failed")
+
+    @property
+    def ok(self) -> bool:
+        """Whether every listing is published (none failed, none left for later)."""
+        return all(r.outcome not in ("failed", "retry_later") for r in self.results)
+
+
+def _remote(state: ListingState) -> dict[str, object]:
+    return {"state": state.state, "version": state.version, "url": state.url}
+
+
+class Publisher:
+    """Publishes what an :class:`Outbox` holds for one marketplace.
+
+    Args:
+        outbox: where the intents are.
+        marketplace: the adapter to send through.
+        concurrency: listings in flight at once (the adapter's rate limit still applies).
+        progress: called after each listing (the library never prints).
+        retry_in: seconds before a listing the marketplace could not take is due again.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        marketplace: Marketplace,
+        *,
+        concurrency: int = 4,
+        progress: Callable[[Progress], None] | None = None,
+        retry_in: float = 60.0,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency!r}")
+        self.outbox = outbox
+        self.marketplace = marketplace
+        self.concurrency = concurrency
+        self.progress = progress
+        self.retry_in = retry_in
+        self._results: list[PublishResult] = []
+        self._total = 0
+        self._stop = False
+
+    def enqueue(
+        self, items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]]
+    ) -> list[PublishResult]:
+        """Write each draft (with its pictures) to the outbox; report those with nothing to send."""
+        unchanged = []
+        for draft, images in items:
+            job = self.outbox.enqueue(self.marketplace.name, draft, images)
+            if job.state is JobState.PUBLISHED:
+                unchanged.append(
+                    PublishResult(sku=job.sku, outcome="unchanged", url=job.remote.get("url"))
+                )
+        return unchanged
+
+    async def publish(
+        self, items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] = ()
+    ) -> PublishReport:
+        """Enqueue ``items`` (if any), then send everything due for this marketplace."""
+        unchanged = self.enqueue(items)
+        return await self.sync(already=unchanged)
+
+    async def sync(self, already: Sequence[PublishResult] = ()) -> PublishReport:
+        """Send every job that is due: queued, left in flight by a stopped run, or retryable."""
+        name = self.marketplace.name
+        self.outbox.requeue_in_flight(name)
+        due = self.outbox.jobs(JobState.QUEUED, JobState.FAILED_RETRYABLE, marketplace=name)
+        self._results = []
+        self._total = len(due) + len(already)
+        self._stop = False
+        for result in already:
+            self._record(result)
+        workers = [self._worker() for _ in range(self.concurrency)]
+        await asyncio.gather(*workers)
+        return PublishReport(marketplace=name, results=tuple(self._results))
+
+    def sync_blocking(self) -> PublishReport:
+        """:meth:`sync` for scripts (runs its own event loop)."""
+        return asyncio.run(self.sync())
+
+    async def _worker(self) -> None:
+        while not self._stop:
+            claimed = self.outbox.claim(self.marketplace.name, 1)
+            if not claimed:
+                return
+            self._record(await self._send(claimed[0]))
+
+    def _record(self, result: PublishResult) -> None:
+        self._results.append(result)
+        if self.progress is not None:
+            self.progress(Progress(done=len(self._results), total=self._total, result=result))
+
+    async def _send(self, job: Job) -> PublishResult:
+        try:
+            draft = job.draft()
+            if job.only_inventory_changed() and self.marketplace.capabilities.stock_and_price:
+                state = await self.marketplace.set_stock(job.sku, draft.stock, draft.price)
+                outcome = "stock_and_price"
+            else:
+                state = await self.marketplace.upsert(draft, self.outbox.pictures(job))
+                outcome = "updated" if job.published_data is not None else "published"
+        except (ListingRejectedError, MarketplaceConflictError, InvalidValueError) as error:
+            fields = getattr(error, "field_errors", {})
+            self.outbox.failed(job, str(error), permanent=True, field_errors=fields)
+            return PublishResult(
+                sku=job.sku, outcome="failed", message=str(error), field_errors=fields
+            )
+        except MarketplaceAuthError as error:
+            self._stop = True  # every other listing would fail the same way
+            self.outbox.failed(job, str(error), permanent=False)
+            return PublishResult(sku=job.sku, outcome="retry_later", message=str(error))
+        except MarketplaceError as error:
+            wait = error.retry_after if isinstance(error, RateLimitedError) else None
+            self.outbox.failed(job, str(error), permanent=False, retry_in=wait or self.retry_in)
+            return PublishResult(sku=job.sku, outcome="retry_later", message=str(error))
+        self.outbox.published(job, _remote(state))
+        return PublishResult(sku=job.sku, outcome=outcome, url=state.url)

@@ -1,0 +1,100 @@
+"""The outbox: intents written before sending, states, change detection, durability."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import attrs
+
+from ruralseller.catalog import Money
+from ruralseller.publishing import JobState, Outbox
+
+from .conftest import draft, picture
+
+
+def test_enqueue_writes_the_intent_and_its_pictures(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    outbox = Outbox(path)
+    job = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    assert job.state is JobState.QUEUED
+    assert job.images == (picture().sha256,)
+    outbox.close()
+    reopened = Outbox(path)  # a new process finds it all
+    again = reopened.job("sandbox", "HEN-1")
+    assert again == job
+    assert reopened.pictures(again)[0].data == picture().data
+    assert again.draft() == draft("HEN-1")
+
+
+def test_enqueueing_the_same_draft_twice_keeps_one_job_and_its_key() -> None:
+    outbox = Outbox(":memory:")
+    first = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    second = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    assert second.id == first.id
+    assert second.idempotency_key == first.idempotency_key
+    assert outbox.counts() == {"queued": 1}
+
+
+def test_a_published_draft_enqueued_again_unchanged_sends_nothing() -> None:
+    outbox = Outbox(":memory:")
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = outbox.claim("sandbox", 10)
+    outbox.published(job, {"state": "active"})
+    assert outbox.enqueue("sandbox", draft("HEN-1"), [picture()]).state is JobState.PUBLISHED
+    changed = outbox.enqueue("sandbox", draft("HEN-1", stock=3), [picture()])
+    assert changed.state is JobState.QUEUED
+    assert changed.idempotency_key != job.idempotency_key
+    assert changed.only_inventory_changed()
+    retitled = attrs.evolve(draft("HEN-1"), price=Money("40.00", "CNY"), min_order=2)
+    assert not outbox.enqueue("sandbox", retitled, [picture()]).only_inventory_changed()
+    back = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    assert back.state is JobState.PUBLISHED  # back to what is already published
+
+
+def test_claim_moves_due_jobs_in_flight_once() -> None:
+    now = [1000.0]
+    outbox = Outbox(":memory:", clock=lambda: now[0])
+    for n in range(3):
+        outbox.enqueue("sandbox", draft(f"HEN-{n}"), [picture()])
+    outbox.enqueue("other", draft("HEN-0"), [picture()])
+    claimed = outbox.claim("sandbox", 2)
+    assert [j.sku for j in claimed] == ["HEN-0", "HEN-1"]
+    assert all(j.state is JobState.IN_FLIGHT and j.attempts == 1 for j in claimed)
+    assert [j.sku for j in outbox.claim("sandbox", 5)] == ["HEN-2"]
+    assert outbox.claim("sandbox", 5) == []
+    outbox.failed(claimed[0], "down", permanent=False, retry_in=60)
+    assert outbox.claim("sandbox", 5) == []  # not due yet
+    now[0] += 61
+    assert [j.sku for j in outbox.claim("sandbox", 5)] == ["HEN-0"]
+
+
+def test_a_crash_leaves_jobs_in_flight_and_they_are_queued_again() -> None:
+    outbox = Outbox(":memory:")
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = outbox.claim("sandbox", 1)
+    assert outbox.requeue_in_flight("sandbox") == 1
+    again = outbox.job("sandbox", "HEN-1")
+    assert again.state is JobState.QUEUED
+    assert again.idempotency_key == job.idempotency_key
+
+
+def test_an_outcome_for_an_outdated_payload_is_not_recorded() -> None:
+    """A draft changed while its old version was in flight stays queued."""
+    outbox = Outbox(":memory:")
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (old,) = outbox.claim("sandbox", 1)
+    outbox.enqueue("sandbox", draft("HEN-1", stock=1), [picture()])
+    outbox.published(old, {"state": "active"})
+    assert outbox.job("sandbox", "HEN-1").state is JobState.QUEUED
+
+
+def test_permanent_failures_keep_the_field_errors() -> None:
+    outbox = Outbox(":memory:")
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = outbox.claim("sandbox", 1)
+    outbox.failed(job, "rejected", permanent=True, field_errors={"title": "too long"})
+    failed = outbox.jobs(JobState.FAILED_PERMANENT)
+    assert [(j.sku, j.field_errors) for j in failed] == [("HEN-1", {"title": "too long"})]
+    assert outbox.claim("sandbox", 5) == []
+    requeued = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    assert requeued.state is JobState.QUEUED  # enqueued again after a fix: tried again
