@@ -1,0 +1,53 @@
+"""Kill the publishing process at random moments (SIGKILL), start it again: once each.
+
+A real subprocess publishes 40 listings to the sandbox while the sandbox injects faults;
+the test kills it at random times until a run finishes, then checks that every listing is
+published exactly once and that the kills really landed in the middle of publishing.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ruralseller.publishing import Outbox
+from ruralseller.sandbox import Faults, create_app, running
+
+WORKER = Path(__file__).with_name("publish_worker.py")
+COUNT = 40
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+
+
+def test_killed_publishers_publish_everything_exactly_once(tmp_path: Path) -> None:
+    faults = Faults(error_503=0.05, drop=0.05, lost_response=0.1, slow=0.3, slow_seconds=0.03)
+    app = create_app(faults=faults)
+    outbox_file = tmp_path / "outbox.db"
+    rng = random.Random(2026)  # noqa: S311 - reproducible kill times, not security
+    kills_mid_way = 0
+    with running(app=app) as url:
+        for _ in range(40):
+            process = subprocess.Popen(  # noqa: S603 - our own worker script
+                [sys.executable, str(WORKER), str(outbox_file), url, str(COUNT)]
+            )
+            try:
+                code = process.wait(timeout=rng.uniform(1.0, 3.0))
+            except subprocess.TimeoutExpired:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                published = Outbox(outbox_file).counts().get("published", 0)
+                kills_mid_way += 0 < published < COUNT
+                continue
+            if code == 0:
+                break
+        else:
+            pytest.fail("the publisher never finished in 40 runs")
+        stored = app.state.sandbox.count_listings()
+    assert kills_mid_way >= 1, "no kill landed while publishing was under way"
+    assert stored == COUNT
+    assert Outbox(outbox_file).counts() == {"published": COUNT}
