@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import math
 from decimal import Decimal
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
 import attrs
 import click
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
 from ruralseller import __version__
@@ -33,8 +36,25 @@ from ruralseller.errors import (
     Problem,
     RuralSellerError,
 )
-from ruralseller.listing import PROFILES, render_listing
-from ruralseller.marketplaces import installed_marketplaces
+from ruralseller.listing import (
+    PROFILES,
+    IssueSeverity,
+    ListingDraft,
+    ListingIssue,
+    ProcessedImage,
+    draft_to_data,
+    generate_listing,
+    get_profile,
+    process_images,
+    render_listing,
+    validate_draft,
+)
+from ruralseller.marketplaces import (
+    get_marketplace,
+    image_name,
+    installed_marketplaces,
+    load_marketplace,
+)
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
     DEFAULT_MARGIN,
@@ -48,6 +68,8 @@ from ruralseller.packaging import (
     save_label,
 )
 from ruralseller.packaging.lot_label import lot_label
+from ruralseller.publishing import JobState, Outbox, Publisher, PublishReport
+from ruralseller.publishing import Progress as PublishProgress
 from ruralseller.traceability import events_for_lot
 
 _out = Console(highlight=False, soft_wrap=True)
@@ -1005,3 +1027,221 @@ def marketplaces_command(fmt: str) -> None:
             _out.print(f"    capabilities: {escape(names)}")
         if info.problem:
             _out.print(f"    [yellow]problem:[/] {escape(info.problem)}")
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+_OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
+
+
+def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
+    return outbox or catalog_path / ".ruralseller" / "outbox.db"
+
+
+def _marketplace_options(options: tuple[str, ...]) -> dict[str, str]:
+    config = {}
+    for option in options:
+        key, sep, value = option.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(
+                f"expected KEY=VALUE, e.g. base_url=http://127.0.0.1:8765, got {option!r}",
+                param_hint="--option",
+            )
+        config[key.strip()] = value.strip()
+    return config
+
+
+def _drafts(
+    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str
+) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
+    profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
+    locales = [loc for loc in ("zh-CN", "en") if profile.locales is None or loc in profile.locales]
+    ready, refused = [], []
+    for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
+        draft = generate_listing(catalog, lot_id, locales=locales)
+        errors = [
+            issue
+            for issue in validate_draft(draft, profile)
+            if issue.severity is IssueSeverity.ERROR
+        ]
+        if errors:
+            refused.append((lot_id, errors))
+            continue
+        ready.append((draft, list(process_images(draft.images, profile.images))))
+    return ready, refused
+
+
+def _publish_report(report: PublishReport) -> None:
+    table = Table(title=f"Published to {report.marketplace}")
+    for column in ("SKU", "outcome", "details"):
+        table.add_column(column)
+    for result in report.results:
+        details = result.url or ""
+        if result.outcome in ("failed", "retry_later"):
+            fields = "; ".join(f"{k}: {v}" for k, v in result.field_errors.items())
+            details = fields or result.message
+        style = {"failed": "red", "retry_later": "yellow"}.get(result.outcome, "green")
+        table.add_row(escape(result.sku), f"[{style}]{result.outcome}[/]", escape(details))
+    _out.print(table)
+    counts = ", ".join(
+        f"{report.count(outcome)} {outcome}"
+        for outcome in (
+            "published",
+            "updated",
+            "stock_and_price",
+            "unchanged",
+            "failed",
+            "retry_later",
+        )
+        if report.count(outcome)
+    )
+    _out.print(counts or "nothing to publish")
+
+
+def _run_publisher(
+    outbox: Outbox, marketplace: str, config: dict[str, str], items: list[Any], concurrency: int
+) -> PublishReport:
+    try:
+        adapter = get_marketplace(marketplace, **config)
+    except TypeError as exc:
+        raise click.BadParameter(str(exc), param_hint="--option") from None
+
+    async def run(progress: Progress) -> PublishReport:
+        task = progress.add_task("publishing", total=None)
+
+        def advance(step: PublishProgress) -> None:
+            progress.update(task, total=step.total, completed=step.done)
+
+        try:
+            publisher = Publisher(outbox, adapter, concurrency=concurrency, progress=advance)
+            return await publisher.publish(items)
+        finally:
+            await adapter.aclose()
+
+    with Progress(console=_err, transient=True) as bar:
+        return asyncio.run(run(bar))
+
+
+@cli.command()
+@click.argument("catalog_path", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("--lot", "lot_ids", multiple=True, help="Only this lot (repeatable). Default: all.")
+@click.option(
+    "-o",
+    "--option",
+    "options",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Adapter setting (repeatable), e.g. -o base_url=http://127.0.0.1:8765.",
+)
+@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--dry-run", is_flag=True, help="Check and show what would be sent; send nothing.")
+@click.option("--offline", is_flag=True, help="Queue in the outbox now; `ruralseller sync` later.")
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
+def publish(
+    catalog_path: Path,
+    marketplace: str,
+    lot_ids: tuple[str, ...],
+    options: tuple[str, ...],
+    outbox: Path | None,
+    dry_run: bool,
+    offline: bool,
+    concurrency: int,
+) -> None:
+    """Publish a catalogue's lots to a marketplace, through the outbox.
+
+    Exits 0 when every lot is published, 1 when some failed or wait for a retry, 2 on bad
+    input.
+    """
+    config = _marketplace_options(options)
+    try:
+        load_marketplace(marketplace)
+        catalog = load_catalog(catalog_path)
+        items, refused = _drafts(catalog, lot_ids, marketplace)
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+    for lot_id, issues in refused:
+        _err.print(f"[red]not sent:[/] lot {escape(lot_id)} does not meet the rules:")
+        for issue in issues:
+            _err.print(
+                f"  {escape(issue.field)}: {escape(issue.message)}; fix: {escape(issue.fix)}"
+            )
+    if dry_run:
+        payloads = [
+            {"sku": d.sku, "draft": draft_to_data(d), "pictures": [image_name(i) for i in imgs]}
+            for d, imgs in items
+        ]
+        click.echo(json.dumps(payloads, ensure_ascii=False, indent=2))
+        raise SystemExit(1 if refused else 0)
+    box = Outbox(_outbox_path(catalog_path, outbox))
+    if offline:
+        for draft, images in items:
+            box.enqueue(marketplace, draft, images)
+        _out.print(
+            f"queued {len(items)} listing(s) for {escape(marketplace)} in {escape(box.path)}; "
+            "send them with `ruralseller sync`"
+        )
+        raise SystemExit(1 if refused else 0)
+    report = _run_publisher(box, marketplace, config, items, concurrency)
+    _publish_report(report)
+    raise SystemExit(0 if report.ok and not refused else 1)
+
+
+@cli.command()
+@click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
+@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
+def sync(
+    catalog_path: Path,
+    marketplace: str,
+    options: tuple[str, ...],
+    outbox: Path | None,
+    concurrency: int,
+) -> None:
+    """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash."""
+    path = _outbox_path(catalog_path, outbox)
+    if not path.exists():
+        _err.print(f"[red]error:[/] no outbox at {escape(str(path))}; publish something first")
+        raise SystemExit(2)
+    try:
+        load_marketplace(marketplace)
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+    report = _run_publisher(
+        Outbox(path), marketplace, _marketplace_options(options), [], concurrency
+    )
+    _publish_report(report)
+    raise SystemExit(0 if report.ok else 1)
+
+
+@cli.command(name="outbox")
+@click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--failed", is_flag=True, help="Only the listings that failed.")
+def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> None:
+    """Show what the outbox holds: each listing's state, tries and last error."""
+    path = _outbox_path(catalog_path, outbox)
+    if not path.exists():
+        _out.print(f"no outbox at {escape(str(path))}: nothing was published from here yet")
+        return
+    states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
+    table = Table(title=str(path))
+    for column in ("marketplace", "SKU", "state", "tries", "last error"):
+        table.add_column(column)
+    for job in Outbox(path).jobs(*states):
+        error = "; ".join(f"{k}: {v}" for k, v in job.field_errors.items()) or job.last_error
+        table.add_row(
+            escape(job.marketplace),
+            escape(job.sku),
+            job.state.value,
+            str(job.attempts),
+            escape(error),
+        )
+    _out.print(table)
