@@ -52,3 +52,17 @@ def test_sandbox_serve_explains_a_bad_fault(fault: str, message: str) -> None:
     result = CliRunner().invoke(cli, ["sandbox", "serve", "--fault", fault])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_demo_runs_end_to_end() -> None:
+    result = CliRunner().invoke(cli, ["sandbox", "demo"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "吴家乌鸡养殖场" in out
+    assert "compliance (CN): may be sold" in out
+    # The oldest chickens have too little shelf life left to reach any city: not listed.
+    assert "0 of 100 cities reachable" in out
+    assert "not listed, nowhere to ship it" in out
+    assert "WJ261123A: published http://127.0.0.1:" in out
+    assert "WE261118: published http://127.0.0.1:" in out
+    assert "WJ261120A: published" not in out
