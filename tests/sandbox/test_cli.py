@@ -55,7 +55,7 @@ def test_sandbox_serve_explains_a_bad_fault(fault: str, message: str) -> None:
 
 
 def test_the_demo_runs_end_to_end() -> None:
-    result = CliRunner().invoke(cli, ["sandbox", "demo"])
+    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "吴家乌鸡养殖场" in out
@@ -66,3 +66,13 @@ def test_the_demo_runs_end_to_end() -> None:
     assert "WJ261123A: published http://127.0.0.1:" in out
     assert "WE261118: published http://127.0.0.1:" in out
     assert "WJ261120A: published" not in out
+    assert "Ctrl+C" not in out  # --no-serve: it ends
+
+
+def test_the_demo_keeps_serving_until_interrupted(monkeypatch: pytest.MonkeyPatch) -> None:
+    waited: list[bool] = []
+    monkeypatch.setattr(ruralseller.sandbox.cli, "_wait_for_interrupt", lambda: waited.append(True))
+    result = CliRunner().invoke(cli, ["sandbox", "demo"])
+    assert result.exit_code == 0, result.output
+    assert waited == [True]
+    assert "Ctrl+C stops the sandbox" in result.output

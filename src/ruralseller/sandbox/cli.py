@@ -31,7 +31,7 @@ from ruralseller.sandbox.app import create_app
 from ruralseller.sandbox.config import Faults
 from ruralseller.sandbox.server import running, serve
 
-__all__ = ["sandbox"]
+__all__ = ["demo", "sandbox"]
 
 
 @click.group(name="sandbox")
@@ -119,8 +119,9 @@ DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 8, 0, tzinfo=CHINA_STANDARD_TIME)
 @click.option(
     "--serve/--no-serve",
     "keep_serving",
-    default=False,
-    help="Keep the sandbox running afterwards to open the listing pages (Ctrl+C to stop).",
+    default=True,
+    show_default=True,
+    help="Keep the sandbox running afterwards to open the listing pages (Ctrl+C stops it).",
 )
 @click.option("--port", default=0, show_default=True, help="Sandbox port; 0 takes a free one.")
 def demo(catalog_path: Path | None, *, keep_serving: bool, port: int) -> None:
