@@ -115,3 +115,26 @@ def test_sync_without_an_outbox(tmp_path: Path) -> None:
     code, output = invoke("sync", str(tmp_path), "--to", "sandbox")
     assert code == 2
     assert "no outbox at" in output
+
+
+def test_withdraw_takes_a_lot_off_sale_and_publish_puts_it_back(
+    farm: Path, sandbox: tuple[Starlette, str]
+) -> None:
+    _, url = sandbox
+    option = f"base_url={url}"
+    invoke("publish", str(farm), "--to", "sandbox", "--lot", "WJ261120A", "-o", option)
+    code, output = invoke(
+        "withdraw", str(farm), "--to", "sandbox", "--lot", "WJ261120A", "-o", option
+    )
+    assert code == 0, output
+    assert "1 withdrawn" in output
+    code, output = invoke("outbox", str(farm))
+    assert "withdrawn" in output
+    code, output = invoke(
+        "publish", str(farm), "--to", "sandbox", "--lot", "WJ261120A", "-o", option
+    )
+    assert code == 0, output
+    assert "1 updated" in output
+    code, output = invoke("withdraw", str(farm), "--to", "sandbox", "--lot", "NOPE", "-o", option)
+    assert code == 1
+    assert "failed" in output

@@ -68,7 +68,7 @@ from ruralseller.packaging import (
     save_label,
 )
 from ruralseller.packaging.lot_label import lot_label
-from ruralseller.publishing import JobState, Outbox, Publisher, PublishReport
+from ruralseller.publishing import OUTCOMES, JobState, Outbox, Publisher, PublishReport
 from ruralseller.publishing import Progress as PublishProgress
 from ruralseller.traceability import events_for_lot
 
@@ -1084,16 +1084,7 @@ def _publish_report(report: PublishReport) -> None:
         table.add_row(escape(result.sku), f"[{style}]{result.outcome}[/]", escape(details))
     _out.print(table)
     counts = ", ".join(
-        f"{report.count(outcome)} {outcome}"
-        for outcome in (
-            "published",
-            "updated",
-            "stock_and_price",
-            "unchanged",
-            "failed",
-            "retry_later",
-        )
-        if report.count(outcome)
+        f"{report.count(outcome)} {outcome}" for outcome in OUTCOMES if report.count(outcome)
     )
     _out.print(counts or "nothing to publish")
 
@@ -1219,6 +1210,38 @@ def sync(
     )
     _publish_report(report)
     raise SystemExit(0 if report.ok else 1)
+
+
+@cli.command()
+@click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("--lot", "lot_ids", multiple=True, required=True, help="The lot (repeatable).")
+@click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
+@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+def withdraw(
+    catalog_path: Path,
+    marketplace: str,
+    lot_ids: tuple[str, ...],
+    options: tuple[str, ...],
+    outbox: Path | None,
+) -> None:
+    """Take lots off sale on a marketplace (publish them again to put them back)."""
+    try:
+        adapter = get_marketplace(marketplace, **_marketplace_options(options))
+    except RuralSellerError as exc:
+        _err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise SystemExit(2) from None
+
+    async def run() -> PublishReport:
+        try:
+            box = Outbox(_outbox_path(catalog_path, outbox))
+            return await Publisher(box, adapter).withdraw(lot_ids)
+        finally:
+            await adapter.aclose()
+
+    report = asyncio.run(run())
+    _publish_report(report)
+    raise SystemExit(0 if not report.failed else 1)
 
 
 @cli.command(name="outbox")

@@ -7,10 +7,17 @@ changed, nothing when nothing changed, and picks up after a crash where it stopp
 """
 
 from ruralseller.publishing.outbox import INVENTORY_FIELDS, Job, JobState, Outbox, payload_hash
-from ruralseller.publishing.publisher import Progress, Publisher, PublishReport, PublishResult
+from ruralseller.publishing.publisher import (
+    OUTCOMES,
+    Progress,
+    Publisher,
+    PublishReport,
+    PublishResult,
+)
 
 __all__ = [
     "INVENTORY_FIELDS",
+    "OUTCOMES",
     "Job",
     "JobState",
     "Outbox",

@@ -412,3 +412,11 @@ class Outbox:
                 job.payload_hash,
             ),
         )
+
+    def withdrawn(self, marketplace: str, sku: str, remote: dict[str, Any]) -> None:
+        """Record that the listing was taken off sale (enqueue it again to republish)."""
+        self._db.execute(
+            "UPDATE jobs SET state = ?, remote = ?, updated_at = ? "
+            "WHERE marketplace = ? AND sku = ?",
+            (JobState.WITHDRAWN.value, json.dumps(remote), self._clock(), marketplace, sku),
+        )

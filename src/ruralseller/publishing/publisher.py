@@ -26,10 +26,18 @@ from ruralseller.listing import ListingDraft, ProcessedImage
 from ruralseller.marketplaces import ListingState, Marketplace
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 
-__all__ = ["Progress", "PublishReport", "PublishResult", "Publisher"]
+__all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher"]
 
 #: What a job's outcome can be.
-OUTCOMES = ("published", "updated", "stock_and_price", "unchanged", "failed", "retry_later")
+OUTCOMES = (
+    "published",
+    "updated",
+    "stock_and_price",
+    "unchanged",
+    "withdrawn",
+    "failed",
+    "retry_later",
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -39,7 +47,8 @@ class PublishResult:
     Attributes:
         sku: our SKU.
         outcome: ``published`` (new), ``updated`` (sent again), ``stock_and_price`` (only
-            those were sent), ``unchanged`` (nothing to send), ``failed`` (fix it, see
+            those were sent), ``unchanged`` (nothing to send), ``withdrawn`` (taken off
+            sale), ``failed`` (fix it, see
             ``message`` and ``field_errors``) or ``retry_later`` (the marketplace could not
             be reached; ``ruralseller sync`` sends it later).
         message: the error, for ``failed`` and ``retry_later``.
@@ -154,6 +163,20 @@ class Publisher:
         await asyncio.gather(*workers)
         return PublishReport(marketplace=name, results=tuple(self._results))
 
+    async def withdraw(self, skus: Sequence[str]) -> PublishReport:
+        """Take listings off sale and record it in the outbox (repeating it changes nothing)."""
+        name = self.marketplace.name
+        self._results, self._total = [], len(skus)
+        for sku in skus:
+            try:
+                state = await self.marketplace.withdraw(sku)
+            except MarketplaceError as error:
+                self._record(PublishResult(sku=sku, outcome="failed", message=str(error)))
+                continue
+            self.outbox.withdrawn(name, sku, _remote(state))
+            self._record(PublishResult(sku=sku, outcome="withdrawn", url=state.url))
+        return PublishReport(marketplace=name, results=tuple(self._results))
+
     def sync_blocking(self) -> PublishReport:
         """:meth:`sync` for scripts (runs its own event loop)."""
         return asyncio.run(self.sync())
@@ -173,7 +196,12 @@ class Publisher:
     async def _send(self, job: Job) -> PublishResult:
         try:
             draft = job.draft()
-            if job.only_inventory_changed() and self.marketplace.capabilities.stock_and_price:
+            on_sale = job.remote.get("state") == "active"  # a withdrawn one is sent whole
+            if (
+                on_sale
+                and job.only_inventory_changed()
+                and self.marketplace.capabilities.stock_and_price
+            ):
                 state = await self.marketplace.set_stock(job.sku, draft.stock, draft.price)
                 outcome = "stock_and_price"
             else:
