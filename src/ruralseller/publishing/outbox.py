@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from ruralseller.catalog import converter
 from ruralseller.listing import ListingDraft, ProcessedImage, draft_to_data
 
 __all__ = ["INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
@@ -105,8 +106,6 @@ class Job:
 
     def draft(self) -> ListingDraft:
         """The draft back as a :class:`~ruralseller.listing.ListingDraft`."""
-        from ruralseller.catalog import converter  # noqa: PLC0415 - only when publishing
-
         draft: ListingDraft = converter("json").structure(self.data, ListingDraft)
         return draft
 
