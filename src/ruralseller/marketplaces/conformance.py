@@ -163,17 +163,20 @@ class MarketplaceConformance:
         """Stock and price change without resending the listing."""
         sku = self.new_sku()
 
+        draft = self.make_draft(sku)
+        new_price = Money("39.50", draft.price.currency)
+
         async def work(m: Marketplace) -> ListingState | None:
             if not m.capabilities.stock_and_price:
                 pytest.skip("the marketplace changes stock only with the listing")
-            await m.upsert(self.make_draft(sku), self.make_images(m))
-            await m.set_stock(sku, 0, Money("39.50", "CNY"))
+            await m.upsert(draft, self.make_images(m))
+            await m.set_stock(sku, 0, new_price)
             return await m.fetch(sku)
 
         state = self.run(work)
         assert state is not None
         assert state.stock == 0
-        assert state.price == Money("39.50", "CNY")
+        assert state.price == new_price
 
     def test_withdraw(self) -> None:
         """A withdrawn listing is no longer on sale; withdrawing again changes nothing."""
