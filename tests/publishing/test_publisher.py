@@ -10,6 +10,7 @@ import attrs
 import pytest
 from starlette.applications import Starlette
 
+from ruralseller import publishing
 from ruralseller.marketplaces import RetryPolicy, get_marketplace
 from ruralseller.publishing import JobState, Outbox, Progress, Publisher
 from ruralseller.sandbox import Faults, create_app, running
@@ -119,3 +120,23 @@ def test_under_faults_every_listing_is_published_exactly_once() -> None:
             report = publish(url, outbox, [], retry_in=0)
     assert outbox.counts() == {"published": 20}
     assert app.state.sandbox.count_listings() == 20
+
+
+def test_the_blocking_publish_queues_offline_then_sends(
+    sandbox: tuple[Starlette, str], tmp_path: Any
+) -> None:
+    app, url = sandbox
+    path = tmp_path / "outbox.db"
+    items = [(draft(f"EGG-{n}"), [picture()]) for n in range(3)]
+    queued = publishing.publish(path, "sandbox", items, offline=True, base_url=url)
+    assert queued.results == ()
+    assert app.state.sandbox.count_listings() == 0
+    seen: list[Progress] = []
+    report = publishing.publish(path, "sandbox", progress=seen.append, base_url=url)
+    assert report.ok
+    assert report.count("published") == 3
+    assert len(seen) == 3
+    assert app.state.sandbox.count_listings() == 3
+    again = publishing.publish(path, "sandbox", items, base_url=url)
+    assert again.count("unchanged") == 3
+    assert Outbox(path).counts() == {"published": 3}

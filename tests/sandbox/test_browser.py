@@ -13,13 +13,17 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 
+import ruralseller.sandbox.cli
 from ruralseller.catalog import load_catalog
 from ruralseller.catalog.samples import sample_path
+from ruralseller.cli._app import cli
 from ruralseller.listing import (
     ListingDraft,
     ShippingPromise,
@@ -28,6 +32,7 @@ from ruralseller.listing import (
     process_image,
 )
 from ruralseller.marketplaces import SyncMarketplace, get_marketplace
+from ruralseller.publishing import PublishReport
 from ruralseller.sandbox import running
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -111,3 +116,41 @@ def test_the_picture_is_loaded_and_painted(tmp_path: Path, page_url: str) -> Non
         if all(abs(c - p) <= 12 for c, p in zip(pixel, PICTURE_COLOUR, strict=True))
     )
     assert painted > 200 * 200, f"only {painted} pixels of the picture's colour were painted"
+
+
+def test_the_demo_ends_on_a_page_chromium_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README's first command: the demo's last listing page, while it keeps serving."""
+    published: list[PublishReport] = []
+    seen: dict[str, str] = {}
+    real_publish = ruralseller.sandbox.cli._publish_demo
+
+    def publish_and_keep(*args: Any) -> PublishReport:
+        report = real_publish(*args)
+        published.append(report)
+        return report
+
+    def look_while_serving() -> None:
+        for result in published[0].results:
+            assert result.url is not None
+            seen[result.sku] = chromium(tmp_path, "--dump-dom", result.url)
+        shot = tmp_path / "demo.png"
+        url = next(r.url for r in published[0].results if r.sku == "WJ261123A")
+        assert url is not None
+        chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", url)
+        seen["screenshot"] = str(shot)
+
+    monkeypatch.setattr(ruralseller.sandbox.cli, "_publish_demo", publish_and_keep)
+    monkeypatch.setattr(ruralseller.sandbox.cli, "_wait_for_interrupt", look_while_serving)
+    result = CliRunner().invoke(cli, ["demo", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    dom = seen["WJ261123A"]
+    assert "泰和乌鸡 整只 冰鲜 1.1-1.5 kg/只" in dom  # the title
+    assert "CNY" in dom or "¥" in dom  # the price
+    assert "<img" in dom
+    # The sample's pictures are dark hens on light ground: the page paints many dark pixels.
+    image = Image.open(seen["screenshot"]).convert("RGB")
+    dark = sum(1 for pixel in image.get_flattened_data() if max(pixel) < 60)
+    assert dark > 100 * 100, f"only {dark} dark pixels: the hen pictures were not painted"
+    assert "泰和乌鸡蛋 30枚装" in seen["WE261118"]

@@ -54,18 +54,28 @@ def test_sandbox_serve_explains_a_bad_fault(fault: str, message: str) -> None:
     assert message in result.output
 
 
-def test_the_demo_runs_end_to_end() -> None:
-    result = CliRunner().invoke(cli, ["demo", "--no-serve"])
+def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["demo", "--no-serve", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     out = result.output
     assert "吴家乌鸡养殖场" in out
-    assert "compliance (CN): may be sold" in out
+    assert "compliance (CN)  may be sold" in out
     # The oldest chickens have too little shelf life left to reach any city: not listed.
-    assert "0 of 100 cities reachable" in out
-    assert "not listed, nowhere to ship it" in out
-    assert "WJ261123A: published http://127.0.0.1:" in out
-    assert "WE261118: published http://127.0.0.1:" in out
+    assert "0 of 100 cities" in out
+    assert "not listed: on a slow (P90) day the food is spoiled" in out
+    assert "✓ 广州市: " in out
+    assert "shelf life left on a slow day" in out
+    # The pack, the label (with its GS1 data), the listing in both languages.
+    assert "3 pack             EPS box" in out
+    assert (tmp_path / "label-WJ261123A.png").is_file()
+    assert "(01)99506000160019(10)WJ261123A" in out
+    assert "5 listing (zh-CN) 泰和乌鸡 整只 冰鲜" in out
+    assert "5 listing (en   ) Taihe black-bone silkie chicken" in out
+    assert (tmp_path / "listing-WJ261123A.html").is_file()
+    assert "WJ261123A: published  http://127.0.0.1:" in out
+    assert "WE261118: published  http://127.0.0.1:" in out
     assert "WJ261120A: published" not in out
+    assert (tmp_path / "outbox.db").is_file()
     assert "Ctrl+C" not in out  # --no-serve: it ends
 
 

@@ -13,6 +13,7 @@ from ruralseller.publishing.publisher import (
     Publisher,
     PublishReport,
     PublishResult,
+    publish,
 )
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "PublishResult",
     "Publisher",
     "payload_hash",
+    "publish",
 ]

@@ -10,7 +10,9 @@ that never makes a duplicate listing.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
@@ -23,10 +25,10 @@ from ruralseller.errors import (
     RateLimitedError,
 )
 from ruralseller.listing import ListingDraft, ProcessedImage
-from ruralseller.marketplaces import ListingState, Marketplace
+from ruralseller.marketplaces import ListingState, Marketplace, get_marketplace
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 
-__all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher"]
+__all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher", "publish"]
 
 #: What a job's outcome can be.
 OUTCOMES = (
@@ -223,3 +225,51 @@ class Publisher:
             return PublishResult(sku=job.sku, outcome="retry_later", message=str(error))
         self.outbox.published(job, _remote(state))
         return PublishResult(sku=job.sku, outcome=outcome, url=state.url)
+
+
+def publish(  # noqa: PLR0913 - keyword-only after the essentials
+    outbox: Outbox | str | os.PathLike[str],
+    marketplace: str,
+    items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] = (),
+    *,
+    concurrency: int = 4,
+    progress: Callable[[Progress], None] | None = None,
+    offline: bool = False,
+    **config: Any,
+) -> PublishReport:
+    """Queue ``items`` and publish everything due to ``marketplace``, for scripts (blocking).
+
+    The adapter is made with :func:`~ruralseller.marketplaces.get_marketplace` from
+    ``config`` (credentials, ``base_url``...) and closed afterwards.
+
+    Args:
+        outbox: an :class:`Outbox`, or the path of its SQLite file.
+        marketplace: the adapter name, e.g. ``"sandbox"``.
+        items: drafts with their processed pictures to queue first (none: just send what
+            is due, as ``ruralseller sync`` does).
+        concurrency: listings in flight at once.
+        progress: called after each listing.
+        offline: only queue; send nothing (a later call, or ``ruralseller sync``, sends).
+        config: the adapter's settings.
+
+    Returns:
+        what happened to each listing; with ``offline``, only those with nothing to send.
+    """
+    adapter = get_marketplace(marketplace, **config)
+    box = outbox if isinstance(outbox, Outbox) else Outbox(outbox)
+
+    async def run() -> PublishReport:
+        try:
+            publisher = Publisher(box, adapter, concurrency=concurrency, progress=progress)
+            if offline:
+                unchanged = publisher.enqueue(items)
+                return PublishReport(marketplace=adapter.name, results=tuple(unchanged))
+            return await publisher.publish(items)
+        finally:
+            await adapter.aclose()
+
+    try:
+        return asyncio.run(run())
+    finally:
+        if box is not outbox:
+            box.close()

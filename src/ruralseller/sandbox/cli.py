@@ -6,27 +6,35 @@ group (the CLI may not import the sandbox: both sit on top of the stages).
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import tempfile
 import time
 from pathlib import Path
 
 import click
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+from rich.progress import Progress as RichProgress
 
-from ruralseller.catalog import load_catalog
+from ruralseller.catalog import Catalog, load_catalog
 from ruralseller.catalog.samples import sample_path
-from ruralseller.coldchain import CHINA_STANDARD_TIME, EXAMPLE_CITIES, plan_shipment
-from ruralseller.compliance import check
+from ruralseller.coldchain import (
+    CHINA_STANDARD_TIME,
+    EXAMPLE_CITIES,
+    DestinationPlan,
+    ShipmentPlan,
+    plan_shipment,
+)
+from ruralseller.compliance import Report, check
+from ruralseller.errors import InvalidValueError
 from ruralseller.listing import (
     ListingDraft,
     ProcessedImage,
     generate_listing,
     get_profile,
     process_images,
+    render_preview,
 )
-from ruralseller.marketplaces.sandbox import SandboxMarketplace
-from ruralseller.publishing import Outbox, Publisher, PublishReport
+from ruralseller.publishing import Progress, PublishReport, publish
 from ruralseller.sandbox.app import create_app
 from ruralseller.sandbox.config import Faults
 from ruralseller.sandbox.server import running, serve
@@ -117,6 +125,12 @@ DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 8, 0, tzinfo=CHINA_STANDARD_TIME)
     type=click.Path(path_type=Path, exists=True, file_okay=False),
 )
 @click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write labels and listing previews (default: a new temporary folder).",
+)
+@click.option(
     "--serve/--no-serve",
     "keep_serving",
     default=True,
@@ -124,64 +138,162 @@ DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 8, 0, tzinfo=CHINA_STANDARD_TIME)
     help="Keep the sandbox running afterwards to open the listing pages (Ctrl+C stops it).",
 )
 @click.option("--port", default=0, show_default=True, help="Sandbox port; 0 takes a free one.")
-def demo(catalog_path: Path | None, *, keep_serving: bool, port: int) -> None:
+def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, port: int) -> None:
     """The black-chicken demo, end to end, on an embedded sandbox marketplace.
 
     Checks each lot against the Chinese rules, plans its cold-chain journey to 100 Chinese
-    cities, writes its listing (pictures to spec), and publishes what can be sold and
-    shipped through the outbox to a sandbox started for the occasion. No account, no network.
+    cities, plans the pack and prints its label, writes its listing in Chinese and English
+    (pictures to spec), and publishes what can be sold and shipped through the outbox to a
+    sandbox started for the occasion. No account, no network.
     """
     folder = catalog_path or sample_path()
+    out = out or Path(tempfile.mkdtemp(prefix="ruralseller-demo-"))
+    out.mkdir(parents=True, exist_ok=True)
     catalog = load_catalog(folder)
     producer = catalog.producers[0]
-    click.echo(f"1. Catalogue {folder}: {producer.name}, {producer.place}")
+    click.echo(f"Catalogue {folder}")
+    click.echo(f"  {producer.name}, {producer.place}; {len(catalog.lots)} lots")
     report = check(catalog, jurisdictions=["CN"], on=DEMO_DAY)
     items: list[tuple[ListingDraft, list[ProcessedImage]]] = []
     for lot in catalog.lots:
-        product = catalog.product_of(lot)
-        blocking = [f for f in report.for_lot(lot.id) if f.severity.value == "blocking"]
-        click.echo(f"\n   lot {lot.id}: {product.name}")
-        if blocking:
-            click.echo(f"2. compliance (CN): BLOCKED: {blocking[0].message}")
-            continue
-        click.echo("2. compliance (CN): may be sold")
-        plan = plan_shipment(catalog, lot.id, [c.place for c in EXAMPLE_CITIES], DEMO_SHIP_AT)
-        reachable = plan.reachable
-        click.echo(f"3. cold chain: {len(reachable)} of {len(plan.destinations)} cities reachable")
-        if not reachable:
-            reasons = [r for d in plan.destinations for o in d.options for r in o.reasons]
-            reason = reasons[0] if reasons else "no carrier service serves these cities"
-            click.echo(f"   not listed, nowhere to ship it: e.g. {reason}")
-            continue
-        draft = generate_listing(catalog, lot.id, on=DEMO_DAY, shipment=plan)
-        images = list(process_images(draft.images, get_profile("sandbox").images))
-        click.echo(f"4. listing: {draft.text('zh-CN').title} ({len(images)} picture(s))")
-        items.append((draft, images))
-    with tempfile.TemporaryDirectory(prefix="ruralseller-demo-") as scratch:
-        app = create_app()
-        with running(port=port, app=app) as url:
-            results = _publish_demo(Outbox(Path(scratch) / "outbox.db"), url, items)
-            click.echo(f"\n5. published to the sandbox marketplace at {url}:")
-            for result in results.results:
-                click.echo(f"   {result.sku}: {result.outcome} {result.url or result.message}")
-            if keep_serving:
-                click.echo("\nOpen the pages above in a browser; Ctrl+C stops the sandbox.")
-                _wait_for_interrupt()
+        item = _demo_lot(catalog, lot.id, report, out)
+        if item is not None:
+            items.append(item)
+    with running(port=port, app=create_app()) as url:
+        click.echo(f"\nPublishing {len(items)} listing(s) through the outbox to {url}")
+        results = _publish_demo(out / "outbox.db", url, items)
+        for result in results.results:
+            click.echo(f"  {result.sku}: {result.outcome}  {result.url or result.message}")
+        click.echo(f"\nFiles (labels, listing previews, the outbox): {out}")
+        if keep_serving and results.results:
+            click.echo("Open the listing pages above in a browser; Ctrl+C stops the sandbox.")
+            _wait_for_interrupt()
     if not results.ok:
         raise SystemExit(1)
 
 
-def _publish_demo(
-    outbox: Outbox, url: str, items: list[tuple[ListingDraft, list[ProcessedImage]]]
-) -> PublishReport:
-    async def run() -> PublishReport:
-        adapter = SandboxMarketplace(url)
-        try:
-            return await Publisher(outbox, adapter).publish(items)
-        finally:
-            await adapter.aclose()
+def _demo_lot(
+    catalog: Catalog, lot_id: str, report: Report, out: Path
+) -> tuple[ListingDraft, list[ProcessedImage]] | None:
+    """One lot through every stage, told in a few lines; its listing, when it can be sold."""
+    lot = catalog.lot(lot_id)
+    product = catalog.product_of(lot)
+    click.echo(f"\nLot {lot.id}: {product.name}")
+    blocking = [f for f in report.for_lot(lot.id) if f.severity.value == "blocking"]
+    if blocking:
+        click.echo(f"  1 compliance (CN)  BLOCKED: {blocking[0].message}")
+        return None
+    warnings = sum(1 for f in report.for_lot(lot.id) if f.severity.value == "warning")
+    click.echo(f"  1 compliance (CN)  may be sold ({warnings} warning(s))")
+    plan = plan_shipment(catalog, lot.id, [c.place for c in EXAMPLE_CITIES], DEMO_SHIP_AT)
+    reachable = plan.reachable
+    click.echo(f"  2 cold chain       {len(reachable)} of {len(plan.destinations)} cities")
+    if not reachable:
+        reasons = [r for d in plan.destinations for o in d.options for r in o.reasons]
+        reason = reasons[0] if reasons else "no carrier service serves these cities"
+        click.echo(f"                     not listed: {reason}")
+        return None
+    for destination in _examples(plan):
+        click.echo(f"                     {_destination_line(destination)}")
+    farthest = max(
+        (d for d in reachable if d.best is not None and d.best.slow is not None),
+        key=lambda d: d.best.slow.duration if d.best and d.best.slow else dt.timedelta(0),
+    )
+    pack = farthest.best.pack if farthest.best else None
+    if pack is not None:
+        coolant = f" + {pack.coolant_units} × {pack.coolant.name}" if pack.coolant else ""
+        holds = (
+            f"keeps it cold for the {_hours(pack.journey)}"
+            if pack.hold is not None
+            else f"kept at ambient temperature for the {_hours(pack.journey)}"
+        )
+        click.echo(
+            f"  3 pack             {pack.container.name}{coolant}, {pack.gross} gross; "
+            f"{holds} slow-day journey to {farthest.name}, the longest"
+        )
+    click.echo(f"  4 label            {_demo_label(catalog, lot.id, out)}")
+    draft = generate_listing(catalog, lot.id, on=DEMO_DAY, shipment=plan)
+    profile = get_profile("sandbox")
+    images = list(process_images(draft.images, profile.images))
+    for locale in draft.locales:
+        click.echo(f"  5 listing ({locale:5}) {draft.text(locale).title}")
+    preview = out / f"listing-{lot.id}.html"
+    preview.write_text(
+        render_preview(
+            draft,
+            images=[(image.data, image.media_type) for image in images],
+            title=f"{draft.sku} on {profile.name}",
+        ),
+        encoding="utf-8",
+    )
+    click.echo(f"                     {len(images)} picture(s) to spec; preview {preview}")
+    return draft, images
 
-    return asyncio.run(run())
+
+def _examples(plan: ShipmentPlan) -> list[DestinationPlan]:
+    """A few destinations worth showing: the nearest, the farthest, and one that fails."""
+    wanted = ("广州", "上海", "北京", "乌鲁木齐", "拉萨")
+    shown = [d for d in plan.destinations if d.name.startswith(wanted)]
+    failing = [d for d in plan.destinations if not d.feasible]
+    return (shown + failing[:1])[:5]
+
+
+def _destination_line(destination: DestinationPlan) -> str:
+    best = destination.best
+    if best is None or not destination.feasible:
+        reasons = [r for o in destination.options for r in o.reasons]
+        return f"✗ {destination.name}: {reasons[0] if reasons else 'no carrier service'}"
+    left = ""
+    if best.slow is not None and best.slow.shelf_life is not None:
+        left = f", {best.slow.shelf_life.remaining:.0%} shelf life left on a slow day"
+    return f"✓ {destination.name}: {best.service.id}, {best.cost}{left}"
+
+
+def _hours(duration: dt.timedelta | None) -> str:
+    if duration is None:
+        return "as long as needed"
+    return f"{duration.total_seconds() / 3600:.0f} h"
+
+
+def _demo_label(catalog: Catalog, lot_id: str, out: Path) -> str:
+    """Write a label for one package of the lot; a weighed piece for variable weights."""
+    try:
+        from ruralseller.packaging import lot_label, save_label  # noqa: PLC0415 - labels extra
+    except ImportError:  # pragma: no cover - the demo installs the labels extra
+        return "not printed (pip install 'ruralseller[labels]')"
+    piece = catalog.lot(lot_id).quantity.piece_mass
+    weighed = None
+    if piece is not None and piece.variable:
+        weighed = piece.nominal or piece.lightest
+    try:
+        content = lot_label(catalog, lot_id, net_weight=weighed, on=DEMO_DAY)
+    except InvalidValueError as error:
+        return f"not printed: {error.message}"
+    path = save_label(content, out / f"label-{lot_id}.png", dpi=203)
+    return f"{path}  ({content.gs1.element_string()})"
+
+
+def _publish_demo(
+    outbox: Path, url: str, items: list[tuple[ListingDraft, list[ProcessedImage]]]
+) -> PublishReport:
+    """Publish with a progress bar (rich, which the CLI extra brings)."""
+    with RichProgress(
+        TextColumn("  "),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        transient=True,
+    ) as bar:
+        task = bar.add_task("publishing", total=len(items))
+
+        def advance(progress: Progress) -> None:
+            bar.update(
+                task,
+                completed=progress.done,
+                description=f"{progress.result.sku} {progress.result.outcome}",
+            )
+
+        return publish(outbox, "sandbox", items, progress=advance, base_url=url)
 
 
 def _wait_for_interrupt() -> None:
