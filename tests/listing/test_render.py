@@ -17,8 +17,7 @@ from ruralseller.listing import PROFILES, get_profile, render_listing
 
 SAMPLE = load_catalog(sample_path())
 ON = dt.date(2026, 11, 21)
-# Mercado Libre sells in Spanish and Portuguese, which ruralseller ships no templates for yet.
-SUPPORTED = sorted(name for name, profile in PROFILES.items() if name != "mercadolibre")
+SUPPORTED = sorted(PROFILES)
 
 
 def price_for(name: str) -> Money | None:

@@ -10,6 +10,7 @@ to a profile's spec; :func:`render_preview` shows the partner the result.
 from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
 from ruralseller.listing.generate import (
     DEFAULT_LOCALES,
+    LOCALES,
     TEMPLATE_NAMES,
     generate_listing,
     template_environment,
@@ -39,6 +40,7 @@ from ruralseller.listing.render import RenderResult, draft_to_data, render_listi
 __all__ = [
     "DEFAULT_LOCALES",
     "DEFAULT_MAX_PIXELS",
+    "LOCALES",
     "OUTPUT_FORMATS",
     "PROFILES",
     "SOURCE_FORMATS",

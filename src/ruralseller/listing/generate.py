@@ -8,8 +8,11 @@ undefined names as errors, and the HTML template escapes every value: a product 
 ``<script>`` is shown, never run.
 
 Units and money are written the way each locale reads them (babel): ``¥36.00/斤`` for
-zh-CN, ``CN¥36.00 per jin (500 g)`` for English; with ``jin=True`` masses are given in 斤
-too, with the conversion shown.
+zh-CN, ``CN¥36.00 per jin (500 g)`` for English, ``36,00 CNY por jin (500 g)`` for Spanish
+and ``R$ 36,00 por jin (500 g)`` (in reais) for Brazilian Portuguese; with ``jin=True`` masses
+are given in 斤 too, with the conversion shown. Spanish and Portuguese texts, for Mercado
+Libre, name the product in the catalogue's ``names`` for the language, or else by its facts
+(``Pollo de huesos negros entero refrigerado``), and write dates in words.
 
 Example:
     >>> import datetime as dt
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import babel.dates
 import babel.numbers
 import jinja2
 from jinja2.sandbox import SandboxedEnvironment
@@ -44,14 +48,21 @@ from ruralseller.catalog import (
     AnyProduct,
     Catalog,
     CertificationKind,
+    Cut,
     Gs1Data,
+    LiveBirds,
     Lot,
     Mass,
+    MeatState,
     Money,
     Offer,
     Place,
+    PoultryMeat,
     Producer,
+    ShellEggs,
+    Species,
     StorageClass,
+    Temperature,
     format_duration,
 )
 from ruralseller.coldchain import ShipmentPlan
@@ -59,10 +70,20 @@ from ruralseller.compliance import Sale, check
 from ruralseller.errors import InvalidValueError
 from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
 
-__all__ = ["DEFAULT_LOCALES", "TEMPLATE_NAMES", "generate_listing", "template_environment"]
+__all__ = [
+    "DEFAULT_LOCALES",
+    "LOCALES",
+    "TEMPLATE_NAMES",
+    "generate_listing",
+    "template_environment",
+]
 
 DEFAULT_LOCALES = ("zh-CN", "en")
 """The locales a draft has text in unless asked otherwise."""
+
+LOCALES = ("zh-CN", "en", "es", "pt-BR")
+"""The locales ruralseller ships templates and labels for (another region of one of these
+languages, such as ``es-MX``, uses its language's)."""
 
 TEMPLATE_NAMES = ("title.txt.j2", "description.txt.j2", "description.html.j2", "bullets.txt.j2")
 """The templates each locale folder holds; a partner may override any of them."""
@@ -92,6 +113,30 @@ _LABELS = {
         "producer": "Producer",
         "certifications": "Certifications",
     },
+    "es": {
+        "breed": "Raza",
+        "species": "Especie",
+        "cut": "Corte",
+        "net_weight": "Peso neto",
+        "storage": "Conservación",
+        "shelf_life": "Vida útil",
+        "origin": "Origen",
+        "production_date": "Fecha de producción",
+        "producer": "Productor",
+        "certifications": "Certificaciones",
+    },
+    "pt": {
+        "breed": "Raça",
+        "species": "Espécie",
+        "cut": "Corte",
+        "net_weight": "Peso líquido",
+        "storage": "Conservação",
+        "shelf_life": "Validade",
+        "origin": "Origem",
+        "production_date": "Data de produção",
+        "producer": "Produtor",
+        "certifications": "Certificações",
+    },
 }
 _STORAGE = {
     "zh": {
@@ -107,6 +152,20 @@ _STORAGE = {
         StorageClass.COOL: "cool, at most 7 °C",
         StorageClass.AMBIENT: "room temperature, cool and dry",
         StorageClass.LIVE: "live animals",
+    },
+    "es": {
+        StorageClass.CHILLED: "en refrigeración, entre 0 y 4 °C",
+        StorageClass.FROZEN: "en congelación, a -18 °C o menos",
+        StorageClass.COOL: "en lugar fresco, a 7 °C como máximo",
+        StorageClass.AMBIENT: "a temperatura ambiente, en lugar fresco y seco",
+        StorageClass.LIVE: "animales vivos",
+    },
+    "pt": {
+        StorageClass.CHILLED: "sob refrigeração, entre 0 e 4 °C",
+        StorageClass.FROZEN: "sob congelamento, a -18 °C ou menos",
+        StorageClass.COOL: "em local fresco, a no máximo 7 °C",
+        StorageClass.AMBIENT: "em temperatura ambiente, em local fresco e seco",
+        StorageClass.LIVE: "animais vivos",
     },
 }
 _CERTIFICATIONS = {
@@ -124,12 +183,121 @@ _CERTIFICATIONS = {
         CertificationKind.HALAL: "halal",
         CertificationKind.OTHER: "certified",
     },
+    "es": {
+        CertificationKind.ORGANIC: "orgánico",
+        CertificationKind.GREEN_FOOD: "China Green Food",
+        CertificationKind.GEOGRAPHICAL_INDICATION: "indicación geográfica",
+        CertificationKind.HALAL: "halal",
+        CertificationKind.OTHER: "certificado",
+    },
+    "pt": {
+        CertificationKind.ORGANIC: "orgânico",
+        CertificationKind.GREEN_FOOD: "China Green Food",
+        CertificationKind.GEOGRAPHICAL_INDICATION: "indicação geográfica",
+        CertificationKind.HALAL: "halal",
+        CertificationKind.OTHER: "certificado",
+    },
 }
 _PIECE = {"zh": "只", "en": "each"}
 # What one piece is called in Chinese, by product kind (a bird, a box of eggs, a piece).
 _PIECE_ZH = {"poultry_meat": "只", "live_birds": "只", "shell_eggs": "盒"}
-_JIN = {"zh": "斤", "en": "jin"}
+_JIN = {"zh": "斤", "en": "jin", "es": "jin", "pt": "jin"}
 _DAYS_WORD = {"zh": "天", "en": "days"}
+# Where each language's shipped templates are, and the babel locale of its numbers and money.
+_FOLDER = {"zh": "zh-CN", "en": "en", "es": "es", "pt": "pt-BR"}
+_BABEL = {"zh": "zh_CN", "en": "en_US", "es": "es", "pt": "pt_BR"}
+# Spanish and Portuguese: what one piece is, by product kind ("1,25 kg por caja").
+_PER_PIECE = {
+    "es": {"poultry_meat": "unidad", "live_birds": "ave", "shell_eggs": "caja"},
+    "pt": {"poultry_meat": "unidade", "live_birds": "ave", "shell_eggs": "caixa"},
+}
+_PER_PIECE_DEFAULT = {"es": "unidad", "pt": "unidade"}
+_PER = {"es": "por", "pt": "por"}
+_AT = {"es": "a", "pt": "a"}
+# Duration units in words, singular and plural, by format_duration's code.
+_DURATION_WORDS = {
+    "es": {
+        "d": ("día", "días"),
+        "h": ("hora", "horas"),
+        "min": ("minuto", "minutos"),
+        "s": ("segundo", "segundos"),
+    },
+    "pt": {
+        "d": ("dia", "dias"),
+        "h": ("hora", "horas"),
+        "min": ("minuto", "minutos"),
+        "s": ("segundo", "segundos"),
+    },
+}
+# Product names from the facts, for a product without a name in Spanish or Portuguese: the
+# bird as meat (noun, gender ending "o"/"a"), as the layer of eggs, and the words around it.
+_MEAT_SPECIES = {
+    "es": {
+        Species.CHICKEN: ("pollo", "o"),
+        Species.DUCK: ("pato", "o"),
+        Species.GOOSE: ("ganso", "o"),
+        Species.PIGEON: ("pichón", "o"),
+        Species.QUAIL: ("codorniz", "a"),
+        Species.TURKEY: ("pavo", "o"),
+    },
+    "pt": {
+        Species.CHICKEN: ("frango", "o"),
+        Species.DUCK: ("pato", "o"),
+        Species.GOOSE: ("ganso", "o"),
+        Species.PIGEON: ("pombo", "o"),
+        Species.QUAIL: ("codorna", "a"),
+        Species.TURKEY: ("peru", "o"),
+    },
+}
+_LAYERS = {
+    "es": {
+        Species.CHICKEN: "gallina",
+        Species.DUCK: "pato",
+        Species.GOOSE: "gansa",
+        Species.PIGEON: "paloma",
+        Species.QUAIL: "codorniz",
+        Species.TURKEY: "pava",
+    },
+    "pt": {
+        Species.CHICKEN: "galinha",
+        Species.DUCK: "pata",
+        Species.GOOSE: "gansa",
+        Species.PIGEON: "pomba",
+        Species.QUAIL: "codorna",
+        Species.TURKEY: "perua",
+    },
+}
+# Each cut: the name's pattern ({Sp}/{sp}: the bird, {o}: the bird's gender ending, {state}:
+# chilled or frozen) and the ending the state agrees with (None: the bird's).
+_CUTS: dict[str, dict[Cut, tuple[str, str | None]]] = {
+    "es": {
+        Cut.WHOLE: ("{Sp} enter{o} {state}", None),
+        Cut.HALF: ("Medi{o} {sp} {state}", None),
+        Cut.BREAST: ("Pechuga de {sp} {state}", "a"),
+        Cut.LEG: ("Pierna de {sp} {state}", "a"),
+        Cut.WING: ("Alas de {sp} {state}", "as"),
+        Cut.FEET: ("Patas de {sp} {state}", "as"),
+        Cut.GIBLETS: ("Menudencias de {sp} {state}", "as"),
+        Cut.PARTS: ("{Sp} {state} en piezas", None),
+    },
+    "pt": {
+        Cut.WHOLE: ("{Sp} inteir{o} {state}", None),
+        Cut.HALF: ("Mei{o} {sp} {state}", None),
+        Cut.BREAST: ("Peito de {sp} {state}", "o"),
+        Cut.LEG: ("Coxa de {sp} {state}", "a"),
+        Cut.WING: ("Asas de {sp} {state}", "as"),
+        Cut.FEET: ("Pés de {sp} {state}", "os"),
+        Cut.GIBLETS: ("Miúdos de {sp} {state}", "os"),
+        Cut.PARTS: ("{Sp} {state} em pedaços", None),
+    },
+}
+_STATE_STEM = {
+    "es": {MeatState.CHILLED: "refrigerad", MeatState.FROZEN: "congelad"},
+    "pt": {MeatState.CHILLED: "resfriad", MeatState.FROZEN: "congelad"},
+}
+_BLACK_BONE = {"es": "de huesos negros", "pt": "de ossos pretos"}
+_LIVE = {"es": "viv", "pt": "viv"}
+_EGGS_OF = {"es": "Huevos de", "pt": "Ovos de"}
 
 
 def template_environment(templates: str | os.PathLike[str] | None = None) -> SandboxedEnvironment:
@@ -160,16 +328,33 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
 def _language(locale: str) -> str:
     language = locale.replace("_", "-").split("-")[0].lower()
     if language not in _LABELS:
+        available = ", ".join(LOCALES[:-1]) + f" or {LOCALES[-1]}"
         raise InvalidValueError(
             f"listings are not available in {locale!r} yet",
             field="locales",
-            hint="use zh-CN or en (or add templates and labels for the language)",
+            hint=f"use {available} (or add templates and labels for the language)",
         )
     return language
 
 
 def _babel_locale(locale: str) -> str:
-    return {"zh": "zh_CN", "en": "en_US"}[_language(locale)]
+    return _BABEL[_language(locale)]
+
+
+def _romance(language: str) -> bool:
+    """Whether the language is one of the Mercado Libre ones (es, pt), written alike here."""
+    return language in _PER_PIECE
+
+
+def _date(day: dt.date, locale: str) -> str:
+    """A day as the locale writes it: ISO for zh and en, in words for es and pt."""
+    if not _romance(_language(locale)):
+        return day.isoformat()
+    return str(babel.dates.format_date(day, "long", locale=_babel_locale(locale)))
+
+
+def _temperature(temperature: Temperature, locale: str) -> str:
+    return f"{_number(temperature.value, locale)} {temperature.unit.code}"
 
 
 def _number(value: Fraction | Decimal, locale: str) -> str:
@@ -198,12 +383,32 @@ def _weight(lot: Lot, kind: str, locale: str, *, jin: bool) -> str | None:
         text += f" ({_masses(low, high, 'jin', locale)} {_JIN[language]})"
     if language == "zh":
         return f"{text}/{_PIECE_ZH.get(kind, '件')}"
+    if _romance(language):
+        return f"{text} {_PER[language]} {_piece_word(kind, language)}"
     return f"{text} {_PIECE[language]}"
 
 
-def _price_text(offer: Offer, locale: str) -> str:
+def _piece_mass(lot: Lot, locale: str, *, jin: bool) -> str | None:
+    """The mass of one piece alone (``1,1-1,5 kg``), for titles that say no more."""
+    piece = lot.quantity.piece_mass
+    if piece is None:
+        return None
+    low, high = piece.lightest, piece.heaviest
+    text = f"{_masses(low, high, 'kg', locale)} kg"
+    if jin:
+        text += f" ({_masses(low, high, 'jin', locale)} {_JIN[_language(locale)]})"
+    return text
+
+
+def _piece_word(kind: str, language: str) -> str:
+    return _PER_PIECE[language].get(kind, _PER_PIECE_DEFAULT[language])
+
+
+def _price_text(offer: Offer, locale: str, kind: str = "") -> str:
     language = _language(locale)
     price = offer.price.format(_babel_locale(locale))
+    if _romance(language):
+        return f"{price} {_PER[language]} {_per_text(offer, locale, kind)}"
     if offer.per.mass is None:
         return f"{price}/{_PIECE[language]}" if language == "zh" else f"{price} each"
     unit = offer.per.mass
@@ -212,6 +417,18 @@ def _price_text(offer: Offer, locale: str) -> str:
         return f"{price}/{symbol}"
     per = f"{unit.unit.code} ({unit.to('g')})" if unit.unit.code in {"jin", "liang"} else str(unit)
     return f"{price} per {per}"
+
+
+def _per_text(offer: Offer, locale: str, kind: str) -> str:
+    """What one price buys, in Spanish or Portuguese: ``caja``, ``kg``, ``jin (500 g)``."""
+    unit = offer.per.mass
+    if unit is None:
+        return _piece_word(kind, _language(locale))
+    if unit.unit.code in {"jin", "liang"}:
+        grams = unit.to("g")
+        return f"{unit.unit.code} ({_number(grams.value, locale)} g)"
+    symbol = unit.unit.symbol
+    return symbol if unit.value == 1 else f"{_number(unit.value, locale)} {symbol}"
 
 
 def _price_per_kg(offer: Offer) -> Money | None:
@@ -231,8 +448,19 @@ def _origin(place: Place, locale: str) -> dict[str, Any]:
             province_en = None
     language = _language(locale)
     divisions = "".join(place.divisions)
-    country = place.country_name("zh_CN" if language == "zh" else "en")
-    full = divisions if language == "zh" else (f"{divisions}, {country}" if divisions else country)
+    if _romance(language):
+        country = place.country_name(_babel_locale(locale))
+        # Readable first (the province in pinyin), then the address in Chinese for the record.
+        if province_en:
+            full = f"{province_en}, {country}" + (f" ({divisions})" if divisions else "")
+        else:
+            written = divisions if place.country == "CN" else ", ".join(place.divisions)
+            full = f"{written}, {country}" if written else country
+    else:
+        country = place.country_name("zh_CN" if language == "zh" else "en")
+        full = (
+            divisions if language == "zh" else (f"{divisions}, {country}" if divisions else country)
+        )
     county = place.county or ""
     return {
         "county_short": county[:-1] if county[-1:] in {"县", "区", "市", "旗"} else county,
@@ -260,10 +488,49 @@ def _shelf_life(product: AnyProduct, locale: str) -> str | None:
     if basis is None:
         return None
     language = _language(locale)
+    if _romance(language):
+        text = _duration(basis.reference, language)
+        if basis.at is not None:
+            text += f" {_AT[language]} {_temperature(basis.at, locale)}"
+        return text
     text = format_duration(basis.reference).replace(" d", f" {_DAYS_WORD[language]}")
     if basis.at is not None:
         text += f" ({basis.at})" if language == "zh" else f" at {basis.at}"
     return text
+
+
+def _duration(delta: dt.timedelta, language: str) -> str:
+    """A duration in words: ``5 días``, ``1 dia``, ``36 horas``."""
+    number, code = format_duration(delta).split(" ")
+    one, many = _DURATION_WORDS[language][code]
+    if "." in number:
+        return f"{number.replace('.', ',')} {many}"
+    return f"{number} {one if number == '1' else many}"
+
+
+def _name(product: AnyProduct, locale: str) -> str:
+    """The product's name in ``locale``: its own, else (es, pt) one made from its facts."""
+    language = _language(locale)
+    tag = locale.replace("_", "-").casefold()
+    own = {key.replace("_", "-").casefold() for key in product.names}
+    if not _romance(language) or tag in own or language in own:
+        return product.name_in(locale)
+    made = _name_from_facts(product, language)
+    return made if made is not None else product.name_in("en")
+
+
+def _name_from_facts(product: AnyProduct, language: str) -> str | None:
+    if isinstance(product, ShellEggs):
+        return f"{_EGGS_OF[language]} {_LAYERS[language][product.species]}"
+    if isinstance(product, PoultryMeat | LiveBirds):
+        noun, ending = _MEAT_SPECIES[language][product.species]
+        bird = f"{noun} {_BLACK_BONE[language]}" if getattr(product, "black_bone", False) else noun
+        if isinstance(product, LiveBirds):
+            return f"{bird[:1].upper()}{bird[1:]} {_LIVE[language]}{ending}"
+        pattern, agrees = _CUTS[language][product.cut]
+        state = _STATE_STEM[language][product.state] + (agrees or ending)
+        return pattern.format(Sp=bird[:1].upper() + bird[1:], sp=bird, o=ending, state=state)
+    return None
 
 
 def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
@@ -277,7 +544,7 @@ def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
         ("storage", _STORAGE[language][product.storage_class], product.storage_class.value),
         ("shelf_life", _shelf_life(product, locale), None),
         ("origin", _origin(producer.place, locale)["full"], str(producer.place)),
-        ("production_date", lot.production_date.isoformat(), lot.production_date.isoformat()),
+        ("production_date", _date(lot.production_date, locale), lot.production_date.isoformat()),
         ("producer", producer.name, producer.id),
     ]
     certifications = _certifications(producer, locale, on)
@@ -301,7 +568,7 @@ def _render(env: SandboxedEnvironment, locale: str, name: str, context: Mapping[
     try:
         template = env.get_template(f"{locale}/{name}")
     except jinja2.TemplateNotFound:
-        template = env.get_template(f"{'zh-CN' if _language(locale) == 'zh' else 'en'}/{name}")
+        template = env.get_template(f"{_FOLDER[_language(locale)]}/{name}")
     try:
         rendered = template.render(context)
     except jinja2.UndefinedError as exc:
@@ -327,7 +594,7 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
     slaughter = lot.slaughter
     return {
         "product": {
-            "name": product.name_in(locale),
+            "name": _name(product, locale),
             "description": product.description if _language(locale) == "zh" else None,
             "breed": getattr(product, "breed", None),
             "kind": product.kind,
@@ -335,22 +602,26 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
         "producer": {"name": producer.name},
         "origin": _origin(producer.place, locale),
         "weight": _weight(lot, product.kind, locale, jin=jin),
+        "piece_mass": _piece_mass(lot, locale, jin=jin),
         "storage": _STORAGE[_language(locale)][product.storage_class],
         "attributes": [
             {"key": item.key, "label": item.label, "value": item.value} for item in attributes
         ],
-        "price_text": _price_text(offer, locale),
+        "price_text": _price_text(offer, locale, product.kind),
         "slaughter": None
         if slaughter is None
         else {
             "facility": slaughter.facility,
-            "day": slaughter.day.isoformat(),
+            "day": _date(slaughter.day, locale),
             "quarantine": slaughter.quarantine_certificate,
         },
         "laying": None
         if lot.laying is None
-        else {"first": lot.laying.first_laid.isoformat(), "last": lot.laying.last_laid.isoformat()},
-        "lot": {"id": lot.id, "production_date": lot.production_date.isoformat()},
+        else {
+            "first": _date(lot.laying.first_laid, locale),
+            "last": _date(lot.laying.last_laid, locale),
+        },
+        "lot": {"id": lot.id, "production_date": _date(lot.production_date, locale)},
         "_attributes": attributes,
     }
 
@@ -404,7 +675,7 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
     Args:
         catalog: the catalogue.
         lot_id: the lot to list; it must be on offer.
-        locales: the locales to write text in.
+        locales: the locales to write text in: zh-CN, en, es, pt-BR (see :data:`LOCALES`).
         templates: a folder of partner templates overriding ours.
         jurisdiction: whose compliance rules the draft is checked against.
         shipment: a shipment plan, for the shipping promise (regions served).

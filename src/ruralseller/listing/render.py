@@ -27,7 +27,7 @@ import attrs
 
 from ruralseller.catalog import Catalog, Money, converter
 from ruralseller.listing.draft import ListingDraft
-from ruralseller.listing.generate import generate_listing
+from ruralseller.listing.generate import DEFAULT_LOCALES, LOCALES, generate_listing
 from ruralseller.listing.images import ProcessedImage, process_images
 from ruralseller.listing.preview import render_preview
 from ruralseller.listing.profiles import IssueSeverity, ListingIssue, get_profile, validate_draft
@@ -130,11 +130,23 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
 
 
 def _profile_locales(allowed: Sequence[str] | None) -> tuple[str, ...]:
+    """The locales to write when none are asked for: ours that the marketplace sells in.
+
+    Chinese and English come first, as before; a marketplace that takes neither (Mercado
+    Libre: ``es``, ``pt-BR``) gets its own locales of the other languages we write, as it
+    names them (``es-MX`` stays ``es-MX``, written with the Spanish templates).
+    """
     if not allowed:
-        return ("zh-CN", "en")
+        return DEFAULT_LOCALES
     ours = [
         locale
-        for locale in ("zh-CN", "en")
+        for locale in DEFAULT_LOCALES
         if any(locale == a or a == locale.split("-")[0] for a in allowed)
     ]
-    return tuple(ours) or ("en",)
+    if ours:
+        return tuple(ours)
+    languages = {locale.split("-")[0] for locale in LOCALES} - {
+        locale.split("-")[0] for locale in DEFAULT_LOCALES
+    }
+    theirs = [a for a in allowed if a.replace("_", "-").split("-")[0].lower() in languages]
+    return tuple(dict.fromkeys(theirs)) or ("en",)
