@@ -9,7 +9,7 @@ exists), nor retries and rate limits (the shared HTTP layer does those). What it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, ClassVar, Protocol, Self, runtime_checkable
 
 import attrs
@@ -52,6 +52,11 @@ class Capabilities:
         return tuple(a.name for a in attrs.fields(Capabilities) if getattr(self, a.name))
 
 
+def _strings(values: Iterable[str]) -> tuple[str, ...]:
+    """Any iterable of names as a tuple (typed, so checkers accept lists and tuples alike)."""
+    return tuple(values)
+
+
 @attrs.frozen(kw_only=True)
 class ListingState:
     """A listing as the marketplace holds it, after a write or a fetch.
@@ -75,7 +80,7 @@ class ListingState:
     version: str | None = None
     stock: int | None = None
     price: Money | None = None
-    images: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    images: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     url: str | None = None
     extra: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 

@@ -38,7 +38,14 @@ ENTRY_POINT_GROUP = "ruralseller.marketplaces"
 
 #: Our own adapters, imported only when asked for.
 BUILTIN_MARKETPLACES: dict[str, str] = {
+    "amazon": "ruralseller.marketplaces.amazon:AmazonMarketplace",
+    "ebay": "ruralseller.marketplaces.ebay:EbayMarketplace",
+    "etsy": "ruralseller.marketplaces.etsy:EtsyMarketplace",
     "sandbox": "ruralseller.marketplaces.sandbox:SandboxMarketplace",
+    "shopee": "ruralseller.marketplaces.shopee:ShopeeMarketplace",
+    "shopify": "ruralseller.marketplaces.shopify:ShopifyMarketplace",
+    "taobao": "ruralseller.marketplaces.taobao:TaobaoMarketplace",
+    "woocommerce": "ruralseller.marketplaces.woocommerce:WooCommerceMarketplace",
 }
 
 
