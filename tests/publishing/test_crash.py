@@ -20,6 +20,7 @@ from ruralseller.sandbox import Faults, create_app, running
 
 WORKER = Path(__file__).with_name("publish_worker.py")
 COUNT = 40
+KILLED_RUNS = 15
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -31,22 +32,24 @@ def test_killed_publishers_publish_everything_exactly_once(tmp_path: Path) -> No
     rng = random.Random(2026)  # noqa: S311 - reproducible kill times, not security
     kills_mid_way = 0
     with running(app=app) as url:
-        for _ in range(40):
-            process = subprocess.Popen(  # noqa: S603 - our own worker script
-                [sys.executable, str(WORKER), str(outbox_file), url, str(COUNT)]
-            )
+        command = [sys.executable, str(WORKER), str(outbox_file), url, str(COUNT)]
+        finished = False
+        for _ in range(KILLED_RUNS):
+            process = subprocess.Popen(command)  # noqa: S603 - our own worker script
             try:
-                code = process.wait(timeout=rng.uniform(1.0, 3.0))
+                finished = process.wait(timeout=rng.uniform(1.0, 3.0)) == 0
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
                 published = Outbox(outbox_file).counts().get("published", 0)
                 kills_mid_way += 0 < published < COUNT
                 continue
-            if code == 0:
+            if finished:
                 break
-        else:
-            pytest.fail("the publisher never finished in 40 runs")
+        if not finished:
+            # The last run is left to finish, however slow the machine is today.
+            last = subprocess.run(command, timeout=300, check=False)  # noqa: S603
+            assert last.returncode == 0, "the publisher failed after the kills"
         stored = app.state.sandbox.count_listings()
     assert kills_mid_way >= 1, "no kill landed while publishing was under way"
     assert stored == COUNT

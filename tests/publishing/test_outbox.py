@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import socket
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import attrs
 
 from ruralseller.catalog import Money
 from ruralseller.publishing import JobState, Outbox
+from ruralseller.publishing import outbox as outbox_module
 
 from .conftest import draft, picture
 
@@ -98,3 +103,52 @@ def test_permanent_failures_keep_the_field_errors() -> None:
     assert outbox.claim("sandbox", 5) == []
     requeued = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     assert requeued.state is JobState.QUEUED  # enqueued again after a fix: tried again
+
+
+def _lease(outbox: Outbox, sku: str, owner: str, until: float) -> None:
+    """Pretend another publisher holds ``sku``'s job."""
+    outbox._db.execute(
+        "UPDATE jobs SET lease_owner = ?, next_attempt_at = ? WHERE sku = ?", (owner, until, sku)
+    )
+
+
+def test_jobs_leased_to_a_live_publisher_are_left_to_it(tmp_path: Path) -> None:
+    """Two publishers on one outbox: the second never takes what the first is sending."""
+    now = [1000.0]
+    outbox = Outbox(tmp_path / "outbox.db", clock=lambda: now[0])
+    for sku in ("ALIVE", "DEAD", "AWAY", "EXPIRED"):
+        outbox.enqueue("sandbox", draft(sku), [picture()])
+    assert len(outbox.claim("sandbox", 10)) == 4
+    host = socket.gethostname()
+    with subprocess.Popen([sys.executable, "-c", "pass"]) as gone:
+        pass  # it has ended: its process id belongs to no one
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as other:
+        dead_pid = gone.pid
+        _lease(outbox, "ALIVE", f"{host}:{other.pid}:x", now[0] + 1)  # lease ran out: alive wins
+        _lease(outbox, "DEAD", f"{host}:{dead_pid}:x", now[0] + 300)  # killed: taken back
+        _lease(outbox, "AWAY", "other-computer:12:x", now[0] + 300)  # elsewhere, lease runs
+        _lease(outbox, "EXPIRED", "other-computer:12:x", now[0] - 1)  # elsewhere, lease over
+        now[0] += 10
+        assert outbox.requeue_in_flight("sandbox") == 2
+        other.kill()
+    states = {job.sku: job.state for job in outbox.jobs()}
+    assert states == {
+        "ALIVE": JobState.IN_FLIGHT,
+        "DEAD": JobState.QUEUED,
+        "AWAY": JobState.IN_FLIGHT,
+        "EXPIRED": JobState.QUEUED,
+    }
+    assert outbox.requeue_in_flight("sandbox") == 1  # the live one has died since
+
+
+def test_an_outbox_from_before_leases_opens_and_works(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            outbox_module._SCHEMA.replace("    lease_owner TEXT,\n", "")  # the old layout
+        )
+    outbox = Outbox(path)
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = outbox.claim("sandbox", 1)
+    assert job.state is JobState.IN_FLIGHT
+    assert outbox.requeue_in_flight("sandbox") == 1  # our own process's earlier claim

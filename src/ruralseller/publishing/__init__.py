@@ -6,7 +6,14 @@ records each outcome as soon as it is known, sends only stock and price when onl
 changed, nothing when nothing changed, and picks up after a crash where it stopped.
 """
 
-from ruralseller.publishing.outbox import INVENTORY_FIELDS, Job, JobState, Outbox, payload_hash
+from ruralseller.publishing.outbox import (
+    DEFAULT_LEASE,
+    INVENTORY_FIELDS,
+    Job,
+    JobState,
+    Outbox,
+    payload_hash,
+)
 from ruralseller.publishing.publisher import (
     OUTCOMES,
     Progress,
@@ -17,6 +24,7 @@ from ruralseller.publishing.publisher import (
 )
 
 __all__ = [
+    "DEFAULT_LEASE",
     "INVENTORY_FIELDS",
     "OUTCOMES",
     "Job",

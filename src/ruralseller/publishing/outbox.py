@@ -20,6 +20,7 @@ import enum
 import hashlib
 import json
 import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -33,7 +34,7 @@ import attrs
 from ruralseller.catalog import converter
 from ruralseller.listing import ListingDraft, ProcessedImage, draft_to_data
 
-__all__ = ["INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
+__all__ = ["DEFAULT_LEASE", "INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
 
 #: The draft fields a marketplace can change without the listing being sent again.
 INVENTORY_FIELDS = ("stock", "price")
@@ -129,6 +130,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     next_attempt_at REAL NOT NULL DEFAULT 0,
     remote TEXT NOT NULL DEFAULT '{}',
     updated_at REAL NOT NULL,
+    lease_owner TEXT,
     UNIQUE (marketplace, sku)
 );
 CREATE TABLE IF NOT EXISTS pictures (
@@ -143,6 +145,41 @@ _COLUMNS = (
     "id, marketplace, sku, state, data, images, payload_hash, published_data, published_hash, "
     "idempotency_key, attempts, last_error, field_errors, next_attempt_at, remote, published_images"
 )
+
+
+#: How long a claimed job belongs to the publisher that claimed it, in seconds.
+DEFAULT_LEASE = 300.0
+
+# Who holds a lease: this computer and process, and a token against a reused process id.
+_OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _lease_held(owner: str | None, until: float, now: float) -> bool:
+    """Whether a job in flight still belongs to a live publisher.
+
+    On this computer, a lease belongs to a live process exactly when that process still
+    runs (a killed publisher's jobs are taken back at once, however long the lease); on
+    another computer sharing the file, until the lease runs out.
+    """
+    if not owner:
+        return False
+    host, _, rest = owner.partition(":")
+    pid_text, _, _token = rest.partition(":")
+    if owner == _OWNER:
+        return False  # our own jobs from an earlier run of this process: take them back
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return until > now
+    return _alive(int(pid_text))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # it exists, run by someone else
+    return True
 
 
 def _job(row: Sequence[Any]) -> Job:
@@ -189,6 +226,9 @@ class Outbox:
             "PRAGMA synchronous=NORMAL" if self.path != ":memory:" else "PRAGMA foreign_keys=ON"
         )
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
+        if "lease_owner" not in columns:  # an outbox written before leases existed
+            self._db.execute("ALTER TABLE jobs ADD COLUMN lease_owner TEXT")
 
     def __repr__(self) -> str:
         return f"Outbox({self.path!r})"
@@ -341,8 +381,12 @@ class Outbox:
 
     # --- the publisher's transitions ------------------------------------------------------
 
-    def claim(self, marketplace: str, limit: int) -> list[Job]:
-        """Move up to ``limit`` due jobs to in flight and return them (one transaction)."""
+    def claim(self, marketplace: str, limit: int, *, lease: float = DEFAULT_LEASE) -> list[Job]:
+        """Move up to ``limit`` due jobs to in flight and return them (one transaction).
+
+        The jobs are leased to this process for ``lease`` seconds: another publisher on the
+        same outbox leaves them alone while this process is alive and the lease runs.
+        """
         now = self._clock()
         with self._transaction() as db:
             rows = db.execute(
@@ -358,23 +402,33 @@ class Outbox:
             ).fetchall()
             for row in rows:
                 db.execute(
-                    "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ? "
-                    "WHERE id = ?",
-                    (JobState.IN_FLIGHT.value, now, row[0]),
+                    "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ?, "
+                    "next_attempt_at = ?, lease_owner = ? WHERE id = ?",
+                    (JobState.IN_FLIGHT.value, now, now + lease, _OWNER, row[0]),
                 )
         return [attrs.evolve(_job(r), state=JobState.IN_FLIGHT, attempts=r[10] + 1) for r in rows]
 
     def requeue_in_flight(self, marketplace: str) -> int:
-        """Queue again the jobs a previous run left in flight (it died before hearing back).
+        """Queue again the jobs a stopped run left in flight (it died before hearing back).
 
-        Their idempotency keys are kept. Sending them again is safe because adapters write by
-        SKU and look a listing up before creating it again; returns how many there were.
+        A job still leased to a live process (another publisher on this computer, or one
+        elsewhere whose lease has not run out) is left to it. Their idempotency keys are
+        kept. Sending them again is safe because adapters write by SKU and look a listing up
+        before creating it again; returns how many there were.
         """
-        cursor = self._db.execute(
-            "UPDATE jobs SET state = ?, updated_at = ? WHERE marketplace = ? AND state = ?",
-            (JobState.QUEUED.value, self._clock(), marketplace, JobState.IN_FLIGHT.value),
-        )
-        return cursor.rowcount
+        now = self._clock()
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, next_attempt_at, lease_owner FROM jobs "
+                "WHERE marketplace = ? AND state = ?",
+                (marketplace, JobState.IN_FLIGHT.value),
+            ).fetchall()
+            stale = [job for job, until, owner in rows if not _lease_held(owner, until, now)]
+            db.executemany(
+                "UPDATE jobs SET state = ?, updated_at = ?, lease_owner = NULL WHERE id = ?",
+                [(JobState.QUEUED.value, now, job) for job in stale],
+            )
+        return len(stale)
 
     def published(
         self, job: Job, remote: dict[str, Any], *, state: JobState = JobState.PUBLISHED
