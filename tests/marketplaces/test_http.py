@@ -6,6 +6,7 @@ Every scenario runs through both the async client and its sync mirror.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Callable, Generator, Iterator
 from typing import Any
 
@@ -28,6 +29,7 @@ from ruralseller.marketplaces import (
     Secret,
     TokenBucket,
 )
+from ruralseller.marketplaces.http import _tls_context
 
 KEY = Secret("sk_test_HEN_0042")
 Step = httpx.Response | Exception
@@ -281,3 +283,15 @@ def test_clients_do_not_show_secrets_in_reprs() -> None:
     assert KEY.reveal() not in repr(sync)
     assert repr(sync).startswith("MarketplaceHttp('sandbox'")
     sync.close()
+
+
+def test_tls_certificates_are_always_verified() -> None:
+    """Every client verifies certificates and host names; no setting turns that off."""
+    context = _tls_context()
+    assert context.verify_mode is ssl.CERT_REQUIRED
+    assert context.check_hostname
+    async_http = AsyncMarketplaceHttp("shop", "https://shop.example")
+    with MarketplaceHttp("shop", "https://shop.example") as sync_http:
+        for client in (async_http.client, sync_http.client):
+            assert client._transport._pool._ssl_context is context
+    asyncio.run(async_http.aclose())
