@@ -10,7 +10,8 @@ Key steps:
     4. plan shipping to a few big cities, handing the parcels in on 2026-11-21 at 08:00;
     5. print a package label (PNG) for one weighed 1.3 kg bird;
     6. render the listing for the local sandbox marketplace (text, pictures, preview page);
-    7. write the lot's story as GS1 EPCIS 2.0 events.
+    7. write the lot's story as GS1 EPCIS 2.0 events;
+    8. publish the listing through the outbox to a local sandbox marketplace.
 
 Assumptions: the dates are fixed so the output is the same on every run; carrier services,
 prices and transit times are ruralseller's example data for rural China, not a contract.
@@ -31,6 +32,8 @@ from ruralseller.coldchain import CHINA_STANDARD_TIME, plan_shipment
 from ruralseller.compliance import check
 from ruralseller.listing import render_listing
 from ruralseller.packaging import SOUTH_CHINA_SUMMER, lot_label, plan_pack, save_label
+from ruralseller.publishing import publish
+from ruralseller.sandbox import running
 from ruralseller.traceability import events_for_lot
 
 # The sample catalogue sits next to this script, wherever the repository was checked out.
@@ -116,8 +119,15 @@ def main(argv: list[str]) -> int:
     for event in document.events:
         print(f"  {event.event_time.isoformat()} {event.biz_step}")
 
-    # Publishing to a marketplace comes in a later release (marketplace adapters and
-    # publishing do not exist yet): for now, the listing folder is what you review by hand.
+    # 7. Publish through the outbox to the sandbox marketplace, started here on the loopback
+    #    (no account, no network). For a real marketplace, change the adapter name and give
+    #    its credentials: publish(outbox, "taobao", items, app_key=..., ...).
+    with running() as url:
+        report = publish(
+            out / "outbox.db", "sandbox", [(listing.draft, listing.images)], base_url=url
+        )
+        for result in report.results:
+            print(f"Published: {result.sku} {result.outcome} at {result.url}")
     print(f"Everything is in {out}")
     return 0
 

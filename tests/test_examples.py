@@ -19,8 +19,38 @@ TIMEOUT = 60  # seconds per script; each takes a few seconds
 # For each script: lines its output must contain, and files it must write to its folder.
 EXPECTED: dict[str, tuple[list[str], list[str]]] = {
     "list_black_chickens.py": (
-        ["CN compliance: ok", "✓ 广州市", "Listing: listing-sandbox/ (meets", "5 events"],
-        ["label-WJ261120A-1.3kg.png", "listing-sandbox/preview.html", "WJ261120A.epcis.jsonld"],
+        [
+            "CN compliance: ok",
+            "✓ 广州市",
+            "Listing: listing-sandbox/ (meets",
+            "5 events",
+            "Published: WJ261120A published at http://127.0.0.1:",
+        ],
+        [
+            "label-WJ261120A-1.3kg.png",
+            "listing-sandbox/preview.html",
+            "WJ261120A.epcis.jsonld",
+            "outbox.db",
+        ],
+    ),
+    "bulk_publish_and_resume.py": (
+        [
+            "60 listings to publish",
+            "Interrupted after 25 listings",
+            "Outbox after resuming: {'published': 60}",
+            "Marketplace holds 60 listings for 60 SKUs",
+            "After the price change: 30 stock_and_price, 30 unchanged",
+        ],
+        ["outbox.db"],
+    ),
+    "custom_adapter.py": (
+        [
+            "WJ261123A: published https://shop.taihe-coop.example/p/",
+            "Publishing again: ['unchanged', 'unchanged']",
+            "The co-op shop holds 2 products: WE261118, WJ261123A",
+            "(the first create's answer was lost: True)",
+        ],
+        ["outbox.db"],
     ),
     "check_three_jurisdictions.py": (
         ["BLOCKED 1/", "US-POULTRY-FSIS-INSPECTION", "US verdict in Missouri: ok"],
