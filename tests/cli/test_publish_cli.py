@@ -103,6 +103,10 @@ def test_unreachable_marketplace_is_left_for_sync(farm: Path) -> None:
         (["--to", "sandboxx"], "no marketplace adapter is called 'sandboxx'"),
         (["--to", "sandbox", "-o", "base_url"], "expected KEY=VALUE"),
         (["--to", "sandbox", "--lot", "NOPE"], "NOPE"),
+        (["--to", "sandbox", "-o", "rat=5"], "has no setting 'rat' (did you mean 'rate'?)"),
+        (["--to", "sandbox", "-o", "rate=fast"], "rate='fast' is not valid: expected a number"),
+        (["--to", "etsy", "-o", "shop_id=1"], "the etsy adapter needs keystring, refresh_token"),
+        (["--to", "taobao", "-o", "sign_method=sha1"], "expected one of md5, hmac, hmac-sha256"),
     ],
 )
 def test_bad_input_is_explained(farm: Path, args: list[str], message: str) -> None:
@@ -138,3 +142,29 @@ def test_withdraw_takes_a_lot_off_sale_and_publish_puts_it_back(
     code, output = invoke("withdraw", str(farm), "--to", "sandbox", "--lot", "NOPE", "-o", option)
     assert code == 1
     assert "failed" in output
+
+
+def test_settings_come_from_the_environment_and_options_win(
+    farm: Path, sandbox: tuple[Starlette, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Credentials in RURALSELLER_<NAME>_<KEY> stay out of the shell history."""
+    app, url = sandbox
+    monkeypatch.setenv("RURALSELLER_SANDBOX_BASE_URL", "http://127.0.0.1:9")  # nothing there
+    monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "sandbox-demo-secret")
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    assert code == 0, output
+    assert app.state.sandbox.count_listings() == 3
+    monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "a-wrong-secret")
+    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    assert code == 0, output  # nothing was due: the wrong secret was never needed
+
+
+def test_offline_needs_no_credentials(farm: Path) -> None:
+    """Queueing for a marketplace needs its name only; the credentials are for sending."""
+    prices = [f"--price={lot}=5.20 USD" for lot in ("WJ261120A", "WJ261123A", "WE261118")]
+    code, output = invoke("publish", str(farm), "--to", "etsy", "--offline", *prices)
+    assert code == 0, output
+    assert "queued 3 listing(s) for etsy" in output
+    code, output = invoke("publish", str(farm), "--to", "etsy", "--price", "WJ261120A=cheap")
+    assert code == 2
+    assert "--price WJ261123A='5.20 USD'" in output

@@ -103,3 +103,30 @@ def test_sandbox_adapter_hides_its_secret() -> None:
         assert "top-secret-key" not in repr(adapter.http)
     finally:
         asyncio.run(adapter.aclose())
+
+
+def test_settings_from_text_read_each_adapters_types() -> None:
+    from ruralseller.marketplaces import settings_from_text  # noqa: PLC0415
+
+    shopee = settings_from_text(
+        "shopee",
+        {
+            "partner_id": "2001887",
+            "partner_key": "k",
+            "shop_id": "14701711",
+            "access_token": "t",
+            "category_id": "100636",
+            "logistic_ids": "80001, 80002",
+            "sandbox": "yes",
+            "rate": "2.5",
+        },
+    )
+    assert shopee["partner_id"] == 2001887
+    assert shopee["logistic_ids"] == (80001, 80002)
+    assert shopee["sandbox"] is True
+    assert shopee["rate"] == 2.5
+    assert shopee["partner_key"] == "k"  # credentials stay text, the adapter wraps them
+    taobao = settings_from_text(
+        "taobao", {"app_key": "1", "app_secret": "s", "session": "x", "location": "江西, 吉安"}
+    )
+    assert taobao["location"] == ("江西", "吉安")

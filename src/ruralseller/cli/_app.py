@@ -46,6 +46,7 @@ from ruralseller.listing import (
     generate_listing,
     get_profile,
     process_images,
+    profile_locales,
     render_listing,
     validate_draft,
 )
@@ -54,6 +55,8 @@ from ruralseller.marketplaces import (
     image_name,
     installed_marketplaces,
     load_marketplace,
+    settings_from_environment,
+    settings_from_text,
 )
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
@@ -1038,8 +1041,9 @@ def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
     return outbox or catalog_path / ".ruralseller" / "outbox.db"
 
 
-def _marketplace_options(options: tuple[str, ...]) -> dict[str, str]:
-    config = {}
+def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
+    """The adapter's settings: ``RURALSELLER_<NAME>_<KEY>`` variables, then ``-o KEY=VALUE``."""
+    config = settings_from_environment(marketplace)
     for option in options:
         key, sep, value = option.partition("=")
         if not sep or not key:
@@ -1048,17 +1052,40 @@ def _marketplace_options(options: tuple[str, ...]) -> dict[str, str]:
                 param_hint="--option",
             )
         config[key.strip()] = value.strip()
-    return config
+    try:
+        return settings_from_text(marketplace, config)
+    except InvalidValueError as exc:
+        raise click.BadParameter(
+            f"{exc.message} ({exc.hint})" if exc.hint else exc.message, param_hint="--option"
+        ) from None
+
+
+def _prices(items: tuple[str, ...]) -> dict[str, Money]:
+    """``--price LOT=AMOUNT`` options, e.g. ``WJ261123A=5.20 USD``."""
+    prices = {}
+    for item in items:
+        lot_id, sep, text = item.partition("=")
+        message = "expected LOT=AMOUNT CURRENCY"
+        if sep and lot_id.strip():
+            try:
+                prices[lot_id.strip()] = Money.parse(text.strip())
+                continue
+            except (ValueError, RuralSellerError) as exc:
+                message = str(exc)
+        raise click.BadParameter(
+            f"{item!r}: {message}; e.g. --price WJ261123A='5.20 USD'", param_hint="--price"
+        )
+    return prices
 
 
 def _drafts(
-    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str
+    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str, prices: dict[str, Money]
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
-    locales = [loc for loc in ("zh-CN", "en") if profile.locales is None or loc in profile.locales]
+    locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
-        draft = generate_listing(catalog, lot_id, locales=locales)
+        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id))
         errors = [
             issue
             for issue in validate_draft(draft, profile)
@@ -1129,6 +1156,14 @@ def _run_publisher(
 @click.option("--dry-run", is_flag=True, help="Check and show what would be sent; send nothing.")
 @click.option("--offline", is_flag=True, help="Queue in the outbox now; `ruralseller sync` later.")
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--price",
+    "prices",
+    multiple=True,
+    metavar="LOT=AMOUNT",
+    help="The price on this marketplace, e.g. --price WJ261123A='5.20 USD' (repeatable); "
+    "default: the offer's.",
+)
 def publish(
     catalog_path: Path,
     marketplace: str,
@@ -1138,17 +1173,17 @@ def publish(
     dry_run: bool,
     offline: bool,
     concurrency: int,
+    prices: tuple[str, ...],
 ) -> None:
     """Publish a catalogue's lots to a marketplace, through the outbox.
 
     Exits 0 when every lot is published, 1 when some failed or wait for a retry, 2 on bad
     input.
     """
-    config = _marketplace_options(options)
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
-        items, refused = _drafts(catalog, lot_ids, marketplace)
+        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1177,6 +1212,7 @@ def publish(
             "send them with `ruralseller sync`"
         )
         raise SystemExit(1 if refused else 0)
+    config = _marketplace_options(marketplace, options)
     report = _run_publisher(box, marketplace, config, items, concurrency)
     _publish_report(report)
     raise SystemExit(0 if report.ok and not refused else 1)
@@ -1206,7 +1242,7 @@ def sync(
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     report = _run_publisher(
-        Outbox(path), marketplace, _marketplace_options(options), [], concurrency
+        Outbox(path), marketplace, _marketplace_options(marketplace, options), [], concurrency
     )
     _publish_report(report)
     raise SystemExit(0 if report.ok else 1)
@@ -1227,7 +1263,8 @@ def withdraw(
 ) -> None:
     """Take lots off sale on a marketplace (publish them again to put them back)."""
     try:
-        adapter = get_marketplace(marketplace, **_marketplace_options(options))
+        load_marketplace(marketplace)
+        adapter = get_marketplace(marketplace, **_marketplace_options(marketplace, options))
     except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None

@@ -35,7 +35,12 @@ from ruralseller.listing.profiles import (
     title_length,
     validate_draft,
 )
-from ruralseller.listing.render import RenderResult, draft_to_data, render_listing
+from ruralseller.listing.render import (
+    RenderResult,
+    draft_to_data,
+    profile_locales,
+    render_listing,
+)
 
 __all__ = [
     "DEFAULT_LOCALES",
@@ -60,6 +65,7 @@ __all__ = [
     "get_profile",
     "process_image",
     "process_images",
+    "profile_locales",
     "render_listing",
     "render_preview",
     "shorten_title",

@@ -30,9 +30,15 @@ from ruralseller.listing.draft import ListingDraft
 from ruralseller.listing.generate import DEFAULT_LOCALES, LOCALES, generate_listing
 from ruralseller.listing.images import ProcessedImage, process_images
 from ruralseller.listing.preview import render_preview
-from ruralseller.listing.profiles import IssueSeverity, ListingIssue, get_profile, validate_draft
+from ruralseller.listing.profiles import (
+    IssueSeverity,
+    ListingIssue,
+    MarketplaceProfile,
+    get_profile,
+    validate_draft,
+)
 
-__all__ = ["RenderResult", "draft_to_data", "render_listing"]
+__all__ = ["RenderResult", "draft_to_data", "profile_locales", "render_listing"]
 
 
 @attrs.frozen(kw_only=True)
@@ -88,7 +94,7 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
             template, or a damaged picture (naming the file).
     """
     profile = get_profile(marketplace)
-    chosen = tuple(locales) if locales else _profile_locales(profile.locales)
+    chosen = tuple(locales) if locales else profile_locales(profile)
     draft = generate_listing(
         catalog, lot_id, locales=chosen, templates=templates, price=price, on=on
     )
@@ -127,6 +133,16 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return RenderResult(draft=draft, images=images, issues=issues, folder=target)
+
+
+def profile_locales(profile: MarketplaceProfile) -> tuple[str, ...]:
+    """The locales to write for a marketplace when none are asked for.
+
+    >>> from ruralseller.listing import get_profile
+    >>> profile_locales(get_profile("sandbox")), profile_locales(get_profile("mercadolibre"))
+    (('zh-CN', 'en'), ('es', 'pt-BR'))
+    """
+    return _profile_locales(profile.locales)
 
 
 def _profile_locales(allowed: Sequence[str] | None) -> tuple[str, ...]:

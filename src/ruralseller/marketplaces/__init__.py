@@ -29,11 +29,14 @@ from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.registry import (
     BUILTIN_MARKETPLACES,
     ENTRY_POINT_GROUP,
+    ENVIRONMENT_PREFIX,
     MarketplaceInfo,
     get_marketplace,
     installed_marketplaces,
     load_marketplace,
     marketplace_names,
+    settings_from_environment,
+    settings_from_text,
 )
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
 from ruralseller.marketplaces.secrets import (
@@ -48,6 +51,7 @@ __all__ = [
     "BUILTIN_MARKETPLACES",
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
+    "ENVIRONMENT_PREFIX",
     "REDACTED",
     "AsyncMarketplaceHttp",
     "Capabilities",
@@ -72,4 +76,6 @@ __all__ = [
     "parse_retry_after",
     "redact_headers",
     "redact_text",
+    "settings_from_environment",
+    "settings_from_text",
 ]

@@ -14,7 +14,15 @@ wins and :func:`installed_marketplaces` reports the clash.
 
 from __future__ import annotations
 
+import collections.abc
+import difflib
+import functools
 import importlib
+import inspect
+import os
+import types
+import typing
+from collections.abc import Callable, Mapping
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
@@ -22,15 +30,19 @@ import attrs
 
 from ruralseller.errors import InvalidValueError
 from ruralseller.marketplaces.base import Capabilities, Marketplace
+from ruralseller.marketplaces.secrets import Secret
 
 __all__ = [
     "BUILTIN_MARKETPLACES",
     "ENTRY_POINT_GROUP",
+    "ENVIRONMENT_PREFIX",
     "MarketplaceInfo",
     "get_marketplace",
     "installed_marketplaces",
     "load_marketplace",
     "marketplace_names",
+    "settings_from_environment",
+    "settings_from_text",
 ]
 
 #: The entry-point group third-party adapters register under.
@@ -194,3 +206,171 @@ def installed_marketplaces() -> tuple[MarketplaceInfo, ...]:
             )
         )
     return tuple(infos)
+
+
+#: Environment variables that carry adapter settings: ``RURALSELLER_EBAY_REFRESH_TOKEN``...
+ENVIRONMENT_PREFIX = "RURALSELLER_"
+
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def settings_from_environment(
+    name: str, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The settings for adapter ``name`` found in environment variables.
+
+    ``RURALSELLER_<NAME>_<SETTING>`` (upper case; a ``-`` in the name becomes ``_``) sets
+    ``<setting>``: credentials stay out of the shell history and the process list.
+
+    >>> environ = {"RURALSELLER_EBAY_REFRESH_TOKEN": "v^1.1#r", "HOME": "/root"}
+    >>> settings_from_environment("ebay", environ)
+    {'refresh_token': 'v^1.1#r'}
+    """
+    prefix = f"{ENVIRONMENT_PREFIX}{name.upper().replace('-', '_')}_"
+    source = os.environ if environ is None else environ
+    return {
+        key[len(prefix) :].lower(): value
+        for key, value in source.items()
+        if key.startswith(prefix) and len(key) > len(prefix)
+    }
+
+
+def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
+    """Adapter settings given as text (``-o KEY=VALUE``, environment) as the adapter's types.
+
+    Each value is read as its constructor parameter's annotation says: ``int``, ``float``,
+    ``bool`` (true/false, yes/no, 1/0), a list (comma-separated) or text; credentials stay
+    text, which the adapter wraps in a :class:`~ruralseller.marketplaces.Secret`.
+
+    Raises:
+        InvalidValueError: for a setting the adapter does not have (naming the ones it
+            has), a value that is not of the setting's type, a setting that cannot be given
+            as text, or a required setting that is missing.
+
+    >>> settings_from_text("sandbox", {"base_url": "http://127.0.0.1:9000", "rate": "50"})
+    {'base_url': 'http://127.0.0.1:9000', 'rate': 50.0}
+    >>> settings_from_text("sandbox", {"rat": "50"})
+    Traceback (most recent call last):
+    ...
+    ruralseller.errors.InvalidValueError: the sandbox adapter has no setting 'rat' (did you ...
+    """
+    cls = load_marketplace(name)
+    parameters = {
+        key: parameter
+        for key, parameter in inspect.signature(cls.__init__).parameters.items()
+        if key != "self" and parameter.kind is not inspect.Parameter.VAR_KEYWORD
+    }
+    try:
+        hints = typing.get_type_hints(cls.__init__)
+    except (NameError, TypeError):  # an annotation we cannot resolve: read values as text
+        hints = {}
+    settable = sorted(key for key in parameters if _reader(hints.get(key)) is not None)
+    result: dict[str, Any] = {}
+    for key, value in text.items():
+        if key not in parameters:
+            close = difflib.get_close_matches(key, settable, n=1)
+            raise InvalidValueError(
+                f"the {name} adapter has no setting {key!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f"; its settings: {', '.join(settable)}",
+                field=key,
+                hint=f"see `ruralseller marketplaces` and the {name} adapter's page in the docs",
+            )
+        reader = _reader(hints.get(key))
+        if reader is None:
+            raise InvalidValueError(
+                f"the {name} adapter's setting {key!r} cannot be given as text",
+                field=key,
+                hint="set it from Python: get_marketplace(name, **settings)",
+            )
+        try:
+            result[key] = reader(value)
+        except ValueError as exc:
+            raise InvalidValueError(
+                f"the {name} adapter's setting {key}={value!r} is not valid: {exc}",
+                field=key,
+                hint=f"give {key} as {_describe(hints.get(key))}",
+            ) from None
+    missing = [
+        key
+        for key, parameter in parameters.items()
+        if parameter.default is inspect.Parameter.empty and key not in result
+    ]
+    if missing:
+        prefix = f"{ENVIRONMENT_PREFIX}{name.upper()}_"
+        raise InvalidValueError(
+            f"the {name} adapter needs {', '.join(missing)}",
+            field=missing[0],
+            hint=f"give each with -o {missing[0]}=... or the environment variable "
+            f"{prefix}{missing[0].upper()}",
+        )
+    return result
+
+
+def _reader(hint: Any) -> Callable[[str], Any] | None:
+    """How to read a value of type ``hint`` from text; ``None`` if it cannot be."""
+    simple: dict[Any, Callable[[str], Any]] = {
+        None: str,
+        str: str,
+        Secret: str,
+        int: _whole_number,
+        float: _number,
+        bool: _boolean,
+    }
+    if hint in simple:
+        return simple[hint]
+    args = [a for a in typing.get_args(hint) if a is not type(None)]
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        if str in args or Secret in args:
+            return str
+        return _reader(args[0]) if len(args) == 1 else None
+    if origin is typing.Literal:
+        return functools.partial(_choice, options=tuple(str(a) for a in args))
+    if origin in (collections.abc.Sequence, list, tuple) and args:
+        return _list_reader(origin, args)
+    return None
+
+
+def _list_reader(origin: Any, args: list[Any]) -> Callable[[str], Any] | None:
+    """A comma-separated list of one type (a tuple of mixed types cannot be read)."""
+    item = _reader(args[0])
+    if item is None or (origin is tuple and len(set(args)) > 1):
+        return None
+    return lambda text: tuple(item(part.strip()) for part in text.split(",") if part.strip())
+
+
+def _describe(hint: Any) -> str:
+    for kind, words in ((bool, "true or false"), (int, "a whole number"), (float, "a number")):
+        if hint is kind or kind in typing.get_args(hint):
+            return words
+    if typing.get_origin(hint) is typing.Literal:
+        return "one of " + ", ".join(str(a) for a in typing.get_args(hint))
+    return "text (a list: comma-separated)"
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise ValueError("expected a whole number") from None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise ValueError("expected a number") from None
+
+
+def _boolean(text: str) -> bool:
+    word = text.strip().lower()
+    if word in _TRUE | _FALSE:
+        return word in _TRUE
+    raise ValueError("expected true or false")
+
+
+def _choice(text: str, *, options: tuple[str, ...]) -> str:
+    if text not in options:
+        raise ValueError(f"expected one of {', '.join(options)}")
+    return text
