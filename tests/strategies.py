@@ -54,6 +54,21 @@ from ruralseller.catalog.units import (
     Temperature,
     TemperatureUnit,
 )
+from ruralseller.traceability import (
+    BIZ_STEPS,
+    DISPOSITIONS,
+    AggregationEvent,
+    EpcisDocument,
+    Location,
+    ObjectEvent,
+    OtherEvent,
+    QuantityElement,
+    SensorElement,
+    SensorReading,
+    TransformationEvent,
+    lgtin,
+    private_id,
+)
 
 __all__ = [
     "amounts",
@@ -61,6 +76,9 @@ __all__ = [
     "decimal_amounts",
     "decimals_text",
     "durations",
+    "epcis_documents",
+    "epcis_events",
+    "epcis_offsets",
     "length_units",
     "lengths",
     "mass_units",
@@ -344,3 +362,160 @@ def catalogs(draw: st.DrawFn) -> Any:
         if draw(st.booleans())
     ]
     return Catalog(producers=producers, products=products, lots=lots, offers=offers)
+
+
+# --- ruralseller.traceability (EPCIS events and documents) ---------------------------------
+
+
+_EPCIS_ZONES = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
+    lambda minutes: dt.timezone(dt.timedelta(minutes=minutes))
+)
+_EPCIS_TIMES = st.datetimes(
+    min_value=dt.datetime(2000, 1, 1),  # noqa: DTZ001 - the zone is drawn below
+    max_value=dt.datetime(2100, 1, 1),  # noqa: DTZ001
+    timezones=_EPCIS_ZONES,
+)
+_EPCIS_URIS = st.one_of(
+    st.from_regex(r"urn:epc:id:sgtin:[0-9]{7}\.[0-9]{6}\.[0-9]{1,6}", fullmatch=True),
+    st.builds(lgtin, st.from_regex(r"[0-9]{12}", fullmatch=True).map(Gtin.from_body), _LOT_IDS),
+    st.builds(private_id, _IDS, _TEXT),
+    st.uuids().map(lambda uuid: f"urn:uuid:{uuid}"),
+)
+_EPCIS_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+# Extension members are namespaced (EPCIS 2.0 §9.3), so they never clash with EPCIS's own.
+_EPCIS_EXTRA = st.dictionaries(
+    st.from_regex(r"example:[a-zA-Z]{1,8}", fullmatch=True), _EPCIS_JSON, max_size=2
+)
+_EPCIS_ILMD = st.dictionaries(
+    st.from_regex(r"(cbvmda|rs):[a-zA-Z]{1,10}", fullmatch=True), _EPCIS_JSON, max_size=3
+)
+
+
+def epcis_offsets() -> st.SearchStrategy[str]:
+    """UTC offsets as EPCIS writes them, ``-14:00`` to ``+14:00`` (``eventTimeZoneOffset``)."""
+    return st.integers(min_value=-14 * 60, max_value=14 * 60).map(
+        lambda minutes: (
+            f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+        )
+    )
+
+
+def _quantity_elements() -> st.SearchStrategy[QuantityElement]:
+    # Up to 13 significant digits: a JSON number (a double) holds them exactly.
+    amounts = decimals_text(min_value="-1000000", max_value="1000000", max_places=6).map(Decimal)
+    counted = st.builds(
+        QuantityElement,
+        _EPCIS_URIS,
+        amounts,
+        st.none() | st.sampled_from(["KGM", "H87", "GRM", "LBR"]),
+    )
+    return st.builds(QuantityElement, _EPCIS_URIS) | counted
+
+
+def _sensor_elements() -> st.SearchStrategy[SensorElement]:
+    celsius = decimals_text(min_value="-40", max_value="60", max_places=3).map(Decimal)
+    readings = st.lists(st.builds(SensorReading, _EPCIS_TIMES, celsius), min_size=1, max_size=3)
+    return st.builds(
+        SensorElement,
+        readings=readings,
+        device_id=st.none() | _EPCIS_URIS,
+        data_processing_method=st.none() | _EPCIS_URIS,
+    )
+
+
+def _vocabulary(names: frozenset[str], kind: str) -> st.SearchStrategy[str | None]:
+    private = st.from_regex(r"[a-z]{1,10}", fullmatch=True).map(
+        lambda name: f"https://example.com/{kind}/{name}"
+    )
+    return st.none() | st.sampled_from(sorted(names)) | private
+
+
+@st.composite
+def epcis_events(draw: st.DrawFn) -> Any:
+    """EPCIS events of every type we model, and others kept as JSON, with every member.
+
+    Each event states its ``time_zone_offset`` (any offset, not only its time's own), as
+    every event read from a document does.
+    """
+    common = {
+        "event_time": draw(_EPCIS_TIMES),
+        "time_zone_offset": draw(epcis_offsets()),
+        "event_id": draw(st.none() | _EPCIS_URIS),
+        "biz_step": draw(_vocabulary(BIZ_STEPS, "bizstep")),
+        "disposition": draw(_vocabulary(DISPOSITIONS, "disposition")),
+        "read_point": draw(st.none() | _EPCIS_URIS),
+        "biz_location": draw(st.none() | _EPCIS_URIS),
+        "sensor_elements": draw(st.lists(_sensor_elements(), max_size=2)),
+        "extra": draw(_EPCIS_EXTRA),
+    }
+    actions = st.sampled_from(["ADD", "OBSERVE", "DELETE"])
+    epcs = st.lists(_EPCIS_URIS, max_size=3, unique=True)
+    quantities = st.lists(_quantity_elements(), max_size=3)
+    kind = draw(st.sampled_from(["object", "aggregation", "transformation", "other"]))
+    if kind == "object":
+        epc_list, quantity_list = draw(epcs), draw(quantities)
+        if not epc_list and not quantity_list:
+            epc_list = [draw(_EPCIS_URIS)]
+        return ObjectEvent(
+            **common,
+            action=draw(actions),
+            epc_list=epc_list,
+            quantity_list=quantity_list,
+            ilmd=draw(_EPCIS_ILMD),
+        )
+    if kind == "aggregation":
+        children, child_quantities = draw(epcs), draw(quantities)
+        if not children and not child_quantities:
+            child_quantities = [draw(_quantity_elements())]
+        return AggregationEvent(
+            **common,
+            action=draw(actions),
+            parent_id=draw(st.none() | _EPCIS_URIS),
+            child_epcs=children,
+            child_quantity_list=child_quantities,
+        )
+    if kind == "transformation":
+        transformation_id = draw(st.none() | _EPCIS_URIS)
+        inputs = draw(quantities.filter(bool) if transformation_id is None else quantities)
+        outputs = draw(quantities.filter(bool) if transformation_id is None else quantities)
+        return TransformationEvent(
+            **common,
+            input_epc_list=draw(epcs),
+            input_quantity_list=inputs,
+            output_epc_list=draw(epcs),
+            output_quantity_list=outputs,
+            transformation_id=transformation_id,
+            ilmd=draw(_EPCIS_ILMD),
+        )
+    return OtherEvent(
+        {
+            "type": draw(st.sampled_from(["TransactionEvent", "AssociationEvent"])),
+            "eventTime": common["event_time"].isoformat(),
+            "eventTimeZoneOffset": common["time_zone_offset"],
+            **common["extra"],
+        }
+    )
+
+
+def epcis_documents() -> st.SearchStrategy[EpcisDocument]:
+    """EPCIS documents: generated events, locations with master data, extension members."""
+    locations = st.builds(
+        Location, _EPCIS_URIS, name=st.none() | _TEXT, place=st.none() | _places()
+    )
+    return st.builds(
+        EpcisDocument,
+        st.lists(epcis_events(), max_size=4),
+        creation_date=_EPCIS_TIMES,
+        locations=st.lists(locations, max_size=2),
+        extra=_EPCIS_EXTRA,
+    )

@@ -85,6 +85,7 @@ PACKAGES = [
     "ruralseller.traceability",
     "ruralseller.traceability.epcis",
     "ruralseller.traceability.events",
+    "ruralseller.traceability.jsonld",
     "ruralseller.traceability.reader",
     "ruralseller.packaging",
     "ruralseller.packaging.label",

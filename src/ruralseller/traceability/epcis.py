@@ -4,7 +4,8 @@ Each class holds one part of an EPCIS 2.0 document (GS1 EPCIS 2.0 §7, JSON/JSON
 §9) as an immutable value, checked when it is made; :meth:`EpcisDocument.to_dict` and
 :meth:`EpcisDocument.to_json` write it in the shape of the official
 ``EPCIS-JSON-Schema.json``, with CBV short names (``commissioning``, ``in_transit``) as the
-official JSON-LD context allows.
+official JSON-LD context allows. Every ``to_dict()`` is the EPCIS converter's
+(:mod:`ruralseller.traceability.jsonld`), which reads documents back too.
 
 Example:
     >>> import datetime as dt
@@ -236,26 +237,6 @@ def _action(_instance: object, attribute: attrs.Attribute[Any], value: object) -
         raise _fail(attribute.name, f"action {value!r} is not one of {', '.join(ACTIONS)}")
 
 
-def _time_text(value: dt.datetime) -> str:
-    return value.isoformat()
-
-
-def _offset_text(value: dt.datetime) -> str:
-    """The ``±hh:mm`` UTC offset of an aware datetime, as ``eventTimeZoneOffset`` wants it."""
-    offset = value.utcoffset()
-    if offset is None:
-        raise _fail("eventTime", f"{value.isoformat()} has no time zone")
-    minutes = int(offset.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{rest:02d}"
-
-
-def _number(value: Decimal) -> int | float:
-    # JSON has one number type; the schema's "decimal" is a JSON number.
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def _decimal(value: object) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
         raise _fail("quantity", f"{value!r} is not a number")
@@ -274,6 +255,14 @@ def _optional_decimal(value: object) -> Decimal | None:
 
 def _frozen_json(value: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return MappingProxyType(dict(value or {}))
+
+
+def _unstructured(value: object) -> dict[str, Any]:
+    # The converter's hooks name the classes of this module, so it is imported on first use.
+    from ruralseller.traceability.jsonld import converter  # noqa: PLC0415
+
+    data: dict[str, Any] = converter().unstructure(value)
+    return data
 
 
 # --- identifiers ---------------------------------------------------------------------------
@@ -368,12 +357,7 @@ class QuantityElement:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``quantityElement`` JSON object."""
-        data: dict[str, Any] = {"epcClass": self.epc_class}
-        if self.quantity is not None:
-            data["quantity"] = _number(self.quantity)
-        if self.uom is not None:
-            data["uom"] = self.uom
-        return data
+        return _unstructured(self)
 
 
 @attrs.frozen
@@ -390,12 +374,7 @@ class SensorReading:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``sensorReport`` JSON object."""
-        return {
-            "type": "Temperature",
-            "time": _time_text(self.time),
-            "value": _number(self.celsius),
-            "uom": "CEL",
-        }
+        return _unstructured(self)
 
 
 def _readings(value: Iterable[SensorReading]) -> tuple[SensorReading, ...]:
@@ -433,18 +412,7 @@ class SensorElement:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``sensorElement`` JSON object."""
-        metadata: dict[str, Any] = {
-            "startTime": _time_text(self.readings[0].time),
-            "endTime": _time_text(self.readings[-1].time),
-        }
-        if self.device_id is not None:
-            metadata["deviceID"] = self.device_id
-        if self.data_processing_method is not None:
-            metadata["dataProcessingMethod"] = self.data_processing_method
-        return {
-            "sensorMetadata": metadata,
-            "sensorReport": [reading.to_dict() for reading in self.readings],
-        }
+        return _unstructured(self)
 
 
 @attrs.frozen
@@ -464,63 +432,11 @@ class Location:
 
     def attributes(self) -> list[dict[str, Any]]:
         """The CBV master-data attributes (name, address, coordinates) of the location."""
-        found: list[tuple[str, object]] = []
-        if self.name:
-            found.append((CBV_MASTER_DATA + "name", self.name))
-        place = self.place
-        if place is not None:
-            street = " ".join(p for p in (place.county, place.township, place.village) if p)
-            found += [
-                (CBV_MASTER_DATA + "streetAddressOne", street or None),
-                (CBV_MASTER_DATA + "city", place.city),
-                (CBV_MASTER_DATA + "state", place.province),
-                (CBV_MASTER_DATA + "postalCode", place.postal_code),
-                (CBV_MASTER_DATA + "countryCode", place.country),
-                (RURALSELLER_NAMESPACE + "county", place.county),
-                (RURALSELLER_NAMESPACE + "township", place.township),
-                (RURALSELLER_NAMESPACE + "village", place.village),
-            ]
-            if place.coordinates is not None:
-                found += [
-                    (CBV_MASTER_DATA + "latitude", str(place.coordinates.latitude)),
-                    (CBV_MASTER_DATA + "longitude", str(place.coordinates.longitude)),
-                ]
-        return [{"id": key, "attribute": value} for key, value in found if value is not None]
+        attributes: list[dict[str, Any]] = _unstructured(self)["attributes"]
+        return attributes
 
 
 # --- events --------------------------------------------------------------------------------
-
-
-def _common(
-    kind: str,
-    event_time: dt.datetime,
-    time_zone_offset: str | None,
-    event_id: str | None,
-) -> dict[str, Any]:
-    data: dict[str, Any] = {"type": kind}
-    if event_id is not None:
-        data["eventID"] = event_id
-    data["eventTime"] = _time_text(event_time)
-    data["eventTimeZoneOffset"] = time_zone_offset or _offset_text(event_time)
-    return data
-
-
-def _where_why(event: Any, data: dict[str, Any]) -> None:
-    whys = (("bizStep", event.biz_step), ("disposition", event.disposition))
-    data.update({key: value for key, value in whys if value is not None})
-    for key, value in (("readPoint", event.read_point), ("bizLocation", event.biz_location)):
-        if value is not None:
-            data[key] = {"id": value}
-
-
-def _tail(event: Any, data: dict[str, Any]) -> dict[str, Any]:
-    if event.sensor_elements:
-        data["sensorElementList"] = [element.to_dict() for element in event.sensor_elements]
-    if getattr(event, "ilmd", None):
-        data["ilmd"] = dict(event.ilmd)
-    for key, value in event.extra.items():
-        data.setdefault(key, value)
-    return data
 
 
 _OFFSET_RE = re.compile(r"[+-]((0\d|1[0-3]):[0-5]\d|14:00)")
@@ -591,14 +507,7 @@ class ObjectEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an EPCIS 2.0 JSON object."""
-        data = _common(self.kind, self.event_time, self.time_zone_offset, self.event_id)
-        if self.epc_list:
-            data["epcList"] = list(self.epc_list)
-        data["action"] = self.action
-        _where_why(self, data)
-        if self.quantity_list:
-            data["quantityList"] = [item.to_dict() for item in self.quantity_list]
-        return _tail(self, data)
+        return _unstructured(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -647,15 +556,7 @@ class AggregationEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an EPCIS 2.0 JSON object."""
-        data = _common(self.kind, self.event_time, self.time_zone_offset, self.event_id)
-        if self.parent_id is not None:
-            data["parentID"] = self.parent_id
-        data["childEPCs"] = list(self.child_epcs)
-        data["action"] = self.action
-        _where_why(self, data)
-        if self.child_quantity_list:
-            data["childQuantityList"] = [item.to_dict() for item in self.child_quantity_list]
-        return _tail(self, data)
+        return _unstructured(self)
 
 
 @attrs.frozen(kw_only=True)
@@ -722,19 +623,7 @@ class TransformationEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event as an EPCIS 2.0 JSON object."""
-        data = _common(self.kind, self.event_time, self.time_zone_offset, self.event_id)
-        for key, values in (
-            ("inputEPCList", self.input_epc_list),
-            ("inputQuantityList", [item.to_dict() for item in self.input_quantity_list]),
-            ("outputEPCList", self.output_epc_list),
-            ("outputQuantityList", [item.to_dict() for item in self.output_quantity_list]),
-        ):
-            if values:
-                data[key] = list(values)
-        if self.transformation_id is not None:
-            data["transformationID"] = self.transformation_id
-        _where_why(self, data)
-        return _tail(self, data)
+        return _unstructured(self)
 
 
 @attrs.frozen
@@ -760,7 +649,7 @@ class OtherEvent:
 
     def to_dict(self) -> dict[str, Any]:
         """The event's JSON object."""
-        return dict(self.data)
+        return _unstructured(self)
 
 
 Event = ObjectEvent | AggregationEvent | TransformationEvent | OtherEvent
@@ -824,26 +713,7 @@ class EpcisDocument:
 
     def to_dict(self) -> dict[str, Any]:
         """The document as EPCIS 2.0 JSON-LD (plain dicts, lists, strings and numbers)."""
-        context = [item if isinstance(item, str) else dict(item) for item in self.context]
-        data: dict[str, Any] = {
-            "@context": context[0] if len(context) == 1 else context,
-            "type": "EPCISDocument",
-            "schemaVersion": self.schema_version,
-            "creationDate": _time_text(self.creation_date),
-        }
-        if self.locations:
-            elements = [{"id": item.id, "attributes": item.attributes()} for item in self.locations]
-            data["epcisHeader"] = {
-                "epcisMasterData": {
-                    "vocabularyList": [
-                        {"type": LOCATION_VOCABULARY, "vocabularyElementList": elements}
-                    ]
-                }
-            }
-        data["epcisBody"] = {"eventList": [event.to_dict() for event in self.events]}
-        for key, value in self.extra.items():
-            data.setdefault(key, value)
-        return data
+        return _unstructured(self)
 
     def to_json(self, *, indent: int | None = 2) -> str:
         """The document as JSON-LD text (UTF-8 friendly: Chinese stays readable)."""
