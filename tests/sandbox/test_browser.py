@@ -140,6 +140,9 @@ def test_the_demo_ends_on_a_page_chromium_renders(
         assert url is not None
         chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", url)
         seen["screenshot"] = str(shot)
+        # The label's QR code leads to the lot's story, served by the same sandbox.
+        story = f"{url.split('/listings/')[0]}/01/99506000160019/10/WJ261123A?17=261128"
+        seen["story"] = chromium(tmp_path, "--dump-dom", story)
 
     monkeypatch.setattr(ruralseller.sandbox.cli, "_publish_demo", publish_and_keep)
     monkeypatch.setattr(ruralseller.sandbox.cli, "_wait_for_interrupt", look_while_serving)
@@ -154,3 +157,4 @@ def test_the_demo_ends_on_a_page_chromium_renders(
     dark = sum(1 for pixel in image.get_flattened_data() if max(pixel) < 60)
     assert dark > 100 * 100, f"only {dark} dark pixels: the hen pictures were not painted"
     assert "泰和乌鸡蛋 30枚装" in seen["WE261118"]
+    assert "汪陂村" in seen["story"]  # the village, on the page the QR code opens

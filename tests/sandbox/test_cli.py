@@ -76,6 +76,9 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "WE261118: published  http://127.0.0.1:" in out
     assert "WJ261120A: published" not in out
     assert (tmp_path / "outbox.db").is_file()
+    # The lots' stories are captured where the labels' QR codes lead: the sandbox resolver.
+    assert "WJ261123A: 5 events  http://127.0.0.1:" in out
+    assert "/01/99506000160019/10/WJ261123A?" in out
     assert "Ctrl+C" not in out  # --no-serve: it ends
 
 

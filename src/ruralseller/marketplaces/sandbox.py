@@ -19,9 +19,10 @@ import asyncio
 import hashlib
 import hmac
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Generator, Sequence
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
 import httpx
@@ -42,6 +43,9 @@ from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret
+
+if TYPE_CHECKING:
+    from ruralseller.traceability import EpcisDocument
 
 __all__ = [
     "DEFAULT_SANDBOX_URL",
@@ -226,6 +230,32 @@ class SandboxMarketplace:
                 return None
             raise
         return self._state(response.json())
+
+    async def capture_events(self, document: EpcisDocument) -> int:
+        """Capture a lot's EPCIS events, so the sandbox shows the lot's story.
+
+        The sandbox stores each event once, by ``eventID`` (it names an event sent without
+        one by its content), and serves the story at the lot's GS1 Digital Link path,
+        ``/01/{gtin}/10/{lot}``. The request carries an idempotency key kept across
+        retries, so a retried capture answers as the first one did.
+
+        Args:
+            document: the events, e.g. from :func:`ruralseller.traceability.events_for_lot`.
+
+        Returns:
+            How many of the document's events the sandbox did not hold yet.
+
+        Raises:
+            MarketplaceError: when the sandbox refuses the document or cannot be reached.
+        """
+        response = await self.http.request(
+            "POST",
+            "/v1/epcis/capture",
+            idempotent=True,
+            content=document.to_json(indent=None).encode(),
+            headers={"Content-Type": "application/ld+json", "Idempotency-Key": uuid.uuid4().hex},
+        )
+        return int(response.json()["newEventCount"])
 
     async def aclose(self) -> None:
         """Close the connections."""

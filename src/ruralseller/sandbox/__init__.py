@@ -4,7 +4,9 @@ The sandbox speaks a documented REST API (``/openapi.json``): signed requests (H
 listings keyed by SKU with versions, pictures checked against the ``sandbox`` profile,
 idempotency keys, a token-bucket rate limit, and faults injected on purpose (errors, slow
 answers, dropped connections, lost answers) so that a client can prove it loses nothing.
-It also serves a public page per active listing.
+It also serves a public page per active listing and, once a lot's EPCIS events are
+captured (``POST /v1/epcis/capture``), the lot's story at its GS1 Digital Link path
+(``/01/{gtin}/10/{lot}``).
 
 The default account, key id ``demo`` with secret ``sandbox-demo-secret``, is public: it is
 for a sandbox on your own machine only.

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import uuid
 from collections.abc import Callable, Coroutine
 from typing import Any, Final
 
@@ -22,6 +23,7 @@ from starlette.responses import Response
 
 from ruralseller.sandbox.api_errors import ApiError, json_response
 from ruralseller.sandbox.auth import AuthFailure, SignedRequest, authenticate
+from ruralseller.sandbox.capture import capture_job, check_media_type, read_capture
 from ruralseller.sandbox.images import check_image, check_name, sandbox_spec
 from ruralseller.sandbox.listings import (
     new_listing,
@@ -34,9 +36,10 @@ from ruralseller.sandbox.listings import (
     updated_listing,
 )
 from ruralseller.sandbox.state import Sandbox
-from ruralseller.sandbox.storage import ImageRecord, ListingRecord, Transaction
+from ruralseller.sandbox.storage import CaptureRecord, ImageRecord, ListingRecord, Transaction
 
 __all__ = [
+    "EPCIS_BODY_LIMIT",
     "IDEMPOTENCY_TTL",
     "IMAGE_BODY_LIMIT",
     "JSON_BODY_LIMIT",
@@ -51,6 +54,10 @@ JSON_BODY_LIMIT: Final = 1_000_000
 
 IMAGE_BODY_LIMIT: Final = 10_000_000
 """The largest picture upload the API reads, in bytes (10 MB)."""
+
+EPCIS_BODY_LIMIT: Final = 5_000_000
+"""The largest EPCIS document the capture endpoint reads, in bytes (5 MB: a week of
+temperature readings every minute fits)."""
 
 IDEMPOTENCY_TTL: Final = 24 * 3600
 """How long an idempotency key's answer is kept, in seconds (24 h, as Stripe keeps them)."""
@@ -162,7 +169,18 @@ def _idempotent(call: Call, key: str, handler: Handler) -> Response:
     return json_response(body, status)
 
 
-def _v1(handler: Handler, *, limit: int = JSON_BODY_LIMIT) -> Endpoint:
+def _located(response: Response, location: Callable[[Any], str] | None) -> Response:
+    if location is not None and 200 <= response.status_code < 300:
+        response.headers["Location"] = location(json.loads(bytes(response.body)))
+    return response
+
+
+def _v1(
+    handler: Handler,
+    *,
+    limit: int = JSON_BODY_LIMIT,
+    location: Callable[[Any], str] | None = None,
+) -> Endpoint:
     async def endpoint(request: Request) -> Response:
         sandbox: Sandbox = request.app.state.sandbox
         try:
@@ -178,8 +196,8 @@ def _v1(handler: Handler, *, limit: int = JSON_BODY_LIMIT) -> Endpoint:
             call = Call(request, sandbox, account, body)
             key = request.headers.get("idempotency-key")
             if request.method == "POST" and key:
-                return _idempotent(call, key, handler)
-            return _run(sandbox, handler(call))
+                return _located(_idempotent(call, key, handler), location)
+            return _located(_run(sandbox, handler(call)), location)
         except AuthFailure as failure:
             return ApiError(401, failure.code, failure.message).response()
         except ApiError as error:
@@ -371,6 +389,72 @@ async def get_image(request: Request) -> Response:
     return Response(data, media_type=media_type, headers={"Cache-Control": "public, max-age=60"})
 
 
+def capture_document(call: Call) -> Apply:
+    """``POST /v1/epcis/capture``: store an EPCIS document's new events (202, a capture job).
+
+    All or nothing: an event whose ``eventID`` is already stored with other content is a
+    409 ``event_id_conflict``, and nothing of the document is stored.
+    """
+    check_media_type(call.request.headers.get("content-type", ""))
+    capture_id = uuid.uuid4().hex
+    capture = read_capture(call.body, account=call.account, capture_id=capture_id)
+
+    def apply(tx: Transaction) -> Answer:
+        # Check every event before writing any: an ApiError raised here is stored as an
+        # idempotency key's answer in this same transaction, so nothing may be half-written.
+        new: dict[str, int] = {}
+        for index, event in enumerate(capture.events):
+            stored = tx.epcis_event_sha256(call.account, event.event_id)
+            earlier = next(
+                (e for e in capture.events[:index] if e.event_id == event.event_id), None
+            )
+            known = stored or (earlier.content_sha256 if earlier else None)
+            if known is not None and known != event.content_sha256:
+                path = f"epcisBody.eventList[{index}].eventID"
+                message = f"event {event.event_id} is already captured with other content"
+                raise ApiError(
+                    409,
+                    "event_id_conflict",
+                    f"{message}; an eventID names one event: give a changed event a new id",
+                    errors=[(path, message)],
+                )
+            if known is None:
+                new[event.event_id] = index
+        for index in new.values():
+            tx.save_epcis_event(capture.events[index])
+        for location in capture.locations:
+            tx.save_epcis_location(location)
+        record = CaptureRecord(
+            account=call.account,
+            capture_id=capture_id,
+            created_at=call.now(),
+            event_ids=tuple(event.event_id for event in capture.events),
+            new_event_count=len(new),
+        )
+        tx.save_capture(record)
+        return 202, capture_job(record)
+
+    return apply
+
+
+def get_capture(call: Call) -> Apply:
+    """``GET /v1/epcis/capture/{captureID}``: how a capture went."""
+
+    def apply(tx: Transaction) -> Answer:
+        record = tx.capture(call.account, call.param("captureID"))
+        if record is None:
+            raise ApiError(
+                404, "not_found", f"this account has no capture {call.param('captureID')!r}"
+            )
+        return 200, capture_job(record)
+
+    return apply
+
+
+def _capture_location(body: Any) -> str:
+    return f"/v1/epcis/capture/{body['captureID']}"
+
+
 ROUTES: Final = (
     ("/v1/listings", "GET", _v1(query_listings)),
     ("/v1/listings", "POST", _v1(post_listing)),
@@ -381,5 +465,11 @@ ROUTES: Final = (
     ("/v1/listings/{sku}/inventory", "PUT", _v1(put_inventory)),
     ("/v1/listings/{sku}/publish", "POST", _v1(publish_listing)),
     ("/v1/listings/{sku}/withdraw", "POST", _v1(withdraw_listing)),
+    (
+        "/v1/epcis/capture",
+        "POST",
+        _v1(capture_document, limit=EPCIS_BODY_LIMIT, location=_capture_location),
+    ),
+    ("/v1/epcis/capture/{captureID}", "GET", _v1(get_capture)),
 )
 """The API's routes: (path, method, endpoint)."""

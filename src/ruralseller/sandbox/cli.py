@@ -6,11 +6,13 @@ group (the CLI may not import the sandbox: both sit on top of the stages).
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import tempfile
 import time
 from pathlib import Path
 
+import attrs
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
 from rich.progress import Progress as RichProgress
@@ -25,7 +27,7 @@ from ruralseller.coldchain import (
     plan_shipment,
 )
 from ruralseller.compliance import Report, check
-from ruralseller.errors import InvalidValueError
+from ruralseller.errors import InvalidValueError, TraceabilityError
 from ruralseller.listing import (
     ListingDraft,
     ProcessedImage,
@@ -34,10 +36,12 @@ from ruralseller.listing import (
     process_images,
     render_preview,
 )
+from ruralseller.marketplaces.sandbox import SandboxMarketplace
 from ruralseller.publishing import Progress, PublishReport, publish
 from ruralseller.sandbox.app import create_app
 from ruralseller.sandbox.config import Faults
 from ruralseller.sandbox.server import running, serve
+from ruralseller.traceability import EpcisDocument, events_for_lot
 
 __all__ = ["demo", "sandbox"]
 
@@ -115,7 +119,8 @@ def _key_values(items: tuple[str, ...]) -> list[tuple[str, str]]:
 
 # The demo's story day: the farm's last chickens were slaughtered that morning.
 DEMO_DAY = dt.date(2026, 11, 23)
-DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 8, 0, tzinfo=CHINA_STANDARD_TIME)
+# Handed in at the village in the afternoon, once the morning's birds are chilled and packed.
+DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 14, 0, tzinfo=CHINA_STANDARD_TIME)
 
 
 @sandbox.command(name="demo")
@@ -154,16 +159,19 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
     click.echo(f"Catalogue {folder}")
     click.echo(f"  {producer.name}, {producer.place}; {len(catalog.lots)} lots")
     report = check(catalog, jurisdictions=["CN"], on=DEMO_DAY)
-    items: list[tuple[ListingDraft, list[ProcessedImage]]] = []
-    for lot in catalog.lots:
-        item = _demo_lot(catalog, lot.id, report, out)
-        if item is not None:
-            items.append(item)
+    # The sandbox starts first: the labels' QR codes point at its resolver pages.
     with running(port=port, app=create_app()) as url:
+        lots = [_demo_lot(catalog, lot.id, report, out, url) for lot in catalog.lots]
+        listed = [lot for lot in lots if lot is not None]
+        items = [(lot.draft, lot.images) for lot in listed]
         click.echo(f"\nPublishing {len(items)} listing(s) through the outbox to {url}")
         results = _publish_demo(out / "outbox.db", url, items)
         for result in results.results:
             click.echo(f"  {result.sku}: {result.outcome}  {result.url or result.message}")
+        stories = [lot for lot in listed if lot.story is not None and lot.link]
+        if stories:
+            click.echo("\nThe lots' stories (GS1 EPCIS events), where the labels' QR codes lead:")
+            _capture_stories(url, stories)
         click.echo(f"\nFiles (labels, listing previews, the outbox): {out}")
         if keep_serving and results.results:
             click.echo("Open the listing pages above in a browser; Ctrl+C stops the sandbox.")
@@ -172,9 +180,19 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
         raise SystemExit(1)
 
 
+@attrs.frozen
+class _DemoLot:
+    """What the demo made for a lot it can sell."""
+
+    draft: ListingDraft
+    images: list[ProcessedImage]
+    story: EpcisDocument | None
+    link: str | None
+
+
 def _demo_lot(
-    catalog: Catalog, lot_id: str, report: Report, out: Path
-) -> tuple[ListingDraft, list[ProcessedImage]] | None:
+    catalog: Catalog, lot_id: str, report: Report, out: Path, resolver: str
+) -> _DemoLot | None:
     """One lot through every stage, told in a few lines; its listing, when it can be sold."""
     lot = catalog.lot(lot_id)
     product = catalog.product_of(lot)
@@ -211,7 +229,8 @@ def _demo_lot(
             f"  3 pack             {pack.container.name}{coolant}, {pack.gross} gross; "
             f"{holds} slow-day journey to {farthest.name}, the longest"
         )
-    click.echo(f"  4 label            {_demo_label(catalog, lot.id, out)}")
+    label, link = _demo_label(catalog, lot.id, out, resolver)
+    click.echo(f"  4 label            {label}")
     draft = generate_listing(catalog, lot.id, on=DEMO_DAY, shipment=plan)
     profile = get_profile("sandbox")
     images = list(process_images(draft.images, profile.images))
@@ -227,7 +246,12 @@ def _demo_lot(
         encoding="utf-8",
     )
     click.echo(f"                     {len(images)} picture(s) to spec; preview {preview}")
-    return draft, images
+    try:
+        story = events_for_lot(catalog, lot.id, shipment=farthest.best, created=DEMO_SHIP_AT)
+    except TraceabilityError as error:
+        click.echo(f"  6 story            not written: {error.message}")
+        story = None
+    return _DemoLot(draft=draft, images=images, story=story, link=link)
 
 
 def _examples(plan: ShipmentPlan) -> list[DestinationPlan]:
@@ -255,22 +279,43 @@ def _hours(duration: dt.timedelta | None) -> str:
     return f"{duration.total_seconds() / 3600:.0f} h"
 
 
-def _demo_label(catalog: Catalog, lot_id: str, out: Path) -> str:
-    """Write a label for one package of the lot; a weighed piece for variable weights."""
+def _demo_label(catalog: Catalog, lot_id: str, out: Path, resolver: str) -> tuple[str, str | None]:
+    """Write a label for one package of the lot (a weighed piece for variable weights).
+
+    Returns what to print, and the label's GS1 Digital Link (its QR code), which points at
+    the sandbox's resolver.
+    """
     try:
         from ruralseller.packaging import lot_label, save_label  # noqa: PLC0415 - labels extra
     except ImportError:  # pragma: no cover - the demo installs the labels extra
-        return "not printed (pip install 'ruralseller[labels]')"
+        return "not printed (pip install 'ruralseller[labels]')", None
     piece = catalog.lot(lot_id).quantity.piece_mass
     weighed = None
     if piece is not None and piece.variable:
         weighed = piece.nominal or piece.lightest
     try:
-        content = lot_label(catalog, lot_id, net_weight=weighed, on=DEMO_DAY)
+        content = lot_label(
+            catalog, lot_id, net_weight=weighed, on=DEMO_DAY, digital_link_base=resolver
+        )
     except InvalidValueError as error:
-        return f"not printed: {error.message}"
+        return f"not printed: {error.message}", None
     path = save_label(content, out / f"label-{lot_id}.png", dpi=203)
-    return f"{path}  ({content.gs1.element_string()})"
+    return f"{path}  ({content.gs1.element_string()})", content.digital_link
+
+
+def _capture_stories(url: str, lots: list[_DemoLot]) -> None:
+    """Send each lot's events to the sandbox and print where its story is shown."""
+
+    async def run() -> list[int]:
+        adapter = SandboxMarketplace(url)
+        try:
+            return [await adapter.capture_events(lot.story) for lot in lots if lot.story]
+        finally:
+            await adapter.aclose()
+
+    counts = asyncio.run(run())
+    for lot, count in zip(lots, counts, strict=True):
+        click.echo(f"  {lot.draft.sku}: {count} events  {lot.link}")
 
 
 def _publish_demo(

@@ -3,7 +3,7 @@
 Example:
     >>> document = openapi_document()
     >>> document["openapi"], sorted(document["paths"])[:3]
-    ('3.1.0', ['/', '/health', '/images/{sku}/{name}'])
+    ('3.1.0', ['/', '/01/{gtin}/10/{lot}', '/health'])
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruralseller import __version__
+from ruralseller.sandbox.capture import MEDIA_TYPES as _EPCIS_MEDIA_TYPES
 
 __all__ = ["openapi_document"]
 
@@ -27,9 +28,10 @@ def _answer(description: str, schema: str = "Error") -> dict[str, Any]:
 
 def _errors(*statuses: str) -> dict[str, Any]:
     texts = {
+        "400": "invalid_epcis_document; errors name each problem with its path",
         "401": "missing_credentials, unknown_key, stale_timestamp or bad_signature",
         "404": "not_found",
-        "409": "sku_exists, idempotency_key_reused or idempotency_key_in_flight",
+        "409": "sku_exists, event_id_conflict, idempotency_key_reused or idempotency_key_in_flight",
         "413": "too_large: the body is over the limit",
         "415": "unsupported_media_type",
         "422": "invalid_listing, invalid_image, invalid_inventory, invalid_request or "
@@ -139,6 +141,26 @@ def _schemas() -> dict[str, Any]:
             "required": ["ok"],
             "properties": {"ok": {"const": True}},
         },
+        "CaptureJob": {
+            "type": "object",
+            "description": "The EPCIS 2.0 REST binding's capture job, with the sandbox's counts",
+            "required": [
+                *("captureID", "createdAt", "finishedAt", "running", "success"),
+                *("captureErrorBehaviour", "errors", "eventCount", "newEventCount", "eventIDs"),
+            ],
+            "properties": {
+                "captureID": {"type": "string"},
+                "createdAt": {"type": "string", "format": "date-time"},
+                "finishedAt": {"type": "string", "format": "date-time"},
+                "running": {"const": False},
+                "success": {"const": True},
+                "captureErrorBehaviour": {"const": "rollback"},
+                "errors": {"type": "array", "maxItems": 0},
+                "eventCount": {"type": "integer", "minimum": 0},
+                "newEventCount": {"type": "integer", "minimum": 0},
+                "eventIDs": {"type": "array", "items": {"type": "string"}},
+            },
+        },
     }
 
 
@@ -244,6 +266,46 @@ def _image_paths() -> dict[str, Any]:
     }
 
 
+def _epcis_paths() -> dict[str, Any]:
+    capture_id = {"name": "captureID", "in": "path", "required": True, "schema": {"type": "string"}}
+    document = {"type": "object", "description": "an EPCIS 2.0 EPCISDocument"}
+    return {
+        "/v1/epcis/capture": {
+            "post": {
+                "summary": "Capture an EPCIS 2.0 document's events (stored once per eventID)",
+                "description": "Read with ruralseller.traceability.read_document; an event "
+                "without an eventID is named urn:ruralseller:event:sha256:<hex> by its content. "
+                "All or nothing. The answer's Location is the capture job.",
+                "parameters": [_IDEMPOTENCY],
+                "requestBody": {
+                    "required": True,
+                    "content": {t: {"schema": document} for t in _EPCIS_MEDIA_TYPES},
+                },
+                "responses": {
+                    "202": {
+                        "description": "captured",
+                        "headers": {
+                            "Location": {
+                                "description": "the capture job",
+                                "schema": {"type": "string"},
+                            }
+                        },
+                        "content": _json("CaptureJob"),
+                    },
+                    **_errors("400", "409", "413", "415"),
+                },
+            }
+        },
+        "/v1/epcis/capture/{captureID}": {
+            "parameters": [capture_id],
+            "get": {
+                "summary": "A capture job",
+                "responses": {"200": _answer("the job", "CaptureJob"), **_errors("404")},
+            },
+        },
+    }
+
+
 def _public_paths() -> dict[str, Any]:
     html = {"text/html": {"schema": {"type": "string"}}}
     return {
@@ -262,6 +324,29 @@ def _public_paths() -> dict[str, Any]:
                 "responses": {
                     "200": {"description": "the page", "content": html},
                     "404": {"description": "no active listing", "content": html},
+                },
+            },
+        },
+        "/01/{gtin}/10/{lot}": {
+            "parameters": [
+                {
+                    "name": "gtin",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "pattern": r"^\d{14}$"},
+                },
+                {"name": "lot", "in": "path", "required": True, "schema": {"type": "string"}},
+            ],
+            "get": {
+                "summary": "A lot's story from its captured EPCIS events: the GS1 Digital Link "
+                "resolver (HTML; query attributes such as 17 or 3101 are ignored)",
+                "security": [],
+                "responses": {
+                    "200": {"description": "the page", "content": html},
+                    "404": {
+                        "description": "no event of the lot, or not a lot link",
+                        "content": html,
+                    },
                 },
             },
         },
@@ -313,6 +398,6 @@ def openapi_document() -> dict[str, Any]:
             "answer has X-Request-Id; errors are {code, message, errors}.",
         },
         "security": [{"apiKey": [], "timestamp": [], "signature": []}],
-        "paths": {**_public_paths(), **_listing_paths(), **_image_paths()},
+        "paths": {**_public_paths(), **_listing_paths(), **_image_paths(), **_epcis_paths()},
         "components": {"schemas": _schemas(), "securitySchemes": headers},
     }

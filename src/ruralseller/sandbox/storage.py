@@ -1,4 +1,4 @@
-"""The sandbox's SQLite database: listings, their pictures, and idempotency records.
+"""The sandbox's SQLite database: listings, pictures, idempotency records and EPCIS events.
 
 One connection, guarded by a lock, serves every request; each request's writes happen in
 one transaction (:meth:`Storage.transaction`), so a listing and the stored answer of its
@@ -25,7 +25,16 @@ from typing import Any
 
 import attrs
 
-__all__ = ["IdempotencyRecord", "ImageRecord", "ListingRecord", "Storage", "Transaction"]
+__all__ = [
+    "CaptureRecord",
+    "EpcisEventRecord",
+    "EpcisLocationRecord",
+    "IdempotencyRecord",
+    "ImageRecord",
+    "ListingRecord",
+    "Storage",
+    "Transaction",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS listings (
@@ -62,6 +71,37 @@ CREATE TABLE IF NOT EXISTS idempotency (
     status INTEGER,
     body TEXT,
     PRIMARY KEY (account, key)
+);
+CREATE TABLE IF NOT EXISTS epcis_events (
+    account TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    content_sha256 TEXT NOT NULL,
+    event_time TEXT NOT NULL,
+    capture_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account, event_id)
+);
+CREATE TABLE IF NOT EXISTS epcis_event_lots (
+    account TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    gtin TEXT NOT NULL,
+    lot TEXT NOT NULL,
+    PRIMARY KEY (account, event_id, gtin, lot)
+);
+CREATE INDEX IF NOT EXISTS epcis_event_lots_by_lot ON epcis_event_lots (gtin, lot);
+CREATE TABLE IF NOT EXISTS epcis_locations (
+    account TEXT NOT NULL,
+    location_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account, location_id)
+);
+CREATE TABLE IF NOT EXISTS epcis_captures (
+    account TEXT NOT NULL,
+    capture_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    event_ids TEXT NOT NULL,
+    new_event_count INTEGER NOT NULL,
+    PRIMARY KEY (account, capture_id)
 );
 """
 
@@ -117,6 +157,56 @@ class IdempotencyRecord:
     created_at: float
     status: int | None
     body: str | None
+
+
+@attrs.frozen(kw_only=True)
+class EpcisEventRecord:
+    """One captured EPCIS event.
+
+    Attributes:
+        account: who captured it.
+        event_id: its ``eventID``, as sent or made from its content.
+        content_sha256: the SHA-256 of its canonical JSON, to tell a repeat from a clash.
+        event_time: its ``eventTime`` in UTC, ``YYYY-MM-DDTHH:MM:SS.ffffffZ`` (sorts as text).
+        capture_id: the capture that stored it.
+        data: the event's JSON object, as sent (with ``eventID`` added when it had none).
+        lots: the (GTIN-14, lot) pairs it names.
+    """
+
+    account: str
+    event_id: str
+    content_sha256: str
+    event_time: str
+    capture_id: str
+    data: dict[str, Any] = attrs.field(hash=False)
+    lots: tuple[tuple[str, str], ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class EpcisLocationRecord:
+    """A location's master data from a captured document's header.
+
+    Attributes:
+        account: who captured it.
+        location_id: the location's identifier.
+        data: ``name`` and the place's parts (``country``, ``province``, ``city``,
+            ``county``, ``township``, ``village``), each text or None.
+    """
+
+    account: str
+    location_id: str
+    data: dict[str, str | None] = attrs.field(hash=False)
+
+
+@attrs.frozen(kw_only=True)
+class CaptureRecord:
+    """One finished EPCIS capture: when, which events it carried, how many were new."""
+
+    account: str
+    capture_id: str
+    created_at: str
+    event_ids: tuple[str, ...]
+    new_event_count: int
 
 
 class Transaction:
@@ -217,6 +307,120 @@ class Transaction:
             query + " ORDER BY l.state = 'active' DESC, i.account LIMIT 1", params
         ).fetchone()
         return None if row is None else (str(row[0]), bytes(row[1]))
+
+    # --- EPCIS events ---
+
+    def epcis_event_sha256(self, account: str, event_id: str) -> str | None:
+        """The content hash of the account's event ``event_id``, or None if there is none."""
+        row = self._db.execute(
+            "SELECT content_sha256 FROM epcis_events WHERE account = ? AND event_id = ?",
+            (account, event_id),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def save_epcis_event(self, record: EpcisEventRecord) -> None:
+        """Insert a new event and the lots it names."""
+        self._db.execute(
+            "INSERT INTO epcis_events (account, event_id, content_sha256, event_time, "
+            "capture_id, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                record.account,
+                record.event_id,
+                record.content_sha256,
+                record.event_time,
+                record.capture_id,
+                json.dumps(record.data, ensure_ascii=False),
+            ),
+        )
+        self._db.executemany(
+            "INSERT OR IGNORE INTO epcis_event_lots (account, event_id, gtin, lot) "
+            "VALUES (?, ?, ?, ?)",
+            [(record.account, record.event_id, gtin, lot) for gtin, lot in record.lots],
+        )
+
+    def count_epcis_events(self) -> int:
+        """How many EPCIS events are stored, of every account."""
+        (count,) = self._db.execute("SELECT COUNT(*) FROM epcis_events").fetchone()
+        return int(count)
+
+    def lot_events(self, gtin: str, lot: str) -> list[EpcisEventRecord]:
+        """Every account's events naming a lot, in time order."""
+        rows = self._db.execute(
+            "SELECT e.account, e.event_id, e.content_sha256, e.event_time, e.capture_id, "
+            "e.data FROM epcis_events e JOIN epcis_event_lots l "
+            "ON l.account = e.account AND l.event_id = e.event_id "
+            "WHERE l.gtin = ? AND l.lot = ? ORDER BY e.event_time, e.account, e.event_id",
+            (gtin, lot),
+        ).fetchall()
+        return [
+            EpcisEventRecord(
+                account=row[0],
+                event_id=row[1],
+                content_sha256=row[2],
+                event_time=row[3],
+                capture_id=row[4],
+                data=json.loads(row[5]),
+                lots=((gtin, lot),),
+            )
+            for row in rows
+        ]
+
+    def has_lot_events(self, gtin: str, lot: str) -> bool:
+        """Whether any account captured an event naming the lot."""
+        row = self._db.execute(
+            "SELECT 1 FROM epcis_event_lots WHERE gtin = ? AND lot = ? LIMIT 1", (gtin, lot)
+        ).fetchone()
+        return row is not None
+
+    def save_epcis_location(self, record: EpcisLocationRecord) -> None:
+        """Insert or replace a location's master data."""
+        self._db.execute(
+            "INSERT OR REPLACE INTO epcis_locations (account, location_id, data) VALUES (?, ?, ?)",
+            (record.account, record.location_id, json.dumps(record.data, ensure_ascii=False)),
+        )
+
+    def epcis_location(self, account: str, location_id: str) -> EpcisLocationRecord | None:
+        """The master data of one of the account's locations, or None."""
+        row = self._db.execute(
+            "SELECT data FROM epcis_locations WHERE account = ? AND location_id = ?",
+            (account, location_id),
+        ).fetchone()
+        if row is None:
+            return None
+        return EpcisLocationRecord(
+            account=account, location_id=location_id, data=json.loads(row[0])
+        )
+
+    def save_capture(self, record: CaptureRecord) -> None:
+        """Insert a finished capture."""
+        self._db.execute(
+            "INSERT INTO epcis_captures (account, capture_id, created_at, event_ids, "
+            "new_event_count) VALUES (?, ?, ?, ?, ?)",
+            (
+                record.account,
+                record.capture_id,
+                record.created_at,
+                json.dumps(list(record.event_ids)),
+                record.new_event_count,
+            ),
+        )
+
+    def capture(self, account: str, capture_id: str) -> CaptureRecord | None:
+        """One of the account's captures, or None."""
+        row = self._db.execute(
+            "SELECT created_at, event_ids, new_event_count FROM epcis_captures "
+            "WHERE account = ? AND capture_id = ?",
+            (account, capture_id),
+        ).fetchone()
+        if row is None:
+            return None
+        return CaptureRecord(
+            account=account,
+            capture_id=capture_id,
+            created_at=row[0],
+            event_ids=tuple(json.loads(row[1])),
+            new_event_count=row[2],
+        )
 
     # --- idempotency ---
 
