@@ -6,6 +6,8 @@ five kinds, lots with slaughter, laying, harvest or processing records, an offer
 lots) as TOML text in memory, then measures side by side in one run:
 
 * ``tomllib.loads`` alone: parsing the text, the part every reader pays;
+* the parser ``loads_catalog`` uses, alone (the compiled ``tomli`` when a TOML 1.0 one is
+  installed, else tomllib again);
 * the floor: ``tomllib.loads`` and a plain ``cattrs`` structure of the same data into simple
   attrs classes defined here (no validators, quantities left as text, no references);
 * ``ruralseller.catalog.loads_catalog``: parsing with every check (fields, units, records,
@@ -37,6 +39,7 @@ import cattrs
 from cattrs.strategies import configure_tagged_union
 
 from ruralseller.catalog import Catalog, catalog_from_data, loads_catalog
+from ruralseller.catalog import files as catalog_files
 from ruralseller.compliance import Report, check
 
 TARGET_SECONDS = 2.0
@@ -612,6 +615,11 @@ def _row(name: str, seconds: float, lots: int, floor: float) -> str:
     return f"{name:<46} {seconds:>9.3f} {rate:>12,.0f} {seconds / floor:>9.1f}x"
 
 
+def _module_name(module: Any) -> str:
+    version = getattr(module, "__version__", "")
+    return f"{module.__name__} {version}" if version else module.__name__
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LOTS:,} lots, 1 run")
@@ -626,6 +634,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def parse() -> dict[str, Any]:
         return tomllib.loads(text, parse_float=Decimal)
+
+    # What loads_catalog parses with (older releases had no choice: tomllib).
+    reader = getattr(catalog_files, "toml_reader", tomllib)
+
+    def parse_reader() -> dict[str, Any]:
+        result: dict[str, Any] = reader.loads(text, parse_float=Decimal)
+        return result
 
     def plain() -> PlainCatalog:
         return conv.structure(tomllib.loads(text, parse_float=Decimal), PlainCatalog)
@@ -649,6 +664,7 @@ def main(argv: list[str] | None = None) -> int:
     best: dict[str, float] = {}
     steps = {
         "parse": parse,
+        "reader": parse_reader,
         "plain structure": plain_structure,
         "ours structure": ours_structure,
         "plain": plain,
@@ -670,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{'step':<46} {'seconds':>9} {'lots/s':>12} {'vs floor':>10}")
     print(_row("tomllib.loads only", best["parse"], lots, floor))
+    print(_row(f"{_module_name(reader)}.loads only (ours)", best["reader"], lots, floor))
     print(_row("plain: cattrs structure only (parsed data)", best["plain structure"], lots, floor))
     print(_row("ours: catalog_from_data only (parsed data)", best["ours structure"], lots, floor))
     print(_row("plain: tomllib + cattrs into attrs (floor)", floor, lots, floor))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -24,7 +25,7 @@ from ruralseller.catalog.product import (
 )
 from ruralseller.errors import CatalogValidationError, NotInCatalogError, Problem
 
-__all__ = ["AnyProduct", "Catalog", "reference_problems"]
+__all__ = ["AnyProduct", "Catalog", "catalog_of_checked_records", "reference_problems"]
 
 T = TypeVar("T")
 
@@ -177,8 +178,18 @@ def _offer_problems(index: int, offer: Offer, lot: Lot) -> Iterator[Problem]:
         )
 
 
+# Set only while catalog_of_checked_records builds a catalogue whose records have just been
+# checked by reference_problems; a context variable, so other threads and tasks building a
+# Catalog at the same moment still check theirs.
+_REFERENCES_CHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "ruralseller_catalog_references_checked", default=False
+)
+
+
 def _check_all(instance: Catalog, _attribute: attrs.Attribute[Any], _value: Any) -> None:
     # attrs runs validators after every field is set; this one runs last (offers).
+    if _REFERENCES_CHECKED.get():
+        return
     problems = reference_problems(
         enumerate(instance.producers),
         enumerate(instance.products),
@@ -261,6 +272,39 @@ class Catalog:
         if self.folder is None:
             return Path(image)
         return self.folder / image
+
+
+def catalog_of_checked_records(
+    *,
+    producers: Iterable[Producer],
+    products: Iterable[AnyProduct],
+    lots: Iterable[Lot],
+    offers: Iterable[Offer],
+    folder: Path | None = None,
+) -> Catalog:
+    """Build a catalogue from records that :func:`reference_problems` found no problem in.
+
+    For the catalogue loader only: it checks the references itself (to report them with
+    every other problem in the file) and must not pay for the same check twice. Everything
+    else builds a :class:`Catalog` directly, whose constructor runs the check.
+
+    Args:
+        producers: the producers, as checked.
+        products: the products, as checked.
+        lots: the lots, as checked.
+        offers: the offers, as checked.
+        folder: the folder the catalogue was read from.
+
+    Returns:
+        The catalogue, built without checking the references again.
+    """
+    token = _REFERENCES_CHECKED.set(True)
+    try:
+        return Catalog(
+            producers=producers, products=products, lots=lots, offers=offers, folder=folder
+        )
+    finally:
+        _REFERENCES_CHECKED.reset(token)
 
 
 @attrs.frozen

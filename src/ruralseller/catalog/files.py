@@ -34,15 +34,18 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import enum
+import importlib
 import json
 import os
+import re
 import tempfile
 import tomllib
+import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -56,7 +59,12 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn
 
-from ruralseller.catalog._catalog import AnyProduct, Catalog, reference_problems
+from ruralseller.catalog._catalog import (
+    AnyProduct,
+    Catalog,
+    catalog_of_checked_records,
+    reference_problems,
+)
 from ruralseller.catalog.gs1 import Gtin
 from ruralseller.catalog.lot import Lot
 from ruralseller.catalog.money import Money
@@ -93,6 +101,33 @@ __all__ = [
     "structure_sections",
     "write_catalog",
 ]
+
+# tomli 2.4 and later read TOML 1.1 (tomli's changelog, 2.4.0: "TOML v1.1.0 compatibility"),
+# which accepts files that Python 3.11's tomllib (TOML 1.0.0) refuses.
+_TOMLI_TOML_1_1 = (2, 4)
+
+
+def _toml_reader() -> types.ModuleType:
+    """The TOML parser: the installed ``tomli`` when it reads TOML 1.0, else ``tomllib``.
+
+    tomli's mypyc-compiled wheels (from 2.2.0) parse the same text 2.5 to 3.5 times as fast
+    as the standard library's pure-Python tomllib (benchmarks/RESULTS.md, 2026-11-26), with
+    the same results and the same errors ("<message> (at line L, column C)"). A tomli that
+    reads TOML 1.1 is not used: whether a catalogue loads must not depend on what else is
+    installed.
+    """
+    try:
+        tomli = importlib.import_module("tomli")
+    except ImportError:
+        return tomllib
+    version = re.match(r"(\d+)\.(\d+)", str(getattr(tomli, "__version__", "")))
+    if version is None or (int(version[1]), int(version[2])) >= _TOMLI_TOML_1_1:
+        return tomllib
+    return tomli
+
+
+toml_reader = _toml_reader()
+"""The module :func:`loads_catalog` parses TOML with (``tomli`` or ``tomllib``)."""
 
 Format = Literal["toml", "json"]
 
@@ -181,11 +216,25 @@ def _structure_datetime(value: object, _: type) -> dt.datetime:
     )
 
 
-def _from_text(parse: Callable[[str], Any], example: str) -> Callable[[object, type], Any]:
+# Distinct texts read per type and converter: a catalogue repeats a few prices and sale
+# units ("36.00 CNY", "1 jin") thousands of times.
+_TEXT_CACHE_SIZE = 4096
+
+
+def _from_text(
+    parse: Callable[[str], Any], example: str, *, cached: bool = False
+) -> Callable[[object, type], Any]:
+    """The hook for a type written as text; ``cached`` for types whose values are frozen.
+
+    A cached hook reads each distinct text once and shares the value; an invalid text raises
+    again on every call (lru_cache keeps no exceptions).
+    """
+    read = lru_cache(maxsize=_TEXT_CACHE_SIZE)(parse) if cached else parse
+
     def structure(value: object, _: type) -> Any:
         if not isinstance(value, str):
             raise _fail(f"expected text like {example}, got {value!r}", f"write e.g. {example}")
-        return parse(value)
+        return read(value)
 
     return structure
 
@@ -270,12 +319,38 @@ def _attrs_hook(cls: type, conv: cattrs.Converter) -> Callable[[object, type], A
     )
 
     def structure(value: object, _: type) -> Any:
-        if not isinstance(value, Mapping):
+        # Parsed files give plain dicts: checking for one first skips the slower ABC check.
+        if type(value) is not dict and not isinstance(value, Mapping):
             raise _fail(
                 f"expected a table of fields, got {value!r}",
                 f"write it as a table, e.g. {{ {', '.join(_required(cls))} }}",
             )
         return inner(value, cls)
+
+    return structure
+
+
+def _is_optional(cls: Any) -> bool:
+    args = typing.get_args(cls)
+    return (
+        typing.get_origin(cls) in {typing.Union, types.UnionType}
+        and len(args) == 2
+        and type(None) in args
+    )
+
+
+def _optional_hook(cls: Any, conv: cattrs.Converter) -> Callable[[object, type], Any]:
+    """``X | None``: None, or what the hook for ``X`` makes of the value.
+
+    cattrs' own hook looks the hook for ``X`` up again on every value; this one finds it
+    once, when the converter first meets the type. The result is the same.
+    """
+    first, second = typing.get_args(cls)
+    other = first if second is type(None) else second
+    inner: Callable[[object, Any], Any] = conv.get_structure_hook(other)
+
+    def structure(value: object, _: type) -> Any:
+        return None if value is None else inner(value, other)
 
     return structure
 
@@ -380,8 +455,11 @@ def converter(fmt: Format = "toml") -> cattrs.Converter:
     conv.register_structure_hook(Mass, _from_text(Mass.parse, "'1.2 kg' or '2.4 jin'"))
     conv.register_structure_hook(Length, _from_text(Length.parse, "'30 cm'"))
     conv.register_structure_hook(Temperature, _from_text(Temperature.parse, "'4 °C'"))
-    conv.register_structure_hook(Money, _from_text(Money.parse, "'68.00 CNY'"))
-    conv.register_structure_hook(SaleUnit, _from_text(SaleUnit.parse, "'piece' or '1 kg'"))
+    # Money and sale units are frozen attrs classes: one value may be shared by many offers.
+    conv.register_structure_hook(Money, _from_text(Money.parse, "'68.00 CNY'", cached=True))
+    conv.register_structure_hook(
+        SaleUnit, _from_text(SaleUnit.parse, "'piece' or '1 kg'", cached=True)
+    )
     conv.register_structure_hook(Gtin, _structure_gtin)
     conv.register_structure_hook_factory(
         lambda cls: isinstance(cls, type) and issubclass(cls, enum.Enum), _enum_hook
@@ -389,6 +467,7 @@ def converter(fmt: Format = "toml") -> cattrs.Converter:
     conv.register_structure_hook_factory(_is_homogeneous_tuple, _tuple_hook)
     conv.register_structure_hook_func(_is_mapping_of_str, _structure_names)
     conv.register_structure_hook_factory(attrs.has, _attrs_hook)
+    conv.register_structure_hook_factory(_is_optional, _optional_hook)
     conv.register_structure_hook(AnyProduct, _structure_product)
 
     def to_text(value: Any) -> str:
@@ -575,6 +654,9 @@ def catalog_from_data(
                 key = raw.get(key_field) if isinstance(raw, dict) else None
                 if isinstance(key, str):
                     unchecked[name].add(key)
+    # The references are checked here, once, with the ids of records that failed to load,
+    # so that every problem is reported together; the catalogue built below skips the same
+    # check in its constructor.
     problems += reference_problems(
         loaded["producers"],
         loaded["products"],
@@ -586,7 +668,7 @@ def catalog_from_data(
         problems += _image_problems(folder, loaded)
     if problems:
         raise CatalogValidationError([attrs.evolve(p, file=file) for p in problems])
-    return Catalog(
+    return catalog_of_checked_records(
         producers=[item for _, item in loaded["producers"]],
         products=[item for _, item in loaded["products"]],
         lots=[item for _, item in loaded["lots"]],
@@ -650,8 +732,8 @@ def loads_catalog(
         if fmt == "json":
             data = json.loads(text, parse_float=Decimal)
         else:
-            data = tomllib.loads(text, parse_float=Decimal)
-    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+            data = toml_reader.loads(text, parse_float=Decimal)
+    except (toml_reader.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise CatalogValidationError(
             [
                 Problem(

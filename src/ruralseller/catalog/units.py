@@ -23,10 +23,11 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from typing import Any, ClassVar, Self, overload
+from typing import Any, ClassVar, Self, cast, overload
 
 import attrs
 
@@ -48,6 +49,13 @@ _SIGNIFICANT_DIGITS = 13
 
 _NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY_RE = re.compile(rf"^\s*(?P<number>{_NUMBER})\s*(?P<unit>\S.*?)?\s*$")
+_NUMBER_RE = re.compile(_NUMBER)
+_RATIO_RE = re.compile(r"[-+]?\d+\s*/\s*\d+")
+
+# Catalogues repeat the same few quantities thousands of times ("1.2 kg", "4 °C", "5 d"):
+# parsing each distinct text once and sharing the (immutable) result saves most of the work.
+# Only the text of a valid quantity is cached; errors are raised again on every call.
+_PARSE_CACHE_SIZE = 4096
 
 # Decimal arithmetic that never rounds: the default context keeps only 28 digits, which
 # would silently change long values (and hide sub-microsecond parts of durations).
@@ -91,9 +99,9 @@ def exact_fraction(value: object, *, what: str = "value") -> Fraction:
 
 def _fraction_from_text(value: str, what: str) -> Fraction:
     text = value.strip()
-    if re.fullmatch(_NUMBER, text):
+    if _NUMBER_RE.fullmatch(text):
         return exact_fraction(Decimal(text), what=what)
-    if re.fullmatch(r"[-+]?\d+\s*/\s*\d+", text):
+    if _RATIO_RE.fullmatch(text):
         num, den = (part.strip() for part in text.split("/"))
         if int(den) == 0:
             raise QuantityError(f"{what} {value!r} divides by zero")
@@ -119,8 +127,13 @@ def exact_decimal(value: Fraction) -> Decimal | None:
     return Decimal(scaled.numerator).scaleb(-places, context=_EXACT_CONTEXT)
 
 
+@functools.lru_cache(maxsize=_PARSE_CACHE_SIZE, typed=True)
 def decimal_text(value: Fraction, significant: int = _SIGNIFICANT_DIGITS) -> str:
-    """Write ``value`` as plain decimal text: exact when possible, else rounded."""
+    """Write ``value`` as plain decimal text: exact when possible, else rounded.
+
+    A pure function of immutable arguments, cached: labels and checks write the same few
+    quantities over and over.
+    """
     exact = exact_decimal(value)
     if exact is None:
         approx = Decimal(value.numerator) / Decimal(value.denominator)
@@ -301,7 +314,16 @@ class _Linear:
 
     @classmethod
     def parse(cls, text: str) -> Self:
-        """Read a quantity from text such as ``"1.2 kg"`` or ``"2.4 斤"``."""
+        """Read a quantity from text such as ``"1.2 kg"`` or ``"2.4 斤"``.
+
+        Each distinct text is read once; later calls share the same (frozen) quantity.
+        """
+        if type(text) is str:
+            return cast("Self", _parse_cached((cls, text)))
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
         number, unit = _split(text, cls._kind)
         try:
             found = cls._unit_type.coerce(unit)
@@ -345,6 +367,8 @@ class _Linear:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
+        if other.unit is self.unit:
+            return self.value == other.value
         return self.base == other.base
 
     def __hash__(self) -> int:
@@ -355,17 +379,29 @@ class _Linear:
             raise TypeError(f"cannot combine a {self._kind} with {other!r}")
         return other
 
+    def _amounts(self, other: object) -> tuple[Fraction, Fraction]:
+        # Every unit's factor is positive, so two amounts in the same unit compare as their
+        # values do; only amounts in different units need converting (an exact product).
+        found = self._check(other)
+        if found.unit is self.unit:
+            return self.value, found.value
+        return self.base, found.base
+
     def __lt__(self, other: Self) -> bool:
-        return self.base < self._check(other).base
+        mine, theirs = self._amounts(other)
+        return mine < theirs
 
     def __le__(self, other: Self) -> bool:
-        return self.base <= self._check(other).base
+        mine, theirs = self._amounts(other)
+        return mine <= theirs
 
     def __gt__(self, other: Self) -> bool:
-        return self.base > self._check(other).base
+        mine, theirs = self._amounts(other)
+        return mine > theirs
 
     def __ge__(self, other: Self) -> bool:
-        return self.base >= self._check(other).base
+        mine, theirs = self._amounts(other)
+        return mine >= theirs
 
     def __add__(self, other: Self) -> Self:
         return type(self)(self.value + self._check(other).in_unit(self.unit), self.unit)
@@ -480,7 +516,16 @@ class Temperature:
 
     @classmethod
     def parse(cls, text: str) -> Self:
-        """Read a temperature such as ``"4 °C"``, ``"-18C"``, ``"40 °F"`` or ``"277 K"``."""
+        """Read a temperature such as ``"4 °C"``, ``"-18C"``, ``"40 °F"`` or ``"277 K"``.
+
+        Each distinct text is read once; later calls share the same (frozen) temperature.
+        """
+        if type(text) is str:
+            return cast("Self", _parse_cached((cls, text)))
+        return cls._parse(text)
+
+    @classmethod
+    def _parse(cls, text: str) -> Self:
         number, unit = _split(text, "temperature")
         try:
             found = TemperatureUnit.coerce(unit)
@@ -555,6 +600,14 @@ class Temperature:
         return self.celsius >= self._check(other).celsius
 
 
+@functools.lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def _parse_cached(key: tuple[type[_Linear | Temperature], str]) -> _Linear | Temperature:
+    # Keyed by class and text (``str`` only: an unhashable value must still raise
+    # QuantityError). Quantities are frozen, so sharing one between records is safe.
+    cls, text = key
+    return cls._parse(text)
+
+
 _DURATION_UNITS: dict[str, dt.timedelta] = {}
 for _names, _delta in (
     ("s sec secs second seconds 秒", dt.timedelta(seconds=1)),
@@ -600,10 +653,23 @@ def _to_timedelta(micro: Decimal, text: str) -> dt.timedelta:
 def parse_duration(text: str) -> dt.timedelta:
     """Read a duration such as ``"36 h"``, ``"5 d"``, ``"90 min"``, ``"1.5 days"`` or ``"P5DT12H"``.
 
+    Each distinct text is read once (a ``timedelta`` is immutable, so it is shared).
+
     Example:
         >>> parse_duration("1.5 d")
         datetime.timedelta(days=1, seconds=43200)
     """
+    if type(text) is str:
+        return _parse_duration_cached(text)
+    return _parse_duration(text)
+
+
+@functools.lru_cache(maxsize=_PARSE_CACHE_SIZE)
+def _parse_duration_cached(text: str) -> dt.timedelta:
+    return _parse_duration(text)
+
+
+def _parse_duration(text: str) -> dt.timedelta:
     if not isinstance(text, str):
         raise QuantityError(f"a duration must be written as text like '36 h', not {text!r}")
     stripped = text.strip()

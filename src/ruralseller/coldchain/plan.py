@@ -414,11 +414,48 @@ def _problems(ctx: _Context, journey: Journey) -> list[str]:
     return reasons
 
 
+@attrs.frozen
+class _Verdict:
+    """What one service makes of one zone's pack and journeys: the same for every destination."""
+
+    reasons: tuple[str, ...]
+    feasible: bool
+    postage: Money
+    cost: Money
+
+
+def _verdict(
+    ctx: _Context,
+    service: CarrierService,
+    zone_: int,
+    pack: PackPlan,
+    journeys: tuple[Journey, Journey],
+) -> _Verdict:
+    typical, slow = journeys
+    reasons = []
+    fit = service.fits(pack.gross, pack.outer, pieces=1)
+    if fit is not None:
+        reasons.append(fit)
+    if pack.dry_ice is not None:
+        refusal = service.takes_dry_ice(pack.dry_ice.net)
+        if refusal is not None:
+            reasons.append(refusal)
+    reasons += _problems(ctx, slow) + _problems(ctx, typical)
+    postage = service.price(zone_, pack.gross, pack.outer)
+    return _Verdict(
+        reasons=tuple(dict.fromkeys(reasons)),
+        feasible=not reasons,
+        postage=postage,
+        cost=postage + pack.packaging_cost,
+    )
+
+
 def _option(
     ctx: _Context,
     destination: Place,
     service: CarrierService,
     cache: dict[tuple[int, str], Any],
+    verdicts: dict[tuple[int, int], _Verdict],
 ) -> ShipmentOption:
     def no(*reasons: str, zone_: int | None = None, **fields: Any) -> ShipmentOption:
         return ShipmentOption(
@@ -447,28 +484,25 @@ def _option(
     if problem is not None:
         return no(problem, zone_=zone_, route=route)
     assert pack is not None  # noqa: S101 - no problem means a pack
-    reasons = []
-    fit = service.fits(pack.gross, pack.outer, pieces=1)
-    if fit is not None:
-        reasons.append(fit)
-    if pack.dry_ice is not None:
-        refusal = service.takes_dry_ice(pack.dry_ice.net)
-        if refusal is not None:
-            reasons.append(refusal)
-    reasons += _problems(ctx, slow) + _problems(ctx, typical)
-    postage = service.price(zone_, pack.gross, pack.outer)
+    # The limits, the postage and the journeys' problems depend on the service, the zone and
+    # its pack only: worked out once per (zone, service object), not per destination.
+    verdict_key = (zone_, id(service))
+    verdict = verdicts.get(verdict_key)
+    if verdict is None:
+        verdict = _verdict(ctx, service, zone_, pack, (typical, slow))
+        verdicts[verdict_key] = verdict
     return ShipmentOption(
         destination=destination,
         service=service,
         zone=zone_,
-        feasible=not reasons,
-        reasons=tuple(dict.fromkeys(reasons)),
+        feasible=verdict.feasible,
+        reasons=verdict.reasons,
         pack=pack,
         route=route,
         typical=typical,
         slow=slow,
-        postage=postage,
-        cost=postage + pack.packaging_cost,
+        postage=verdict.postage,
+        cost=verdict.cost,
     )
 
 
@@ -577,11 +611,15 @@ def plan_shipment(  # noqa: PLR0913 - all but the first three are keyword-only
         since_production=_since_production(lot, ship_at),
     )
     cache: dict[tuple[int, str], Any] = {}
+    verdicts: dict[tuple[int, int], _Verdict] = {}
     plans = [
         DestinationPlan(
             destination=place,
             options=tuple(
-                sorted((_option(ctx, place, service, cache) for service in services), key=_rank)
+                sorted(
+                    (_option(ctx, place, service, cache, verdicts) for service in services),
+                    key=_rank,
+                )
             ),
         )
         for place in places

@@ -57,9 +57,9 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -345,27 +345,50 @@ def _life(reference_seconds: float, rate: float) -> dt.timedelta | None:
 # --- histories -------------------------------------------------------------------------------
 
 
-@attrs.frozen
-class _Point:
+class _Point(NamedTuple):
+    """One history point, with the numbers every reader of it needs worked out once."""
+
     micros: int
     temperature: Temperature
-
-    @property
-    def seconds(self) -> float:
-        return self.micros / _MICROSECONDS
-
-    @property
-    def celsius(self) -> float:
-        return float(self.temperature.celsius)
+    exact: Fraction  # the temperature in °C, exactly
+    seconds: float  # micros / 1e6
+    celsius: float  # float(exact)
 
 
-def _history(history: object) -> list[_Point]:
+def _point(micros: int, temperature: Temperature) -> _Point:
+    exact = temperature.celsius
+    return _Point(micros, temperature, exact, micros / _MICROSECONDS, float(exact))
+
+
+_ZERO = dt.timedelta(0)
+_ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+# The points read from the last history given as a tuple of (timedelta, Temperature) tuples.
+# Such a history cannot change, and a planner asks several questions of one history in a row
+# (time above a limit, time below a floor, the guards, the shelf life used): it is read once.
+# One slot, replaced whole, so a reader sees either the old pair or the new one.
+_LAST_READ: list[tuple[object, Sequence[_Point]]] = [((), ())]
+
+
+def _history(history: object) -> Sequence[_Point]:
+    history_read, points_read = _LAST_READ[0]
+    if history_read is history:
+        return points_read
+    points, frozen = _read_history(history)
+    if frozen:
+        _LAST_READ[0] = (history, points)
+    return points
+
+
+def _read_history(history: object) -> tuple[Sequence[_Point], bool]:
+    """The points of a history, checked, and whether the history is immutable."""
     if isinstance(history, str | bytes) or not isinstance(history, Iterable):
         raise InvalidValueError(
             f"history must be a sequence of (elapsed, Temperature) points, got {history!r}",
             hint=_HISTORY_HINT,
         )
     points: list[_Point] = []
+    frozen = type(history) is tuple
     for index, point in enumerate(history):
         if not isinstance(point, tuple | list) or len(point) != 2:
             raise InvalidValueError(
@@ -378,29 +401,30 @@ def _history(history: object) -> list[_Point]:
                 f"history point {index}: elapsed must be a datetime.timedelta, got {elapsed!r}",
                 hint="e.g. datetime.timedelta(hours=6): the time since the journey started",
             )
-        if elapsed < dt.timedelta(0):
+        if elapsed < _ZERO:
             raise InvalidValueError(
                 f"history point {index}: elapsed {elapsed} is negative",
                 hint="count elapsed time from the start of the journey, from timedelta(0)",
             )
         _temperature(temperature, f"history point {index}: temperature")
-        micros = elapsed // dt.timedelta(microseconds=1)
+        frozen = frozen and type(point) is tuple and type(temperature) is Temperature
+        micros = elapsed // _ONE_MICROSECOND
         if points and micros < points[-1].micros:
             raise InvalidValueError(
                 f"history is not in time order: point {index} at {elapsed} comes after "
                 f"point {index - 1} at {dt.timedelta(microseconds=points[-1].micros)}",
                 hint="sort the points by elapsed time; two points at the same time make a step",
             )
-        points.append(_Point(micros, temperature))
+        points.append(_point(micros, temperature))
     if not points:
         raise InvalidValueError(
             "the history is empty: there is no temperature to follow",
             hint=_HISTORY_HINT + "; packaging.hold_time() has no history, use hold_time_profile()",
         )
-    return points
+    return tuple(points), frozen
 
 
-def _pairs(points: list[_Point]) -> Iterable[tuple[_Point, _Point]]:
+def _pairs(points: Sequence[_Point]) -> Iterable[tuple[_Point, _Point]]:
     return itertools.pairwise(points)
 
 
@@ -682,28 +706,47 @@ GUARDS: tuple[Guard, ...] = (FOOD_CODE_4H, USDA_2H, USDA_1H_ABOVE_90F, SALMONELL
 """The built-in guards, checked by :func:`check_guards` by default."""
 
 
+_Micros = Fraction | int
+"""An exact time in microseconds: whole at history points, a fraction at crossings."""
+
+
 def _intervals(
-    points: list[_Point], threshold: Fraction, *, above: bool
-) -> list[tuple[Fraction, Fraction]]:
-    """The stretches (start, end) in microseconds when the line is above (or below) threshold."""
+    points: Sequence[_Point], threshold: Fraction, *, above: bool
+) -> list[tuple[_Micros, _Micros]]:
+    """The stretches (start, end) in microseconds when the line is above (or below) threshold.
+
+    Exact. Each point's distance beyond the threshold, ``sign·(T − threshold)``, is kept as
+    an integer numerator over the positive denominator ``den(T)·den(threshold)``: most
+    segments need only its sign, which integers give without building fractions; only a
+    segment that crosses the threshold is worked out in fractions.
+    """
     sign = 1 if above else -1
-    found: list[tuple[Fraction, Fraction]] = []
-    for start, end in _pairs(points):
-        d0 = sign * (start.temperature.celsius - threshold)
-        d1 = sign * (end.temperature.celsius - threshold)
-        t0, t1 = Fraction(start.micros), Fraction(end.micros)
-        if t0 == t1 or (d0 <= 0 and d1 <= 0):
+    top, bottom = threshold.numerator, threshold.denominator
+    beyond = [
+        sign * (point.exact.numerator * bottom - top * point.exact.denominator) for point in points
+    ]
+    found: list[tuple[_Micros, _Micros]] = []
+    for index in range(1, len(points)):
+        n0, n1 = beyond[index - 1], beyond[index]
+        if n0 <= 0 and n1 <= 0:
             continue
-        if d0 > 0 and d1 > 0:
+        start, end = points[index - 1], points[index]
+        t0, t1 = start.micros, end.micros
+        if t0 == t1:
+            continue
+        if n0 > 0 and n1 > 0:
             found.append((t0, t1))
-        elif d0 > 0:  # crosses out of the stretch within the step
+            continue
+        d0 = Fraction(n0, start.exact.denominator * bottom)
+        d1 = Fraction(n1, end.exact.denominator * bottom)
+        if n0 > 0:  # crosses out of the stretch within the step
             found.append((t0, t0 + (t1 - t0) * d0 / (d0 - d1)))
         else:  # crosses into it
             found.append((t1 - (t1 - t0) * d1 / (d1 - d0), t1))
     return found
 
 
-def _micros(value: Fraction) -> dt.timedelta:
+def _micros(value: _Micros) -> dt.timedelta:
     return dt.timedelta(microseconds=round(value))
 
 

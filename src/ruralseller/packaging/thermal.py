@@ -52,7 +52,7 @@ import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -137,7 +137,14 @@ def _delta(seconds: float) -> dt.timedelta:
     return dt.timedelta(seconds=round(seconds))
 
 
+# Distinct history temperatures kept: a journey's history repeats the same few hundredths of
+# a degree (the coolant's phase temperature for hours on end) across many simulations.
+_TEMPERATURE_CACHE_SIZE = 4096
+
+
+@functools.lru_cache(maxsize=_TEMPERATURE_CACHE_SIZE)
 def _temperature(celsius: float) -> Temperature:
+    # A pure function of a float; the Temperature it makes is frozen, so it is shared.
     return Temperature(Decimal(f"{celsius:.{_HISTORY_PLACES}f}"), "°C")
 
 
@@ -208,7 +215,14 @@ def conductance(
                 hint="use 3-8 W/(m²·K), or None to leave it out",
             )
         resistance += 1 / inside
-    return container.mean_area / resistance * leak
+    return _mean_area(container) / resistance * leak
+
+
+@functools.lru_cache(maxsize=256)
+def _mean_area(container: Container) -> float:
+    # Exact geometry on every simulation of a box added up; a frozen box's area never
+    # changes, and equal boxes have equal areas.
+    return container.mean_area
 
 
 def heat_gain(  # noqa: PLR0913 - the wall-model options are keyword-only
@@ -512,6 +526,20 @@ class AmbientProfile:
         return cls.from_points(points, name=name or "hourly")
 
     @functools.cached_property
+    def _sine(self) -> tuple[float, bool, float, float, float] | None:
+        # A day/night profile's numbers worked out once: (mean, whether it swings, amplitude,
+        # clock seconds at the start, clock seconds of the daily maximum). None for points.
+        if self.mean is None:
+            return None
+        return (
+            float(self.mean.celsius),
+            bool(self.amplitude),
+            float(self.amplitude),
+            _clock_seconds(self.starts_at),
+            _clock_seconds(self.warmest_at),
+        )
+
+    @functools.cached_property
     def _point_seconds(self) -> tuple[list[float], list[float]]:
         return (
             [elapsed.total_seconds() for elapsed, _ in self.points],
@@ -520,12 +548,13 @@ class AmbientProfile:
 
     def celsius_at(self, seconds: float) -> float:
         """The temperature in °C, as a float, ``seconds`` after the start (for the physics)."""
-        if self.mean is not None:
-            mean = float(self.mean.celsius)
-            if not self.amplitude:
+        sine = self._sine
+        if sine is not None:
+            mean, swings, amplitude, starts_at, warmest_at = sine
+            if not swings:
                 return mean
-            clock = _clock_seconds(self.starts_at) + seconds - _clock_seconds(self.warmest_at)
-            return mean + float(self.amplitude) * math.cos(2 * math.pi * clock / _S_PER_DAY)
+            clock = starts_at + seconds - warmest_at
+            return mean + amplitude * math.cos(2 * math.pi * clock / _S_PER_DAY)
         times, temperatures = self._point_seconds
         index = min(max(bisect.bisect_right(times, seconds), 1), len(times) - 1)
         t0, t1 = times[index - 1], times[index]
@@ -827,8 +856,8 @@ def hold_time(  # noqa: PLR0913 - each argument is one physical input, named at 
     )
 
 
-@attrs.frozen
-class _Step:
+class _Step(NamedTuple):
+    # A tuple, not an attrs class: one is made per time step of every simulation.
     heat: float
     spent: float
     crossed: bool
