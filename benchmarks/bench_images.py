@@ -1,21 +1,26 @@
 """How fast, and in how much memory, camera photos become marketplace pictures.
 
-A village partner uploads a batch of phone photos (4000 × 3000 px, 3–4 MB JPEGs) for a
-listing. This benchmark writes such photos (noisy, photo-like content, with EXIF and a GPS
-position as a phone writes them) into a temporary folder, then processes each one to two
-image profiles, side by side in one run:
+A village partner uploads a batch of camera photos (4000 × 3000 px phone photos of 3–4 MB,
+and 6000 × 4000 px camera photos) for a listing. This benchmark writes such photos (smooth
+shading, soft blobs and sensor-like grain, with EXIF, a GPS position, and every other photo
+taken sideways: EXIF orientation 6) into a temporary folder, then processes each one to two
+marketplace profiles, side by side in one run:
 
 * naive: what a short Pillow script does, ``Image.open`` → ``resize(LANCZOS)`` to fit the
   target → ``save`` as JPEG at the profile's quality (it neither pads to a square, nor strips
   metadata it never writes, nor checks anything);
 * ruralseller: :func:`ruralseller.listing.images.process_image` with the profile (EXIF
   orientation, metadata removal, checks, padding to a white square, byte limit);
-* pyvips ``thumbnail`` (shrink-on-load, like ours) when ``pyvips`` imports.
+* pyvips ``thumbnail`` (shrink-on-load, like ours) when ``pyvips`` imports;
+* before: another version of ``images.py`` (``--before PATH``, e.g. the file as it was at an
+  earlier commit, written out with ``git show``), to measure a change side by side.
 
-For each it prints the seconds per picture (the fastest of ``--repeat`` interleaved runs of
-each picture, averaged over the pictures), the speed ratio naive / ours (the target is at
-least 4×), the peak memory per picture, and the PSNR of our picture against the naive one
-(over the photo, not the padding) to show the speed does not cost visible quality.
+For each it prints the CPU seconds per picture (the fastest of ``--repeat`` interleaved runs
+of each picture, averaged over the pictures; CPU time, because the machine is shared and all
+but pyvips run on one thread) and the wall seconds likewise, the speed ratio naive / ours on
+each (the target is at least 4×), the peak memory per picture, and the PSNR of our picture
+against the naive one (over the photo, not the padding) to show the speed does not cost
+visible quality.
 
 Peak memory is the growth of the peak resident set size (``VmHWM`` on Linux, else
 ``ru_maxrss``) of a fresh subprocess that imports everything first, then processes every
@@ -27,15 +32,18 @@ allocators.
 Nothing is asserted: the numbers are printed.
 
     .venv/bin/python benchmarks/bench_images.py [--quick] [--images N] [--repeat N]
+        [--before PATH]
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import importlib.util
 import io
 import json
 import math
+import os
 import resource
 import statistics
 import subprocess
@@ -46,14 +54,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import PIL
 from PIL import Image, ImageChops, ImageStat, features
 
-from ruralseller.listing.images import ImageSpec, process_image
+from ruralseller.listing.images import ImageSpec, ProcessedImage, process_image
 
-FULL_IMAGES = 8
-QUICK_IMAGES = 2
-PHOTO_SIZE = (4000, 3000)
+FULL_IMAGES = 4
+QUICK_IMAGES = 1
+PHOTO_SIZES = ((4000, 3000), (6000, 4000))
+"""A 12-megapixel phone photo and a 24-megapixel camera photo."""
 TARGET_RATIO = 4.0
 """The speed-up over the naive script that the issue asks for."""
 
@@ -93,16 +103,19 @@ TIGHT = ImageSpec(
 # --- the photos ----------------------------------------------------------------------------
 
 
-def _exif_with_gps() -> bytes:
+def _exif_with_gps(orientation: int) -> bytes:
     exif = Image.Exif()
     exif[0x010F] = "Phone maker"  # Make
-    exif[0x0112] = 1  # Orientation: upright
+    exif[0x0112] = orientation  # 1: upright; 6: taken sideways, to turn 90° clockwise
     exif[0x8825] = {1: "N", 2: (26.0, 43.0, 52.3), 3: "E", 4: (115.0, 2.0, 55.0)}  # GPS
     return exif.tobytes()
 
 
-def write_photo(path: Path, seed: int, size: tuple[int, int] = PHOTO_SIZE) -> int:
-    """Write a photo-like JPEG: smooth shading, soft blobs and sensor-like grain."""
+def write_photo(path: Path, seed: int, size: tuple[int, int] = PHOTO_SIZES[0]) -> int:
+    """Write a photo-like JPEG: smooth shading, soft blobs and sensor-like grain.
+
+    Every other photo (odd seeds) is marked as taken sideways (EXIF orientation 6).
+    """
     width, height = size
     tile = 500  # grain is made once per tile: JPEG cannot tell it repeats, and it is quicker
     channels = []
@@ -121,7 +134,9 @@ def write_photo(path: Path, seed: int, size: tuple[int, int] = PHOTO_SIZE) -> in
             for y in range(0, height, tile):
                 grain.paste(grain_tile, (x, y))
         channels.append(ImageChops.add(ImageChops.blend(shading, blobs, 0.6), grain, 1.0, -128))
-    Image.merge("RGB", channels).save(path, "JPEG", quality=92, exif=_exif_with_gps())
+    Image.merge("RGB", channels).save(
+        path, "JPEG", quality=92, exif=_exif_with_gps(6 if seed % 2 else 1)
+    )
     return path.stat().st_size
 
 
@@ -166,6 +181,22 @@ CONTENDERS: dict[str, Callable[[Path, ImageSpec], bytes]] = {
 }
 
 
+def load_before(path: str) -> None:
+    """Add the ``process_image`` of another version of ``images.py`` as contender "before"."""
+    spec = importlib.util.spec_from_file_location("images_before", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    def before(photo: Path, profile: ImageSpec) -> bytes:
+        # The other version's own ImageSpec class, with the same field values.
+        fields = {name: getattr(profile, name) for name in attrs.fields_dict(ImageSpec)}
+        return bytes(module.process_image(photo, module.ImageSpec(**fields)).data)
+
+    CONTENDERS["before"] = before
+
+
 # --- measuring -----------------------------------------------------------------------------
 
 
@@ -181,9 +212,11 @@ def _peak_rss_mb() -> float:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
-def measure_memory(contender: str, profile: str, folder: Path) -> float:
+def measure_memory(contender: str, profile: str, folder: Path, before: str | None) -> float:
     """Peak RSS growth in MB of a fresh process doing every photo of the folder."""
     command = [sys.executable, __file__, "--memory-child", contender, profile, str(folder)]
+    if before:
+        command += ["--before", before]
     done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
     return float(json.loads(done.stdout)["peak_mb"])
 
@@ -213,81 +246,113 @@ def psnr(ours_jpeg: bytes, naive_jpeg: bytes) -> float:
 
 def time_profile(
     photos: list[Path], spec: ImageSpec, names: list[str], repeat: int
-) -> dict[str, float]:
-    """Seconds per photo for each contender: per photo the fastest of ``repeat`` runs."""
-    best: dict[str, list[float]] = {name: [math.inf] * len(photos) for name in names}
-    for _ in range(repeat):
+) -> dict[str, tuple[float, float]]:
+    """CPU and wall seconds per photo for each: per photo the fastest of ``repeat`` runs."""
+    cpu = {name: [math.inf] * len(photos) for name in names}
+    wall = {name: [math.inf] * len(photos) for name in names}
+    for run in range(repeat):
         for index, photo in enumerate(photos):
-            for name in names:  # interleaved, so the machine's mood hits each alike
-                start = time.perf_counter()
+            # Interleaved, so the machine's mood hits each alike, and in turns: whoever runs
+            # right after naive pays for fresh pages where naive's 50-100 MB were freed.
+            turn = (run + index) % len(names)
+            for name in names[turn:] + names[:turn]:
+                start_cpu, start_wall = time.process_time(), time.perf_counter()
                 CONTENDERS[name](photo, spec)
-                elapsed = time.perf_counter() - start
-                best[name][index] = min(best[name][index], elapsed)
-    return {name: statistics.fmean(times) for name, times in best.items()}
+                cpu[name][index] = min(cpu[name][index], time.process_time() - start_cpu)
+                wall[name][index] = min(wall[name][index], time.perf_counter() - start_wall)
+    return {name: (statistics.fmean(cpu[name]), statistics.fmean(wall[name])) for name in names}
+
+
+def _row(
+    label: str,
+    name: str,
+    seconds: dict[str, tuple[float, float]],
+    peak: float,
+    note: str,
+) -> str:
+    cpu, wall = seconds[name]
+    ratios = ""
+    if "naive" in seconds and name != "naive":
+        naive_cpu, naive_wall = seconds["naive"]
+        ratios = f"{naive_cpu / cpu:.2f}× / {naive_wall / wall:.2f}×"
+    return f"{label:<26} {name:<7} {cpu:>6.3f} {wall:>6.3f} {ratios:>15} {peak:>7.1f}  {note}"
+
+
+def _note(name: str, result: ProcessedImage, photo: Path, spec: ImageSpec, ratio: float) -> str:
+    if name != "ours":
+        return ""
+    note = f"{result.width}×{result.height} q{result.quality}, {result.byte_count / 1000:.0f} KB"
+    if spec is not TIGHT:
+        note += f", PSNR vs naive {psnr(result.data, naive(photo, spec)):.1f} dB"
+        note += "" if ratio >= TARGET_RATIO else f" (target ≥{TARGET_RATIO:g}×)"
+    return note
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_IMAGES} photos")
-    parser.add_argument("--images", type=int, default=None, help="how many photos")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_IMAGES} photo a size")
+    parser.add_argument("--images", type=int, default=None, help="photos of each size")
     parser.add_argument("--repeat", type=int, default=None, help="runs of each photo")
+    parser.add_argument("--before", help="another images.py to time as 'before'")
     parser.add_argument("--memory-child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.before:
+        load_before(args.before)
     if args.memory_child:
         _memory_child(*args.memory_child)
         return
     count = args.images or (QUICK_IMAGES if args.quick else FULL_IMAGES)
     repeat = args.repeat or (2 if args.quick else 3)
-    names = ["naive", "ours"]
+    names = ["naive", "ours"] + (["before"] if args.before else [])
     if _pyvips() is not None:
         names.append("pyvips")
 
     with tempfile.TemporaryDirectory(prefix="bench-images-") as tmp:
-        folder = Path(tmp)
-        start = time.perf_counter()
-        sizes = [write_photo(folder / f"photo-{i:02d}.jpg", seed=i) for i in range(count)]
-        photos = sorted(folder.glob("*.jpg"))
-        print(
-            f"{count} photos of {PHOTO_SIZE[0]}×{PHOTO_SIZE[1]} px, "
-            f"{statistics.fmean(sizes) / 1e6:.1f} MB each on average "
-            f"(written in {time.perf_counter() - start:.1f} s); best of {repeat} runs each"
-        )
         print(
             f"Python {sys.version.split()[0]}, Pillow {PIL.__version__}, "
-            f"libjpeg-turbo {features.version('libjpeg_turbo')}"
+            f"libjpeg-turbo {features.version('libjpeg_turbo')}; "
+            f"load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
         if "pyvips" not in names:
-            print("pyvips: not installed (pip install pyvips), so it is left out")
-        print()
-        head = f"{'profile':<18} {'contender':<9} {'s/photo':>8} {'naive/ours':>11} {'peak MB':>8}"
+            print("pyvips not installed (pip install pyvips), so it is left out")
+        folders = []
+        for size in PHOTO_SIZES:
+            folder = Path(tmp) / f"{size[0]}x{size[1]}"
+            folder.mkdir()
+            sizes = [write_photo(folder / f"photo-{i:02d}.jpg", i, size) for i in range(count)]
+            folders.append((size, folder))
+            print(
+                f"{count} photo(s) of {size[0]}×{size[1]} px, "
+                f"{statistics.fmean(sizes) / 1e6:.1f} MB each on average"
+            )
+        print(f"best of {repeat} interleaved runs of each photo\n")
+        head = (
+            f"{'photos → profile':<26} {'who':<7} {'CPU s':>6} {'wall s':>6} "
+            f"{'naive/x CPU/wall':>15} {'peak MB':>7}"
+        )
         print(head + "  notes")
-        print("-" * (len(head) + 30))
-        rows = [*PROFILES.items(), (TIGHT.name, TIGHT)]
-        for profile, spec in rows:
-            timed = names if spec is not TIGHT else ["ours"]
-            seconds = time_profile(photos, spec, timed, repeat)
-            result = process_image(photos[0], spec)
-            for name in timed:
-                peak = measure_memory(name, profile, folder)
-                ratio = seconds["naive"] / seconds[name] if "naive" in seconds else math.nan
-                note = ""
-                if name == "ours":
-                    note = f"{result.width}×{result.height} q{result.quality}, "
-                    note += f"{result.byte_count / 1000:.0f} KB"
-                    if "naive" in seconds:
-                        quality = psnr(result.data, naive(photos[0], spec))
-                        note += f", PSNR vs naive {quality:.1f} dB"
-                        note += "" if ratio >= TARGET_RATIO else f" (target ≥{TARGET_RATIO:g}×)"
-                shown_ratio = "" if math.isnan(ratio) or name == "naive" else f"{ratio:.2f}×"
-                print(
-                    f"{profile:<18} {name:<9} {seconds[name]:>8.3f} {shown_ratio:>11} "
-                    f"{peak:>8.1f}  {note}"
-                )
+        print("-" * (len(head) + 40))
+        for size, folder in folders:
+            photos = sorted(folder.glob("*.jpg"))
+            for profile, spec in [*PROFILES.items(), (TIGHT.name, TIGHT)]:
+                timed = names if spec is not TIGHT else [n for n in names if n != "pyvips"]
+                seconds = time_profile(photos, spec, timed, repeat)
+                result = process_image(photos[0], spec)
+                label = f"{size[0]}×{size[1]} → {profile}"
+                for name in timed:
+                    peak = measure_memory(name, profile, folder, args.before)
+                    ratio = seconds["naive"][0] / seconds[name][0]
+                    note = _note(name, result, photos[0], spec, ratio)
+                    print(_row(label, name, seconds, peak, note))
+                if "before" in seconds:
+                    gain = seconds["before"][0] / seconds["ours"][0]
+                    print(f"{'':<26} before/ours CPU: {gain:.2f}×")
         print()
         print(
-            "s/photo: mean over the photos of the fastest run of each. peak MB: growth of the "
-            "peak RSS (VmHWM) of a fresh subprocess that processes every photo in turn (so, "
-            "one photo's peak)."
+            "CPU s / wall s: mean over the photos of the fastest run of each (CPU: this process's "
+            "CPU time). naive/x: naive's time over this row's. peak MB: growth of the peak RSS "
+            "(VmHWM) of a fresh subprocess that processes every photo of the size in turn (so, "
+            "one photo's peak; not tracemalloc, which cannot see Pillow's pixel memory)."
         )
 
 
