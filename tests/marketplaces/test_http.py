@@ -29,7 +29,7 @@ from ruralseller.marketplaces import (
     Secret,
     TokenBucket,
 )
-from ruralseller.marketplaces.http import _tls_context
+from ruralseller.marketplaces.http import _tls_context, current_write_key, idempotency_scope
 
 KEY = Secret("sk_test_HEN_0042")
 Step = httpx.Response | Exception
@@ -295,3 +295,56 @@ def test_tls_certificates_are_always_verified() -> None:
         for client in (async_http.client, sync_http.client):
             assert client._transport._pool._ssl_context is context
     asyncio.run(async_http.aclose())
+
+
+def test_writes_in_an_idempotency_scope_carry_a_stable_key() -> None:
+    """Each write gets a key from the job's key, the same on every try, none for reads."""
+    script = Script(
+        httpx.Response(503),
+        httpx.Response(200, json={}),
+        httpx.Response(200, json={}),
+        httpx.Response(200, json={}),
+        httpx.Response(200, json={}),
+    )
+    http = AsyncMarketplaceHttp(
+        "shop",
+        "https://shop.example",
+        transport=httpx.MockTransport(script),
+        retry=RetryPolicy(base_delay=0.001, max_delay=0.001),
+        idempotency_header="Idempotency-Key",
+    )
+
+    async def run() -> None:
+        with idempotency_scope("job-1"):
+            await http.request("PUT", "/items/HEN-1", idempotent=True, json={"a": 1})
+            await http.request("GET", "/items/HEN-1", idempotent=True)
+            await http.request("POST", "/items/HEN-1/publish", idempotent=True)
+        await http.request("PUT", "/items/HEN-1", idempotent=True, json={"a": 1})
+        await http.aclose()
+
+    asyncio.run(run())
+    keys = [r.headers.get("idempotency-key") for r in script.requests]
+    assert keys[0] == keys[1] == current_write_key_for("job-1", "PUT", "/items/HEN-1")
+    assert keys[2] is None  # a read
+    assert keys[3] not in (None, keys[0])  # another write of the same job: its own key
+    assert keys[4] is None  # outside the scope
+
+
+def current_write_key_for(job: str, method: str, url: str) -> str | None:
+    with idempotency_scope(job):
+        return current_write_key(method, url)
+
+
+def test_adapters_whose_marketplace_has_no_keys_send_none() -> None:
+    script = Script(httpx.Response(200, json={}))
+    http = AsyncMarketplaceHttp(
+        "shop", "https://shop.example", transport=httpx.MockTransport(script)
+    )
+
+    async def run() -> None:
+        with idempotency_scope("job-1"):
+            await http.request("PUT", "/items/HEN-1", idempotent=True, json={})
+        await http.aclose()
+
+    asyncio.run(run())
+    assert "idempotency-key" not in script.requests[0].headers

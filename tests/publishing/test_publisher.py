@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 from starlette.applications import Starlette
 
@@ -140,3 +141,41 @@ def test_the_blocking_publish_queues_offline_then_sends(
     again = publishing.publish(path, "sandbox", items, base_url=url)
     assert again.count("unchanged") == 3
     assert Outbox(path).counts() == {"published": 3}
+
+
+def test_a_resent_job_carries_the_same_idempotency_keys(
+    sandbox: tuple[Starlette, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a crash, the job's writes go again under the keys of the first try."""
+    _, url = sandbox
+    outbox = Outbox(":memory:")
+    outbox.enqueue("sandbox", draft("HEN-KEY"), [picture()])
+    runs: list[list[tuple[str, str, str | None]]] = []
+
+    async def run() -> None:
+        adapter = get_marketplace("sandbox", base_url=url)
+        sent: list[tuple[str, str, str | None]] = []
+
+        async def record(request: httpx.Request) -> None:
+            sent.append((request.method, request.url.path, request.headers.get("idempotency-key")))
+
+        adapter.http.client.event_hooks["request"] = [record]
+        try:
+            await Publisher(outbox, adapter).sync()
+        finally:
+            await adapter.aclose()
+        runs.append(sent)
+
+    with monkeypatch.context() as crash:
+        # The process dies after sending, before the outcome is written down.
+        crash.setattr(outbox, "published", lambda *_args, **_kwargs: None)
+        asyncio.run(run())
+    assert outbox.counts() == {"in_flight": 1}
+    asyncio.run(run())
+    assert outbox.counts() == {"published": 1}
+    first, second = runs
+    writes = [(m, p, k) for m, p, k in first if m != "GET"]
+    assert writes
+    assert all(k for _, _, k in writes)
+    assert len({k for _, _, k in writes}) == len(writes)  # one key per write
+    assert [(m, p, k) for m, p, k in second if m != "GET"] == writes  # the same keys again

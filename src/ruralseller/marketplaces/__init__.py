@@ -23,7 +23,9 @@ from ruralseller.marketplaces.http import (
     ClassifyHook,
     MarketplaceHttp,
     create_once,
+    current_write_key,
     error_from_response,
+    idempotency_scope,
 )
 from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.registry import (
@@ -66,8 +68,10 @@ __all__ = [
     "TokenBucket",
     "account_bucket",
     "create_once",
+    "current_write_key",
     "error_from_response",
     "get_marketplace",
+    "idempotency_scope",
     "image_name",
     "installed_marketplaces",
     "is_sensitive_header",

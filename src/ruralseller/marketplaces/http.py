@@ -19,12 +19,15 @@ What is retried (stripe's client and libcloud's ``RetryConnection`` are the mode
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
+import hashlib
 import json
 import logging
 import ssl
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any, Self, TypeVar
 
 import httpx
@@ -47,7 +50,9 @@ __all__ = [
     "ClassifyHook",
     "MarketplaceHttp",
     "create_once",
+    "current_write_key",
     "error_from_response",
+    "idempotency_scope",
 ]
 
 logger = logging.getLogger("ruralseller.marketplaces")
@@ -195,6 +200,44 @@ def _never_sent(exc: httpx.TransportError) -> bool:
     return isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
 
 
+_WRITE_KEY: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "ruralseller_write_key", default=None
+)
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@contextlib.contextmanager
+def idempotency_scope(key: str) -> Iterator[None]:
+    """Send the writes made inside the block under idempotency keys derived from ``key``.
+
+    The publisher wraps each outbox job's sending in its job's key, which is kept across
+    retries and restarts. An adapter whose marketplace honours idempotency keys (the
+    ``idempotency_header`` of :class:`AsyncMarketplaceHttp`) then sends each write with a key
+    made from the job's key, the method and the URL: the same on every try of the same job,
+    different for each write within it. The marketplace carries out each write at most
+    once, even when an answer was lost and the job is sent again after a restart.
+
+    >>> with idempotency_scope("job-7f3a"):
+    ...     current_write_key("PUT", "/v1/listings/HEN-1")
+    '12c617671440bd4663ee5afc88ac0977'
+    >>> current_write_key("PUT", "/v1/listings/HEN-1") is None
+    True
+    """
+    token = _WRITE_KEY.set(key)
+    try:
+        yield
+    finally:
+        _WRITE_KEY.reset(token)
+
+
+def current_write_key(method: str, url: str) -> str | None:
+    """The idempotency key for a write inside :func:`idempotency_scope`, else ``None``."""
+    key = _WRITE_KEY.get()
+    if key is None or method.upper() in _READS:
+        return None
+    return hashlib.sha256(f"{key}\n{method.upper()}\n{url}".encode()).hexdigest()[:32]
+
+
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
     """One certificate-verifying TLS context for every client in this process.
@@ -286,6 +329,8 @@ class AsyncMarketplaceHttp(_Core):
         transport: an httpx transport (``httpx.MockTransport`` in tests, ASGI for the sandbox).
         timeout: per-request timeouts, :data:`DEFAULT_TIMEOUT` unless given.
         sleep: how to wait; injectable so tests run instantly.
+        idempotency_header: the header the marketplace reads idempotency keys from (e.g.
+            ``Idempotency-Key``); writes inside :func:`idempotency_scope` then carry one.
     """
 
     def __init__(  # noqa: PLR0913 - all keyword-only after the base URL
@@ -301,11 +346,13 @@ class AsyncMarketplaceHttp(_Core):
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout = DEFAULT_TIMEOUT,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        idempotency_header: str | None = None,
     ) -> None:
         super().__init__(
             marketplace, retry=retry, rate_limit=rate_limit, classify=classify, secrets=secrets
         )
         self._sleep = sleep
+        self.idempotency_header = idempotency_header
         self.client = httpx.AsyncClient(
             base_url=base_url,
             auth=auth,
@@ -331,6 +378,9 @@ class AsyncMarketplaceHttp(_Core):
         is harmless. Pass the same ``Idempotency-Key`` header on every try yourself: the key
         belongs to the logical write, not to this call.
         """
+        key = current_write_key(method, url) if self.idempotency_header else None
+        if key is not None and self.idempotency_header:
+            headers = {self.idempotency_header: key, **(headers or {})}
         kwargs = _kwargs(json, content, headers, params)
         attempt = 0
         while True:

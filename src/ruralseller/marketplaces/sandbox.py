@@ -162,6 +162,7 @@ class SandboxMarketplace:
             transport=transport,
             timeout=timeout,
             sleep=sleep,
+            idempotency_header="Idempotency-Key",
         )
 
     def __repr__(self) -> str:

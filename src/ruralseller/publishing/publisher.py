@@ -25,7 +25,7 @@ from ruralseller.errors import (
     RateLimitedError,
 )
 from ruralseller.listing import ListingDraft, ProcessedImage
-from ruralseller.marketplaces import ListingState, Marketplace, get_marketplace
+from ruralseller.marketplaces import ListingState, Marketplace, get_marketplace, idempotency_scope
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 
 __all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher", "publish"]
@@ -196,6 +196,12 @@ class Publisher:
             self.progress(Progress(done=len(self._results), total=self._total, result=result))
 
     async def _send(self, job: Job) -> PublishResult:
+        # The job's key, kept across retries and restarts, keys its writes on marketplaces
+        # that honour idempotency keys: each is carried out at most once.
+        with idempotency_scope(job.idempotency_key):
+            return await self._send_job(job)
+
+    async def _send_job(self, job: Job) -> PublishResult:
         try:
             draft = job.draft()
             on_sale = job.remote.get("state") == "active"  # a withdrawn one is sent whole
