@@ -1061,7 +1061,7 @@ class AmazonMarketplace:
         *,
         stock: int,
         price: Money | None,
-        images: tuple[Any, ...] = (),  # Any: mypy's attrs plugin cannot type tuple converters
+        images: tuple[str, ...] = (),
     ) -> ListingState:
         return ListingState(
             marketplace=self.name,

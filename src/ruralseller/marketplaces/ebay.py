@@ -997,8 +997,7 @@ class EbayMarketplace:
                 "POST", _path("offer", offer_id, "publish"), idempotent=True
             )
             published = str(response.json().get("listingId") or "") or None
-        # ListingState converts with ``tuple``, whose signature mypy cannot solve for str.
-        shown: tuple[Any, ...] = urls
+        shown = urls
         return ListingState(
             marketplace=self.name,
             sku=draft.sku,

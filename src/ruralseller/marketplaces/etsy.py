@@ -898,7 +898,7 @@ class EtsyMarketplace:
         etsy_state = str(listing.get("state", ""))
         modified = listing.get("last_modified_timestamp")
         # Any: mypy's attrs plugin cannot solve the generic ``converter=tuple`` of ``images``.
-        pictures: tuple[Any, ...] = tuple(
+        pictures = tuple(
             str(image.get("url_fullxfull") or image["listing_image_id"]) for image in images
         )
         return ListingState(

@@ -1111,8 +1111,7 @@ class ShopifyMarketplace:
         variant = self._variant(product)
         status = str(product.get("status", ""))
         price = variant.get("price")
-        # Any: mypy cannot type attrs' ``converter=tuple`` on ListingState.images.
-        images: Any = tuple(
+        images = tuple(
             _picture_name(node["image"]["url"])
             for node in product.get("media", {}).get("nodes") or ()
             if (node.get("image") or {}).get("url")

@@ -867,8 +867,7 @@ class TaobaoMarketplace:
         status = str(item.get("approve_status", ""))
         pictures = sorted(_listed(item, "item_imgs"), key=lambda p: int(p.get("position", 0)))
         price = item.get("price")
-        # Typed Any: mypy cannot infer attrs' converter=tuple for a tuple[str, ...].
-        urls: Any = tuple(str(p.get("url")) for p in pictures)
+        urls = tuple(str(p.get("url")) for p in pictures)
         return ListingState(
             marketplace=self.name,
             sku=str(item["outer_id"]),

@@ -1123,8 +1123,7 @@ class WooCommerceMarketplace:
     async def _state(self, product: Mapping[str, Any]) -> ListingState:
         status = str(product.get("status") or "")
         price = product.get("regular_price")
-        # Any: attrs types ListingState.images by its tuple converter, which mypy cannot solve.
-        names: Any = _image_names(product.get("images"))
+        names = _image_names(product.get("images"))
         return ListingState(
             marketplace=self.name,
             sku=str(product["sku"]),
