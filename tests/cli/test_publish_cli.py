@@ -105,7 +105,10 @@ def test_unreachable_marketplace_is_left_for_sync(farm: Path) -> None:
         (["--to", "sandbox", "--lot", "NOPE"], "NOPE"),
         (["--to", "sandbox", "-o", "rat=5"], "has no setting 'rat' (did you mean 'rate'?)"),
         (["--to", "sandbox", "-o", "rate=fast"], "rate='fast' is not valid: expected a number"),
-        (["--to", "etsy", "-o", "shop_id=1"], "the etsy adapter needs keystring, refresh_token"),
+        (
+            ["--to", "taobao", "-o", "cid=1"],
+            "the taobao adapter needs app_key, app_secret, session",
+        ),
         (["--to", "taobao", "-o", "sign_method=sha1"], "expected one of md5, hmac, hmac-sha256"),
     ],
 )
@@ -168,3 +171,11 @@ def test_offline_needs_no_credentials(farm: Path) -> None:
     code, output = invoke("publish", str(farm), "--to", "etsy", "--price", "WJ261120A=cheap")
     assert code == 2
     assert "--price WJ261123A='5.20 USD'" in output
+
+
+def test_lots_priced_in_the_wrong_currency_say_how_to_price_them(farm: Path) -> None:
+    code, output = invoke("publish", str(farm), "--to", "ebay")
+    assert code == 1, output  # refused before any credentials are needed
+    assert "the price is in CNY; ebay takes USD" in output
+    assert "to price it for ebay: --price WJ261123A='AMOUNT CURRENCY'" in output
+    assert "nothing to send: every lot was refused" in output

@@ -1196,6 +1196,14 @@ def publish(
             _err.print(
                 f"  {escape(issue.field)}: {escape(issue.message)}; fix: {escape(issue.fix)}"
             )
+        if any(issue.field == "price" for issue in issues):
+            _err.print(
+                f"  to price it for {escape(marketplace)}: "
+                f"--price {escape(lot_id)}='AMOUNT CURRENCY'"
+            )
+    if refused and not items:
+        _err.print("nothing to send: every lot was refused")
+        raise SystemExit(1)
     if dry_run:
         payloads = [
             {"sku": d.sku, "draft": draft_to_data(d), "pictures": [image_name(i) for i in imgs]}
