@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 __all__ = ["TokenBucket", "account_bucket"]
 
@@ -49,21 +49,30 @@ class TokenBucket:
     def __repr__(self) -> str:
         return f"TokenBucket(rate={self.rate:g}, capacity={self.capacity:g})"
 
-    def reserve(self) -> float:
-        """Take one token; return the seconds to wait before it may be used (0 when free)."""
+    def _refill(self) -> None:
+        """Add what the time since the last look earned (call with the lock held)."""
+        now = self._clock()
+        elapsed = max(0.0, now - self._updated)
+        self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
+        self._updated = now
+
+    def reserve(self, cost: float = 1.0) -> float:
+        """Take ``cost`` tokens; return the seconds to wait before using them (0 when free).
+
+        A cost above the capacity takes the whole bucket: it can never hold more.
+        """
         with self._lock:
-            now = self._clock()
-            elapsed = max(0.0, now - self._updated)
-            self._tokens = min(self.capacity, self._tokens + elapsed * self.rate)
-            self._updated = now
-            self._tokens -= 1
+            self._refill()
+            self._tokens -= min(cost, self.capacity)
             return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
 
-    async def acquire(self) -> None:
-        """Wait (asynchronously) until a request may be sent."""
-        wait = self.reserve()
+    async def acquire(
+        self, cost: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
+        """Wait (asynchronously) until a request costing ``cost`` tokens may be sent."""
+        wait = self.reserve(cost)
         if wait > 0:
-            await asyncio.sleep(wait)
+            await sleep(wait)
 
     def acquire_sync(self) -> None:
         """Wait (blocking the thread) until a request may be sent."""

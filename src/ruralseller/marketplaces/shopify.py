@@ -63,6 +63,7 @@ from ruralseller.listing import (
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
+from ruralseller.marketplaces.ratelimit import TokenBucket
 from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
@@ -448,7 +449,7 @@ def _top_level_error(
     )
 
 
-class QueryCostBucket:
+class QueryCostBucket(TokenBucket):
     """A leaky bucket of query-cost points, kept in step with what Shopify reports.
 
     Before a request, :meth:`reserve` takes the points it is expected to cost and says how
@@ -476,28 +477,11 @@ class QueryCostBucket:
     ) -> None:
         if not rate > 0:
             raise ValueError(f"QueryCostBucket rate must be positive points per second: {rate!r}")
-        self.rate = float(rate)
-        self.capacity = float(capacity if capacity is not None else rate * _BUCKET_SECONDS)
-        self._clock = clock
-        self._points = self.capacity
-        self._updated = clock()
-        self._lock = threading.Lock()
+        size = capacity if capacity is not None else rate * _BUCKET_SECONDS
+        super().__init__(rate, size, clock=clock)
 
     def __repr__(self) -> str:
         return f"QueryCostBucket(rate={self.rate:g}, capacity={self.capacity:g})"
-
-    def _refill(self) -> float:
-        now = self._clock()
-        self._points = min(self.capacity, self._points + max(0.0, now - self._updated) * self.rate)
-        self._updated = now
-        return now
-
-    def reserve(self, cost: float) -> float:
-        """Take ``cost`` points; return the seconds to wait before sending (0 when free)."""
-        with self._lock:
-            self._refill()
-            self._points -= min(cost, self.capacity)
-            return 0.0 if self._points >= 0 else -self._points / self.rate
 
     def observe(self, status: Any) -> None:
         """Adopt Shopify's ``extensions.cost.throttleStatus`` (ignored when malformed)."""
@@ -513,10 +497,10 @@ class QueryCostBucket:
         with self._lock:
             self._refill()
             self.capacity, self.rate = maximum, rate
-            self._points = min(available, maximum)
+            self._tokens = min(available, maximum)
 
     async def acquire(
-        self, cost: float, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+        self, cost: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     ) -> None:
         """Wait until the bucket can pay ``cost`` points (and a little more, for clock skew)."""
         wait = self.reserve(cost)
