@@ -29,7 +29,7 @@ from ruralseller.listing.profiles import (
     validate_draft,
 )
 
-SPECS = Path(__file__).resolve().parents[3] / "shared" / "specs"
+SPECS = Path(__file__).resolve().parents[1] / "specs"
 NAMES = sorted(PROFILES)
 ATTRIBUTE_LABELS = {
     "net_weight": "Net weight",

@@ -1,7 +1,7 @@
 """A fake Amazon Selling Partner API (Listings Items + Product Type Definitions) and LWA.
 
 It answers on ``httpx.MockTransport`` as the official specs say
-(``shared/specs/amazon-sp-api``): every request is checked against listingsItems_2021-08-01
+(``tests/specs/amazon-sp-api``): every request is checked against listingsItems_2021-08-01
 or definitionsProductTypes_2020-09-01 with :class:`OpenApiSpec`, and every answer of the API
 against the spec's response schemas. It keeps listings in memory, issues and checks LWA access
 tokens, validates attributes against a product type schema, and can throttle or lose answers.

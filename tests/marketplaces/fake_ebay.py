@@ -1,7 +1,7 @@
 """A fake eBay (Sell Inventory API and OAuth token endpoint) on ``httpx.MockTransport``.
 
 It keeps inventory items and offers in memory and answers as the official spec
-(``shared/specs/ebay/sell_inventory_v1_oas3.json``) and eBay's docs say: upsert by SKU, one
+(``tests/specs/ebay/sell_inventory_v1_oas3.json``) and eBay's docs say: upsert by SKU, one
 offer per SKU and site (a second createOffer is refused with errorId 25002 and the existing
 offerId), publish and withdraw, bulk price and quantity updates with per-SKU results, eBay's
 error body, 401 for a bad token, and 429 when told to throttle. Every request is checked

@@ -6,7 +6,7 @@ required header or query parameter, a body that does not match the schema, a fie
 does not declare) fails the test that sent it. Swagger 2.0 (Amazon SP-API) and OpenAPI 3.0
 (eBay, Etsy) are both read.
 
-The specs live in ``shared/specs/`` next to the repository (see each folder's SOURCE.txt).
+The specs live in ``tests/specs/`` (see each folder's SOURCE.md for where they came from).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pytest
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-SPECS = Path(__file__).parents[3] / "shared" / "specs"
+SPECS = Path(__file__).parents[1] / "specs"
 _DOC = "urn:ruralseller:openapi"
 
 
@@ -64,7 +64,7 @@ class OpenApiSpec:
 
     @classmethod
     def load(cls, relative: str, base_path: str | None = None) -> OpenApiSpec:
-        """The spec at ``shared/specs/<relative>``; fails the test if it is missing."""
+        """The spec at ``tests/specs/<relative>``; fails the test if it is missing."""
         return _load(relative, base_path)
 
     def _base_path(self) -> str:
@@ -353,6 +353,6 @@ def _load(relative: str, base_path: str | None) -> OpenApiSpec:
     if not file.is_file():
         pytest.fail(
             f"the official spec is missing: expected {file} "
-            "(the shared/ folder next to the repository; see its SOURCE.txt)"
+            "(see tests/specs/README.md)"
         )
     return OpenApiSpec(json.loads(file.read_text(encoding="utf-8")), file.name, base_path)

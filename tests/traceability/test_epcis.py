@@ -32,7 +32,7 @@ from ruralseller.traceability import (
     read_document,
 )
 
-SPECS = Path(__file__).parents[3] / "shared" / "specs" / "gs1-epcis"
+SPECS = Path(__file__).parents[1] / "specs" / "gs1-epcis"
 CST = dt.timezone(dt.timedelta(hours=8))
 LOT = lgtin("99506000160019", "WJ261120A")
 
@@ -41,7 +41,7 @@ def specs() -> Path:
     if not (SPECS / "EPCIS-JSON-Schema.json").is_file():
         pytest.fail(
             f"the official GS1 EPCIS files are missing: expected {SPECS}/EPCIS-JSON-Schema.json "
-            "(the shared/ folder next to the repository; see shared/specs/gs1-epcis/SOURCE.txt)"
+            "(see tests/specs/gs1-epcis/SOURCE.md)"
         )
     return SPECS
 

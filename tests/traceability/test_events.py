@@ -32,7 +32,7 @@ from ruralseller.traceability import (
     slaughter_event,
 )
 
-SPECS = Path(__file__).parents[3] / "shared" / "specs" / "gs1-epcis"
+SPECS = Path(__file__).parents[1] / "specs" / "gs1-epcis"
 CHICKEN = "WJ261120A"
 EGGS = "WE261118"
 CREATED = dt.datetime(2026, 11, 25, 12, tzinfo=CHINA_STANDARD_TIME)
@@ -42,7 +42,7 @@ def specs() -> Path:
     if not (SPECS / "EPCIS-JSON-Schema.json").is_file():
         pytest.fail(
             f"the official GS1 EPCIS files are missing: expected {SPECS}/EPCIS-JSON-Schema.json "
-            "(the shared/ folder next to the repository; see shared/specs/gs1-epcis/SOURCE.txt)"
+            "(see tests/specs/gs1-epcis/SOURCE.md)"
         )
     return SPECS
 

@@ -48,7 +48,7 @@ from ruralseller.traceability import (
 from ruralseller.traceability.jsonld import converter
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
-SPECS = Path(__file__).parents[3] / "shared" / "specs" / "gs1-epcis"
+SPECS = Path(__file__).parents[1] / "specs" / "gs1-epcis"
 CREATED = dt.datetime(2026, 11, 25, 12, tzinfo=CHINA_STANDARD_TIME)
 # The sample lots, and the day each one ships (the chicken lots a day after slaughter).
 LOTS = {"WJ261120A": 21, "WJ261123A": 24, "WE261118": 19}
@@ -191,7 +191,7 @@ def description(document: EpcisDocument) -> str:
 def official(name: str) -> Path:
     path = SPECS / "examples" / name
     if not path.is_file():
-        pytest.fail(f"the official GS1 EPCIS example {path} is missing (see shared/specs)")
+        pytest.fail(f"the official GS1 EPCIS example {path} is missing (see tests/specs)")
     return path
 
 
