@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from ruralseller.catalog import Money
+from ruralseller.catalog import Mass, Money
 from ruralseller.catalog.checks import frozen_tuple
 
 __all__ = [
@@ -112,6 +112,9 @@ class ListingDraft:
         price: the price of one sale unit.
         sale_unit: what the price buys: ``piece`` or a mass such as ``1 jin``.
         price_per_kg: the price per kilogram, when sold by weight.
+        shipping_weight: what one sale unit weighs packed for the parcel (goods, box,
+            coolant), never less than the goods; None when nothing says. Adapters send it as
+            the item's parcel weight.
         stock: pieces for sale.
         min_order: the fewest pieces per order.
         max_order: the most pieces per order, if limited.
@@ -133,6 +136,7 @@ class ListingDraft:
     price: Money
     sale_unit: str
     price_per_kg: Money | None = None
+    shipping_weight: Mass | None = None
     stock: int
     min_order: int = 1
     max_order: int | None = None
