@@ -55,7 +55,7 @@ def test_chilled_chicken_has_its_band_its_freeze_floor_and_the_poultry_classes()
     assert limits.band == StorageClass.CHILLED.limits == (c(0), c(4))
     assert limits.source is not None
     assert "853/2004" in str(limits.source)
-    # Research §5: chilled chicken is damaged below about -2 °C (EU "fresh" poultrymeat floor).
+    # Chilled chicken is damaged below about -2 °C (EU "fresh" poultrymeat floor).
     assert limits.freeze_floor == c(-2)
     assert limits.freeze_source is not None
     assert "1308/2013" in str(limits.freeze_source)
@@ -87,7 +87,7 @@ def test_frozen_chicken_has_no_freeze_floor_and_the_frozen_classes() -> None:
 
 def test_eggs_freeze_below_minus_one_whatever_their_storage() -> None:
     # The sample eggs are kept ambient (no refrigeration in rural China), yet a mountain
-    # winter night can still freeze and crack them (research §3.4, §5).
+    # winter night can still freeze and crack them (USDA FSIS: do not freeze eggs in shells).
     ambient = class_limits(SAMPLE_EGGS)
     assert ambient.storage_class is StorageClass.AMBIENT
     assert ambient.band == (None, None)

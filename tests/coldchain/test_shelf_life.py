@@ -84,27 +84,27 @@ def exponential(reference: dt.timedelta, at: int | str, slope: str) -> ShelfLife
 
 def test_sssp_21_days_at_5_gives_47_25_days_at_0() -> None:
     # SSSP's user-defined square-root model: 21 d at 5 °C, Tmin -10 °C -> 47.2 d at 0 °C,
-    # i.e. 21·(15/10)² = 47.25 d (research §3.1).
+    # i.e. 21·(15/10)² = 47.25 d (DTU SSSP, generic RRS help page).
     sssp = square_root(21 * DAY, 5, -10)
     assert relative_rate(sssp, c(0)) == pytest.approx(4 / 9, rel=1e-15)
     assert shelf_life_at(sssp, c(0)) == dt.timedelta(days=47, hours=6)
 
 
-# IIR (2000) poultry table: band midpoint -> observed shelf life (research §3.4).
+# IIR (2000) poultry table: band midpoint -> observed shelf life (IIR 2000, chilled storage).
 IIR_BANDS = [("-2.6", 32), ("0.5", 17), ("3.6", 12), ("6.7", 7)]
 
 
 @pytest.mark.parametrize(("midpoint", "observed"), IIR_BANDS)
 def test_iir_poultry_bands_within_20_percent(midpoint: str, observed: int) -> None:
     # The sample chicken's basis (Tmin -10 °C) scaled to the IIR's best-case hygiene,
-    # SL(0 °C) = 19.4 d (research §3.4 fit).
+    # SL(0 °C) = 19.4 d (our square-root fit of the IIR table).
     iir = attrs.evolve(CHICKEN_BASIS, reference=dt.timedelta(days=19.4), at=c(0))
     predicted = days(shelf_life_at(iir, c(midpoint)))
     assert predicted == pytest.approx(observed, rel=0.20)
 
 
 def test_iir_fit_reproduces_the_research_table() -> None:
-    # Research §3.4: the fit predicts 35.5 / 17.6 / 10.5 / 7.0 d at the band midpoints and
+    # The fit predicts 35.5 / 17.6 / 10.5 / 7.0 d at the band midpoints and
     # implies 9.9 / 6.0 / 3.1 / 1.6 d at 4 / 8 / 15 / 25 °C.
     iir = attrs.evolve(CHICKEN_BASIS, reference=dt.timedelta(days=19.4), at=c(0))
     for temperature, expected in [
@@ -122,18 +122,18 @@ def test_iir_fit_reproduces_the_research_table() -> None:
 
 def test_the_sample_chicken_keeps_half_as_long_as_the_iir_best_case() -> None:
     # Village slaughter, air-packed: 5 d at 4 °C (Jiménez 1997) is 9.8 d at 0 °C, about half
-    # the IIR's 19.4 d (research §3.4: the absolute level varies about 4x).
+    # the IIR's 19.4 d (the absolute level varies about 4x: Jiménez 1997 vs IIR).
     assert days(shelf_life_at(CHICKEN_BASIS, c(0))) == pytest.approx(9.8)
 
 
 def test_square_root_q10_is_4_then_2_25() -> None:
-    # Research §3.1: with Tmin -10 °C, Q10 = 4.0 between 0 and 10 °C, 2.25 between 10 and 20.
+    # With Tmin -10 °C, Q10 = 4.0 between 0 and 10 °C, 2.25 between 10 and 20.
     rate = [relative_rate(CHICKEN_BASIS, c(t)) for t in (0, 10, 20)]
     assert rate[1] / rate[0] == pytest.approx(4.0)
     assert rate[2] / rate[1] == pytest.approx(2.25)
 
 
-# FSSP cold-smoked salmon, ln RRS = 0.089·T (Dalgaard et al. 2004; research §3.1): phase I
+# FSSP cold-smoked salmon, ln RRS = 0.089·T (Dalgaard et al. 2004; fssp.food.dtu.dk): phase I
 # 8.9 d, then phase II until spoiled. Observed 20.0 d (5 then 15 °C) and 25 d (15 then 5 °C);
 # FSSP predicted 20 and 24 d. The page gives no constant-temperature shelf life: 36 d at
 # 5 °C is the one that makes 5 -> 15 °C last 20 d.

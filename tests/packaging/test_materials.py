@@ -80,7 +80,7 @@ def test_eps_boxes_are_40x30x30_outside_whatever_the_wall() -> None:
 
 
 def test_areas_and_volumes_are_exact_and_match_the_research_table() -> None:
-    # research/coldchain.md §2.1: S 0.54 m², 19.6 L for the 3 cm box; 0.46 m², 12.0 L for 5 cm.
+    # By hand: S 0.54 m², 19.6 L for the 3 cm box; 0.46 m², 12.0 L for 5 cm.
     assert EPS_3CM.inner_area == Fraction("0.4416")
     assert EPS_3CM.outer_area == Fraction("0.66")
     assert EPS_3CM.mean_area == pytest.approx(0.5399, abs=1e-4)

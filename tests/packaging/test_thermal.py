@@ -54,7 +54,7 @@ CHICKEN: dict[str, Any] = {
 }
 
 
-# --- research/coldchain.md §6: the anchors -------------------------------------------------------
+# --- the anchors (Linde's dry-ice table, a hand calculation) ------------------------------
 
 
 def test_eps_3cm_box_at_30_c_gains_17_watts_without_leak_factor() -> None:
@@ -154,7 +154,7 @@ def test_hold_time_breaks_down_its_energy_budget() -> None:
 
 
 def test_hold_time_is_close_to_the_textbook_formula() -> None:
-    # research §2.1: t ≈ (E_coolant + m_p·c_p·(T_max − T_0))/Q; the lumped model only bends
+    # t ≈ (E_coolant + m_p·c_p·(T_max − T_0))/Q; the lumped model only bends
     # the short warming phase, so the two agree within a few per cent.
     held = hold_time(EPS_3CM, ICE, Mass(4, "kg"), ambient=celsius(30), **CHICKEN)
     energy = held.latent_kj + held.payload_sensible_kj + held.coolant_sensible_kj
@@ -187,7 +187,7 @@ def test_dry_ice_holds_frozen_meat_and_would_freeze_chilled_meat() -> None:
     assert held.hours > 24
     assert held.coolant_sensible_kj == 0  # the gas leaves; nothing melts to warm
     chilled = hold_time(PU_10QT, DRY_ICE, Mass(1, "kg"), ambient=celsius(22), **CHICKEN)
-    assert chilled.coldest < celsius(-2)  # research §5: chicken freezes below about -2 °C
+    assert chilled.coldest < celsius(-2)  # chicken freezes below about -2 °C
 
 
 def test_food_packed_warm_spends_the_coolant_on_itself() -> None:

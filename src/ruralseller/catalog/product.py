@@ -271,8 +271,8 @@ class Product:
 
 
 # Chilled poultry: village slaughter, air-packed, about 5 d at 4 °C, square-root model with
-# Tmin -10 °C (research/coldchain.md §3.4: Jiménez et al. 1997 J Appl Microbiol 83:613 for
-# 5 d at 4 °C; the IIR 2000 poultry table fits Tmin = -10 °C).
+# Tmin -10 °C (Jiménez et al. 1997, J Appl Microbiol 83:613, for 5 d at 4 °C air-packed; the
+# IIR 2000 poultry storage table, 32/17/12/7 d by band, fits Tmin = -10 °C).
 _CHILLED_POULTRY = ShelfLife(
     reference=dt.timedelta(days=5),
     at=Temperature(4, "°C"),
@@ -295,7 +295,7 @@ _EGGS = ShelfLife(
     source="EU egg marketing rules (Reg. 589/2008 Art. 13; now 2023/2465): 28 d after laying",
 )
 # Cured/smoked meat: FSSP's ln RRS = 0.089·T for smoked products as a proxy, about 90 d at
-# 20 °C (folk guidance of 3-6 months below 20 °C; research/coldchain.md §3.4, unverified).
+# 20 °C (DTU FSSP, fssp.food.dtu.dk RRS-CSS; folk guidance of 3-6 months below 20 °C, unverified).
 _CURED_MEAT = ShelfLife(
     reference=dt.timedelta(days=90),
     at=Temperature(20, "°C"),

@@ -6,7 +6,7 @@ Three kinds of limit matter for a parcel of food, and this module keeps them apa
   0-4 °C, cool up to 7.2 °C, frozen at or below -18 °C...), the band the seller keeps it in;
 * the **freeze-damage floor** below which chilled food is spoilt by freezing: about -2 °C for
   chilled chicken (the floor of EU "fresh" poultrymeat) and about -1 °C for shell eggs, whose
-  shells crack when they freeze (research/coldchain.md §5, §3.4);
+  shells crack when they freeze (USDA FSIS, Shell Eggs from Farm to Table: do not freeze);
 * the **temperature classes** of each jurisdiction's storage and transport rules, such as EU
   "fresh" poultrymeat at -2 to +4 °C or US shell eggs at an ambient of at most 45 °F: data
   you can list (:data:`TEMPERATURE_CLASSES`, :func:`temperature_classes`), each with its
@@ -100,8 +100,7 @@ class TemperatureClass:
         low: the coldest allowed, or None.
         high: the warmest allowed, or None.
         citation: the legal source.
-        status: how well that source is verified (research/compliance.md §6,
-            research/coldchain.md §1).
+        status: how well that source is verified (verified, partial or unverified).
         note: what a reader should know: wording, exceptions, what is unverified.
     """
 
@@ -166,7 +165,7 @@ _ATP_ANNEX_3 = Citation(
 )
 
 TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = (
-    # --- China (research/coldchain.md §1.1; research/compliance.md §6 T-CN-*) ---
+    # --- China (GB/T 24616-2019; GB 31605-2020) ---
     TemperatureClass(
         code="CN-CHILLED-FOOD",
         title="chilled food is stored, carried and sold below 8 °C and above its freezing point",
@@ -187,7 +186,7 @@ TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = (
         high=_c(4),
         citation=Citation("GB 20799-2016; GB 2707-2016", "definitions of chilled meat"),
         status=SourceStatus.PARTIAL,
-        note="seen in secondary sources only (research/compliance.md T-CN-1)",
+        note="seen in secondary sources only, not in the standards' own text",
     ),
     TemperatureClass(
         code="CN-FROZEN-FOOD",
@@ -198,7 +197,7 @@ TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = (
         citation=_GBT_24616,
         status=SourceStatus.VERIFIED,
     ),
-    # --- EU (research/compliance.md §6 T-EU-*) ---
+    # --- EU (Reg. (EC) 853/2004 Annex III; Reg. (EU) 2023/2465) ---
     TemperatureClass(
         code="EU-POULTRY-CHILL",
         title="poultry carcasses and poultry meat are chilled to and kept at 4 °C or less",
@@ -251,9 +250,9 @@ TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = (
         citation=Citation("Reg. (EC) 853/2004", "Annex III Section X Ch. I"),
         status=SourceStatus.UNVERIFIED,
         note="no refrigeration is required; up to 24 h colder in transport is allowed; "
-        "keep eggs at a constant temperature (research/compliance.md E-EU-5)",
+        "keep eggs at a constant temperature (Reg. (EC) 853/2004 Annex III Sec. X Ch. I)",
     ),
-    # --- UNECE ATP (research/coldchain.md §1.2) ---
+    # --- UNECE ATP (Agreement on the International Carriage of Perishable Foodstuffs) ---
     TemperatureClass(
         code="ATP-POULTRY",
         title="poultry, rabbits and small game are carried at +4 °C at most",
@@ -266,7 +265,7 @@ TEMPERATURE_CLASSES: tuple[TemperatureClass, ...] = (
         note="fully salted, smoked, dried or sterilised products are outside Annex 3, "
         "which is why well-cured meat may travel ambient",
     ),
-    # --- USA (research/coldchain.md §1.3; research/compliance.md §6 T-US-*) ---
+    # --- USA (FDA Food Code 2022; 7 CFR 57 and 59; 21 CFR 118) ---
     TemperatureClass(
         code="US-POULTRY",
         title="raw poultry is kept at 40 °F (4.4 °C) or less",
@@ -359,14 +358,14 @@ _STORAGE_SOURCES: dict[StorageClass, Citation | None] = {
     StorageClass.LIVE: None,
 }
 
-# Freeze-damage floors (research/coldchain.md §5: "no freezing of chilled items (chicken below
-# about -2 °C; eggs below about -1 °C)").
+# Freeze-damage floors: chilled chicken below about -2 °C (the floor of EU "fresh" poultrymeat,
+# Reg. (EU) 543/2008 Art. 2), eggs below about -1 °C (their contents freeze).
 _POULTRY_FLOOR = (
     _c(-2),
     _EU_POULTRY_MARKETING,
     (
         'EU "fresh" poultrymeat is never stiffened by cold and never below -2 °C; colder, '
-        "chilled chicken starts to freeze (research/coldchain.md §5)"
+        "chilled chicken starts to freeze (Reg. (EU) 543/2008 Art. 2)"
     ),
 )
 _EGG_FLOOR = (
@@ -374,7 +373,7 @@ _EGG_FLOOR = (
     Citation("USDA FSIS", "cold storage chart: shell eggs, do not freeze"),
     (
         "egg contents freeze a little below 0 °C and freezing cracks the shells "
-        "(research/coldchain.md §3.4, §5: about -1 °C)"
+        "(about -1 °C; USDA FSIS, Shell Eggs from Farm to Table: do not freeze eggs in shells)"
     ),
 )
 _GENERIC_FLOOR = (
@@ -397,8 +396,8 @@ def _freeze_floor(product: Product) -> tuple[Temperature | None, Citation | None
     if product.kind == "shell_eggs":
         return _EGG_FLOOR
     if product.kind == "cured_meat":
-        # Research §3.4: cured meat keeps longer frozen; freezing does not spoil it.
-        return None, None, "cured meat is not damaged by freezing (research/coldchain.md §3.4)"
+        # Cured meat keeps longer frozen (USDA FSIS cold storage chart); freezing does not spoil it.
+        return None, None, "cured meat is not damaged by freezing (USDA FSIS cold storage chart)"
     if storage in {StorageClass.CHILLED, StorageClass.COOL}:
         return _GENERIC_FLOOR
     return None, None, f"no freeze-damage floor is known for {product.kind} kept {storage.value}"

@@ -77,10 +77,11 @@ __all__ = [
 _PLANNING_STEP = dt.timedelta(minutes=30)
 
 DEFAULT_MIN_REMAINING = Decimal("0.3")
-"""The shelf life a buyer must have left on arrival, as a share: 30 % (research §5)."""
+"""The shelf life a buyer must have left on arrival, as a share: 30 % (our default; set your
+own)."""
 
 # Spring and autumn in the southern Chinese hills: 20 ± 6 °C [ANALYSIS], between the
-# research's summer (30 ± 6 °C) and winter (5 ± 6 °C) profiles (coldchain.md §2.3).
+# summer (30 ± 6 °C) and winter (5 ± 6 °C) profiles of packaging.thermal.
 _SHOULDER = AmbientProfile.day_night(
     Temperature(20, "°C"), 6, dt.timedelta(hours=72), name="southern China spring/autumn, 20 ± 6 °C"
 )

@@ -4,7 +4,8 @@ A parcel from a mountain village does not start in the cold chain. Shared, unref
 take it from the village station to the township outlet and on to the county hub, often once a
 day; it waits at the hub for the carrier's daily cut-off (missing it adds a day); then comes
 the line haul, cold or not depending on the service, and the last mile to the buyer
-(research/coldchain.md §4). :func:`build_route` lays these legs out with a typical (P50) and a
+([example] figures for rural China). :func:`build_route` lays these legs out with a typical
+(P50) and a
 bad-day (P90) duration each, and :meth:`Route.ambient` turns them into the temperature the box
 sees, hour by hour, for the packaging thermal model.
 
@@ -606,7 +607,7 @@ def _first_mile_leg(_instance: object, attribute: attrs.Attribute[Any], value: o
         )
 
 
-# Research §4: village → township → county hub in shared unrefrigerated vans, often once a
+# Village → township → county hub in shared unrefrigerated vans, often once a
 # day; first mile 0.5-1.5 d [ANALYSIS/UNVERIFIED]. Our split [example]: a parcel handed in at
 # 08:00 typically reaches the county hub by 17:00 (P50 4 h + 5 h), and on a bad day the next
 # afternoon (P90 10 h + 20 h: it misses the once-a-day van).
@@ -661,8 +662,8 @@ class FirstMile:
 
 
 DEFAULT_FIRST_MILE = FirstMile()
-"""Village → township (P50 4 h, P90 10 h) → county hub (P50 5 h, P90 20 h), ambient [example,
-research §4: first mile 0.5-1.5 d]."""
+"""Village → township (P50 4 h, P90 10 h) → county hub (P50 5 h, P90 20 h), ambient [example;
+rural logistics reports put the first mile at 0.5-1.5 d]."""
 
 
 # --- routes ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ divisor, its :class:`Tariff` by zone, its transit times by zone as P50/P90, its 
 at the origin hub and the places it serves.
 
 :data:`EXAMPLE_SERVICES` is **example data**: four services modelled on published figures for
-China (research/coldchain.md §2.5 and §4). Each number is either cited in the service's
+China (SF Express's cold-chain service pages). Each number is either cited in the service's
 ``source`` or marked ``[example]`` there; prices and transit hours are mostly examples. Replace
 them with your own contracts in a ``carriers.toml`` (:func:`load_services`), which is read with
 the catalogue's converter and reports every problem at once.
@@ -221,7 +221,7 @@ class Tariff:
     Prices are charged per started kilogram: the chargeable weight is rounded **up** to the
     next whole kilogram (2.01 kg pays for 3 kg), and a parcel pays at least the first
     kilogram. The amount itself is not rounded: prices in fen add up to fen. (SF prices cold
-    express as "initial weight (1 kg) + additional weight", research §2.5; how a contract
+    express as "initial weight (1 kg) + additional weight" on sf-express.com; how a contract
     rounds the weight, e.g. to 0.1 or 0.5 kg, varies: this is the cautious rule.)
 
     Attributes:
@@ -738,7 +738,7 @@ def _dimensions(outer: object) -> tuple[Length, Length, Length]:
 
 
 # --- example data ---------------------------------------------------------------------------------
-# Cited facts (research/coldchain.md §2.5, from SF's own pages):
+# Cited facts, from SF's own pages:
 #   SF Cold Chain Standard Express, https://www.sf-express.com/chn/en/express/cold-standard :
 #     cold-chain road transport with full temperature control through cold warehouses, door
 #     to door; refrigerated and frozen products; <= 20 kg per piece and <= 100 kg per shipment
@@ -749,11 +749,12 @@ def _dimensions(outer: object) -> tuple[Length, Length, Length]:
 #     RMB 11 for the first kg + RMB 2/kg; RMB 6 packaging fee for shipments handed over bare;
 #     divisor 6000; intra-city by 20:00 next day; no time-definite guarantee; a pickup after
 #     the cold warehouse's cut-off adds a day; 44 mainland cities with cold warehouses.
-#   Frozen <= -18 °C: GB/T 24616-2019; JD's frozen layer (research §1.1).
+#   Frozen <= -18 °C: GB/T 24616-2019; JD Logistics' frozen layer.
 # Everything else below is [example]: prices beyond the intra-city floor, P50/P90 hours (set
 # so that hand-in to door falls in the published ranges), cut-off clock times, size limits,
-# dry-ice rules and the ambient express as a whole (research §4: express outlets in 98% of
-# townships; first mile 0.5-1.5 d + line haul 1-3 d + last mile 0.5-1 d).
+# dry-ice rules and the ambient express as a whole (express outlets in 98% of townships:
+# State Council, english.www.gov.cn, 2021-08-20; first mile 0.5-1.5 d + line haul 1-3 d +
+# last mile 0.5-1 d).
 
 # SF's Cold Chain To Store page names the mainland cities with SF cold warehouses; the stored
 # To Home page's list of 44 is cut off after Shenyang, Dalian, Harbin, Changchun, Guangzhou,
@@ -765,8 +766,8 @@ _SF_COLD_CITIES = (  # noqa: SIM905 - a line of names reads better than 46 quote
 ).split()
 
 _SF_STANDARD_SOURCE = (
-    "SF Cold Chain Standard Express (sf-express.com/chn/en/express/cold-standard; research/"
-    "coldchain.md §2.5): full temperature control by road through cold warehouses, door to "
+    "SF Cold Chain Standard Express (sf-express.com/chn/en/express/cold-standard): "
+    "full temperature control by road through cold warehouses, door to "
     "door; 20 kg per piece and 100 kg per shipment with packaging; first kg + additional kg; "
     "divisor 6000; 2-5 days nationally. [example]: prices, P50/P90 hours, the 18:00 cut-off, "
     "size limits, the dry-ice rule, and coverage by the ~100 EXAMPLE_CITIES standing in for "
@@ -789,7 +790,7 @@ def _hours(*p50_p90: tuple[int, int]) -> tuple[ZoneTransit, ...]:
 
 
 # Hub to door = line haul + last mile: zone 1 about 1-2 d, zone 3 about 2-3.5 d, zone 4 about
-# 3-5 d, so with the first mile a village parcel takes 2-5 d (research §4) [example].
+# 3-5 d, so with the first mile a village parcel takes 2-5 d [example].
 _SF_TRANSIT = _hours((20, 30), (30, 44), (44, 68), (68, 100))
 _SF_LAST_MILE = TransitTime(p50=dt.timedelta(hours=8), p90=dt.timedelta(hours=16))
 _SF_LONGEST_SIDE = Length(100, "cm")
@@ -821,7 +822,7 @@ _SF_CHILLED = CarrierService(
         ),
     ),
     source=_SF_STANDARD_SOURCE + "; [example] the 2 °C setpoint, middle of the 0-4 °C "
-    "chilled layer (JD, research §1.1; ATP poultry <= 4 °C)",
+    "chilled layer (JD Logistics; ATP poultry <= 4 °C)",
     example=True,
     max_longest_side=_SF_LONGEST_SIDE,
     max_dimension_sum=_SF_DIMENSION_SUM,
@@ -842,12 +843,12 @@ _SF_FROZEN = attrs.evolve(
             mode=TransportMode.GROUND,
             allowed=True,
             max_per_piece=Mass(5, "kg"),
-            source="[example] the research found no SF dry-ice rule; by air IATA PI 954 "
-            "applies (research §2.4)",
+            source="[example] no SF dry-ice rule was found; by air IATA PI 954 "
+            "applies (IATA Dangerous Goods Regulations)",
         ),
     ),
     source=_SF_STANDARD_SOURCE + "; frozen products accepted (same page); -18 °C: GB/T "
-    "24616-2019 and JD's frozen layer (research §1.1); [example] the frozen handling fee",
+    "24616-2019 and JD Logistics' frozen layer; [example] the frozen handling fee",
 )
 
 _SF_TO_HOME = CarrierService(
@@ -870,7 +871,7 @@ _SF_TO_HOME = CarrierService(
     cutoff=dt.time(17),
     coverage=Coverage(cities=_SF_COLD_CITIES),
     source="SF Cold Chain To Home (sf-express.com/cn/en/express/cold_service/food_service/"
-    "cold_shipped_home/; research §2.5): whole-process temperature control, door to door; "
+    "cold_shipped_home/): whole-process temperature control, door to door; "
     "intra-city RMB 11 first kg + RMB 2/kg (zone 1 here, the floor); RMB 6 packaging fee "
     "only for parcels handed over bare (not charged: ours are packed); divisor 6000; "
     "intra-city by 20:00 next day; missing the cold warehouse cut-off adds a day; 44 "
@@ -907,7 +908,7 @@ _AMBIENT_EXPRESS = CarrierService(
     ),
     source="[example] a plain economy express: no temperature control, so chilled food "
     "needs a box and coolant that hold the whole route; collects at the county hub "
-    "(express outlets in 98% of townships, 2021, research §4); all numbers [example]",
+    "(express outlets in 98% of townships, 2021, english.www.gov.cn); all numbers [example]",
     example=True,
 )
 

@@ -1,9 +1,9 @@
 """Shelf life along a temperature history, and the pathogen guards that stop a shipment.
 
 **Shelf life** follows the relative rate of spoilage (RRS) of DTU's Seafood/Food Spoilage and
-Safety Predictor (research/coldchain.md §3.1-3.2). A product keeps ``SL_ref`` at its reference
-temperature ``T_ref``; at another temperature it spoils ``RRS(T)`` times as fast, so
-``SL(T) = SL_ref / RRS(T)``:
+Safety Predictor (sssp.dtuaqua.dk, fssp.food.dtu.dk: the RRS pages). A product keeps
+``SL_ref`` at its reference temperature ``T_ref``; at another temperature it spoils
+``RRS(T)`` times as fast, so ``SL(T) = SL_ref / RRS(T)``:
 
 * square-root (Ratkowsky) model: ``RRS = ((T − T_min)/(T_ref − T_min))²``, and 0 at or below
   ``T_min``, where spoilage stops; fitted between ``T_min`` and about 25 °C, so warmer than
@@ -13,10 +13,10 @@ temperature ``T_ref``; at another temperature it spoils ``RRS(T)`` times as fast
   kinetics: ``RRS = 1`` within the storage band.
 
 Over a journey the shelf life used up adds up, ``Σ Δt/SL(T)`` (additivity shown for fresh and
-cold-smoked fish; research §3.2): :func:`consumed` and :func:`remaining_on_arrival`.
+cold-smoked fish: Dalgaard 2004; DTU SSSP): :func:`consumed` and :func:`remaining_on_arrival`.
 
-**Pathogen guards** are hard time budgets above a temperature, from food law (research §1.3,
-§3.3): the FDA Food Code's 4 h out of temperature control, the USDA's 2 h (1 h above 90 °F),
+**Pathogen guards** are hard time budgets above a temperature, from food law and
+microbiology: the FDA Food Code's 4 h out of temperature control, the USDA's 2 h (1 h above 90 °F),
 and, for information, the 5.2 °C below which Salmonella does not grow. :func:`check_guards`
 returns the budgets a history breaks.
 
@@ -231,7 +231,7 @@ def _kinetics(basis: object, band: object = None) -> _Kinetics:
             raise InvalidValueError(
                 "the square_root shelf-life basis has no tmin",
                 field="tmin",
-                hint='add tmin, e.g. tmin = "-10 °C" for chilled poultry (research §3.4)',
+                hint='add tmin, e.g. tmin = "-10 °C" for chilled poultry',
             )
         tmin = float(basis.tmin.celsius)
         if at is not None and tmin >= at:
@@ -668,7 +668,7 @@ FOOD_CODE_4H = Guard(
     dt.timedelta(hours=4),
     Citation("FDA Food Code", "§3-501.19 time as a public health control"),
     note="food that left control at 41 °F (5 °C) or colder is cooked, served or discarded "
-    "within 4 h (research/coldchain.md §1.3)",
+    "within 4 h (FDA Food Code 2022, 3-501.19)",
 )
 """FDA Food Code: at most 4 h out of temperature control above 41 °F (5 °C)."""
 
@@ -677,7 +677,7 @@ USDA_2H = Guard(
     Temperature(40, "°F"),
     dt.timedelta(hours=2),
     Citation("USDA FSIS", "consumer guidance: perishables out of refrigeration at most 2 h"),
-    note="the consumer danger zone starts at 40 °F (4.4 °C) (research/coldchain.md §1.3)",
+    note="the consumer danger zone starts at 40 °F (4.4 °C) (USDA FSIS, Danger Zone)",
 )
 """USDA consumer rule: perishables at most 2 h out of refrigeration (above 40 °F, 4.4 °C)."""
 
@@ -687,7 +687,7 @@ USDA_1H_ABOVE_90F = Guard(
     dt.timedelta(hours=1),
     Citation("USDA FSIS", "consumer guidance: 1 h when it is above 90 °F"),
     note="the rule is about the air around unprotected food; applied to the food itself it "
-    "is lenient, so apply it to a leg's ambient too (research/coldchain.md §3.3)",
+    "is lenient, so apply it to a leg's ambient too (USDA FSIS, Danger Zone)",
 )
 """USDA consumer rule: at most 1 h out of refrigeration when it is above 90 °F (32.2 °C)."""
 
@@ -698,7 +698,8 @@ SALMONELLA_GROWTH = Guard(
     Citation("USDA Pathogen Modeling Program", "growth factors (ICMSF 1996)"),
     hard=False,
     note="informational: Salmonella does not grow below 5.2 °C; Listeria grows down to "
-    "-0.4 °C, so cold alone is no guarantee (research/coldchain.md §3.3)",
+    "-0.4 °C, so cold alone is no guarantee (USDA Pathogen Modeling Program growth "
+    "factors; ICMSF 1996)",
 )
 """Salmonella's minimum growth temperature, 5.2 °C: any time above it is worth knowing."""
 

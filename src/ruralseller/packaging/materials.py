@@ -204,7 +204,7 @@ class Container:
 
     @property
     def mean_area(self) -> float:
-        """The mean heat-transfer area √(A_in·A_out) in m² (ATP; research/coldchain.md §2.1).
+        """The mean heat-transfer area √(A_in·A_out) in m² (UNECE ATP, Annex 1 Appendix 2).
 
         For thick walls on a small box the inside and outside areas differ a lot; the
         geometric mean is the area the UNECE ATP uses for the K coefficient of a body.
@@ -444,7 +444,7 @@ def _find(items: Sequence[_T], key: str, what: str) -> _T:
 
 # --- the built-in set ---------------------------------------------------------------------------
 
-# Wall conductivities (research/coldchain.md §2.1):
+# Wall conductivities:
 #   EPS 0.035 W/(m·K) typical (energycompliance.com.au); 0.0381 measured λ90/90 for EPS 040
 #   (NETZSCH), used for the thin low-density small box. PU 0.024: closed-cell rigid PU,
 #   0.022-0.025 (handbook, unverified), the value of the Linde 10-qt anchor row. VIP: 0.004
@@ -456,7 +456,7 @@ def _find(items: Sequence[_T], key: str, what: str) -> _T:
 #   (poytherm.com); rigid PU about 40 kg/m³ with its skin (unverified); VIP cores about
 #   200 kg/m³ (fumed silica, unverified); double-wall board about 0.8 kg/m² (unverified).
 # Max payloads [estimate]: the cavity filled with food, coolant and gaps at about 0.6 kg/L,
-#   rounded down; SF Cold Chain takes at most 20 kg per piece (research §2.5).
+#   rounded down; SF Cold Chain takes at most 20 kg per piece (sf-express.com, cold-standard).
 # Costs [estimate]: what a county-town packaging shop or wholesale site typically asks in
 # 2026, single units, CNY; an EPS box is cheap and single-use, PU and VIP boxes are bought to
 # be reused. Partners should put their own prices in packaging.toml.
@@ -487,7 +487,7 @@ _CONTAINERS = (
         wall_conductivity="0.035",
         empty_mass=Mass("0.4", "kg"),
         max_payload=Mass(11, "kg"),
-        source="outer 40×30×30 cm; k 0.035 W/(m·K) typical EPS (research/coldchain.md §2.1); "
+        source="outer 40×30×30 cm; k 0.035 W/(m·K) typical EPS (energycompliance.com.au); "
         "mass 16.4 L of EPS at 20-25 kg/m³",
         cost=Money("8", "CNY"),
     ),
@@ -502,7 +502,7 @@ _CONTAINERS = (
         wall_conductivity="0.035",
         empty_mass=Mass("0.5", "kg"),
         max_payload=Mass(7, "kg"),
-        source="outer 40×30×30 cm; k 0.035 W/(m·K) typical EPS (research/coldchain.md §2.1); "
+        source="outer 40×30×30 cm; k 0.035 W/(m·K) typical EPS (energycompliance.com.au); "
         "mass 24 L of EPS at 20-25 kg/m³",
         cost=Money("12", "CNY"),
     ),
@@ -533,7 +533,7 @@ _CONTAINERS = (
         empty_mass=Mass("1.5", "kg"),
         max_payload=Mass("5.5", "kg"),
         source="the Linde anchor: a 3-inch urethane box with a 10-quart cavity loses about "
-        "5 lb of dry ice per 24 h (lindedirect.com; research/coldchain.md §2.1); 9.26 L cube "
+        "5 lb of dry ice per 24 h (lindedirect.com, How long does dry ice last); 9.26 L cube "
         "cavity; k 0.024 closed-cell PU (unverified); mass 38 L of PU at about 40 kg/m³",
         cost=Money("150", "CNY"),
     ),
@@ -549,20 +549,20 @@ _CONTAINERS = (
         empty_mass=Mass("2.5", "kg"),
         max_payload=Mass(7, "kg"),
         source="VIP k 0.004 (new, panel centre) to 0.020 (aged) W/(m·K) (nuclear-power.com, "
-        "research/coldchain.md §2.1); 0.008 effective with joints (estimate); mass 10.4 L of "
-        "panel at about 200 kg/m³ plus the shell (estimate)",
+        "thermal conductivity of vacuum panels); 0.008 effective with joints (estimate); "
+        "mass 10.4 L of panel at about 200 kg/m³ plus the shell (estimate)",
         cost=Money("260", "CNY"),
     ),
 )
 
 # Water and ice (FAO Fisheries Technical Paper 436, "Ice in fisheries", §12, fao.org/3/t0713e):
-#   latent heat of melting 80 kcal/kg = 334 kJ/kg (research/coldchain.md §2.1 also cites
-#   334 J/g); ice specific heat 0.49 kcal/(kg·°C) = 2.05 kJ/(kg·K) at 0 °C; water
+#   latent heat of melting 80 kcal/kg = 334 kJ/kg (334 J/g in any physics
+#   handbook); ice specific heat 0.49 kcal/(kg·°C) = 2.05 kJ/(kg·K) at 0 °C; water
 #   1.0 kcal/(kg·°C) = 4.19 kJ/(kg·K). Gel packs are water thickened with cellulose or
-#   polyacrylate, so they take water's constants (research §2.1).
+#   polyacrylate, so they take water's constants.
 # Dry ice: sublimes at -78.5 °C; heat of sublimation 6030 cal/mol at 194.67 K (Giauque and
 #   Egan 1937, J. Chem. Phys. 5:45, doi:10.1063/1.1749929) = 573 kJ/kg; 614 kJ/kg usable
-#   with the cold gas (UC Davis Postharvest, research §2.1). Solid CO2 near 190 K has a
+#   with the cold gas (UC Davis Postharvest, "Ask the Produce Docs"). Solid CO2 near 190 K has a
 #   specific heat of about 1.2 kJ/(kg·K) (from Giauque and Egan's table, unverified); it
 #   only matters for dry ice kept colder than -78.5 °C.
 _WATER_SOURCE = "FAO Ice in Fisheries §12: 334 kJ/kg, ice 2.05 and water 4.19 kJ/(kg·K)"
@@ -585,7 +585,7 @@ def _water_based(  # noqa: PLR0913, PLR0917 - one coolant's facts, named at the 
     )
 
 
-_GEL_SOURCE = "water-based gel takes water's constants (research §2.1); " + _WATER_SOURCE
+_GEL_SOURCE = "water-based gel takes water's constants; " + _WATER_SOURCE
 _COOLANTS = (
     _water_based(
         "ice-1kg",
@@ -618,8 +618,8 @@ _COOLANTS = (
 
 # Liner masses [ANALYSIS] from their size and material: a 50×70 cm bag of 2-mil (50.8 µm)
 # polyethylene at 0.92 g/cm³ is 33 g (FedEx perishables: at least 2-mil watertight bags,
-# research §2.4); a 25×35 cm PA/PE vacuum pouch at 90 µm is 16 g. Pad and tray masses are
-# typical retail weights (estimates).
+# fedex.com packaging guidelines for perishables); a 25×35 cm PA/PE vacuum pouch at 90 µm
+# is 16 g. Pad and tray masses are typical retail weights (estimates).
 _LINERS = (
     Liner(
         id="pe-bag-2mil",

@@ -71,7 +71,8 @@ DEFAULT_MARGIN = Decimal("0.25")
 """Hold-time margin over the journey: a 48 h journey is packed to hold 60 h (delays happen)."""
 
 DEFAULT_DIVISOR = 6000
-"""Volumetric divisor, cm³ per kg: SF Cold Chain and most express carriers (research §2.5)."""
+"""Volumetric divisor, cm³ per kg: SF Cold Chain and most express carriers (sf-express.com,
+cold-standard)."""
 
 # Chilled food must not freeze: -2 °C is the floor of "fresh" poultrymeat (Reg. (EU)
 # 1308/2013 Annex VII Part V); a coolant colder than this, or a pack whose inside gets colder,
@@ -140,7 +141,7 @@ DEFAULT_RATE = ParcelRate(
     Money("11", "CNY"),
     Money("2", "CNY"),
     source="SF Cold Chain To Home: from RMB 11 for the first kg plus RMB 2/kg "
-    "(research/coldchain.md §2.5); intra-city prices, a floor for longer routes",
+    "(sf-express.com, Cold Chain To Home); intra-city prices, a floor for longer routes",
 )
 """The postage plan_pack weighs packaging against when choosing a box."""
 

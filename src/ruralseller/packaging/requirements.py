@@ -58,33 +58,33 @@ _FOOD_CONTACT = Requirement(
     "food-contact",
     "everything touching the food is food-contact material (a food-grade bag or tray)",
     Basis.LAW,
-    "GB 4806.1-2016 (CN); Reg. (EC) 1935/2004 Art. 3 (EU); 21 CFR 174-178 (US) "
-    "(research/compliance.md L-CN-8, L-EU-10, L-US-7; status U)",
+    "GB 4806.1-2016 (CN); Reg. (EC) 1935/2004 Art. 3 (EU); 21 CFR 174-178 (US) (status U)",
 )
 _LEAK_PROOF = Requirement(
     "leak-proof",
     "raw meat goes in a sealed, leak-proof liner so juices cannot reach the box or other parcels",
     Basis.PRACTICE,
     "general hygiene duties (Reg. (EC) 852/2004 Annex II Ch. X; GB 31605) and carrier policies; "
-    "no specific law found (research/compliance.md §2.4)",
+    "no specific law found",
 )
 _ABSORBENT = Requirement(
     "absorbent",
     "an absorbent pad under raw meat takes up drip",
     Basis.PRACTICE,
-    "carrier and platform practice for raw meat (research/compliance.md §2.4)",
+    "carrier and platform practice for raw meat",
 )
 _EGG_DIVIDERS = Requirement(
     "egg-dividers",
     "eggs sit upright in pulp trays or dividers, padded against shocks",
     Basis.PHYSICS,
-    "breakage is the main parcel risk for eggs (research/coldchain.md §3.4)",
+    "breakage is the main parcel risk for eggs (USDA FSIS, Shell Eggs from Farm to Table)",
 )
 _NO_COOLANT_CONTACT = Requirement(
     "no-coolant-contact",
     "eggs never touch gel packs or dry ice (cracked shells, condensation)",
     Basis.PHYSICS,
-    "research/coldchain.md §3.4",
+    "freezing cracks shells and cold eggs sweat in warm air "
+    "(USDA FSIS, Shell Eggs from Farm to Table)",
 )
 _NO_FREEZING = Requirement(
     "no-freezing",

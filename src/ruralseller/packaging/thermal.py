@@ -1,11 +1,13 @@
 """How long a packed box keeps food cold, and how much coolant it needs.
 
-The model is the one in research/coldchain.md §2.1-2.3, lumped (one temperature inside):
+The model is the steady-state heat gain of an insulated box (UNECE ATP's mean-area method;
+Burgess 1999, Packag. Technol. Sci. 12:75, for the ice-melt test), lumped (one temperature
+inside):
 
 * Heat leaks in through the walls: ``Q = U·S·(T_amb − T_in)·leak`` with
   ``U = 1/(L/k + 1/h_out + 1/h_in)`` and ``S = √(A_in·A_out)`` (the ATP mean area).
   ``h_in`` is left out by default (an infinite inside coefficient): the coolant and food are
-  packed against the walls, the research's worked numbers and the Linde anchor leave it
+  packed against the walls, the worked numbers below and the Linde anchor leave it
   out, and leaving it out errs towards more heat, so towards shorter hold times.
 * While the coolant melts or sublimes the inside stays at its phase temperature and the
   heat leaking in is used up as latent heat (``E = m·L``).
@@ -84,24 +86,25 @@ Real = float | Decimal | Fraction
 
 DEFAULT_H_OUT = 10.0
 """Outside surface coefficient, W/(m²·K). Still to gently moving air gives 5-10
-(research/coldchain.md §2.1); 10 matches the 0.1-2 m/s air of an ISO 22982-2 chamber and
-errs towards more heat gain."""
+(a textbook range for natural convection, unverified); 10 matches the 0.1-2 m/s air of an
+ISO 22982-2 chamber and errs towards more heat gain."""
 
 DEFAULT_LEAK_FACTOR = 1.15
-"""Heat through lid gaps, edges and corners on top of the wall model. The research puts it at
-1.15-1.3 (§2.1): the wall model gives 1.97 kg of dry ice per 24 h for the 3-inch PU 10-quart
+"""Heat through lid gaps, edges and corners on top of the wall model. It is taken as
+1.15-1.3: the wall model gives 1.97 kg of dry ice per 24 h for the 3-inch PU 10-quart
 box at 22 °C, against Linde's 5 lb (2.27 kg), a factor of 1.15. Not applied to a box with
 a measured conductance, whose test already includes its leaks."""
 
 DEFAULT_SAFETY_FACTOR = 1.2
-"""Margin on coolant sizing for opening, sun and uncertainty (research §2.1: 1.2-1.5 in all).
+"""Margin on coolant sizing for opening, sun and uncertainty (1.2-1.5 is usual in parcel practice).
 With the leak factor already covering edges and lid gaps, 1.2 gives 1.15 × 1.2 = 1.38."""
 
 DEFAULT_STEP = dt.timedelta(minutes=15)
-"""Time step of :func:`hold_time_profile` (research §5 suggests 5-15 min)."""
+"""Time step of :func:`hold_time_profile` (5-15 min keeps a lumped model stable and exact
+enough)."""
 
 WATER_LATENT_HEAT = 334
-"""Latent heat of melting ice, kJ/kg (FAO Ice in Fisheries §12: 80 kcal/kg; research §2.1)."""
+"""Latent heat of melting ice, kJ/kg (FAO Ice in Fisheries §12: 80 kcal/kg)."""
 
 _J_PER_KJ = 1000.0
 _S_PER_HOUR = 3600.0
@@ -575,12 +578,14 @@ _THREE_DAYS = dt.timedelta(hours=72)
 SOUTH_CHINA_SUMMER = AmbientProfile.day_night(
     Temperature(30, "°C"), 6, _THREE_DAYS, name="southern China summer, 30 ± 6 °C, 72 h"
 )
-"""Summer in the southern Chinese mountains: 30 ± 6 °C over 72 h (research §2.3, [ANALYSIS])."""
+"""Summer in the southern Chinese mountains: 30 ± 6 °C over 72 h [our estimate, in the spirit
+of ISTA 7E's summer profile]."""
 
 SOUTH_CHINA_WINTER = AmbientProfile.day_night(
     Temperature(5, "°C"), 6, _THREE_DAYS, name="southern China winter, 5 ± 6 °C, 72 h"
 )
-"""Winter in the southern Chinese mountains: 5 ± 6 °C over 72 h (research §2.3, [ANALYSIS])."""
+"""Winter in the southern Chinese mountains: 5 ± 6 °C over 72 h [our estimate, in the spirit
+of ISTA 7E's winter profile]."""
 
 
 # --- hold time -----------------------------------------------------------------------------------
@@ -617,7 +622,8 @@ class HoldTime:
         limited_by: what ended the hold.
         coldest: the coldest the inside gets (the coolant's phase temperature, or colder
             for coolant kept colder): check it against the food's freezing limit, e.g.
-            about -2 °C for chilled chicken (research §5); dry ice freezes chilled food.
+            about -2 °C for chilled chicken (Reg. (EU) 543/2008 Art. 2); dry ice freezes
+            chilled food.
         history: (elapsed, inside temperature) at each step of a profile; empty for
             :func:`hold_time`.
     """
@@ -782,7 +788,7 @@ def hold_time(  # noqa: PLR0913 - each argument is one physical input, named at 
         coolant_mass: how much coolant is packed.
         payload_mass: how much food is packed.
         payload_cp: the food's specific heat, kJ/(kg·K) (about 3.3 for chilled poultry and
-            3.2 for eggs; research §2.1, unverified).
+            3.2 for eggs; handbook values, unverified).
         payload_start: the food's temperature when packed.
         payload_max: the warmest the food may get (e.g. 4 °C for chilled poultry).
         ambient: the outside temperature; must be above ``payload_max``.
