@@ -235,7 +235,14 @@ def test_serves_says_why_not() -> None:
     assert TO_HOME.serves(beijing) == (
         "SF-style Cold Chain To Home does not deliver to 北京市: it serves 46 cities"
     )
-    assert SF.serves(Place(country="CN", province="江西省", city="抚州市")) is not None
+    # SF's standard express stands in for "about 300 cities": every city of the provinces
+    # outside the remote west (抚州 since issue 26), and only the large cities of the remote
+    # provinces (not 阿勒泰).
+    assert SF.serves(Place(country="CN", province="江西省", city="抚州市")) is None
+    altay = Place(country="CN", province="新疆维吾尔自治区", city="阿勒泰地区")
+    assert SF.serves(altay) == (
+        f"{SF.name} does not deliver to 阿勒泰地区: it serves 25 provinces and 10 cities"
+    )
     assert SF.serves(Place(country="HK")) == (
         f"{SF.name} delivers in mainland China only, not to HK"
     )
