@@ -5,6 +5,11 @@ along a temperature history (:func:`remaining_on_arrival`), pathogen time budget
 (:data:`FOOD_CODE_4H`), carrier services and routes from a village (example data for rural
 China: :data:`EXAMPLE_SERVICES`, :func:`build_route`), and the feasibility plan that puts them
 together with the packaging thermal model (:func:`plan_shipment`).
+
+Destinations are any city, county, division code or address of mainland China
+(:func:`find_place`), or all of them (:func:`all_prefectures`, :func:`all_counties`); a
+:class:`Lane` adds distance, time commitments, county feeders and remote areas to a route, and
+:func:`by_province` summarises a whole-country plan for the partner.
 """
 
 from ruralseller.coldchain.classes import (
