@@ -86,7 +86,8 @@ def find_place(text: str) -> Place:
             f"unknown place {text!r}",
             hint=(f"did you mean {', '.join(close)}? " if close else "")
             + "English names are known for the provinces and about 100 large cities; write "
-            "other places in Chinese (黄山, 歙县), or give the six-digit division code",
+            "other places in Chinese (黄山, 歙县), or give the six-digit division code "
+            "(places outside mainland China are out of scope)",
         )
     return parse_address(text).place
 
