@@ -206,8 +206,14 @@ def test_find_city_knows_every_prefecture(name: str, province: str, city: str) -
 
 
 def test_find_city_is_a_city_not_a_county() -> None:
-    with pytest.raises(PlaceError, match="unknown city '歙县'"):
+    with pytest.raises(PlaceError, match="unknown city '歙县'") as caught:
         find_city("歙县")
+    assert caught.value.hint.endswith(
+        "is a county, not a prefecture-level city; its city is 黄山市"
+    )
+    with pytest.raises(PlaceError, match="unknown city '仙桃'") as caught:
+        find_city("仙桃")
+    assert caught.value.hint.endswith("湖北省 runs it directly")
     with pytest.raises(PlaceError, match="ambiguous"):
         find_city("朝阳区")
 

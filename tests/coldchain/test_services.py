@@ -294,6 +294,19 @@ def test_coverage_refuses_names_it_cannot_match() -> None:
     assert Coverage(cities=["抚州"]).covers(Place(country="CN", province="江西", city="抚州市"))
 
 
+def test_coverage_knows_every_prefecture_level_city() -> None:
+    """Issue 26: a Chinese name is checked against the divisions and kept by its full name."""
+    yanbian = Coverage(cities=["延边"])
+    assert yanbian.cities == ("延边朝鲜族自治州",)
+    assert yanbian.covers(Place.parse("延边朝鲜族自治州延吉市"))
+    assert yanbian.covers(Place(country="CN", province="吉林省", city="延边"))
+    with pytest.raises(InvalidValueError, match="unknown city '黄三'") as caught:
+        Coverage(cities=["黄三"])
+    assert caught.value.field == "cities"
+    assert caught.value.hint.startswith("did you mean")
+    assert "黄山" in caught.value.hint
+
+
 def test_carries_says_which_food_a_service_takes() -> None:
     assert SF.carries(StorageClass.CHILLED) is None
     assert SF.carries(StorageClass.FROZEN) == f"{SF.name} takes chilled, cool food, not frozen"

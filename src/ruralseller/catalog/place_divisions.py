@@ -399,7 +399,8 @@ def _did_you_mean(text: str) -> PlaceError:
     index, longest = _index()
     ends = [i + 1 for i, char in enumerate(text[:longest]) if char in "省市区县州盟旗"]
     segment = text[: ends[0]] if ends else text[:longest]
-    close = difflib.get_close_matches(segment, list(index), n=4, cutoff=0.6)
+    # Chinese names are short: one character in three wrong (黄三 for 黄山) is still close.
+    close = difflib.get_close_matches(segment, list(index), n=4, cutoff=0.5)
     labels = list(dict.fromkeys(d.label for key in close for d in index[key]))[:4]
     return PlaceError(
         f"no division of mainland China is called {segment!r}"

@@ -496,17 +496,28 @@ def find_city(name: str) -> Place:
     if city is not None:
         return city.place
     if not name.isascii():
-        division = None
         try:
             division = find_division(name)
         except PlaceError as exc:
             if "ambiguous" in exc.message:
                 raise
-        if division is not None and (
-            division.level is DivisionLevel.PREFECTURE
-            or (division.level is DivisionLevel.PROVINCE and division.municipality)
+            raise PlaceError(f"unknown city {name!r}", hint=exc.hint) from None
+        if division.level is DivisionLevel.PREFECTURE or (
+            division.level is DivisionLevel.PROVINCE and division.municipality
         ):
             return attrs.evolve(division.place, coordinates=None)
+        where = ""
+        if division.level is DivisionLevel.COUNTY:
+            where = (
+                f"; its city is {division.prefecture}"
+                if division.prefecture
+                else f"; {division.province} runs it directly"
+            )
+        raise PlaceError(
+            f"unknown city {name!r}",
+            hint=f"{division.label} is a {division.level.value}, not a prefecture-level city"
+            + where,
+        )
     index = _city_index()
     close = difflib.get_close_matches(_city_key(name), list(index), n=3, cutoff=0.6)
     suggestions = ", ".join(dict.fromkeys(f"{index[c].en} ({index[c].zh})" for c in close))

@@ -56,6 +56,7 @@ from ruralseller.coldchain.routes import (
     CHINA_STANDARD_TIME,
     EXAMPLE_CITIES,
     PROVINCES,
+    find_city,
     find_province,
     known_city,
 )
@@ -374,16 +375,29 @@ def _city_name(name: object) -> str:
             hint=(f"did you mean {close[0]!r}? " if close else "")
             + "write cities outside the built-in list in Chinese, as on addresses, e.g. 抚州",
         )
-    return name.strip().removesuffix("市")
+    try:
+        # Any prefecture-level city, kept by its full name (延边 is 延边朝鲜族自治州), so
+        # that it matches the city of a parsed address.
+        return (find_city(name).city or name).strip().removesuffix("市")
+    except PlaceError as exc:
+        raise InvalidValueError(exc.message, field="cities", hint=exc.hint) from None
 
 
 def _city_names(value: Sequence[str]) -> tuple[str, ...]:
     return tuple(_city_name(name) for name in _names(value, "cities", '["广州", "Shenzhen"]'))
 
 
+@cache
 def _address_city(name: str) -> str:
     city = known_city(name)
-    return city.zh if city is not None else name.strip().removesuffix("市")
+    if city is not None:
+        return city.zh
+    if not name.isascii():
+        try:
+            return (find_city(name).city or name).strip().removesuffix("市")
+        except PlaceError:
+            pass
+    return name.strip().removesuffix("市")
 
 
 @attrs.frozen(kw_only=True)
