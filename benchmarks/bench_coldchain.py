@@ -6,7 +6,8 @@ destinations (the ~100 example cities, each three times as a different district,
 province is covered) and measures side by side in one run:
 
 * ours: one ``ruralseller.coldchain.plan_shipment`` call for all destinations, which simulates
-  each (zone, service) once and shares it between the destinations of that zone;
+  each (lane key, service) once and shares it between the destinations with that key (zone,
+  extra days for distance, county feeder, remote area);
 * naive: a fresh ``plan_shipment`` call per destination, sharing nothing, as a caller looping
   over buyers would do.
 
@@ -78,11 +79,11 @@ def destinations(count: int) -> list[Place]:
 
 
 def simulations(plans: Sequence[ShipmentPlan]) -> int:
-    """The (zone, service) journeys simulated: distinct per call, summed over the calls."""
+    """The (lane key, service) journeys simulated: distinct per call, summed over the calls."""
     return sum(
         len(
             {
-                (option.zone, option.service.id)
+                (option.lane.key if option.lane is not None else option.zone, option.service.id)
                 for destination in plan.destinations
                 for option in destination.options
                 if option.route is not None

@@ -85,11 +85,19 @@ class TestBlackChickenInSummer:
         assert any("keeps the food cold" in reason for reason in ambient.reasons)
 
     def test_far_city_infeasible_with_reason(self) -> None:
-        """Urumqi (5+ days) is out of reach: too little shelf life left on arrival."""
+        """Urumqi (5+ days) is out of reach: too little shelf life left on arrival.
+
+        Since the lanes know distance (about 4,000 km by road: a day more than zone 4's
+        transit) and the Xinjiang remote area, a slow day is long enough for this chicken to
+        spoil outright, so either shelf-life reason may come first.
+        """
         far = next(d for d in self.plan.destinations if d.name == "乌鲁木齐市")
         assert not far.feasible
         cold = option(self.plan, "乌鲁木齐市", "sf-cold-standard-chilled")
-        assert any("of the shelf life is left on arrival" in r for r in cold.reasons)
+        assert any(
+            "of the shelf life is left on arrival" in r or "spoiled before it arrives" in r
+            for r in cold.reasons
+        ), cold.reasons
 
     def test_ranked_feasible_first_then_cheapest(self) -> None:
         """Options come feasible first, cheapest first."""

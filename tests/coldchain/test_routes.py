@@ -185,7 +185,37 @@ def test_an_unknown_city_lists_close_matches() -> None:
     assert caught.value.hint.startswith("did you mean Guangzhou (广州)")
     with pytest.raises(PlaceError, match="unknown city 'Atlantis'") as caught:
         find_city("Atlantis")
-    assert "Place(country='CN'" in caught.value.hint
+    # Issue 26: the hint no longer tells a CLI user to write Python; it says what to write.
+    assert "Place(" not in caught.value.hint
+    assert "黄山" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "province", "city"),
+    [
+        ("黄山", "安徽省", "黄山市"),
+        ("六盘水", "贵州省", "六盘水市"),
+        ("丽江市", "云南省", "丽江市"),
+        ("延边", "吉林省", "延边朝鲜族自治州"),
+        ("阿勒泰", "新疆维吾尔自治区", "阿勒泰地区"),
+        ("襄樊", "湖北省", "襄阳市"),
+    ],
+)
+def test_find_city_knows_every_prefecture(name: str, province: str, city: str) -> None:
+    assert find_city(name) == Place(country="CN", province=province, city=city)
+
+
+def test_find_city_is_a_city_not_a_county() -> None:
+    with pytest.raises(PlaceError, match="unknown city '歙县'") as caught:
+        find_city("歙县")
+    assert caught.value.hint.endswith(
+        "is a county, not a prefecture-level city; its city is 黄山市"
+    )
+    with pytest.raises(PlaceError, match="unknown city '仙桃'") as caught:
+        find_city("仙桃")
+    assert caught.value.hint.endswith("湖北省 runs it directly")
+    with pytest.raises(PlaceError, match="ambiguous"):
+        find_city("朝阳区")
 
 
 # --- legs --------------------------------------------------------------------------------------

@@ -235,7 +235,14 @@ def test_serves_says_why_not() -> None:
     assert TO_HOME.serves(beijing) == (
         "SF-style Cold Chain To Home does not deliver to 北京市: it serves 46 cities"
     )
-    assert SF.serves(Place(country="CN", province="江西省", city="抚州市")) is not None
+    # SF's standard express stands in for "about 300 cities": every city of the provinces
+    # outside the remote west (抚州 since issue 26), and only the large cities of the remote
+    # provinces (not 阿勒泰).
+    assert SF.serves(Place(country="CN", province="江西省", city="抚州市")) is None
+    altay = Place(country="CN", province="新疆维吾尔自治区", city="阿勒泰地区")
+    assert SF.serves(altay) == (
+        f"{SF.name} does not deliver to 阿勒泰地区: it serves 25 provinces and 10 cities"
+    )
     assert SF.serves(Place(country="HK")) == (
         f"{SF.name} delivers in mainland China only, not to HK"
     )
@@ -285,6 +292,19 @@ def test_coverage_refuses_names_it_cannot_match() -> None:
         Place(country="CN", province="广东", city="Atlantis")
     )
     assert Coverage(cities=["抚州"]).covers(Place(country="CN", province="江西", city="抚州市"))
+
+
+def test_coverage_knows_every_prefecture_level_city() -> None:
+    """Issue 26: a Chinese name is checked against the divisions and kept by its full name."""
+    yanbian = Coverage(cities=["延边"])
+    assert yanbian.cities == ("延边朝鲜族自治州",)
+    assert yanbian.covers(Place.parse("延边朝鲜族自治州延吉市"))
+    assert yanbian.covers(Place(country="CN", province="吉林省", city="延边"))
+    with pytest.raises(InvalidValueError, match="unknown city '黄三'") as caught:
+        Coverage(cities=["黄三"])
+    assert caught.value.field == "cities"
+    assert caught.value.hint.startswith("did you mean")
+    assert "黄山" in caught.value.hint
 
 
 def test_carries_says_which_food_a_service_takes() -> None:

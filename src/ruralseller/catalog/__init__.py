@@ -33,6 +33,14 @@ from ruralseller.catalog.lot import (
 from ruralseller.catalog.money import Money
 from ruralseller.catalog.offer import Offer, SaleUnit
 from ruralseller.catalog.place import Coordinates, Place
+from ruralseller.catalog.place_divisions import (
+    Address,
+    Division,
+    DivisionLevel,
+    all_divisions,
+    find_division,
+    parse_address,
+)
 from ruralseller.catalog.producer import (
     Certification,
     CertificationKind,
@@ -73,6 +81,7 @@ __all__ = [
     "CATALOG_FILE",
     "FORMAT_VERSION",
     "PRODUCT_KINDS",
+    "Address",
     "AnyProduct",
     "Catalog",
     "Certification",
@@ -83,6 +92,8 @@ __all__ = [
     "CureProcess",
     "CuredMeat",
     "Cut",
+    "Division",
+    "DivisionLevel",
     "FreshProduce",
     "Gs1Data",
     "Gtin",
@@ -117,14 +128,17 @@ __all__ = [
     "StorageClass",
     "Temperature",
     "TemperatureUnit",
+    "all_divisions",
     "catalog_from_data",
     "catalog_to_data",
     "check_digit",
     "converter",
     "dumps_catalog",
+    "find_division",
     "format_duration",
     "load_catalog",
     "loads_catalog",
+    "parse_address",
     "parse_duration",
     "write_catalog",
 ]

@@ -121,6 +121,26 @@ class Place:
         levels = (self.province, self.city, self.county, self.township, self.village)
         return tuple(level for level in levels if level)
 
+    @classmethod
+    def parse(cls, text: str) -> Place:
+        """The place of mainland China that ``text`` names.
+
+        A province, city or county by name (``黄山``, ``六盘水市``), its six-digit division
+        code (``341002``), or a free-text address (``安徽省黄山市屯溪区黄山西路8号``); see
+        :func:`ruralseller.catalog.place_divisions.parse_address`.
+
+        Raises:
+            PlaceError: for text naming no division (with close names), a name several
+                divisions share (listing them), or a place outside mainland China.
+
+        Example:
+            >>> str(Place.parse("六盘水"))
+            '贵州省 六盘水市, CN'
+        """
+        from ruralseller.catalog.place_divisions import parse_address  # noqa: PLC0415 - cycle
+
+        return parse_address(text).place
+
     def country_name(self, locale: str = "en") -> str:
         """The country's name in ``locale`` (e.g. ``中国`` for ``zh_CN``)."""
         return str(babel.Locale.parse(locale.replace("-", "_")).territories[self.country])

@@ -22,6 +22,12 @@ from ruralseller import __version__
 from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
+from ruralseller.cli._plan_to import (
+    destination_place,
+    print_by_province,
+    resolve_destinations,
+    summary_json,
+)
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
@@ -660,14 +666,6 @@ def label(
 # --- cold chain ------------------------------------------------------------------------------
 
 
-def _destination(text: str) -> Place | str:
-    if "/" in text:
-        parts = [part.strip() or None for part in text.split("/")]
-        country, province, city = [*parts, None, None][:3]
-        return Place(country=country or "CN", province=province, city=city)
-    return text
-
-
 @cli.command(name="plan")
 @click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
 @click.option("--lot", "lot_id", required=True, help="The lot to ship.")
@@ -676,7 +674,9 @@ def _destination(text: str) -> Place | str:
     "destinations",
     multiple=True,
     required=True,
-    help="A destination city (上海, Shanghai) or CN/province/city; repeatable.",
+    help="A destination: a city, county, division code or address (黄山, 歙县, 341021, "
+    "安徽省黄山市屯溪区…, Shanghai), or all-prefectures / all-counties for a by-province "
+    "summary; repeatable.",
 )
 @click.option(
     "--ship-at",
@@ -709,17 +709,18 @@ def plan_command(
     fmt: str,
     plot_path: Path | None,
 ) -> None:
-    """Plan shipping a lot to one or more cities: what works, why not, and at what cost.
+    """Plan shipping a lot to cities, counties or addresses: what works, why not, at what cost.
 
     Exits 0 when at least one destination can be reached, 1 when none can, 2 on bad input.
     """
     try:
         catalog = load_catalog(catalog_path)
         when = _ship_at(ship_at)
+        places, whole_country = resolve_destinations(destinations)
         plan = plan_shipment(
             catalog,
             lot_id,
-            [_destination(text) for text in destinations],
+            places,
             when,
             pieces=pieces,
             min_remaining=Decimal(str(min_remaining)),
@@ -736,7 +737,9 @@ def plan_command(
             _err.print(f"  hint: {escape(hint)}")
         raise SystemExit(2) from None
     if fmt == "json":
-        click.echo(plan.to_json())
+        click.echo(summary_json(plan) if whole_country else plan.to_json())
+    elif whole_country:
+        print_by_province(_out, plan)
     else:
         _print_shipment(plan)
         if plot_path is not None:
@@ -974,7 +977,9 @@ def trace(
         catalog = load_catalog(catalog_path)
         shipment = None
         if destination is not None:
-            plan = plan_shipment(catalog, lot_id, [_destination(destination)], _ship_at(ship_at))
+            plan = plan_shipment(
+                catalog, lot_id, [destination_place(destination)], _ship_at(ship_at)
+            )
             shipment = plan.destinations[0].best or next(
                 (o for o in plan.destinations[0].options if o.slow is not None), None
             )

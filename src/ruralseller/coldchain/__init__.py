@@ -5,6 +5,11 @@ along a temperature history (:func:`remaining_on_arrival`), pathogen time budget
 (:data:`FOOD_CODE_4H`), carrier services and routes from a village (example data for rural
 China: :data:`EXAMPLE_SERVICES`, :func:`build_route`), and the feasibility plan that puts them
 together with the packaging thermal model (:func:`plan_shipment`).
+
+Destinations are any city, county, division code or address of mainland China
+(:func:`find_place`), or all of them (:func:`all_prefectures`, :func:`all_counties`); a
+:class:`Lane` adds distance, time commitments, county feeders and remote areas to a route, and
+:func:`by_province` summarises a whole-country plan for the partner.
 """
 
 from ruralseller.coldchain.classes import (
@@ -14,6 +19,22 @@ from ruralseller.coldchain.classes import (
     class_limits,
     temperature_class,
     temperature_classes,
+)
+from ruralseller.coldchain.destinations import all_counties, all_prefectures, find_place
+from ruralseller.coldchain.lanes import (
+    COMMITMENTS,
+    EARTH_RADIUS_KM,
+    FEEDER,
+    LANE_FACTS,
+    REMOTE_AREAS,
+    ROAD_FACTOR,
+    Commitment,
+    Fact,
+    Lane,
+    RemoteArea,
+    division_of,
+    great_circle_km,
+    lane,
 )
 from ruralseller.coldchain.plan import (
     DEFAULT_MIN_REMAINING,
@@ -84,18 +105,25 @@ from ruralseller.coldchain.shelf_life import (
     time_above,
     time_below,
 )
+from ruralseller.coldchain.summary import ProvinceSummary, by_province, summary_dict
 
 __all__ = [
     "CARRIERS_FILE",
     "CARRIERS_FORMAT",
     "CHINA_STANDARD_TIME",
+    "COMMITMENTS",
     "DEFAULT_FIRST_MILE",
     "DEFAULT_MIN_REMAINING",
+    "EARTH_RADIUS_KM",
     "EXAMPLE_CITIES",
     "EXAMPLE_SERVICES",
+    "FEEDER",
     "FOOD_CODE_4H",
     "GUARDS",
+    "LANE_FACTS",
     "PROVINCES",
+    "REMOTE_AREAS",
+    "ROAD_FACTOR",
     "SALMONELLA_GROWTH",
     "TEMPERATURE_CLASSES",
     "USDA_1H_ABOVE_90F",
@@ -104,17 +132,22 @@ __all__ = [
     "CarrierService",
     "City",
     "ClassLimits",
+    "Commitment",
     "Coverage",
     "DestinationPlan",
     "DryIceRule",
+    "Fact",
     "FirstMile",
     "Guard",
     "GuardBreach",
     "History",
     "Journey",
+    "Lane",
     "Leg",
     "LegKind",
     "Province",
+    "ProvinceSummary",
+    "RemoteArea",
     "Route",
     "Scenario",
     "ScheduledLeg",
@@ -128,14 +161,21 @@ __all__ = [
     "TransportMode",
     "ZoneRate",
     "ZoneTransit",
+    "all_counties",
+    "all_prefectures",
     "build_route",
+    "by_province",
     "check_guards",
     "class_limits",
     "consumed",
+    "division_of",
     "find_city",
+    "find_place",
     "find_province",
     "get_service",
+    "great_circle_km",
     "known_city",
+    "lane",
     "load_services",
     "loads_services",
     "neighbours",
@@ -146,6 +186,7 @@ __all__ = [
     "remaining_on_arrival",
     "services_from_data",
     "shelf_life_at",
+    "summary_dict",
     "temperature_class",
     "temperature_classes",
     "time_above",

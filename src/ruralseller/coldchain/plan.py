@@ -9,8 +9,9 @@ freezing, the pathogen time budgets, the shelf life left on arrival, the carrier
 size, dry-ice and coverage rules. Every option comes back with its cost and, when it does not
 work, the reasons.
 
-Routes and prices are shared by every destination in one zone, so hundreds of destinations
-cost little more than a handful.
+Routes and prices are shared by every destination whose lane has the same key (zone, extra
+days for distance, rural feeder, remote area: :class:`~ruralseller.coldchain.lanes.Lane`), so
+every county of mainland China costs little more than a handful of cities.
 
 Example:
     >>> import datetime as dt
@@ -36,7 +37,9 @@ import attrs
 
 from ruralseller.catalog import AnyProduct, Catalog, Lot, Money, Place, StorageClass, Temperature
 from ruralseller.coldchain.classes import ClassLimits, class_limits
-from ruralseller.coldchain.routes import Route, Scenario, build_route, find_city, zone
+from ruralseller.coldchain.destinations import find_place
+from ruralseller.coldchain.lanes import Lane, lane
+from ruralseller.coldchain.routes import Route, Scenario, build_route, zone
 from ruralseller.coldchain.services import EXAMPLE_SERVICES, CarrierService
 from ruralseller.coldchain.shelf_life import (
     FOOD_CODE_4H,
@@ -146,6 +149,7 @@ class ShipmentOption:
         slow: the food on a slow (P90) day.
         postage: what the carrier charges.
         cost: postage plus packaging.
+        lane: the distance, time commitment, feeder and remote area of the route.
     """
 
     destination: Place
@@ -159,6 +163,7 @@ class ShipmentOption:
     slow: Journey | None = None
     postage: Money | None = None
     cost: Money | None = None
+    lane: Lane | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -185,8 +190,11 @@ class DestinationPlan:
 
     @property
     def name(self) -> str:
-        """The destination's name: its city, else its province, else its country."""
-        return self.destination.city or self.destination.province or self.destination.country
+        """The destination's name: its city (and county), else its province, else its country."""
+        place = self.destination
+        if place.county is not None:
+            return " ".join(part for part in (place.city, place.county) if part)
+        return place.city or place.province or place.country
 
 
 @attrs.frozen(kw_only=True)
@@ -259,6 +267,13 @@ def _option_dict(option: ShipmentOption) -> dict[str, Any]:
         "feasible": option.feasible,
         "reasons": list(option.reasons),
         "zone": option.zone,
+        "road_km": option.lane.road_km if option.lane is not None else None,
+        "commitment": option.lane.commitment.name
+        if option.lane is not None and option.lane.commitment is not None
+        else None,
+        "remote_area": option.lane.remote.name
+        if option.lane is not None and option.lane.remote is not None
+        else None,
         "cost": str(option.cost) if option.cost is not None else None,
         "postage": str(option.postage) if option.postage is not None else None,
         "pack": None
@@ -310,7 +325,7 @@ def _since_production(lot: Lot, ship_at: dt.datetime) -> dt.timedelta:
 def _resolve(destination: Place | str) -> Place:
     if isinstance(destination, Place):
         return destination
-    return find_city(destination)
+    return find_place(destination)
 
 
 def _journey(ctx: _Context, option_pack: PackPlan, route: Route, scenario: Scenario) -> Journey:
@@ -428,7 +443,7 @@ class _Verdict:
 def _verdict(
     ctx: _Context,
     service: CarrierService,
-    zone_: int,
+    path: Lane,
     pack: PackPlan,
     journeys: tuple[Journey, Journey],
 ) -> _Verdict:
@@ -442,7 +457,9 @@ def _verdict(
         if refusal is not None:
             reasons.append(refusal)
     reasons += _problems(ctx, slow) + _problems(ctx, typical)
-    postage = service.price(zone_, pack.gross, pack.outer)
+    postage = service.price(path.zone, pack.gross, pack.outer)
+    if path.surcharge is not None:
+        postage += path.surcharge
     return _Verdict(
         reasons=tuple(dict.fromkeys(reasons)),
         feasible=not reasons,
@@ -451,12 +468,14 @@ def _verdict(
     )
 
 
-def _option(
+def _option(  # noqa: PLR0913 - the shared caches travel with the destination
     ctx: _Context,
     destination: Place,
     service: CarrierService,
-    cache: dict[tuple[int, str], Any],
-    verdicts: dict[tuple[int, int], _Verdict],
+    cache: dict[tuple[Any, str], Any],
+    verdicts: dict[tuple[Any, int], _Verdict],
+    *,
+    path: Lane | RuralSellerError,
 ) -> ShipmentOption:
     def no(*reasons: str, zone_: int | None = None, **fields: Any) -> ShipmentOption:
         return ShipmentOption(
@@ -472,25 +491,31 @@ def _option(
         refusal = service.serves(destination) or service.carries(ctx.product.storage_class)
         if refusal is not None:
             return no(refusal)
-        zone_ = zone(ctx.origin, destination)
+        if isinstance(path, RuralSellerError):
+            raise path
+        zone_ = path.zone
+        refusal = path.refusal(service.temperature_controlled, service.name)
+        if refusal is not None:
+            return no(refusal, zone_=zone_, lane=path)
     except RuralSellerError as exc:
         return no(str(exc))
-    key = (zone_, service.id)
+    # Destinations whose lanes share a key (zone, extra days, feeder, remote area) share
+    # their pack and simulated days; the route itself names its own destination, and
+    # building it is cheap.
+    key = (path.key, service.id)
     if key not in cache:
-        cache[key] = _route_and_pack(ctx, destination, service, zone_)
+        cache[key] = _route_and_pack(ctx, destination, service, path)
     _, pack, problem, typical, slow = cache[key]
-    # Destinations in one zone share their pack and simulated days; the route itself names
-    # its own destination, and building it is cheap.
-    route = build_route(ctx.origin, destination, service, ctx.ship_at)
+    route = build_route(ctx.origin, destination, service, ctx.ship_at, lane=path)
     if problem is not None:
-        return no(problem, zone_=zone_, route=route)
+        return no(problem, zone_=zone_, route=route, lane=path)
     assert pack is not None  # noqa: S101 - no problem means a pack
-    # The limits, the postage and the journeys' problems depend on the service, the zone and
-    # its pack only: worked out once per (zone, service object), not per destination.
-    verdict_key = (zone_, id(service))
+    # The limits, the postage and the journeys' problems depend on the service, the lane's
+    # key and its pack only: worked out once per (key, service object), not per destination.
+    verdict_key = (path.key, id(service))
     verdict = verdicts.get(verdict_key)
     if verdict is None:
-        verdict = _verdict(ctx, service, zone_, pack, (typical, slow))
+        verdict = _verdict(ctx, service, path, pack, (typical, slow))
         verdicts[verdict_key] = verdict
     return ShipmentOption(
         destination=destination,
@@ -504,14 +529,15 @@ def _option(
         slow=slow,
         postage=verdict.postage,
         cost=verdict.cost,
+        lane=path,
     )
 
 
 def _route_and_pack(
-    ctx: _Context, destination: Place, service: CarrierService, zone_: int
+    ctx: _Context, destination: Place, service: CarrierService, path: Lane
 ) -> tuple[Route, PackPlan | None, str | None, Journey | None, Journey | None]:
-    route = build_route(ctx.origin, destination, service, ctx.ship_at)
-    rate = service.tariff.rate(zone_)
+    route = build_route(ctx.origin, destination, service, ctx.ship_at, lane=path)
+    rate = service.tariff.rate(path.zone)
     try:
         pack = plan_pack(
             ctx.catalog,
@@ -541,6 +567,13 @@ def _route_and_pack(
     return route, pack, None, typical, slow
 
 
+def _lane_or_error(origin: Place, destination: Place) -> Lane | RuralSellerError:
+    try:
+        return lane(origin, destination, zone_number=zone(origin, destination))
+    except RuralSellerError as exc:
+        return exc
+
+
 def _rank(option: ShipmentOption) -> tuple[int, Decimal, str]:
     # What works, cheapest first; then what was simulated but fails (the closest calls);
     # then services that refused outright.
@@ -567,7 +600,9 @@ def plan_shipment(  # noqa: PLR0913 - all but the first three are keyword-only
     Args:
         catalog: the catalogue.
         lot_id: the lot to ship.
-        destinations: the buyers' places, or city names (``上海``, ``Shanghai``).
+        destinations: the buyers' places, or text: a city, county, division code or
+            address of mainland China (``上海``, ``Shanghai``, ``歙县``, ``341002``,
+            ``安徽省黄山市屯溪区…``; see :func:`~ruralseller.coldchain.destinations.find_place`).
         ship_at: when the parcels are handed in at the village (with its time zone).
         services: the carrier services to consider (example data for rural China by
             default: replace it with your contracts).
@@ -580,7 +615,8 @@ def plan_shipment(  # noqa: PLR0913 - all but the first three are keyword-only
 
     Raises:
         InvalidValueError: for a naive ``ship_at``, one before the lot was made, an unknown
-            city, or a lot that cannot be packed (live animals).
+            or ambiguous place (:class:`~ruralseller.errors.PlaceError`), or a lot that cannot
+            be packed (live animals).
     """
     if ship_at.utcoffset() is None:
         raise InvalidValueError(
@@ -611,20 +647,13 @@ def plan_shipment(  # noqa: PLR0913 - all but the first three are keyword-only
         guards=tuple(guards),
         since_production=_since_production(lot, ship_at),
     )
-    cache: dict[tuple[int, str], Any] = {}
-    verdicts: dict[tuple[int, int], _Verdict] = {}
-    plans = [
-        DestinationPlan(
-            destination=place,
-            options=tuple(
-                sorted(
-                    (_option(ctx, place, service, cache, verdicts) for service in services),
-                    key=_rank,
-                )
-            ),
-        )
-        for place in places
-    ]
+    cache: dict[tuple[Any, str], Any] = {}
+    verdicts: dict[tuple[Any, int], _Verdict] = {}
+    plans = []
+    for place in places:
+        path = _lane_or_error(ctx.origin, place)
+        options = (_option(ctx, place, service, cache, verdicts, path=path) for service in services)
+        plans.append(DestinationPlan(destination=place, options=tuple(sorted(options, key=_rank))))
     return ShipmentPlan(
         lot=lot.id,
         ship_at=ship_at,

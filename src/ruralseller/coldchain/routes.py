@@ -52,6 +52,9 @@ import attrs
 
 from ruralseller.catalog import Place, Temperature, format_duration
 from ruralseller.catalog.checks import aware, fail, frozen_tuple, text
+from ruralseller.catalog.place_divisions import DivisionLevel, find_division
+from ruralseller.coldchain.lanes import FEEDER, Lane
+from ruralseller.coldchain.lanes import lane as _lane
 from ruralseller.errors import InvalidValueError, PlaceError
 from ruralseller.packaging.thermal import AmbientProfile
 
@@ -468,19 +471,21 @@ def known_city(name: str) -> City | None:
 
 
 def find_city(name: str) -> Place:
-    """The city named ``name`` (Chinese or English, any case) as a Place with its province.
+    """The prefecture-level city named ``name`` as a Place with its province.
 
-    Only the cities of :data:`EXAMPLE_CITIES` are known; for another city, build the Place
-    yourself: ``Place(country="CN", province="江西省", city="抚州市")``.
+    Any prefecture-level city of mainland China is known by its Chinese name, full or short
+    (``黄山``, ``黄山市``, ``延边``); the cities of :data:`EXAMPLE_CITIES` also in English, in
+    any case. For counties, codes and whole addresses, see
+    :func:`ruralseller.coldchain.destinations.find_place`.
 
     Raises:
-        PlaceError: for a city not in :data:`EXAMPLE_CITIES`; the hint lists close matches.
+        PlaceError: for a name that is no prefecture-level city; the hint lists close matches.
 
     Example:
         >>> str(find_city("guangzhou"))
         '广东省 广州市, CN'
-        >>> find_city("吉安市").province
-        '江西省'
+        >>> find_city("吉安市").province, find_city("六盘水").province
+        ('江西省', '贵州省')
         >>> find_city("Guangzou")
         Traceback (most recent call last):
         ...
@@ -491,14 +496,37 @@ def find_city(name: str) -> Place:
     city = known_city(name)
     if city is not None:
         return city.place
+    if not name.isascii():
+        try:
+            division = find_division(name)
+        except PlaceError as exc:
+            if "ambiguous" in exc.message:
+                raise
+            raise PlaceError(f"unknown city {name!r}", hint=exc.hint) from None
+        if division.level is DivisionLevel.PREFECTURE or (
+            division.level is DivisionLevel.PROVINCE and division.municipality
+        ):
+            return attrs.evolve(division.place, coordinates=None)
+        where = ""
+        if division.level is DivisionLevel.COUNTY:
+            where = (
+                f"; its city is {division.prefecture}"
+                if division.prefecture
+                else f"; {division.province} runs it directly"
+            )
+        raise PlaceError(
+            f"unknown city {name!r}",
+            hint=f"{division.label} is a {division.level.value}, not a prefecture-level city"
+            + where,
+        )
     index = _city_index()
     close = difflib.get_close_matches(_city_key(name), list(index), n=3, cutoff=0.6)
     suggestions = ", ".join(dict.fromkeys(f"{index[c].en} ({index[c].zh})" for c in close))
     raise PlaceError(
         f"unknown city {name!r}",
         hint=(f"did you mean {suggestions}? " if close else "")
-        + f"find_city knows {len(EXAMPLE_CITIES)} large cities; for another, build "
-        "Place(country='CN', province=..., city=...)",
+        + "write a prefecture-level city of mainland China in Chinese (黄山, 黄山市), or one of "
+        f"the {len(EXAMPLE_CITIES)} large cities known in English (Guangzhou)",
     )
 
 
@@ -863,13 +891,24 @@ def _next_departure_leg(service: CarrierService, arrivals: Mapping[Scenario, dt.
     )
 
 
-def build_route(
+def _line_haul_name(path: Lane) -> str:
+    name = f"line haul, zone {path.zone}"
+    if path.extra_days:
+        name += f" (+{path.extra_days} d: {path.road_km:,} km by road"
+        name += f", {path.commitment.name})" if path.commitment is not None else ")"
+    if path.remote is not None:
+        name += f", remote area {path.remote.name}"
+    return name
+
+
+def build_route(  # noqa: PLR0913 - all but the first four are keyword-only
     origin: Place,
     destination: Place,
     service: CarrierService,
     ship_at: dt.datetime,
     *,
     first_mile: FirstMile = DEFAULT_FIRST_MILE,
+    lane: Lane | None = None,
 ) -> Route:
     """Lay out the journey from ``origin`` to ``destination`` with ``service``.
 
@@ -883,8 +922,15 @@ def build_route(
        parcel waits in the ambient hub;
     3. the line haul: the service's P50/P90 for the zone, controlled at its setpoint when the
        service is temperature-controlled;
-    4. the last mile: the service's P50/P90, controlled only when the service says its
+    4. for a buyer in a county beyond the city's urban districts, the feeder from the city
+       hub to the county station: ambient (:data:`~ruralseller.coldchain.lanes.FEEDER`);
+    5. the last mile: the service's P50/P90, controlled only when the service says its
        delivery is (:attr:`CarrierService.controlled_last_mile`).
+
+    The line haul takes longer than the service's zone transit when the road distance earns
+    a later time commitment than the zone stands for, and in a remote area (偏远地区); see
+    :class:`~ruralseller.coldchain.lanes.Lane`. ``lane`` is worked out from the two places
+    when not given.
 
     Raises:
         InvalidValueError: for a ``ship_at`` without a time zone, a place outside mainland
@@ -914,6 +960,10 @@ def build_route(
     reason = service.serves(destination)
     if reason is not None:
         raise InvalidValueError(reason, hint="choose a service that serves the buyer's city")
+    path = lane if lane is not None else _lane(origin, destination, zone_number=zone_number)
+    refusal = path.refusal(service.temperature_controlled, service.name)
+    if refusal is not None:
+        raise InvalidValueError(refusal, hint="choose an ambient service, or another buyer")
     legs = list(first_mile.legs)
     arrivals = {
         scenario: ship_at + sum((leg.duration(scenario) for leg in legs), start=dt.timedelta(0))
@@ -922,16 +972,26 @@ def build_route(
     legs.append(_next_departure_leg(service, arrivals))
     transit = service.transit_time(zone_number)
     controlled = service.temperature_controlled
+    extra_p50, extra_p90 = path.extra
     legs.append(
         Leg(
-            name=f"line haul, zone {zone_number}",
+            name=_line_haul_name(path),
             kind=LegKind.LINE_HAUL,
-            p50=transit.p50,
-            p90=transit.p90,
+            p50=transit.p50 + extra_p50,
+            p90=transit.p90 + extra_p90,
             controlled=controlled,
             setpoint=service.setpoint if controlled else None,
         )
     )
+    if path.feeder:
+        legs.append(
+            Leg(
+                name="feeder: city hub → county station (ambient)",
+                kind=LegKind.LINE_HAUL,
+                p50=FEEDER.p50,
+                p90=FEEDER.p90,
+            )
+        )
     last_controlled = service.controlled_last_mile
     legs.append(
         Leg(

@@ -55,6 +55,8 @@ from ruralseller.catalog.files import structure_sections
 from ruralseller.coldchain.routes import (
     CHINA_STANDARD_TIME,
     EXAMPLE_CITIES,
+    PROVINCES,
+    find_city,
     find_province,
     known_city,
 )
@@ -373,16 +375,29 @@ def _city_name(name: object) -> str:
             hint=(f"did you mean {close[0]!r}? " if close else "")
             + "write cities outside the built-in list in Chinese, as on addresses, e.g. 抚州",
         )
-    return name.strip().removesuffix("市")
+    try:
+        # Any prefecture-level city, kept by its full name (延边 is 延边朝鲜族自治州), so
+        # that it matches the city of a parsed address.
+        return (find_city(name).city or name).strip().removesuffix("市")
+    except PlaceError as exc:
+        raise InvalidValueError(exc.message, field="cities", hint=exc.hint) from None
 
 
 def _city_names(value: Sequence[str]) -> tuple[str, ...]:
     return tuple(_city_name(name) for name in _names(value, "cities", '["广州", "Shenzhen"]'))
 
 
+@cache
 def _address_city(name: str) -> str:
     city = known_city(name)
-    return city.zh if city is not None else name.strip().removesuffix("市")
+    if city is not None:
+        return city.zh
+    if not name.isascii():
+        try:
+            return (find_city(name).city or name).strip().removesuffix("市")
+        except PlaceError:
+            pass
+    return name.strip().removesuffix("市")
 
 
 @attrs.frozen(kw_only=True)
@@ -765,13 +780,22 @@ _SF_COLD_CITIES = (  # noqa: SIM905 - a line of names reads better than 46 quote
     "武汉 乌鲁木齐 银川 兰州 杭州 南京 沈阳 海口 南宁 昆明 洛阳"
 ).split()
 
+# SF's page says about 300 cities without naming them. Standing in [U]: every city of the 25
+# provinces outside the remote west (about 270 prefecture-level cities), plus the example
+# cities of the remote provinces (their capitals and a few large cities): 283 cities.
+_SF_STANDARD_COVERAGE = Coverage(
+    provinces=[province.zh for province in PROVINCES if not province.remote],
+    cities=[city.zh for city in EXAMPLE_CITIES if find_province(city.province).remote],
+)
+
 _SF_STANDARD_SOURCE = (
     "SF Cold Chain Standard Express (sf-express.com/chn/en/express/cold-standard): "
     "full temperature control by road through cold warehouses, door to "
     "door; 20 kg per piece and 100 kg per shipment with packaging; first kg + additional kg; "
     "divisor 6000; 2-5 days nationally. [example]: prices, P50/P90 hours, the 18:00 cut-off, "
-    "size limits, the dry-ice rule, and coverage by the ~100 EXAMPLE_CITIES standing in for "
-    "SF's ~300 cities"
+    "size limits, the dry-ice rule, and coverage: every city of the 25 provinces outside the "
+    "remote west plus the large cities of the remote provinces (283 cities) standing in for "
+    "SF's ~300 unnamed cities [U]"
 )
 
 
@@ -813,7 +837,7 @@ _SF_CHILLED = CarrierService(
     transit=_SF_TRANSIT,
     last_mile=_SF_LAST_MILE,
     cutoff=dt.time(18),
-    coverage=Coverage(cities=[city.zh for city in EXAMPLE_CITIES]),
+    coverage=_SF_STANDARD_COVERAGE,
     dry_ice=(
         DryIceRule(
             mode=TransportMode.GROUND,
