@@ -166,7 +166,7 @@ class RemoteArea:
 
 _REMOTE_SOURCE = (
     "Chinese parcel price lists set Xinjiang, Tibet, Qinghai, Inner Mongolia, Gansu and Ningxia "
-    "apart as 偏远地区 (issue 26; research §4) [P]; which prefectures, the surcharge, the extra "
+    "apart as 偏远地区 (seen on carriers' published price lists, not checked here) [P]; which prefectures, the surcharge, the extra "
     "days and where the cold chain stops are our assumptions [U]"
 )
 
