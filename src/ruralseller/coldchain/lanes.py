@@ -166,8 +166,9 @@ class RemoteArea:
 
 _REMOTE_SOURCE = (
     "Chinese parcel price lists set Xinjiang, Tibet, Qinghai, Inner Mongolia, Gansu and Ningxia "
-    "apart as 偏远地区 (seen on carriers' published price lists, not checked here) [P]; which prefectures, the surcharge, the extra "
-    "days and where the cold chain stops are our assumptions [U]"
+    "apart as 偏远地区 (seen on carriers' published price lists, not checked here) [P]; which "
+    "prefectures, the surcharge, the extra days and where the cold chain stops are our "
+    "assumptions [U]"
 )
 
 
