@@ -7,6 +7,8 @@ catalogue folder that holds them.
 """
 
 from ruralseller.catalog._catalog import AnyProduct, Catalog
+from ruralseller.catalog.category import LEGAL_CATEGORIES, LegalCategory, legal_category
+from ruralseller.catalog.certificate import CommitmentBasis, CommitmentCertificate, QualityRecord
 from ruralseller.catalog.files import (
     CATALOG_FILE,
     FORMAT_VERSION,
@@ -72,6 +74,7 @@ from ruralseller.catalog.units import (
 __all__ = [
     "CATALOG_FILE",
     "FORMAT_VERSION",
+    "LEGAL_CATEGORIES",
     "PRODUCT_KINDS",
     "AnyProduct",
     "Catalog",
@@ -79,6 +82,8 @@ __all__ = [
     "CertificationKind",
     "Chilling",
     "ChillingMethod",
+    "CommitmentBasis",
+    "CommitmentCertificate",
     "Coordinates",
     "CureProcess",
     "CuredMeat",
@@ -88,6 +93,7 @@ __all__ = [
     "Gtin",
     "HarvestRecord",
     "LayingRecord",
+    "LegalCategory",
     "Length",
     "LengthUnit",
     "Licence",
@@ -108,6 +114,7 @@ __all__ = [
     "Producer",
     "ProducerKind",
     "Product",
+    "QualityRecord",
     "SaleUnit",
     "ShelfLife",
     "ShelfLifeModel",
@@ -123,6 +130,7 @@ __all__ = [
     "converter",
     "dumps_catalog",
     "format_duration",
+    "legal_category",
     "load_catalog",
     "loads_catalog",
     "parse_duration",
