@@ -27,7 +27,7 @@ def _rule(code: str, **dates: dt.date) -> Rule:
         kinds={"cured_meat"},
         citation=Citation("Example Act", "Art. 1"),
         status=SourceStatus.VERIFIED,
-        check=lambda ctx: [],
+        check=lambda _ctx: [],
         **dates,
     )
 
