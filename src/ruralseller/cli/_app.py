@@ -1375,3 +1375,8 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
             escape(error),
         )
     _out.print(table)
+
+
+from ruralseller.cli.certificate import certificate  # noqa: E402 - a command in its own module
+
+cli.add_command(certificate)
