@@ -20,9 +20,12 @@ from ruralseller.catalog import (
     Lot,
     LotQuantity,
     Mass,
+    PackagedFood,
     ProcessingRecord,
     ProducerKind,
+    ShelfLife,
     Species,
+    StorageClass,
     Temperature,
     load_catalog,
 )
@@ -454,20 +457,35 @@ class TestOnlineFood:
 
 
 class TestStorageStatement:
-    def test_chilled_gets_info(self) -> None:
-        """Chilled chicken gets an info finding with the temperature to print."""
-        found = findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE")
-        assert [f.lot for f in found] == ["WJ261120A", "WJ261123A"]
-        assert found[0].severity is Severity.INFO
-        assert "0 °C to 4 °C" in found[0].message
-        assert "GB/T 24616" not in str(found[0].citation)
-        assert "GB 31605-2020" in str(found[0].citation)
+    def chilled_sauce(self) -> Catalog:
+        catalog = cured_meat_catalog(licences=[SC])
+        sauce = PackagedFood(
+            id="larou",
+            producer=catalog.producers[0].id,
+            name="鲜辣椒酱",
+            category="chilli sauce",
+            storage=StorageClass.CHILLED,
+            shelf_life=ShelfLife(reference=dt.timedelta(days=30), at=Temperature(4, "°C")),
+        )
+        return attrs.evolve(catalog, products=[sauce])
 
-    def test_eggs_get_none(self) -> None:
-        """Eggs are neither chilled nor frozen: no statement needed by this rule."""
-        assert not [
-            f for f in findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE") if f.lot == "WE261118"
-        ]
+    def test_chilled_prepackaged_food_gets_info(self) -> None:
+        """Chilled prepackaged food gets an info finding with the temperature to print."""
+        (finding,) = findings(self.chilled_sauce(), "CN-LABEL-STORAGE-TEMPERATURE")
+        assert finding.severity is Severity.INFO
+        assert "0 °C to 4 °C" in finding.message
+        assert "GB/T 24616" not in str(finding.citation)
+        assert "GB 7718-2011" in str(finding.citation)
+
+    def test_agricultural_products_are_not_asked_under_gb_7718(self) -> None:
+        """A chilled whole bird is not prepackaged food: the cold-chain rule reminds instead."""
+        assert findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE") == []
+        (reminder, _) = findings(SAMPLE, "CN-COLD-CHAIN-RECORDS")
+        assert "storage temperature" in reminder.remedy
+
+    def test_ambient_food_needs_none(self) -> None:
+        """Cured meat kept at room temperature needs no temperature statement."""
+        assert findings(cured_meat_catalog(licences=[SC]), "CN-LABEL-STORAGE-TEMPERATURE") == []
 
 
 class TestClaims:

@@ -291,8 +291,9 @@ def _cold_chain_records(ctx: LotContext) -> Iterator[Issue]:
         message=f"{ctx.product.name} travels in the cold chain: cold stores and vehicles need "
         "temperature monitoring and recording, and the temperature is checked and recorded "
         "at every hand-over",
-        remedy="keep the temperature records of storage and of each hand-over with the lot "
-        "(a data logger in the parcel is the simplest way)",
+        remedy="mark the package with its storage temperature, and keep the temperature "
+        "records of storage and of each hand-over with the lot (a data logger in the parcel "
+        "is the simplest way)",
         field=ctx.product_path("storage"),
     )
 
@@ -955,21 +956,23 @@ PACK = RulePack(
         ),
         Rule(
             code="CN-LABEL-STORAGE-TEMPERATURE",
-            title="Chilled and frozen food states its storage temperature",
+            title="Chilled and frozen prepackaged food states its storage temperature",
             jurisdiction="CN",
             topic=Topic.STORAGE,
-            kinds=_FOOD,
+            kinds=_PREPACKAGED_KINDS,
             citation=Citation(
-                "GB 7718 (storage conditions, 贮存条件); GB 31605-2020 (temperature control)",
-                "GB 7718-2011 4.1.7",
+                "GB 7718-2011 预包装食品标签通则 (storage conditions, 贮存条件)",
+                "4.1.7",
                 _CFSA_STANDARDS,
             ),
             status=P,
             severity=Severity.INFO,
             check=_storage_statement,
             effective_from=_GB7718_2011_IN_FORCE,
-            note="Rests on the mandatory GB 7718 and GB 31605-2020, not the voluntary "
-            "GB/T 24616-2019. The clause number 4.1.7 is from memory.",
+            note="Rests on the mandatory GB 7718 (kept by the 2025 edition, as reported), not "
+            "the voluntary GB/T 24616-2019; edible agricultural products such as a chilled "
+            "whole bird are reminded of the cold chain by CN-COLD-CHAIN-RECORDS "
+            "(GB 31605-2020) instead. The clause number 4.1.7 is from memory.",
         ),
         Rule(
             code="CN-AD-ABSOLUTE-TERMS",

@@ -613,8 +613,10 @@ PACK = RulePack(
             citation=Citation("Reg. (EC) 853/2004", "Annex III Sec. X Ch. I pt 3"),
             status=V,
             check=_sold_within(21),
+            effective_from=dt.date(2006, 1, 1),
             superseded_on=_EGG_28_DAYS,
-            note="Replaced by 28 days from 2022-12-08 (EU-EGGS-SALE-28-DAYS).",
+            note="Replaced by 28 days from 2022-12-08 (EU-EGGS-SALE-28-DAYS). 853/2004 applies "
+            "from 2006-01-01 (Art. 18; from memory).",
         ),
         Rule(
             code="EU-EGGS-SALE-28-DAYS",
@@ -642,8 +644,10 @@ PACK = RulePack(
             citation=Citation("Reg. (EC) 589/2008", "Art. 13"),
             status=V,
             check=_best_before_28_days,
+            effective_from=dt.date(2008, 7, 1),
             superseded_on=_EGG_MARKETING_2023,
-            note="589/2008 is repealed by Del. Reg. (EU) 2023/2465 (EU-EGGS-BEST-BEFORE-2023).",
+            note="589/2008 is repealed by Del. Reg. (EU) 2023/2465 (EU-EGGS-BEST-BEFORE-2023). "
+            "It applied from 2008-07-01 (from memory).",
         ),
         Rule(
             code="EU-EGGS-BEST-BEFORE-2023",
