@@ -417,7 +417,19 @@ class TestCommitmentCertificate:
         found = findings(catalog, "CN-COMMITMENT-CERT-2023", on=day)
         assert found
         assert all(f.severity is Severity.WARNING for f in found)  # status P
+        (eggs,) = [f for f in found if f.lot == "WE261118"]
+        assert "source status P" in eggs.message  # would block if the law were verified
         assert findings(catalog, "CN-COMMITMENT-CERT-2023", on=dt.date(2022, 6, 1)) == []
+
+    def test_information_is_not_called_a_warning(self) -> None:
+        """A farmer's reminder under the partly verified law stays info, and says nothing of
+        being downgraded to a warning."""
+        found = findings(
+            self.without_certificates(), "CN-COMMITMENT-CERT-2023", on=dt.date(2025, 6, 1)
+        )
+        assert found
+        assert all(f.severity is Severity.INFO for f in found)
+        assert not any("so this is a warning" in f.message for f in found)
 
     def test_basis_without_its_record(self) -> None:
         """A certificate resting on a commissioned test needs the test's record."""
