@@ -355,7 +355,10 @@ class TestLabelParticulars:
         """Ingredients, standard and allergens stated: nothing to add."""
         catalog = cured_meat_catalog(licences=[SC])
         larou = attrs.evolve(
-            catalog.products[0], ingredients=["猪肉", "食用盐"], standard="GB/T 23493", allergens=[]
+            catalog.products[0],
+            ingredients=["猪肉", "食用盐"],
+            standard="GB 2730-2015",
+            allergens=[],
         )
         catalog = attrs.evolve(catalog, products=[larou])
         assert findings(catalog, "CN-LABEL-PREPACKAGED-2025", on=dt.date(2027, 4, 1)) == []

@@ -67,7 +67,7 @@ class TestChina:
             name="农家烟熏腊肉",
             meat="pork",
             ingredients=["猪肉", "食用盐", "白砂糖"],
-            standard="GB/T 23493",
+            standard="GB 2730-2015",
             nutrition={"能量": "1820 kJ"},
             allergens=[],
         )
@@ -82,7 +82,7 @@ class TestChina:
         before = {p.key: p for p in label_particulars(catalog, "LR2601", on=dt.date(2027, 3, 1))}
         assert before["name"].citation.instrument == "GB 7718-2011"
         assert before["ingredients"].text == "猪肉、食用盐、白砂糖"
-        assert before["standard"].text == "GB/T 23493"
+        assert before["standard"].text == "GB 2730-2015"
         assert before["nutrition"].citation.instrument == "GB 28050-2011"
         assert "allergens" not in before
         after = {p.key: p for p in label_particulars(catalog, "LR2601", on=dt.date(2027, 4, 1))}

@@ -405,7 +405,7 @@ class CuredMeat(Product):
         process: cured, smoked or air-dried.
         ingredients: the ingredients in descending order of weight, for the label.
         standard: the product standard the food is made to (产品标准代号), e.g.
-            ``GB/T 23493``, for the label.
+            ``GB 2730-2015``, for the label.
         nutrition: the nutrition panel per 100 g, by nutrient (energy, protein, fat,
             carbohydrate, sodium), e.g. ``{ energy = "1820 kJ" }``.
         allergens: the allergens the food contains; None when not stated yet, an empty
