@@ -71,6 +71,14 @@ _EGG_CODE = re.compile(
 
 # 1169/2011 Art. 55: the regulation applies from 13 December 2014.
 _FIC_APPLIES = dt.date(2014, 12, 13)
+
+# The texts on EUR-Lex, by their European Legislation Identifier (ELI).
+_ELI_853 = "http://data.europa.eu/eli/reg/2004/853/oj"
+_ELI_1169 = "http://data.europa.eu/eli/reg/2011/1169/oj"
+_ELI_1337 = "http://data.europa.eu/eli/reg_impl/2013/1337/oj"
+_ELI_1308 = "http://data.europa.eu/eli/reg/2013/1308/oj"
+_ELI_405 = "http://data.europa.eu/eli/reg_impl/2021/405/oj"
+_EURLEX_589 = "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX%3A02008R0589-20171125"
 # Del. Reg. (EU) 2022/2258: 28 days instead of 21 from 2022-12-08 (BAES, V).
 _EGG_28_DAYS = dt.date(2022, 12, 8)
 # Del. Reg. (EU) 2023/2465: OJ 2023-11-08, in force 2023-11-28 (see the module docstring).
@@ -465,7 +473,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EC) 853/2004", "Art. 4; Annex II Sec. I"),
+            citation=Citation("Reg. (EC) 853/2004", "Art. 4; Annex II Sec. I", _ELI_853),
             status=U,
             check=_approved_establishment,
             note="Checks that an approval number is given, not that it is a real EU approval; "
@@ -510,7 +518,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 9(1)"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 9(1)", _ELI_1169),
             status=V,
             check=_label_particulars,
             effective_from=_FIC_APPLIES,
@@ -523,7 +531,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 24; Annex X"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 24; Annex X", _ELI_1169),
             status=U,
             check=_use_by_poultry,
             effective_from=_FIC_APPLIES,
@@ -536,7 +544,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 14"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 14", _ELI_1169),
             status=P,
             severity=Severity.INFO,
             check=_distance_selling,
@@ -548,7 +556,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Impl. Reg. (EU) 1337/2013", "Art. 5(1)"),
+            citation=Citation("Impl. Reg. (EU) 1337/2013", "Art. 5(1)", _ELI_1337),
             status=V,
             severity=Severity.INFO,
             check=_poultry_origin,
@@ -561,7 +569,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EU) 1308/2013", "Annex VII Part V"),
+            citation=Citation("Reg. (EU) 1308/2013", "Annex VII Part V", _ELI_1308),
             status=V,
             check=_fresh_term,
         ),
@@ -610,7 +618,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("Reg. (EC) 853/2004", "Annex III Sec. X Ch. I pt 3"),
+            citation=Citation("Reg. (EC) 853/2004", "Annex III Sec. X Ch. I pt 3", _ELI_853),
             status=V,
             check=_sold_within(21),
             effective_from=dt.date(2006, 1, 1),
@@ -641,7 +649,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("Reg. (EC) 589/2008", "Art. 13"),
+            citation=Citation("Reg. (EC) 589/2008", "Art. 13", _EURLEX_589),
             status=V,
             check=_best_before_28_days,
             effective_from=dt.date(2008, 7, 1),
@@ -679,6 +687,7 @@ PACK = RulePack(
             citation=Citation(
                 "Reg. (EC) 589/2008 and Dir. 2002/4/EC",
                 "Annex (589/2008 pt 2); now under Del. Reg. (EU) 2023/2465",
+                _EURLEX_589,
             ),
             status=P,
             check=_egg_producer_code,
@@ -691,7 +700,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.CLAIMS,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 7(3); Reg. (EC) 1924/2006"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 7(3); Reg. (EC) 1924/2006", _ELI_1169),
             status=U,
             check=_disease_claims,
             effective_from=_FIC_APPLIES,
@@ -702,7 +711,9 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LICENCES,
             kinds=_MEAT,
-            citation=Citation("Impl. Reg. (EU) 2021/405 (lists of third countries)"),
+            citation=Citation(
+                "Impl. Reg. (EU) 2021/405 (lists of third countries)", None, _ELI_405
+            ),
             status=U,
             check=_third_country_listing,
             note="Skipped when the sale gives no destination.",

@@ -607,7 +607,9 @@ _FSIS_EXEMPTION_GUIDANCE = (
     "FSIS Guidance for Determining Whether a Poultry Slaughter or Processing Operation is "
     "Exempt from Inspection Requirements of the PPIA (Rev. 1, April 2006)"
 )
+# The FSIS guidance, in the copy that was read (a published flipbook of the FSIS PDF).
 _FSIS_GUIDANCE_URL = "https://pubhtml5.com/cbfn/eodv/basic"
+_ECFR = "https://www.ecfr.gov/current/"
 _CORNELL_118 = "https://www.law.cornell.edu/cfr/text/21/118.1"
 _ECFR_57_690 = "https://www.ecfr.gov/current/title-7/section-57.690"
 _USPS_PUB52 = Citation(
@@ -630,7 +632,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "PPIA (21 U.S.C. 451 et seq.); 9 CFR 381"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "PPIA (21 U.S.C. 451 et seq.); 9 CFR 381",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=V,
             check=_fsis_inspection,
             note="The structure (inspection unless exempt) is verified through "
@@ -644,7 +650,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "How many exemptions may a person claim?"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "How many exemptions may a person claim?",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=P,
             severity=Severity.WARNING,
             check=_exemption_claim,
@@ -658,7 +668,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "producer/grower exemptions; 9 CFR 381.10"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "producer/grower exemptions; 9 CFR 381.10",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=V,
             check=_own_birds,
             note="The requirement is verified in the FSIS guidance; the 9 CFR 381.10 "
@@ -672,7 +686,9 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "PPIA §15(c)(3) (21 U.S.C. 464(c)(3))"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE, "PPIA §15(c)(3) (21 U.S.C. 464(c)(3))", _FSIS_GUIDANCE_URL
+            ),
             status=V,
             check=_bird_limit(_PG_1000),
             note="The limit is verified in the FSIS guidance, the statute section is not.",
@@ -696,7 +712,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(a)(5)"),
+            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(a)(5)", _FSIS_GUIDANCE_URL),
             status=V,
             check=_bird_limit(_PGOP),
             note="The limit is verified in the FSIS guidance, the CFR subsection is not. "
@@ -710,7 +726,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SHIPPING,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "exempt product and interstate commerce"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "exempt product and interstate commerce",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=P,
             check=_intrastate,
             note="Partly verified in the FSIS guidance, which states it for the 20,000-bird "
@@ -722,7 +742,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.125(a)"),
+            citation=Citation("9 CFR Part 381", "§381.125(a)", _ECFR + "title-9/section-381.125"),
             status=V,
             severity=Severity.INFO,
             check=_handling_statement,
@@ -733,7 +753,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.125(b)"),
+            citation=Citation("9 CFR Part 381", "§381.125(b)", _ECFR + "title-9/section-381.125"),
             status=V,
             severity=Severity.INFO,
             check=_safe_handling_poultry,
@@ -744,7 +764,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10 (label of exempt product)"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "9 CFR 381.10 (label of exempt product)",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=U,
             severity=Severity.WARNING,
             check=_exempt_label,
@@ -756,7 +780,9 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.CLAIMS,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.129(b)(6)"),
+            citation=Citation(
+                "9 CFR Part 381", "§381.129(b)(6)", _ECFR + "title-9/section-381.129"
+            ),
             status=U,
             check=_fresh_claim,
             note="Unverified. Checked for frozen products and for lots chilled below "
@@ -768,7 +794,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("21 CFR Part 115 (65 FR 76091, 2000-12-05)", "§115.50"),
+            citation=Citation(
+                "21 CFR Part 115 (65 FR 76091, 2000-12-05)",
+                "§115.50",
+                _ECFR + "title-21/section-115.50",
+            ),
             status=V,
             check=_eggs_45f,
             effective_from=dt.date(2001, 6, 4),
@@ -779,7 +809,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"shell_eggs"},
-            citation=Citation("21 CFR Part 101 (65 FR 76091, 2000-12-05)", "§101.17(h)"),
+            citation=Citation(
+                "21 CFR Part 101 (65 FR 76091, 2000-12-05)",
+                "§101.17(h)",
+                _ECFR + "title-21/section-101.17",
+            ),
             status=V,
             severity=Severity.INFO,
             check=_eggs_safe_handling,
@@ -843,7 +877,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"cured_meat"},
-            citation=Citation("9 CFR Part 424", "§424.21"),
+            citation=Citation("9 CFR Part 424", "§424.21", _ECFR + "title-9/section-424.21"),
             status=U,
             check=_cured_meat_inspection,
             note="Unverified. Meat-inspection exemptions (custom, retail) are not "
@@ -858,6 +892,7 @@ PACK = RulePack(
             citation=Citation(
                 "FSIS list of countries and establishments eligible to export to the US",
                 "9 CFR Part 94 (APHIS animal-disease restrictions)",
+                _ECFR + "title-9/part-94",
             ),
             status=U,
             check=_imports,
