@@ -979,19 +979,29 @@ PACK = RulePack(
             title="No absolute terms (最佳, 国家级, 最高级) in product texts",
             jurisdiction="CN",
             topic=Topic.CLAIMS,
-            citation=Citation("广告法 (2015)", "Art. 9(3)"),
+            citation=Citation(
+                "广告法 (2015)", "Art. 9(3)", "https://www.51dongshi.net/wzztf/rdrvc/rdrvceres"
+            ),
             status=V,
             check=_absolute_terms,
             effective_from=dt.date(2015, 9, 1),
+            note="Art. 9(3) read as quoted in a legal Q&A page (the link); in force from "
+            "2015-09-01.",
         ),
         Rule(
             code="CN-AD-EXTREME-TERMS",
             title="No extreme words (极品, 第一, 顶级…) in product texts",
             jurisdiction="CN",
             topic=Topic.CLAIMS,
-            citation=Citation("工商广字[1997]207号; platform banned-word lists"),
+            citation=Citation(
+                "工商广字[1997]207号; platform banned-word lists",
+                None,
+                "https://xj.zkzxpx.net/xj/zcfg/qtfg/101626999973996.html",
+            ),
             status=P,
             check=_extreme_terms,
+            note="The 1997 reply (read in a regulations database copy, the link) treats 极品 "
+            "like 最高级 and 最佳; the other words come from platforms' lists.",
         ),
         Rule(
             code="CN-FOOD-DISEASE-CLAIMS",
