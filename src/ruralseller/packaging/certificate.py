@@ -81,6 +81,7 @@ _MIN_BODY_MM = 2.6
 _SMALL_RATIO = 0.8
 _QR_MM = 30.0
 _LINE = 1.35
+_NO_LINE_START = frozenset("、，。：；！？）,.:;!?)")
 
 
 @attrs.frozen(kw_only=True)
@@ -248,7 +249,8 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> Iterator[str]:
     """Split ``text`` into lines no wider than ``width`` (character by character, as CJK)."""
     line = ""
     for char in text:
-        if font.getlength(line + char) > width and line:
+        # Punctuation never starts a line (it stays on the line it ends, a little over).
+        if font.getlength(line + char) > width and line and char not in _NO_LINE_START:
             yield line
             line = char.lstrip()
         else:
@@ -272,7 +274,8 @@ def _box(draw: ImageDraw.ImageDraw, x: int, y: int, size: int, *, ticked: bool) 
         )
 
 
-def _draw_qr(image: Image.Image, page: _Page, url: str) -> tuple[int, int]:
+def _draw_qr(image: Image.Image, page: _Page, url: str) -> tuple[int, int, int]:
+    """Draw the QR code at the bottom right; return its left, top and bottom."""
     try:
         import segno  # noqa: PLC0415 - only labels and certificates need it
     except ModuleNotFoundError as error:
@@ -291,7 +294,7 @@ def _draw_qr(image: Image.Image, page: _Page, url: str) -> tuple[int, int]:
             if dark:
                 x, y = left + column * scale, top + row * scale
                 image.paste(0, (x, y, x + scale, y + scale))
-    return left, top
+    return left, top, top + side
 
 
 @attrs.define
@@ -411,11 +414,10 @@ def render_certificate(content: CertificateContent, *, dpi: int = 300) -> Image.
     image.info["dpi"] = (dpi, dpi)
     draw = ImageDraw.Draw(image)
     fonts = find_font(content.text())
-    qr_left, qr_top = _draw_qr(image, page, content.story_url)
+    qr_left, _, qr_bottom = _draw_qr(image, page, content.story_url)
     caption = fonts.at(page.px(_BODY_MM * _SMALL_RATIO))
-    draw.text(
-        (qr_left, qr_top + page.px(_QR_MM) + page.px(0.5)), "扫码查看产品信息", font=caption, fill=0
-    )
+    # Under the code, inside its quiet zone's lower half (4 modules of white above it).
+    draw.text((qr_left, qr_bottom - page.px(2)), "扫码查看产品信息", font=caption, fill=0)
     bottom = page.size[1] - page.px(_MARGIN_MM)
     pen = _Pen(draw, page, fonts, _BODY_MM, qr_left, dry_run=True)
     while _write(pen, content) > bottom:
