@@ -21,6 +21,8 @@ from hypothesis import strategies as st
 
 from ruralseller.catalog import (
     Catalog,
+    CommitmentBasis,
+    CommitmentCertificate,
     Coordinates,
     CuredMeat,
     CureProcess,
@@ -40,6 +42,7 @@ from ruralseller.catalog import (
     ProcessingRecord,
     Producer,
     ProducerKind,
+    QualityRecord,
     SaleUnit,
     ShelfLife,
     ShellEggs,
@@ -304,6 +307,30 @@ def _product(draw: st.DrawFn, product_id: str, producer_id: str) -> Any:
 
 
 @st.composite
+def _certificates(draw: st.DrawFn, day: dt.date) -> CommitmentCertificate:
+    """A lot's commitment certificate issued on ``day``, with records before it."""
+    basis = draw(st.lists(st.sampled_from(CommitmentBasis), min_size=1, max_size=4, unique=True))
+    tested = [kind for kind in CommitmentBasis if kind.needs_record]
+    records = draw(
+        st.lists(
+            st.builds(
+                QualityRecord,
+                kind=st.sampled_from(tested),
+                reference=_TEXT,
+                on=st.just(day - dt.timedelta(days=1)),
+                by=st.none() | _TEXT,
+                items=st.lists(_TEXT, max_size=2),
+                result=st.none() | _TEXT,
+            ),
+            max_size=2,
+        )
+    )
+    return CommitmentCertificate(
+        issued_on=day, basis=basis, number=draw(st.none() | _TEXT), records=records
+    )
+
+
+@st.composite
 def _lot(draw: st.DrawFn, lot_id: str, product: Any) -> Any:
 
     day = draw(_DAYS)
@@ -333,6 +360,7 @@ def _lot(draw: st.DrawFn, lot_id: str, product: Any) -> Any:
         production_date=day + dt.timedelta(days=1),
         best_before=draw(st.none() | st.just(day + dt.timedelta(days=10))),
         quantity=quantity,
+        certificate=draw(st.none() | _certificates(day)),
         **records,
     )
 

@@ -52,8 +52,49 @@ class TestRules:
         assert quarantine["severity"] == "blocking"
         assert quarantine["status"] == "V"
         assert quarantine["kinds"] == ["poultry_meat"]
-        assert quarantine["effective_from"] == "2010-03-01"
+        assert quarantine["effective_from"] == "2022-12-01"
+        assert codes["CN-SLAUGHTER-QUARANTINE-CERT-2010"]["superseded_on"] == "2022-12-01"
         assert codes["CN-SLAUGHTER-LICENSED-PLANT"]["severity"] == "warning"
+
+    def test_changes_list_gb_7718_2025(self, runner: CliRunner) -> None:
+        """rules --changes 2026-12-01 2027-12-31 lists GB 7718-2025 entering on 2027-03-16."""
+        result = runner.invoke(
+            cli, ["rules", "--changes", "2026-12-01", "2027-12-31"], terminal_width=200
+        )
+        assert result.exit_code == 0, result.output
+        assert "2027-03-16  enters CN-LABEL-PREPACKAGED-2025" in result.output
+        assert "GB 7718-2025" in result.output
+        assert "2027-03-16  leaves CN-LABEL-PREPACKAGED-2011" in result.output
+        assert "CN-SLAUGHTER-QUARANTINE-CERT" not in result.output  # no change in that period
+
+    def test_changes_json(self, runner: CliRunner) -> None:
+        """--format json gives the period and each change with its rule's source."""
+        result = runner.invoke(
+            cli, ["rules", "--changes", "2022-01-01", "2022-12-31", "--format", "json"]
+        )
+        data = json.loads(result.output)
+        assert (data["from"], data["to"]) == ("2022-01-01", "2022-12-31")
+        pairs = {(c["rule"], c["change"], c["on"]) for c in data["changes"]}
+        assert ("CN-SLAUGHTER-QUARANTINE-CERT", "enters", "2022-12-01") in pairs
+        assert ("CN-SLAUGHTER-QUARANTINE-CERT-2010", "leaves", "2022-12-01") in pairs
+        assert ("EU-EGGS-SALE-28-DAYS", "enters", "2022-12-08") in pairs
+        first = data["changes"][0]
+        assert set(first) >= {"rule", "title", "jurisdiction", "status", "citation", "kinds"}
+
+    def test_changes_for_a_catalogues_products(self, runner: CliRunner) -> None:
+        """--catalog keeps only rules for the catalogue's kinds: chickens and eggs, no larou."""
+        result = runner.invoke(
+            cli,
+            ["rules", "--changes", "2026-12-01", "2027-12-31", "--catalog", str(sample_path())],
+        )
+        assert result.exit_code == 0, result.output
+        assert "No rule enters or leaves force" in result.output
+
+    def test_changes_backwards_is_an_error(self, runner: CliRunner) -> None:
+        """A period that ends before it starts exits 2 with a hint."""
+        result = runner.invoke(cli, ["rules", "--changes", "2027-12-31", "2026-12-01"])
+        assert result.exit_code == 2
+        assert "before it starts" in result.output
 
     def test_unknown_jurisdiction(self, runner: CliRunner) -> None:
         """An unknown jurisdiction exits 2 and names the installed packs."""
@@ -99,9 +140,13 @@ class TestCheck:
         data = json.loads(result.output)
         assert data["format"] == REPORT_FORMAT
         assert data["lots"] == ["WJ261120A"]
-        (blocking,) = [f for f in data["findings"] if f["severity"] == "blocking"]
-        assert blocking["rule"] == "CN-SLAUGHTER-QUARANTINE-CERT"
-        assert blocking["field"] == "lots[0].slaughter.quarantine_certificate"
+        blocking = [f for f in data["findings"] if f["severity"] == "blocking"]
+        # sold without it, and no carrier may take it (动物防疫法 Art. 49 and 52)
+        assert [f["rule"] for f in blocking] == [
+            "CN-CARRIER-QUARANTINE-CERT",
+            "CN-SLAUGHTER-QUARANTINE-CERT",
+        ]
+        assert {f["field"] for f in blocking} == {"lots[0].slaughter.quarantine_certificate"}
 
     def test_markdown(self, runner: CliRunner) -> None:
         """--format markdown prints a Markdown report."""

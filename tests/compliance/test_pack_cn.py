@@ -20,9 +20,12 @@ from ruralseller.catalog import (
     Lot,
     LotQuantity,
     Mass,
+    PackagedFood,
     ProcessingRecord,
     ProducerKind,
+    ShelfLife,
     Species,
+    StorageClass,
     Temperature,
     load_catalog,
 )
@@ -107,13 +110,48 @@ class TestQuarantineCertificate:
         assert finding.severity is Severity.BLOCKING
         assert finding.field == "lots[0].slaughter.quarantine_certificate"
         assert finding.lot == "WJ261120A"
-        assert "动物检疫管理办法" in str(finding.citation)
+        assert "动物防疫法" in str(finding.citation)
+        assert finding.citation.article is not None
+        assert "Art. 49" in finding.citation.article
         assert "declare the birds for quarantine" in finding.remedy
 
-    def test_not_in_force_before_2010(self) -> None:
-        """Before the measures took effect the rule does not apply."""
+    def test_2010_measures_before_december_2022(self) -> None:
+        """On a day in 2021 the 2010 measures answer, citing 农业部令2010年第6号."""
         catalog = with_slaughter(quarantine_certificate=None)
-        assert findings(catalog, "CN-SLAUGHTER-QUARANTINE-CERT", on=dt.date(2009, 1, 1)) == []
+        day = dt.date(2021, 6, 1)
+        assert findings(catalog, "CN-SLAUGHTER-QUARANTINE-CERT", on=day) == []
+        (finding,) = findings(catalog, "CN-SLAUGHTER-QUARANTINE-CERT-2010", on=day)
+        assert finding.severity is Severity.BLOCKING
+        assert "2010" in str(finding.citation)
+        assert "3 days ahead" in finding.remedy
+
+    def test_the_2010_measures_end_on_2022_12_01(self) -> None:
+        """From 2022-12-01 only the 2022 measures under the 2021 law answer."""
+        catalog = with_slaughter(quarantine_certificate=None)
+        day = dt.date(2022, 12, 1)
+        assert findings(catalog, "CN-SLAUGHTER-QUARANTINE-CERT-2010", on=day) == []
+        assert findings(catalog, "CN-SLAUGHTER-QUARANTINE-CERT", on=day)
+
+    def test_not_in_force_before_2010(self) -> None:
+        """Before the 2010 measures took effect neither rule applies."""
+        catalog = with_slaughter(quarantine_certificate=None)
+        for code in ("CN-SLAUGHTER-QUARANTINE-CERT", "CN-SLAUGHTER-QUARANTINE-CERT-2010"):
+            assert findings(catalog, code, on=dt.date(2009, 1, 1)) == []
+
+
+class TestCarrierQuarantine:
+    def test_present(self) -> None:
+        """With the certificate number the carrier may take the parcel."""
+        assert findings(SAMPLE, "CN-CARRIER-QUARANTINE-CERT") == []
+
+    def test_missing_blocks(self) -> None:
+        """Without it, Art. 52 forbids the carrier to carry the meat."""
+        (finding,) = findings(
+            with_slaughter(quarantine_certificate=None), "CN-CARRIER-QUARANTINE-CERT"
+        )
+        assert finding.severity is Severity.BLOCKING
+        assert finding.citation.article == "Art. 52"
+        assert "carrier" in finding.message
 
 
 class TestLicensedPlant:
@@ -240,6 +278,13 @@ class TestBusinessLicence:
         """A farmer selling own chickens needs no business licence (电子商务法 Art. 10)."""
         catalog = with_producer(licences=[SAMPLE.producers[0].licences[0]])
         assert findings(catalog, "CN-ECOMMERCE-BUSINESS-LICENCE") == []
+        assert check(catalog, jurisdictions=["CN"], on=ON).ok
+
+    def test_farmer_selling_own_cured_meat_is_warned_not_blocked(self) -> None:
+        """Whether a farmer's own cured meat is a sideline product is unsettled: a warning."""
+        (finding,) = findings(cured_meat_catalog(licences=[SC]), "CN-ECOMMERCE-BUSINESS-LICENCE")
+        assert finding.severity is Severity.WARNING
+        assert "自产农副产品" in finding.message
 
     def test_cooperative_without_licence_blocks(self) -> None:
         """A cooperative without a business licence is blocked."""
@@ -256,36 +301,206 @@ class TestBusinessLicence:
 
 
 class TestLabelParticulars:
+    """Label rules follow the legal category: agricultural product or prepackaged food."""
+
     def test_sample_has_them(self) -> None:
         """The sample producer has a contact and a full address."""
-        assert findings(SAMPLE, "CN-LABEL-PARTICULARS") == []
+        assert findings(SAMPLE, "CN-LABEL-AGRICULTURAL") == []
 
     def test_missing_contact(self) -> None:
-        """A producer without contact is flagged for every food lot."""
-        found = findings(with_producer(contact=None), "CN-LABEL-PARTICULARS")
+        """A producer without contact is flagged for every lot, as agricultural products."""
+        found = findings(with_producer(contact=None), "CN-LABEL-AGRICULTURAL")
         assert {f.field for f in found} == {"producers[0].contact"}
         assert len(found) == 3
+        assert all("食用农产品" in str(f.citation) for f in found)
 
     def test_missing_county(self) -> None:
         """A producer without a county in its place is flagged."""
         place = attrs.evolve(SAMPLE.producers[0].place, county=None)
-        found = findings(with_producer(place=place), "CN-LABEL-PARTICULARS")
+        found = findings(with_producer(place=place), "CN-LABEL-AGRICULTURAL")
         assert {f.field for f in found} == {"producers[0].place"}
+
+    def test_2016_measures_before_december_2023(self) -> None:
+        """On a day in 2020 the 2016 CFDA measures answer instead."""
+        catalog = with_producer(contact=None)
+        day = dt.date(2020, 6, 1)
+        assert findings(catalog, "CN-LABEL-AGRICULTURAL", on=day) == []
+        assert findings(catalog, "CN-LABEL-AGRICULTURAL-2016", on=day)
+
+    def test_chicken_is_not_prepackaged_food(self) -> None:
+        """GB 7718 does not apply to a chilled whole bird or eggs, on any day."""
+        catalog = with_producer(contact=None)
+        for day in (ON, dt.date(2027, 4, 1)):
+            for code in ("CN-LABEL-PREPACKAGED-2011", "CN-LABEL-PREPACKAGED-2025"):
+                assert findings(catalog, code, on=day) == []
+
+    def test_cured_meat_lacks_ingredients_and_standard(self) -> None:
+        """Cured meat is prepackaged food: ingredients and product standard are asked for."""
+        found = findings(cured_meat_catalog(licences=[SC]), "CN-LABEL-PREPACKAGED-2011")
+        assert {f.field for f in found} == {"products[0].ingredients", "products[0].standard"}
+        assert all("GB 7718-2011" in str(f.citation) for f in found)
+        assert all(f.severity is Severity.WARNING for f in found)  # status P
+
+    def test_gb_7718_2025_from_2027_03_16(self) -> None:
+        """On 2027-04-01 GB 7718-2025 applies to cured meat, allergens included."""
+        catalog = cured_meat_catalog(licences=[SC])
+        day = dt.date(2027, 4, 1)
+        assert findings(catalog, "CN-LABEL-PREPACKAGED-2011", on=day) == []
+        found = findings(catalog, "CN-LABEL-PREPACKAGED-2025", on=day)
+        assert "products[0].allergens" in {f.field for f in found}
+        assert all("GB 7718-2025" in str(f.citation) for f in found)
+        assert findings(catalog, "CN-LABEL-PREPACKAGED-2025", on=dt.date(2027, 3, 15)) == []
+
+    def test_complete_cured_meat_label_passes(self) -> None:
+        """Ingredients, standard and allergens stated: nothing to add."""
+        catalog = cured_meat_catalog(licences=[SC])
+        larou = attrs.evolve(
+            catalog.products[0],
+            ingredients=["猪肉", "食用盐"],
+            standard="GB 2730-2015",
+            allergens=[],
+        )
+        catalog = attrs.evolve(catalog, products=[larou])
+        assert findings(catalog, "CN-LABEL-PREPACKAGED-2025", on=dt.date(2027, 4, 1)) == []
+
+
+class TestNutritionPanel:
+    def test_cured_meat_needs_one(self) -> None:
+        """Cured meat is not exempt from the nutrition panel."""
+        (finding,) = findings(cured_meat_catalog(licences=[SC]), "CN-LABEL-NUTRITION-2011")
+        assert finding.field == "products[0].nutrition"
+        assert "GB 28050-2011" in str(finding.citation)
+
+    def test_stated_panel_passes(self) -> None:
+        """A stated panel passes; GB 28050-2025 takes over on 2027-03-16."""
+        catalog = cured_meat_catalog(licences=[SC])
+        larou = attrs.evolve(catalog.products[0], nutrition={"energy": "1820 kJ"})
+        catalog = attrs.evolve(catalog, products=[larou])
+        assert findings(catalog, "CN-LABEL-NUTRITION-2011") == []
+        assert findings(catalog, "CN-LABEL-NUTRITION-2025", on=dt.date(2027, 4, 1)) == []
+
+    def test_raw_chicken_and_eggs_are_exempt(self) -> None:
+        """Raw poultry and fresh eggs carry no nutrition panel."""
+        assert findings(SAMPLE, "CN-LABEL-NUTRITION-2011") == []
+        assert findings(SAMPLE, "CN-LABEL-NUTRITION-2025", on=dt.date(2027, 4, 1)) == []
+
+
+class TestCommitmentCertificate:
+    def without_certificates(self, kind: ProducerKind = ProducerKind.FARMER) -> Catalog:
+        lots = [attrs.evolve(lot, certificate=None) for lot in SAMPLE.lots]
+        producer = attrs.evolve(SAMPLE.producers[0], kind=kind)
+        return attrs.evolve(SAMPLE, lots=lots, producers=[producer])
+
+    def test_sample_has_them(self) -> None:
+        """The sample's chickens and eggs carry their certificates and records."""
+        assert findings(SAMPLE, "CN-COMMITMENT-CERTIFICATE") == []
+
+    def test_farmer_without_certificate_is_told(self) -> None:
+        """Chickens and eggs without a certificate get a finding citing 农产品质量安全法."""
+        found = findings(self.without_certificates(), "CN-COMMITMENT-CERTIFICATE")
+        assert [f.lot for f in found] == ["WJ261120A", "WJ261123A", "WE261118"]
+        assert all("农产品质量安全法" in str(f.citation) for f in found)
+        assert all(f.severity is Severity.INFO for f in found)  # farmers are encouraged
+        assert found[0].field == "lots[0].certificate"
+
+    def test_cooperative_eggs_without_certificate_block(self) -> None:
+        """A cooperative must issue one: eggs are blocked, dressed chicken warned."""
+        found = findings(
+            self.without_certificates(ProducerKind.COOPERATIVE), "CN-COMMITMENT-CERTIFICATE"
+        )
+        severity = {f.lot: f.severity for f in found}
+        assert severity["WE261118"] is Severity.BLOCKING
+        assert severity["WJ261120A"] is Severity.WARNING
+
+    def test_law_before_the_measures(self) -> None:
+        """In 2025 the 2022 law's Art. 39 answers; before 2023 no certificate rule applies."""
+        catalog = self.without_certificates(ProducerKind.COOPERATIVE)
+        day = dt.date(2025, 6, 1)
+        assert findings(catalog, "CN-COMMITMENT-CERTIFICATE", on=day) == []
+        found = findings(catalog, "CN-COMMITMENT-CERT-2023", on=day)
+        assert found
+        assert all(f.severity is Severity.WARNING for f in found)  # status P
+        (eggs,) = [f for f in found if f.lot == "WE261118"]
+        assert "source status P" in eggs.message  # would block if the law were verified
+        assert findings(catalog, "CN-COMMITMENT-CERT-2023", on=dt.date(2022, 6, 1)) == []
+
+    def test_information_is_not_called_a_warning(self) -> None:
+        """A farmer's reminder under the partly verified law stays info, and says nothing of
+        being downgraded to a warning."""
+        found = findings(
+            self.without_certificates(), "CN-COMMITMENT-CERT-2023", on=dt.date(2025, 6, 1)
+        )
+        assert found
+        assert all(f.severity is Severity.INFO for f in found)
+        assert not any("so this is a warning" in f.message for f in found)
+
+    def test_basis_without_its_record(self) -> None:
+        """A certificate resting on a commissioned test needs the test's record."""
+        lot = SAMPLE.lots[2]
+        assert lot.certificate is not None
+        certificate = attrs.evolve(lot.certificate, records=lot.certificate.records[1:])
+        catalog = with_lot(attrs.evolve(lot, certificate=certificate))
+        (finding,) = findings(catalog, "CN-COMMITMENT-CERTIFICATE")
+        assert finding.field == "lots[2].certificate.records"
+        assert "commissioned test" in finding.message
+
+
+class TestOnlineFood:
+    def test_processed_food_without_any_licence_warns(self) -> None:
+        """Cured meat sold online with no licence at all is flagged (status P: a warning)."""
+        (finding,) = findings(cured_meat_catalog(), "CN-ONLINE-FOOD-LICENCE")
+        assert finding.severity is Severity.WARNING
+        assert finding.citation.article == "Art. 16"
+
+    def test_licensed_producer_passes(self) -> None:
+        """With an SC licence nothing is asked."""
+        assert findings(cured_meat_catalog(licences=[SC]), "CN-ONLINE-FOOD-LICENCE") == []
+
+    def test_farm_produce_needs_none(self) -> None:
+        """Edible agricultural products need no food licence."""
+        assert findings(SAMPLE, "CN-ONLINE-FOOD-LICENCE") == []
+
+    def test_chilled_chicken_is_reminded_of_the_cold_chain(self) -> None:
+        """Chilled chicken: Art. 20 and GB 31605-2020 as info; eggs: nothing."""
+        for code in ("CN-ONLINE-FOOD-COLD-CHAIN", "CN-COLD-CHAIN-RECORDS"):
+            found = findings(SAMPLE, code)
+            assert [f.lot for f in found] == ["WJ261120A", "WJ261123A"]
+            assert all(f.severity is Severity.INFO for f in found)
+        (gb,) = findings(SAMPLE, "CN-COLD-CHAIN-RECORDS")[:1]
+        assert "GB 31605-2020" in str(gb.citation)
+        assert findings(SAMPLE, "CN-COLD-CHAIN-RECORDS", on=dt.date(2021, 3, 10)) == []
 
 
 class TestStorageStatement:
-    def test_chilled_gets_info(self) -> None:
-        """Chilled chicken gets an info finding with the temperature to print."""
-        found = findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE")
-        assert [f.lot for f in found] == ["WJ261120A", "WJ261123A"]
-        assert found[0].severity is Severity.INFO
-        assert "0 °C to 4 °C" in found[0].message
+    def chilled_sauce(self) -> Catalog:
+        catalog = cured_meat_catalog(licences=[SC])
+        sauce = PackagedFood(
+            id="larou",
+            producer=catalog.producers[0].id,
+            name="鲜辣椒酱",
+            category="chilli sauce",
+            storage=StorageClass.CHILLED,
+            shelf_life=ShelfLife(reference=dt.timedelta(days=30), at=Temperature(4, "°C")),
+        )
+        return attrs.evolve(catalog, products=[sauce])
 
-    def test_eggs_get_none(self) -> None:
-        """Eggs are neither chilled nor frozen: no statement needed by this rule."""
-        assert not [
-            f for f in findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE") if f.lot == "WE261118"
-        ]
+    def test_chilled_prepackaged_food_gets_info(self) -> None:
+        """Chilled prepackaged food gets an info finding with the temperature to print."""
+        (finding,) = findings(self.chilled_sauce(), "CN-LABEL-STORAGE-TEMPERATURE")
+        assert finding.severity is Severity.INFO
+        assert "0 °C to 4 °C" in finding.message
+        assert "GB/T 24616" not in str(finding.citation)
+        assert "GB 7718-2011" in str(finding.citation)
+
+    def test_agricultural_products_are_not_asked_under_gb_7718(self) -> None:
+        """A chilled whole bird is not prepackaged food: the cold-chain rule reminds instead."""
+        assert findings(SAMPLE, "CN-LABEL-STORAGE-TEMPERATURE") == []
+        (reminder, _) = findings(SAMPLE, "CN-COLD-CHAIN-RECORDS")
+        assert "storage temperature" in reminder.remedy
+
+    def test_ambient_food_needs_none(self) -> None:
+        """Cured meat kept at room temperature needs no temperature statement."""
+        assert findings(cured_meat_catalog(licences=[SC]), "CN-LABEL-STORAGE-TEMPERATURE") == []
 
 
 class TestClaims:

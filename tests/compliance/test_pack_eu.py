@@ -169,6 +169,7 @@ class TestPack:
         assert report.warnings == ()
         assert {f.rule for f in report.infos} == {
             "EU-DISTANCE-SELLING-PARTICULARS",
+            "EU-POULTRY-MARKETING-2026-343",
             "EU-POULTRY-ORIGIN-LABEL",
         }
 
@@ -550,13 +551,14 @@ class TestEggBestBefore:
         assert "589/2008 Art. 13" in str(finding.citation)
 
     def test_successor_warns(self) -> None:
-        """Under 2023/2465 (successor article unverified) the same lot only warns."""
+        """Under 2023/2465 (best-before article not read) the same lot only warns."""
         catalog = with_eggs(dt.date(2026, 11, 14), best_before=dt.date(2026, 12, 14))
         (finding,) = findings(catalog, self.NEW)
         assert finding.severity is Severity.WARNING
-        assert finding.status is SourceStatus.UNVERIFIED
+        assert finding.status is SourceStatus.PARTIAL
         assert finding.field == "lots[2].best_before"
         assert "2023/2465" in str(finding.citation)
+        assert "2022/2258" in str(finding.citation)
 
     @pytest.mark.parametrize(
         ("on", "code"),
@@ -567,6 +569,28 @@ class TestEggBestBefore:
         catalog = with_eggs(dt.date(2023, 11, 1), best_before=dt.date(2023, 12, 5))
         report = check(catalog, jurisdictions=["EU"], on=on, sale=HOME)
         assert {f.rule for f in report if "BEST-BEFORE" in f.rule} == {code}
+
+
+class TestPoultryMarketingStandards:
+    OLD = "EU-POULTRY-MARKETING-543-2008"
+    NEW = "EU-POULTRY-MARKETING-2026-343"
+
+    @pytest.mark.parametrize(
+        ("on", "code"),
+        [(dt.date(2026, 3, 8), OLD), (dt.date(2026, 3, 9), NEW)],
+    )
+    def test_repeal_switch(self, on: dt.date, code: str) -> None:
+        """543/2008 answers until 2026-03-08; Del. Reg. 2026/343 from 2026-03-09."""
+        report = check(FARM, jurisdictions=["EU"], on=on, sale=HOME)
+        assert {f.rule for f in report if "MARKETING" in f.rule} == {code}
+
+    def test_info_names_the_state(self) -> None:
+        """Chilled chicken: an info finding giving class and state (fresh)."""
+        found = findings(FARM, self.NEW)
+        assert {f.lot for f in found} == {"WJ261120A", "WJ261123A"}
+        assert all(f.severity is Severity.INFO for f in found)
+        assert "fresh" in found[0].message
+        assert "2026/343" in str(found[0].citation)
 
 
 class TestEggProducerCode:

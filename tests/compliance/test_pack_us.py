@@ -138,8 +138,8 @@ class TestPack:
             assert rule.citation.instrument
             assert rule.citation.article or rule.citation.url
 
-    def test_statuses_follow_the_research(self) -> None:
-        """Statuses are the research's V/P/U, never upgraded."""
+    def test_statuses_follow_the_sources(self) -> None:
+        """Statuses are what was verified in the sources, never upgraded."""
         status = {rule.code: rule.status for rule in PACK.rules}
         assert status["US-PPIA-1000-BIRDS"] is SourceStatus.VERIFIED
         assert status["US-PPIA-INTRASTATE"] is SourceStatus.PARTIAL
@@ -148,6 +148,31 @@ class TestPack:
         assert status["US-CURED-MEAT-FSIS-INSPECTION"] is SourceStatus.UNVERIFIED
         assert status["US-IMPORT-MEAT-POULTRY"] is SourceStatus.UNVERIFIED
         assert status["US-EGGS-45F"] is SourceStatus.VERIFIED
+        assert status["US-EGGS-SE-RULE"] is SourceStatus.VERIFIED
+        assert status["US-EGGS-HANDLER-REGISTRATION"] is SourceStatus.VERIFIED
+
+    def test_20000_bird_exemption_cites_a4(self) -> None:
+        """The producer/grower 20,000-bird exemption is 9 CFR 381.10(a)(4), not (c)."""
+        assert PACK.rule("US-PPIA-20000-BIRDS").citation.article == "9 CFR 381.10(a)(4)"
+
+
+class TestEggFarmRules:
+    def test_se_rule_and_registration_remind(self) -> None:
+        """Eggs get info reminders of 21 CFR 118 and 7 CFR 57.690, with the 3,000-hen line."""
+        for code, cite in (
+            ("US-EGGS-SE-RULE", "21 CFR Part 118"),
+            ("US-EGGS-HANDLER-REGISTRATION", "7 CFR Part 57"),
+        ):
+            (finding,) = findings(US, code)
+            assert finding.severity is Severity.INFO
+            assert finding.lot == "WE261118"
+            assert "3,000" in finding.message
+            assert cite in str(finding.citation)
+
+    def test_not_before_they_existed(self) -> None:
+        """Neither applies on a day before it was in force."""
+        assert findings(US, "US-EGGS-SE-RULE", on=dt.date(2009, 1, 1)) == []
+        assert findings(US, "US-EGGS-HANDLER-REGISTRATION", on=dt.date(2004, 1, 1)) == []
 
 
 class TestSample:

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import attrs
 import pytest
 
-from ruralseller.catalog import Mass, load_catalog
+from ruralseller.catalog import (
+    Catalog,
+    CuredMeat,
+    CureProcess,
+    Lot,
+    LotQuantity,
+    Mass,
+    PieceMass,
+    ProcessingRecord,
+    load_catalog,
+)
 from ruralseller.catalog.samples import sample_path
 from ruralseller.compliance import label_particulars
 from ruralseller.errors import InvalidValueError, NotInCatalogError
@@ -35,7 +47,48 @@ class TestChina:
     def test_headings_are_chinese(self) -> None:
         """CN labels are in Chinese by default."""
         first = label_particulars(SAMPLE, "WJ261120A", net_weight=WEIGHED)[0]
-        assert (first.heading, str(first.citation)) == ("产品名称", "GB 7718-2011 4.1")
+        assert first.heading == "产品名称"
+
+    def test_chicken_is_labelled_as_an_agricultural_product(self) -> None:
+        """A chilled whole bird is not prepackaged food: the SAMR measures, not GB 7718."""
+        found = label_particulars(SAMPLE, "WJ261120A", net_weight=WEIGHED)
+        citations = {str(p.citation) for p in found}
+        assert not [c for c in citations if "GB 7718" in c]
+        assert any("食用农产品" in c for c in citations)
+        keys = {p.key: p for p in found}
+        assert keys["quarantine"].citation.instrument == "动物防疫法 (2021)"
+        assert keys["certificate"].text == "TH-HGZ-2026-112001"
+
+    def test_cured_meat_follows_gb_7718_by_the_day(self) -> None:
+        """Cured meat: GB 7718-2011 with ingredients and standard; 2025 adds allergens."""
+        larou = CuredMeat(
+            id="larou",
+            producer=SAMPLE.producers[0].id,
+            name="农家烟熏腊肉",
+            meat="pork",
+            ingredients=["猪肉", "食用盐", "白砂糖"],
+            standard="GB 2730-2015",
+            nutrition={"能量": "1820 kJ"},
+            allergens=[],
+        )
+        lot = Lot(
+            id="LR2601",
+            product="larou",
+            production_date=dt.date(2027, 1, 20),
+            quantity=LotQuantity(count=10, piece_mass=PieceMass(nominal=Mass.parse("500 g"))),
+            processing=ProcessingRecord(process=CureProcess.SMOKED, started_on=dt.date(2027, 1, 1)),
+        )
+        catalog = Catalog(producers=SAMPLE.producers, products=[larou], lots=[lot])
+        before = {p.key: p for p in label_particulars(catalog, "LR2601", on=dt.date(2027, 3, 1))}
+        assert before["name"].citation.instrument == "GB 7718-2011"
+        assert before["ingredients"].text == "猪肉、食用盐、白砂糖"
+        assert before["standard"].text == "GB 2730-2015"
+        assert before["nutrition"].citation.instrument == "GB 28050-2011"
+        assert "allergens" not in before
+        after = {p.key: p for p in label_particulars(catalog, "LR2601", on=dt.date(2027, 4, 1))}
+        assert after["name"].citation.instrument == "GB 7718-2025"
+        assert after["allergens"].text == "无"
+        assert after["nutrition"].citation.instrument == "GB 28050-2025"
 
     def test_english_label_for_cn(self) -> None:
         """A CN label can be asked for in English."""

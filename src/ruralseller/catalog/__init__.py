@@ -7,6 +7,8 @@ catalogue folder that holds them.
 """
 
 from ruralseller.catalog._catalog import AnyProduct, Catalog
+from ruralseller.catalog.category import LEGAL_CATEGORIES, LegalCategory, legal_category
+from ruralseller.catalog.certificate import CommitmentBasis, CommitmentCertificate, QualityRecord
 from ruralseller.catalog.files import (
     CATALOG_FILE,
     FORMAT_VERSION,
@@ -80,6 +82,7 @@ from ruralseller.catalog.units import (
 __all__ = [
     "CATALOG_FILE",
     "FORMAT_VERSION",
+    "LEGAL_CATEGORIES",
     "PRODUCT_KINDS",
     "Address",
     "AnyProduct",
@@ -88,6 +91,8 @@ __all__ = [
     "CertificationKind",
     "Chilling",
     "ChillingMethod",
+    "CommitmentBasis",
+    "CommitmentCertificate",
     "Coordinates",
     "CureProcess",
     "CuredMeat",
@@ -99,6 +104,7 @@ __all__ = [
     "Gtin",
     "HarvestRecord",
     "LayingRecord",
+    "LegalCategory",
     "Length",
     "LengthUnit",
     "Licence",
@@ -119,6 +125,7 @@ __all__ = [
     "Producer",
     "ProducerKind",
     "Product",
+    "QualityRecord",
     "SaleUnit",
     "ShelfLife",
     "ShelfLifeModel",
@@ -136,6 +143,7 @@ __all__ = [
     "dumps_catalog",
     "find_division",
     "format_duration",
+    "legal_category",
     "load_catalog",
     "loads_catalog",
     "parse_address",

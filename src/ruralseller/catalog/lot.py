@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from ruralseller.catalog import checks as _checks
+from ruralseller.catalog.certificate import CommitmentCertificate
 from ruralseller.catalog.place import Place
 from ruralseller.catalog.product import CureProcess
 from ruralseller.catalog.units import Mass, Temperature
@@ -332,6 +333,8 @@ class Lot:
         processing: for cured meat or packaged food, the processing record.
         images: pictures of this lot, relative to the catalogue folder.
         notes: anything else the partner wants to remember.
+        certificate: the commitment certificate (承诺达标合格证) issued for the lot, with the
+            records that back it.
     """
 
     id: str = attrs.field(validator=_lot_code)
@@ -346,6 +349,7 @@ class Lot:
     processing: ProcessingRecord | None = None
     images: tuple[str, ...] = attrs.field(default=(), converter=_checks.frozen_tuple)
     notes: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    certificate: CommitmentCertificate | None = None
 
     def __attrs_post_init__(self) -> None:
         fields = attrs.fields(Lot)

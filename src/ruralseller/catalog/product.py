@@ -305,6 +305,10 @@ _CURED_MEAT = ShelfLife(
 )
 
 
+def _optional_tuple(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else _checks.frozen_tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class PoultryMeat(Product):
     """Dressed poultry: whole birds or cuts, chilled or frozen.
@@ -399,6 +403,13 @@ class CuredMeat(Product):
     Attributes:
         meat: the animal, e.g. ``pork``.
         process: cured, smoked or air-dried.
+        ingredients: the ingredients in descending order of weight, for the label.
+        standard: the product standard the food is made to (产品标准代号), e.g.
+            ``GB 2730-2015``, for the label.
+        nutrition: the nutrition panel per 100 g, by nutrient (energy, protein, fat,
+            carbohydrate, sodium), e.g. ``{ energy = "1820 kJ" }``.
+        allergens: the allergens the food contains; None when not stated yet, an empty
+            list for "none".
     """
 
     kind: ClassVar[str] = "cured_meat"
@@ -407,6 +418,12 @@ class CuredMeat(Product):
 
     meat: str = attrs.field(validator=_checks.text)
     process: CureProcess = CureProcess.SMOKED
+    ingredients: tuple[str, ...] = attrs.field(default=(), converter=_checks.frozen_tuple)
+    standard: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    nutrition: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_checks.frozen_mapping, hash=False
+    )
+    allergens: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple)
 
 
 @attrs.frozen(kw_only=True)
@@ -415,12 +432,23 @@ class PackagedFood(Product):
 
     Attributes:
         category: what it is, e.g. ``chilli sauce``.
+        ingredients: the ingredients in descending order of weight, for the label.
+        standard: the product standard the food is made to (产品标准代号), for the label.
+        nutrition: the nutrition panel per 100 g, by nutrient.
+        allergens: the allergens the food contains; None when not stated yet, an empty
+            list for "none".
     """
 
     kind: ClassVar[str] = "packaged_food"
     must_state: ClassVar[tuple[str, ...]] = ("storage", "shelf_life")
 
     category: str = attrs.field(validator=_checks.text)
+    ingredients: tuple[str, ...] = attrs.field(default=(), converter=_checks.frozen_tuple)
+    standard: str | None = attrs.field(default=None, validator=_checks.optional_text)
+    nutrition: Mapping[str, str] = attrs.field(
+        factory=dict, converter=_checks.frozen_mapping, hash=False
+    )
+    allergens: tuple[str, ...] | None = attrs.field(default=None, converter=_optional_tuple)
 
 
 PRODUCT_KINDS: Mapping[str, type[Product]] = {

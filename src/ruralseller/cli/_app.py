@@ -32,11 +32,19 @@ from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
 from ruralseller.coldchain.routes import CHINA_STANDARD_TIME
-from ruralseller.compliance import Report, Rule, Sale, available_rule_packs, check, rule_pack
+from ruralseller.compliance import (
+    Report,
+    Rule,
+    RuleChange,
+    Sale,
+    available_rule_packs,
+    check,
+    rule_changes,
+    rule_pack,
+)
 from ruralseller.errors import (
     CatalogError,
     CatalogValidationError,
-    ComplianceError,
     InvalidValueError,
     PackingError,
     Problem,
@@ -282,14 +290,44 @@ def _rule_row(rule: Rule) -> dict[str, object]:
     show_default=True,
     help="Output format.",
 )
-def rules(jurisdictions: tuple[str, ...], fmt: str) -> None:
+@click.option(
+    "--changes",
+    nargs=2,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    metavar="FROM TO",
+    help="Only the rules that enter or leave force after FROM and up to TO (YYYY-MM-DD).",
+)
+@click.option(
+    "--catalog",
+    "catalog_path",
+    type=click.Path(path_type=Path),
+    help="With --changes: only rules for the kinds of product in this catalogue.",
+)
+def rules(
+    jurisdictions: tuple[str, ...],
+    fmt: str,
+    changes: tuple[dt.datetime, dt.datetime] | None,
+    catalog_path: Path | None,
+) -> None:
     """List the compliance rules: code, scope, severity, citation, status and dates."""
     codes = jurisdictions or tuple(available_rule_packs())
     try:
         packs = [rule_pack(code) for code in codes]
-    except ComplianceError as exc:
+        if changes:
+            kinds = None
+            if catalog_path is not None:
+                kinds = {product.kind for product in load_catalog(catalog_path).products}
+            start, end = (day.date() for day in changes)
+            found = rule_changes(start, end, packs=packs, kinds=kinds)
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
+    except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
+    if changes:
+        _print_changes(found, start, end, fmt)
+        return
     if fmt == "json":
         data = [_rule_row(rule) for pack in packs for rule in pack.rules]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -316,6 +354,30 @@ def rules(jurisdictions: tuple[str, ...], fmt: str) -> None:
             _out.print(f"      [dim]applies to: {escape(scope)}; {since}{until}[/]")
             _out.print(f"      [dim]source: {escape(str(rule.citation))}[/]")
         _out.print()
+
+
+def _print_changes(found: tuple[RuleChange, ...], start: dt.date, end: dt.date, fmt: str) -> None:
+    if fmt == "json":
+        data = {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "changes": [change.to_dict() for change in found],
+        }
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not found:
+        _out.print(f"No rule enters or leaves force from {start} to {end}.")
+        return
+    _out.print(f"[bold]Rules that change from {start} to {end}[/]")
+    for change in found:
+        rule = change.rule
+        severity = rule.effective_severity.value
+        _out.print(
+            f"  {change.on.isoformat()}  {change.change:<6} [{_STYLE[severity]}]{rule.code}[/]"
+            f"  {severity}, status {rule.status.value}"
+        )
+        _out.print(f"      {escape(rule.title)}")
+        _out.print(f"      [dim]source: {escape(str(rule.citation))}[/]")
 
 
 def _parse_destination(text: str | None) -> Place | None:
@@ -1318,3 +1380,8 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
             escape(error),
         )
     _out.print(table)
+
+
+from ruralseller.cli.certificate import certificate  # noqa: E402 - a command in its own module
+
+cli.add_command(certificate)

@@ -6,6 +6,7 @@ verified; :func:`check` applies them to the lots of a catalogue and returns a
 :class:`Report` of findings, each with a severity, a message, a remedy and the citation.
 """
 
+from ruralseller.compliance.changes import RuleChange, rule_changes
 from ruralseller.compliance.context import LotContext, Sale, seller_profile
 from ruralseller.compliance.engine import REPORT_FORMAT, Report, check
 from ruralseller.compliance.particulars import DEFAULT_LOCALES, Particular, label_particulars
@@ -34,6 +35,7 @@ __all__ = [
     "Particular",
     "Report",
     "Rule",
+    "RuleChange",
     "RulePack",
     "Sale",
     "SellerProfile",
@@ -44,6 +46,7 @@ __all__ = [
     "check",
     "find_terms",
     "label_particulars",
+    "rule_changes",
     "rule_pack",
     "seller_profile",
 ]

@@ -28,12 +28,16 @@ import attrs
 from ruralseller.catalog import (
     AnyProduct,
     Catalog,
+    CuredMeat,
+    LegalCategory,
     LicenceKind,
     Lot,
     Mass,
+    PackagedFood,
     Producer,
     StorageClass,
     format_duration,
+    legal_category,
 )
 from ruralseller.compliance.rules import Citation
 from ruralseller.errors import InvalidValueError
@@ -77,6 +81,11 @@ _HEADINGS: dict[str, dict[str, str]] = {
         "licence": "生产许可证编号",
         "quarantine": "动物检疫证明编号",
         "slaughter": "屠宰企业",
+        "ingredients": "配料",
+        "standard": "产品标准代号",
+        "nutrition": "营养成分表 (每100克)",
+        "allergens": "致敏物质",
+        "certificate": "承诺达标合格证编号",
     },
     "en": {
         "name": "Product name",
@@ -98,19 +107,31 @@ _HEADINGS: dict[str, dict[str, str]] = {
         "slaughtered_in": "Slaughtered in",
         "handling": "Handling",
         "safe_handling": "Safe Handling Instructions",
+        "ingredients": "Ingredients",
+        "standard": "Product standard",
+        "nutrition": "Nutrition (per 100 g)",
+        "allergens": "Allergens",
+        "certificate": "Commitment certificate",
     },
 }
 
 _GB7718 = Citation("GB 7718-2011", "4.1")
+_GB7718_2025 = Citation("GB 7718-2025", "mandatory particulars")
+_GB7718_2025_IN_FORCE = dt.date(2027, 3, 16)
+_GB28050 = Citation("GB 28050-2011", "nutrition panel")
+_GB28050_2025 = Citation("GB 28050-2025", "nutrition panel")
+_AGRICULTURAL = Citation(
+    "食用农产品市场销售质量安全监督管理办法 (国家市场监督管理总局令第81号)",
+    "packed edible agricultural products",
+)
+_CERTIFICATE = Citation("农产品质量安全承诺达标合格证管理办法 (农业农村部令2025年第4号)", "Art. 3")
 _EU1169 = Citation("Reg. (EU) 1169/2011", "Art. 9(1)")
 _EU1337 = Citation("Impl. Reg. (EU) 1337/2013", "Art. 5")
 _US381 = Citation("9 CFR", "381.125(a)")
 _US381B = Citation("9 CFR", "381.125(b)")
 _US101 = Citation("21 CFR", "101.17(h)")
 _US_NET = Citation("9 CFR", "381.121 (net quantity)")
-_CN_QUARANTINE = Citation(
-    "食用农产品市场销售质量安全监督管理办法 (SAMR)", "market entry of poultry meat"
-)
+_CN_QUARANTINE = Citation("动物防疫法 (2021)", "Art. 49 (检疫证明, 检疫标志)")
 
 _STORAGE_TEXT = {
     "zh": {
@@ -175,32 +196,62 @@ def _common(
         yield "contact", producer.contact, citation
 
 
-def _cn(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+def _cn(
+    catalog: Catalog, lot: Lot, language: str, net: str, on: dt.date
+) -> Iterator[tuple[str, str, Citation]]:
     product, producer = catalog.product_of(lot), catalog.producer_of(lot)
-    yield from _common(language, product, producer, net, _GB7718)
-    yield "production_date", lot.production_date.isoformat(), _GB7718
+    # Label rules follow the legal category: GB 7718 for prepackaged food, the SAMR measures
+    # for edible agricultural products (a chilled whole bird, eggs, potatoes).
+    edition_2025 = on >= _GB7718_2025_IN_FORCE
+    citation = _AGRICULTURAL
+    if legal_category(product.kind, "CN") is LegalCategory.PREPACKAGED_FOOD:
+        citation = _GB7718_2025 if edition_2025 else _GB7718
+    yield from _common(language, product, producer, net, citation)
+    processed = product if isinstance(product, CuredMeat | PackagedFood) else None
+    if processed is not None and processed.ingredients:
+        yield "ingredients", "、".join(processed.ingredients), citation
+    yield "production_date", lot.production_date.isoformat(), citation
     basis = product.shelf_life_basis
     storage = product.storage_class
     if basis is not None:
         yield (
             "shelf_life",
             format_duration(basis.reference).replace(" d", " 天" if language == "zh" else " days"),
-            _GB7718,
+            citation,
         )
     if lot.use_by or lot.best_before:
-        yield "date_mark", (lot.use_by or lot.best_before).isoformat(), _GB7718  # type: ignore[union-attr]
-    yield "storage", _STORAGE_TEXT[language][storage], _GB7718
-    yield "lot", lot.id, _GB7718
+        yield "date_mark", (lot.use_by or lot.best_before).isoformat(), citation  # type: ignore[union-attr]
+    yield "storage", _STORAGE_TEXT[language][storage], citation
+    yield "lot", lot.id, citation
     licence = producer.licence(LicenceKind.FOOD_PRODUCTION)
     if licence is not None:
-        yield "licence", licence.number, _GB7718
+        yield "licence", licence.number, citation
+    if processed is not None:
+        yield from _processed_items(processed, language, citation, edition_2025=edition_2025)
     if lot.slaughter is not None:
         yield "slaughter", lot.slaughter.facility, _CN_QUARANTINE
         if lot.slaughter.quarantine_certificate:
             yield "quarantine", lot.slaughter.quarantine_certificate, _CN_QUARANTINE
+    if lot.certificate is not None and lot.certificate.number:
+        yield "certificate", lot.certificate.number, _CERTIFICATE
 
 
-def _eu(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+def _processed_items(
+    product: CuredMeat | PackagedFood, language: str, citation: Citation, *, edition_2025: bool
+) -> Iterator[tuple[str, str, Citation]]:
+    if product.standard:
+        yield "standard", product.standard, citation
+    if product.nutrition:
+        panel = "; ".join(f"{name} {value}" for name, value in product.nutrition.items())
+        yield "nutrition", panel, _GB28050_2025 if edition_2025 else _GB28050
+    if edition_2025 and product.allergens is not None:
+        none = "无" if language == "zh" else "none"
+        yield "allergens", "、".join(product.allergens) or none, _GB7718_2025
+
+
+def _eu(
+    catalog: Catalog, lot: Lot, language: str, net: str, _on: dt.date
+) -> Iterator[tuple[str, str, Citation]]:
     product, producer = catalog.product_of(lot), catalog.producer_of(lot)
     yield from _common(language, product, producer, net, _EU1169)
     if lot.use_by is not None:
@@ -217,7 +268,9 @@ def _eu(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[s
         yield "slaughtered_in", slaughtered, _EU1337
 
 
-def _us(catalog: Catalog, lot: Lot, language: str, net: str) -> Iterator[tuple[str, str, Citation]]:
+def _us(
+    catalog: Catalog, lot: Lot, language: str, net: str, _on: dt.date
+) -> Iterator[tuple[str, str, Citation]]:
     product, producer = catalog.product_of(lot), catalog.producer_of(lot)
     for key, text, _ in _common(language, product, producer, net, _US_NET):
         yield key, text, _US_NET
@@ -273,14 +326,15 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
         jurisdiction: whose labelling rules apply: ``CN``, ``EU`` or ``US``.
         locale: the label's language (``zh-CN`` or ``en``); the jurisdiction's usual one if None.
         net_weight: the weighed net weight of this package; needed for variable-weight lots.
-        on: the packing day (reserved for rules that change over time).
+        on: the packing day: which edition of a label standard applies (GB 7718-2025 from
+            2027-03-16); today if None.
 
     Raises:
         InvalidValueError: for a variable-weight lot without ``net_weight``, or a language or
             jurisdiction labels are not available for (with a hint).
         NotInCatalogError: when the lot is not in the catalogue.
     """
-    del on  # no labelling rule here changes within the dates we support yet
+    day = on or dt.datetime.now(dt.UTC).date()
     code = jurisdiction.strip().upper()
     builder = _BUILDERS.get(code)
     if builder is None:
@@ -297,5 +351,5 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
         Particular(
             key=key, heading=headings.get(key, _HEADINGS["en"][key]), text=text, citation=cit
         )
-        for key, text, cit in builder(catalog, lot, language, net)
+        for key, text, cit in builder(catalog, lot, language, net, day)
     )

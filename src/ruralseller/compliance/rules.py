@@ -255,7 +255,12 @@ class Rule:
         if issue.severity is not None and issue.severity.rank < severity.rank:
             severity = issue.severity
         message = issue.message
-        if self.status is not SourceStatus.VERIFIED and self.severity is Severity.BLOCKING:
+        downgraded = issue.severity is None or issue.severity is Severity.BLOCKING
+        if (
+            downgraded
+            and self.status is not SourceStatus.VERIFIED
+            and self.severity is Severity.BLOCKING
+        ):
             message += (
                 f" (source status {self.status.value}: not fully verified, so this is a "
                 "warning; check the cited text)"

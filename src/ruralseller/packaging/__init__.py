@@ -3,9 +3,18 @@
 Packing requirements follow from the product (:func:`packing_requirements`); boxes, coolants
 and liners are data partners can extend (:data:`BUILTIN`, :func:`load_materials`); the
 thermal model says how long a pack holds (:func:`hold_time`, :func:`hold_time_profile`);
-:func:`plan_pack` chooses the pack for a journey; :func:`render_label` draws the label.
+:func:`plan_pack` chooses the pack for a journey; :func:`render_label` draws the label;
+:func:`save_certificate` prints a lot's commitment certificate (承诺达标合格证).
 """
 
+from ruralseller.packaging.certificate import (
+    CERTIFICATE_SIZE_MM,
+    COMMITMENTS,
+    CertificateContent,
+    lot_certificate,
+    render_certificate,
+    save_certificate,
+)
 from ruralseller.packaging.label import (
     DEFAULT_DIGITAL_LINK_BASE,
     FONT_ENV_VAR,
@@ -54,6 +63,8 @@ from ruralseller.packaging.thermal import (
 
 __all__ = [
     "BUILTIN",
+    "CERTIFICATE_SIZE_MM",
+    "COMMITMENTS",
     "DEFAULT_DIGITAL_LINK_BASE",
     "DEFAULT_DIVISOR",
     "DEFAULT_MARGIN",
@@ -65,6 +76,7 @@ __all__ = [
     "SOUTH_CHINA_WINTER",
     "AmbientProfile",
     "Basis",
+    "CertificateContent",
     "Container",
     "ContainerKind",
     "Coolant",
@@ -87,9 +99,12 @@ __all__ = [
     "hold_time_profile",
     "load_materials",
     "loads_materials",
+    "lot_certificate",
     "lot_label",
     "packing_requirements",
     "plan_pack",
+    "render_certificate",
     "render_label",
+    "save_certificate",
     "save_label",
 ]

@@ -1,8 +1,17 @@
 """Rules for selling farm food online in mainland China (CN).
 
-Sources and their verification status are from the project's research notes
-(``research/compliance.md``: P-CN-*, L-CN-*, C-CN-*, T-CN-*). Only rules whose source was
-verified block; the rest warn and say so. This is not legal advice.
+Each rule cites the law, regulation or standard it rests on, with the article and a link to
+the text (or the copy that was read), how well that was verified, and the days it is in
+force; a rule replaced by a newer text keeps its dates, so a check of an old day answers as
+the law stood then. Only rules whose source was verified block; the rest warn and say so.
+``docs/explanations/compliance-sources.md`` lists every rule with its source and status.
+
+Label rules follow the product's legal category (:func:`ruralseller.catalog.legal_category`):
+a chilled whole bird, eggs and potatoes are edible agricultural products (食用农产品),
+labelled under the rules for agricultural products and carrying the commitment certificate;
+cured meat is prepackaged food (预包装食品) under GB 7718 and GB 28050.
+
+This is not legal advice.
 """
 
 from __future__ import annotations
@@ -11,7 +20,17 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 
-from ruralseller.catalog import LicenceKind, StorageClass
+from ruralseller.catalog import (
+    PRODUCT_KINDS,
+    CommitmentBasis,
+    CuredMeat,
+    LegalCategory,
+    LicenceKind,
+    PackagedFood,
+    ProducerKind,
+    StorageClass,
+    legal_category,
+)
 from ruralseller.compliance.context import LotContext
 from ruralseller.compliance.rules import (
     Citation,
@@ -33,15 +52,15 @@ V, P, U = SourceStatus.VERIFIED, SourceStatus.PARTIAL, SourceStatus.UNVERIFIED
 _FOOD = frozenset({"poultry_meat", "shell_eggs", "fresh_produce", "cured_meat", "packaged_food"})
 _PROCESSED = frozenset({"cured_meat", "packaged_food"})
 
-# 食品生产许可管理办法: "SC" + 14 digits; the first digit is 1 (food) or 2 (additive).
-# research/compliance.md C-CN-5 (format V; the check-digit algorithm is not published).
+# 食品生产许可管理办法 (SAMR Order 2020 No. 24): "SC" + 14 digits; the first digit is 1
+# (food) or 2 (food additive). The check-digit algorithm is not published, so it is not checked.
 _SC_NUMBER = re.compile(r"SC[12]\d{13}")
 
 
 # --- slaughter -----------------------------------------------------------------------------
 
 
-def _quarantine_certificate(ctx: LotContext) -> Iterator[Issue]:
+def _quarantine_2010(ctx: LotContext) -> Iterator[Issue]:
     record = ctx.lot.slaughter
     if record is not None and record.quarantine_certificate is None:
         yield Issue(
@@ -50,6 +69,21 @@ def _quarantine_certificate(ctx: LotContext) -> Iterator[Issue]:
             remedy="declare the birds for quarantine to the county animal health supervision "
             "body before they leave the farm (3 days ahead) and before slaughter (6 hours "
             "ahead), then enter the certificate number as slaughter.quarantine_certificate",
+            field=ctx.path("slaughter", "quarantine_certificate"),
+        )
+
+
+def _quarantine_certificate(ctx: LotContext) -> Iterator[Issue]:
+    record = ctx.lot.slaughter
+    if record is not None and record.quarantine_certificate is None:
+        yield Issue(
+            message=f"lot {ctx.lot.id} has no quarantine certificate number (动物检疫证明); "
+            "poultry meat is sold and carried only with the quarantine certificate and the "
+            "quarantine mark (检疫标志)",
+            remedy="declare the birds for quarantine to the county animal health supervision "
+            "body before they are sold or slaughtered, have them slaughtered where the "
+            "official vet inspects them, then enter the certificate number as "
+            "slaughter.quarantine_certificate",
             field=ctx.path("slaughter", "quarantine_certificate"),
         )
 
@@ -133,8 +167,8 @@ def _dry_ice_by_air(ctx: LotContext) -> Iterator[Issue]:
     )
 
 
-# IATA DGR packing instruction 954: at most 200 kg of dry ice per package
-# (research/coldchain.md §2.4).
+# IATA Dangerous Goods Regulations, packing instruction 954: at most 200 kg of dry ice per
+# package (as summarised by the cited secondary source; the DGR text was not read).
 _PI954_MAX_KG = 200
 
 
@@ -189,25 +223,101 @@ def _small_workshop_online(ctx: LotContext) -> Iterator[Issue]:
 
 
 def _business_licence(ctx: LotContext) -> Iterator[Issue]:
-    if ctx.profile is SellerProfile.FARMER and ctx.product.kind not in _PROCESSED:
+    # 电子商务法 Art. 10: individuals selling farm and sideline products they produced
+    # themselves (自产农副产品) or household handicrafts need no market-subject registration.
+    if ctx.producer.kind is ProducerKind.FARMER:
+        if ctx.product.kind in _PROCESSED and ctx.producer.licence(LicenceKind.BUSINESS) is None:
+            yield Issue(
+                message=f"{ctx.producer.name} is a farmer selling {ctx.product.name}: a farmer "
+                "selling own farm and sideline products (自产农副产品) needs no business "
+                "licence, but whether processed food counts as one is not settled",
+                remedy="ask the county market regulation bureau whether your product counts as "
+                "your own sideline product; the shop page must then say that no registration "
+                "is needed (电子商务法 Art. 15)",
+                field=ctx.producer_path("licences"),
+                severity=Severity.WARNING,
+            )
         return
     licence = ctx.producer.licence(LicenceKind.BUSINESS)
     if licence is None or not licence.is_valid_on(ctx.on):
         state = "holds no" if licence is None else "has no valid"
         yield Issue(
             message=f"{ctx.producer.name} {state} business licence (营业执照); online sellers "
-            "other than farmers selling their own produce must register and show it on the "
-            "shop page",
+            "other than individuals selling their own farm produce must register and show it "
+            "on the shop page",
             remedy="register with the market regulation bureau and add the business licence "
             "(kind 'business') to the producer",
             field=ctx.producer_path("licences"),
         )
 
 
+def _online_food_licence(ctx: LotContext) -> Iterator[Issue]:
+    held = {
+        LicenceKind.FOOD_PRODUCTION,
+        LicenceKind.FOOD_BUSINESS,
+        LicenceKind.SMALL_WORKSHOP,
+    }
+    if any(ctx.producer.licence(kind) is not None for kind in held):
+        return
+    yield Issue(
+        message=f"{ctx.producer.name} sells {ctx.product.name} online with no food production "
+        "licence, food business licence or workshop registration; food sold online needs the "
+        "licence the law requires for it",
+        remedy="obtain the food production licence (SC) or register the workshop, and add it "
+        "to the producer's licences",
+        field=ctx.producer_path("licences"),
+    )
+
+
+def _cold_chain_online(ctx: LotContext) -> Iterator[Issue]:
+    storage = ctx.product.storage_class
+    if storage not in {StorageClass.CHILLED, StorageClass.FROZEN}:
+        return
+    yield Issue(
+        message=f"{ctx.product.name} is {storage.value}: sold online it must be stored and "
+        "shipped in conditions that keep that temperature, by the seller or by a carrier "
+        "able to do so",
+        remedy="ship it with a cold-chain service or an insulated pack that holds the "
+        "temperature for the whole journey (see `ruralseller plan` and `ruralseller pack`)",
+        field=ctx.product_path("storage"),
+    )
+
+
+def _cold_chain_records(ctx: LotContext) -> Iterator[Issue]:
+    storage = ctx.product.storage_class
+    if storage not in {StorageClass.CHILLED, StorageClass.FROZEN}:
+        return
+    yield Issue(
+        message=f"{ctx.product.name} travels in the cold chain: cold stores and vehicles need "
+        "temperature monitoring and recording, and the temperature is checked and recorded "
+        "at every hand-over",
+        remedy="mark the package with its storage temperature, and keep the temperature "
+        "records of storage and of each hand-over with the lot (a data logger in the parcel "
+        "is the simplest way)",
+        field=ctx.product_path("storage"),
+    )
+
+
+def _carrier_quarantine(ctx: LotContext) -> Iterator[Issue]:
+    record = ctx.lot.slaughter
+    if record is not None and record.quarantine_certificate is None:
+        yield Issue(
+            message=f"lot {ctx.lot.id} has no quarantine certificate: a carrier may not carry "
+            "animal products whose sender gives no quarantine certificate",
+            remedy="obtain the quarantine certificate at slaughter, enter it as "
+            "slaughter.quarantine_certificate and give its number to the carrier",
+            field=ctx.path("slaughter", "quarantine_certificate"),
+        )
+
+
 # --- labelling -----------------------------------------------------------------------------
 
 
-def _label_particulars(ctx: LotContext) -> Iterator[Issue]:
+def _category(ctx: LotContext) -> LegalCategory:
+    return legal_category(ctx.product.kind, "CN")
+
+
+def _producer_particulars(ctx: LotContext) -> Iterator[Issue]:
     place = ctx.producer.place
     if ctx.producer.contact is None:
         yield Issue(
@@ -221,6 +331,65 @@ def _label_particulars(ctx: LotContext) -> Iterator[Issue]:
             "lacks the province or county",
             remedy="add province, county (and township, village) to the producer's place",
             field=ctx.producer_path("place"),
+        )
+
+
+def _agricultural_particulars(ctx: LotContext) -> Iterator[Issue]:
+    if _category(ctx) is LegalCategory.EDIBLE_AGRICULTURAL_PRODUCT:
+        yield from _producer_particulars(ctx)
+
+
+def _processed(ctx: LotContext) -> CuredMeat | PackagedFood | None:
+    product = ctx.product
+    return product if isinstance(product, CuredMeat | PackagedFood) else None
+
+
+def _prepackaged_particulars(ctx: LotContext) -> Iterator[Issue]:
+    if _category(ctx) is not LegalCategory.PREPACKAGED_FOOD:
+        return
+    yield from _producer_particulars(ctx)
+    product = _processed(ctx)
+    if product is None:
+        return
+    if not product.ingredients:
+        yield Issue(
+            message=f"{product.name} is prepackaged food: its label lists the ingredients "
+            "(配料表), and the catalogue has none",
+            remedy='add ingredients = ["猪肉", "食用盐", ...] to the product, heaviest first',
+            field=ctx.product_path("ingredients"),
+        )
+    if product.standard is None:
+        yield Issue(
+            message=f"{product.name} is prepackaged food: its label gives the product standard "
+            "code (产品标准代号) it is made to, and the catalogue has none",
+            remedy='add standard = "..." to the product: the national, industry or enterprise '
+            "standard the food is made to",
+            field=ctx.product_path("standard"),
+        )
+
+
+def _prepackaged_particulars_2025(ctx: LotContext) -> Iterator[Issue]:
+    yield from _prepackaged_particulars(ctx)
+    product = _processed(ctx)
+    if product is not None and product.allergens is None:
+        yield Issue(
+            message=f"{product.name} is prepackaged food: from 2027-03-16 (GB 7718-2025) its "
+            "label must declare the allergens it contains, and the catalogue does not say",
+            remedy="add allergens = [...] to the product (allergens = [] if it contains none)",
+            field=ctx.product_path("allergens"),
+        )
+
+
+def _nutrition_panel(ctx: LotContext) -> Iterator[Issue]:
+    product = _processed(ctx)
+    if product is not None and not product.nutrition:
+        yield Issue(
+            message=f"{product.name} is processed prepackaged food: its label carries a "
+            "nutrition panel (营养成分表: energy, protein, fat, carbohydrate, sodium per 100 g); "
+            "only raw meat, fresh eggs and fresh produce are exempt",
+            remedy='add nutrition = { energy = "... kJ", protein = "... g", fat = "... g", '
+            'carbohydrate = "... g", sodium = "... mg" } to the product',
+            field=ctx.product_path("nutrition"),
         )
 
 
@@ -238,15 +407,65 @@ def _storage_statement(ctx: LotContext) -> Iterator[Issue]:
         )
 
 
+# --- the farmer's papers -------------------------------------------------------------------
+
+# Kinds under the commitment-certificate measures (Art. 3: vegetables, fruit, tea, livestock
+# and poultry, eggs, farmed aquatic products). Dressed poultry and potatoes are not named as
+# such, so for them a missing certificate warns rather than blocks.
+_CERTIFIED_KINDS = frozenset({"live_birds", "poultry_meat", "shell_eggs", "fresh_produce"})
+_CERTIFIED_FOR_SURE = frozenset({"live_birds", "shell_eggs"})
+_MUST_ISSUE = frozenset({SellerProfile.COOPERATIVE, SellerProfile.LICENSED_PLANT})
+_BASIS_ZH = {
+    CommitmentBasis.SELF_TEST: "self-test (自行检测)",
+    CommitmentBasis.COMMISSIONED_TEST: "commissioned test (委托检测)",
+    CommitmentBasis.INTERNAL_QUALITY_CONTROL: "internal quality control (内部质量控制)",
+    CommitmentBasis.OWN_COMMITMENT: "own commitment (自我承诺)",
+}
+
+
+def _commitment_certificate(ctx: LotContext) -> Iterator[Issue]:
+    certificate = ctx.lot.certificate
+    if certificate is None:
+        must = ctx.profile in _MUST_ISSUE
+        severity = None
+        if not must:
+            severity = Severity.INFO
+        elif ctx.product.kind not in _CERTIFIED_FOR_SURE:
+            severity = Severity.WARNING
+        who = (
+            "producer enterprises and cooperatives must issue one with every batch they sell, "
+            "online included"
+            if must
+            else "farmers are encouraged to issue one, and buyers and platforms often ask for it"
+        )
+        yield Issue(
+            message=f"lot {ctx.lot.id} has no commitment certificate (承诺达标合格证): {who}",
+            remedy="issue the certificate for the lot (`ruralseller certificate` prints it), "
+            "record it as lots[].certificate with the test or control records it rests on, "
+            "and keep them at least six months",
+            field=ctx.path("certificate"),
+            severity=severity,
+        )
+        return
+    for basis in certificate.unsupported_basis():
+        yield Issue(
+            message=f"the certificate of lot {ctx.lot.id} rests on a {_BASIS_ZH[basis]} but "
+            "lists no record of one",
+            remedy=f"add the record (report number, date, what was tested) under "
+            f"certificate.records with kind = '{basis.value}', or drop that basis",
+            field=ctx.path("certificate", "records"),
+        )
+
+
 # --- claims --------------------------------------------------------------------------------
 
 # 广告法 (2015) Art. 9(3): "国家级", "最高级", "最佳" and the like are forbidden in ads.
 _ABSOLUTE = ("国家级", "最高级", "最佳")
 # Equivalents the regulator and platforms treat alike (SAIC reply 工商广字[1997]207号 for
-# 极品; platform "extreme word" lists for the rest): research/compliance.md C-CN-13, P.
+# 极品; platform "extreme word" lists for the rest): partly verified.
 _EXTREME = ("极品", "第一", "唯一", "顶级", "首选", "最好", "最优", "最强", "最正宗", "全网最低")
 # 食品安全法 Art. 71 (labels) and Art. 73 (ads): food may not claim to prevent or treat
-# disease (research/compliance.md L-CN-5, C-CN-12, V).
+# disease.
 _DISEASE = (
     "治疗",
     "治愈",
@@ -264,7 +483,8 @@ _DISEASE = (
     "消炎",
     "包治",
 )
-# Health-function claims are reserved for registered 保健食品 (广告法 Art. 17; research C-CN-14, U).
+# Health-function claims are reserved for registered 保健食品 (广告法 Art. 17; 食品安全法实施条例
+# Art. 38: not read, so unverified).
 _HEALTH = (
     "补血",
     "滋阴",
@@ -322,32 +542,136 @@ def _health_claims(ctx: LotContext) -> Iterator[Issue]:
     )
 
 
-_QUARANTINE = Citation(
+# --- sources -------------------------------------------------------------------------------
+#
+# Where each text (or the copy that was read) is. Official pages where one was found; a
+# reputable copy otherwise; the food-safety standards themselves are published in the
+# national food-safety standards database of the CFSA.
+
+_CFSA_STANDARDS = "https://sppt.cfsa.net.cn:8086/db"
+# 动物防疫法 (2021 revision), on the Zhongshan agriculture bureau's page explaining it.
+_EPIDEMIC_LAW_URL = "http://nync.zs.gov.cn/zwgk/gab/gzdt/content/post_2292574.html"
+_QUARANTINE_2010 = Citation(
     "动物检疫管理办法 (农业部令2010年第6号)",
     "Art. 8, 10, 13",
-    "http://hyper-publish.com/wenda/146.html",
+    "http://www.chinagate.cn/health/2013-04/19/content_28594521_2.htm",
 )
+_QUARANTINE = Citation(
+    "动物防疫法 (2021); 动物检疫管理办法 (农业农村部令2022年第7号)",
+    "Art. 49 (检疫证明, 检疫标志)",
+    _EPIDEMIC_LAW_URL,
+)
+_CARRIER = Citation("动物防疫法 (2021)", "Art. 52", _EPIDEMIC_LAW_URL)
+_PIG_SLAUGHTER = Citation(
+    "生猪屠宰管理条例 (2021); provincial and city poultry slaughter rules",
+    "Art. 42",
+    "http://www.moa.gov.cn/gk/zcfg/xzfg/202107/t20210723_6372586.htm",
+)
+_AGRI_LAW = Citation(
+    "农产品质量安全法 (2022)",
+    "Art. 39",
+    "http://nynct.gxzf.gov.cn/xwdt/gxlb/nn/t27173205.shtml",
+)
+_CERTIFICATE = Citation(
+    "农产品质量安全法 (2022) Art. 39; "
+    "农产品质量安全承诺达标合格证管理办法 (农业农村部令2025年第4号)",
+    "Art. 3 (products), Art. 2 (commitment)",
+    "https://scjgj.huainan.gov.cn/xwdt/tzgg/551853594.html",
+)
+_ECOMMERCE = "http://www.bjxgfjob.com/changshi/118462.html"
+_ONLINE_FOOD = "网络食品安全违法行为查处办法 (国家食品药品监督管理总局令第27号)"
+_GB7718_2011 = Citation(
+    "GB 7718-2011 预包装食品标签通则",
+    "4.1",
+    "https://bepurecrm.com/standard_library_detail/386.html",
+)
+_GB7718_2025 = Citation(
+    "GB 7718-2025 预包装食品标签通则",
+    "mandatory particulars; allergens",
+    "https://www.freebz.net/guojia/576762.html",
+)
+_AGRI_SALE_2016 = Citation(
+    "食用农产品市场销售质量安全监督管理办法 (国家食品药品监督管理总局令第20号)",
+    "packaging and labelling articles (not read)",
+)
+_AGRI_SALE_2023 = Citation(
+    "食用农产品市场销售质量安全监督管理办法 (国家市场监督管理总局令第81号)",
+    "packaging and labelling articles (not read)",
+)
+
+_GB7718_2011_IN_FORCE = dt.date(2012, 4, 20)
+_GB7718_2025_IN_FORCE = dt.date(2027, 3, 16)
+_QUARANTINE_2022_IN_FORCE = dt.date(2022, 12, 1)
+_CERTIFICATE_MEASURES_IN_FORCE = dt.date(2026, 2, 1)
+_AGRI_LAW_2022_IN_FORCE = dt.date(2023, 1, 1)
+_EPIDEMIC_LAW_2021_IN_FORCE = dt.date(2021, 5, 1)
+_ONLINE_FOOD_IN_FORCE = dt.date(2016, 10, 1)
+_AGRI_SALE_2016_IN_FORCE = dt.date(2016, 3, 1)
+_AGRI_SALE_2023_IN_FORCE = dt.date(2023, 12, 1)
+
+
+def _kinds_in(category: LegalCategory) -> frozenset[str]:
+    return frozenset(kind for kind in PRODUCT_KINDS if legal_category(kind, "CN") is category)
+
+
+_AGRICULTURAL_KINDS = _kinds_in(LegalCategory.EDIBLE_AGRICULTURAL_PRODUCT)
+_PREPACKAGED_KINDS = _kinds_in(LegalCategory.PREPACKAGED_FOOD)
+_COLD = frozenset({"poultry_meat", "packaged_food"})  # kinds that can be chilled or frozen
 
 PACK = RulePack(
     jurisdiction="CN",
     name="China (mainland)",
-    description="Slaughter, licences, labelling, claims and shipping for farm food sold online "
-    "in mainland China. Provincial rules (centralised poultry slaughter, small workshops) vary "
-    "and are only warned about.",
+    description="Slaughter and quarantine, the commitment certificate, licences, labels by "
+    "legal category (edible agricultural product or prepackaged food), the cold chain, claims "
+    "and shipping for farm food sold online in mainland China. Provincial rules (designated "
+    "poultry slaughter, small workshops) vary and are only warned about.",
     rules=[
         Rule(
+            code="CN-SLAUGHTER-QUARANTINE-CERT-2010",
+            title="Poultry meat needs an animal quarantine certificate (2010 measures)",
+            jurisdiction="CN",
+            topic=Topic.SLAUGHTER,
+            kinds={"poultry_meat"},
+            citation=_QUARANTINE_2010,
+            status=V,
+            check=_quarantine_2010,
+            effective_from=dt.date(2010, 3, 1),
+            superseded_on=_QUARANTINE_2022_IN_FORCE,
+            note="Replaced on 2022-12-01 by the 2022 measures under the 2021 Animal Epidemic "
+            "Prevention Law (CN-SLAUGHTER-QUARANTINE-CERT). The cited page is the China "
+            "Development Gateway's copy of the 2010 text.",
+        ),
+        Rule(
             code="CN-SLAUGHTER-QUARANTINE-CERT",
-            title="Poultry meat needs an animal quarantine certificate",
+            title="Poultry meat is sold with the quarantine certificate and quarantine mark",
             jurisdiction="CN",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
             citation=_QUARANTINE,
             status=V,
             check=_quarantine_certificate,
-            effective_from=dt.date(2010, 3, 1),
-            note="The measures were reissued in 2022 (MARA Order 2022 No. 7) and the 2021 "
-            "Animal Epidemic Prevention Law renames the certificate 动物检疫证明; the duty to "
-            "quarantine is unchanged, the 2022 deadlines are not verified.",
+            effective_from=_QUARANTINE_2022_IN_FORCE,
+            note="Art. 49: before animals are slaughtered or sold, or animal products sold or "
+            "carried, the owner declares them for quarantine; if they pass, the official vet "
+            "issues the quarantine certificate (动物检疫证明) and applies the quarantine mark. "
+            "Art. 49's text was read in a quotation; the cited official page explains Art. 52 "
+            "of the same law. The 2022 measures' declaration deadlines were not verified, so "
+            "the remedy gives none.",
+        ),
+        Rule(
+            code="CN-CARRIER-QUARANTINE-CERT",
+            title="Carriers take animal products only with their quarantine certificate",
+            jurisdiction="CN",
+            topic=Topic.SHIPPING,
+            kinds={"poultry_meat"},
+            citation=_CARRIER,
+            status=V,
+            check=_carrier_quarantine,
+            effective_from=_EPIDEMIC_LAW_2021_IN_FORCE,
+            note="Art. 52: whoever sends animals or animal products by air, rail, road or "
+            "water provides the quarantine certificate; without it the carrier may not carry "
+            "them. The in-force date of the 2021 revision (2021-05-01) was not read on an "
+            "official page.",
         ),
         Rule(
             code="CN-SLAUGHTER-LICENSED-PLANT",
@@ -355,16 +679,17 @@ PACK = RulePack(
             jurisdiction="CN",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(
-                "Provincial and city poultry slaughter rules (e.g. 重庆市 2020 指导意见; "
-                "蚌埠市区禽类交易管理办法 2021)",
-                None,
-                "http://m.bbnews.cn/p/16445.html",
-            ),
+            citation=_PIG_SLAUGHTER,
             status=P,
             check=_licensed_plant,
-            note="No national rule names poultry for designated slaughter (the national regime "
-            "covers pigs); local rules and platforms expect it.",
+            effective_from=dt.date(2021, 8, 1),
+            note="The national designated-slaughter regulation names pigs; its Art. 42 (read "
+            "on the MARA page) lets provinces choose other animals for designated slaughter "
+            "and write their own rules for them, and many provinces and cities require "
+            "centralised poultry slaughter (e.g. 蚌埠市区禽类交易管理办法 2021). Whether "
+            "Jiangxi has designated poultry was not found: only a secondary page mentions a "
+            "Jiangxi policy to promote centralised slaughter of cattle, sheep and poultry "
+            "(unverified).",
         ),
         Rule(
             code="CN-CHILLED-0-4C",
@@ -372,9 +697,14 @@ PACK = RulePack(
             jurisdiction="CN",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation("GB/T 17238; GB 2707-2016 (definition of chilled meat)"),
+            citation=Citation(
+                "GB/T 17238; GB 2707-2016 (definition of chilled meat)", None, _CFSA_STANDARDS
+            ),
             status=P,
             check=_chilling,
+            effective_from=dt.date(2017, 9, 17),
+            note="The 0-4 °C within 24 h definition is as commonly cited; the clause was not "
+            "read. GB 2707-2016's in-force date (2017-09-17) is from memory (U).",
         ),
         Rule(
             code="CN-LIVE-ANIMALS-PARCEL",
@@ -385,6 +715,7 @@ PACK = RulePack(
             citation=Citation("Carrier and postal policies on prohibited items (live animals)"),
             status=U,
             check=_live_birds_by_parcel,
+            note="Carrier policy, not law; no source found.",
         ),
         Rule(
             code="CN-DRY-ICE-AIR",
@@ -398,6 +729,40 @@ PACK = RulePack(
             ),
             status=P,
             check=_dry_ice_by_air,
+            note="From a secondary summary of PI 954, not the DGR text.",
+        ),
+        Rule(
+            code="CN-COMMITMENT-CERT-2023",
+            title="Farm produce leaves the farm with a commitment certificate (law of 2022)",
+            jurisdiction="CN",
+            topic=Topic.LICENCES,
+            kinds=_CERTIFIED_KINDS,
+            citation=_AGRI_LAW,
+            status=P,
+            check=_commitment_certificate,
+            effective_from=_AGRI_LAW_2022_IN_FORCE,
+            superseded_on=_CERTIFICATE_MEASURES_IN_FORCE,
+            note="Art. 39: producer enterprises and cooperatives issue a commitment certificate "
+            "for the produce they sell; farmers are encouraged to. Read in official summaries, "
+            "not in the law's text; its in-force date (2023-01-01) is from memory. From "
+            "2026-02-01 the MARA measures govern it (CN-COMMITMENT-CERTIFICATE).",
+        ),
+        Rule(
+            code="CN-COMMITMENT-CERTIFICATE",
+            title="Farm produce is sold with a commitment certificate (承诺达标合格证)",
+            jurisdiction="CN",
+            topic=Topic.LICENCES,
+            kinds=_CERTIFIED_KINDS,
+            citation=_CERTIFICATE,
+            status=V,
+            check=_commitment_certificate,
+            effective_from=_CERTIFICATE_MEASURES_IN_FORCE,
+            note="MARA Order 2025 No. 4, published 2025-12-02, in force 2026-02-01 (read on the "
+            "Huainan and Guangxi government pages): vegetables, fruit, tea leaves, livestock "
+            "and poultry, eggs and farmed aquatic products carry the certificate, online sales "
+            "included; enterprises and cooperatives issue it for every batch and keep records "
+            "at least six months; farmers are encouraged, not obliged. Dressed poultry and "
+            "potatoes are not named as such, so for them it warns.",
         ),
         Rule(
             code="CN-SC-LICENCE",
@@ -409,6 +774,7 @@ PACK = RulePack(
             citation=Citation(
                 "食品生产许可管理办法 (SAMR Order 2020 No. 24); 电子商务法",
                 "Art. 12",
+                _ECOMMERCE,
             ),
             status=V,
             check=_food_production_licence,
@@ -434,57 +800,208 @@ PACK = RulePack(
             citation=Citation("Provincial 食品小作坊 regulations"),
             status=U,
             check=_small_workshop_online,
+            note="Provincial rules differ; none was read.",
         ),
         Rule(
             code="CN-ECOMMERCE-BUSINESS-LICENCE",
             title="Online sellers show a business licence (farmers selling own produce excepted)",
             jurisdiction="CN",
             topic=Topic.LICENCES,
-            citation=Citation("电子商务法", "Art. 10, 12, 15"),
+            citation=Citation("电子商务法", "Art. 10, 12, 15", _ECOMMERCE),
             status=V,
             check=_business_licence,
             effective_from=dt.date(2019, 1, 1),
+            note="Art. 10 exempts individuals selling their own farm and sideline products "
+            "(自产农副产品) and household handicrafts from registration: a producer of kind "
+            "'farmer' is never blocked; for processed food it warns, since whether that counts "
+            "as a sideline product is not settled. The cited page is a copy of the law's text.",
         ),
         Rule(
-            code="CN-LABEL-PARTICULARS",
-            title="The label gives the producer's name, address and contact",
+            code="CN-ONLINE-FOOD-LICENCE",
+            title="Processed food sold online needs the licence the law requires for it",
+            jurisdiction="CN",
+            topic=Topic.LICENCES,
+            kinds=_PROCESSED,
+            citation=Citation(_ONLINE_FOOD, "Art. 16"),
+            status=P,
+            check=_online_food_licence,
+            effective_from=_ONLINE_FOOD_IN_FORCE,
+            note="Art. 16: food producers and traders selling online hold a licence unless the "
+            "law requires none (edible agricultural products need none: 食品安全法 Art. 35). "
+            "The article's text and the measures' in-force date were not read on an official "
+            "page (no official copy found).",
+        ),
+        Rule(
+            code="CN-ONLINE-FOOD-COLD-CHAIN",
+            title="Chilled and frozen food sold online is stored and shipped cold",
+            jurisdiction="CN",
+            topic=Topic.STORAGE,
+            kinds=_COLD,
+            citation=Citation(_ONLINE_FOOD, "Art. 20"),
+            status=P,
+            severity=Severity.INFO,
+            check=_cold_chain_online,
+            effective_from=_ONLINE_FOOD_IN_FORCE,
+            note="Art. 20: food needing chilled or frozen storage is stored and carried in "
+            "suitable conditions, or handed to a carrier able to do so. Not read on an "
+            "official page.",
+        ),
+        Rule(
+            code="CN-COLD-CHAIN-RECORDS",
+            title="The cold chain monitors and records temperature at every hand-over",
+            jurisdiction="CN",
+            topic=Topic.STORAGE,
+            kinds=_COLD,
+            citation=Citation(
+                "GB 31605-2020 食品冷链物流卫生规范", "3.1 (devices), hand-over", _CFSA_STANDARDS
+            ),
+            status=V,
+            severity=Severity.INFO,
+            check=_cold_chain_records,
+            effective_from=dt.date(2021, 3, 11),
+            note="Mandatory national standard in force 2021-03-11; scope and the monitoring, "
+            "recording and alarm devices of clause 3.1 read in a reproduction of the standard "
+            "(hntybz.com, China Federation of Logistics cold-chain committee). Hand-over "
+            "tolerances were not read.",
+        ),
+        Rule(
+            code="CN-LABEL-AGRICULTURAL",
+            title="Packed farm produce shows its name, origin and producer",
             jurisdiction="CN",
             topic=Topic.LABELLING,
-            kinds=_FOOD,
-            citation=Citation("GB 7718-2011", "4.1; 食品安全法 Art. 67"),
+            kinds=_AGRICULTURAL_KINDS,
+            citation=_AGRI_SALE_2023,
+            status=U,
+            check=_agricultural_particulars,
+            effective_from=_AGRI_SALE_2023_IN_FORCE,
+            note="Edible agricultural products (a chilled whole bird, eggs, potatoes) are "
+            "labelled under the SAMR measures on their sale, not GB 7718. The articles and the "
+            "in-force date (2023-12-01) are from memory: unverified.",
+        ),
+        Rule(
+            code="CN-LABEL-AGRICULTURAL-2016",
+            title="Packed farm produce shows its name, origin and producer (2016 measures)",
+            jurisdiction="CN",
+            topic=Topic.LABELLING,
+            kinds=_AGRICULTURAL_KINDS,
+            citation=_AGRI_SALE_2016,
+            status=U,
+            check=_agricultural_particulars,
+            effective_from=_AGRI_SALE_2016_IN_FORCE,
+            superseded_on=_AGRI_SALE_2023_IN_FORCE,
+            note="The CFDA measures the 2023 SAMR measures replaced; dates from memory.",
+        ),
+        Rule(
+            code="CN-LABEL-PREPACKAGED-2011",
+            title="Prepackaged food carries the GB 7718-2011 label particulars",
+            jurisdiction="CN",
+            topic=Topic.LABELLING,
+            kinds=_PREPACKAGED_KINDS,
+            citation=_GB7718_2011,
             status=P,
-            check=_label_particulars,
+            check=_prepackaged_particulars,
+            effective_from=_GB7718_2011_IN_FORCE,
+            superseded_on=_GB7718_2025_IN_FORCE,
+            note="Applies to prepackaged food (cured meat, packaged food), not to edible "
+            "agricultural products. Checks what the catalogue holds: producer address and "
+            "contact, ingredients, product standard code (the SC number is CN-SC-LICENCE). "
+            "The list of particulars is consistent across secondary sources; the standard's "
+            "text was not read. Replaced by GB 7718-2025 on 2027-03-16.",
+        ),
+        Rule(
+            code="CN-LABEL-PREPACKAGED-2025",
+            title="Prepackaged food carries the GB 7718-2025 label particulars, allergens included",
+            jurisdiction="CN",
+            topic=Topic.LABELLING,
+            kinds=_PREPACKAGED_KINDS,
+            citation=_GB7718_2025,
+            status=P,
+            check=_prepackaged_particulars_2025,
+            effective_from=_GB7718_2025_IN_FORCE,
+            note="Published 2025-03-16 by the NHC and SAMR, in force 2027-03-16 (dates and "
+            "scope read in a standards index); mandatory allergen declaration is reported but "
+            "the clause was not read.",
+        ),
+        Rule(
+            code="CN-LABEL-NUTRITION-2011",
+            title="Processed prepackaged food carries a nutrition panel (GB 28050-2011)",
+            jurisdiction="CN",
+            topic=Topic.LABELLING,
+            kinds=_PREPACKAGED_KINDS,
+            citation=Citation(
+                "GB 28050-2011 预包装食品营养标签通则",
+                "nutrition panel; exemptions for fresh food",
+                "https://www.freebz.net/guojia/292109.html",
+            ),
+            status=P,
+            check=_nutrition_panel,
+            effective_from=dt.date(2013, 1, 1),
+            superseded_on=_GB7718_2025_IN_FORCE,
+            note="Raw meat, raw poultry, fresh eggs and fresh produce are exempt; cured meat "
+            "is not. In force 2013-01-01 (standards index); the exemption list is from "
+            "secondary sources.",
+        ),
+        Rule(
+            code="CN-LABEL-NUTRITION-2025",
+            title="Processed prepackaged food carries a nutrition panel (GB 28050-2025)",
+            jurisdiction="CN",
+            topic=Topic.LABELLING,
+            kinds=_PREPACKAGED_KINDS,
+            citation=Citation("GB 28050-2025 预包装食品营养标签通则", None, _CFSA_STANDARDS),
+            status=U,
+            check=_nutrition_panel,
+            effective_from=_GB7718_2025_IN_FORCE,
+            note="GB 28050-2025 exists (a standards index links it with GB 7718-2025); its "
+            "in-force date is assumed to be GB 7718-2025's, 2027-03-16: unverified.",
         ),
         Rule(
             code="CN-LABEL-STORAGE-TEMPERATURE",
-            title="Chilled and frozen food states its storage temperature",
+            title="Chilled and frozen prepackaged food states its storage temperature",
             jurisdiction="CN",
             topic=Topic.STORAGE,
-            kinds=_FOOD,
-            citation=Citation("GB/T 24616-2019", None, "http://gzkrd.com.cn/news_383.html"),
-            status=V,
+            kinds=_PREPACKAGED_KINDS,
+            citation=Citation(
+                "GB 7718-2011 预包装食品标签通则 (storage conditions, 贮存条件)",
+                "4.1.7",
+                _CFSA_STANDARDS,
+            ),
+            status=P,
             severity=Severity.INFO,
             check=_storage_statement,
-            effective_from=dt.date(2020, 3, 1),
+            effective_from=_GB7718_2011_IN_FORCE,
+            note="Rests on the mandatory GB 7718 (kept by the 2025 edition, as reported), not "
+            "the voluntary GB/T 24616-2019; edible agricultural products such as a chilled "
+            "whole bird are reminded of the cold chain by CN-COLD-CHAIN-RECORDS "
+            "(GB 31605-2020) instead. The clause number 4.1.7 is from memory.",
         ),
         Rule(
             code="CN-AD-ABSOLUTE-TERMS",
             title="No absolute terms (最佳, 国家级, 最高级) in product texts",
             jurisdiction="CN",
             topic=Topic.CLAIMS,
-            citation=Citation("广告法 (2015)", "Art. 9(3)"),
+            citation=Citation(
+                "广告法 (2015)", "Art. 9(3)", "https://www.51dongshi.net/wzztf/rdrvc/rdrvceres"
+            ),
             status=V,
             check=_absolute_terms,
             effective_from=dt.date(2015, 9, 1),
+            note="Art. 9(3) read as quoted in a legal Q&A page (the link); in force from "
+            "2015-09-01.",
         ),
         Rule(
             code="CN-AD-EXTREME-TERMS",
             title="No extreme words (极品, 第一, 顶级…) in product texts",
             jurisdiction="CN",
             topic=Topic.CLAIMS,
-            citation=Citation("工商广字[1997]207号; platform banned-word lists"),
+            citation=Citation(
+                "工商广字[1997]207号; platform banned-word lists",
+                None,
+                "https://xj.zkzxpx.net/xj/zcfg/qtfg/101626999973996.html",
+            ),
             status=P,
             check=_extreme_terms,
+            note="The 1997 reply (read in a regulations database copy, the link) treats 极品 "
+            "like 最高级 and 最佳; the other words come from platforms' lists.",
         ),
         Rule(
             code="CN-FOOD-DISEASE-CLAIMS",
@@ -503,9 +1020,16 @@ PACK = RulePack(
             jurisdiction="CN",
             topic=Topic.CLAIMS,
             kinds=_FOOD | {"live_birds"},
-            citation=Citation("广告法 (2015)", "Art. 17; 保健食品注册与备案管理办法"),
+            citation=Citation(
+                "广告法 (2015) Art. 17; 食品安全法实施条例 (2019)",
+                "Art. 38 (食品安全法实施条例)",
+            ),
             status=U,
             check=_health_claims,
+            effective_from=dt.date(2019, 12, 1),
+            note="食品安全法实施条例 Art. 38 is reported to bar health-function claims for food "
+            "other than registered health food; the article was not read, and the in-force "
+            "date (2019-12-01) is from memory.",
         ),
     ],
 )

@@ -1,20 +1,25 @@
 """Rules for selling farm food online in the European Union (EU).
 
-Sources and their verification status are from the project's research notes
-(``research/compliance.md``: P-EU-*, L-EU-*, E-EU-*, C-EU-*, T-EU-*; ``research/coldchain.md``
-§2.4 for dry ice). Only rules whose source was verified block; the rest warn and say so.
+Each rule cites the regulation and article it rests on, with a link to the text where one
+was read, how well that was verified (``docs/explanations/compliance-sources.md`` lists them
+all), and the days it is in force. Only rules whose source was verified block; the rest warn
+and say so.
 National rules (what "small quantities" of on-farm poultry are, the 50-hen egg exemption) vary
 by Member State and are not checked. This is not legal advice.
 
 Dates the egg rules switch on:
 
 - sale to the final consumer within 21 days of laying until 2022-12-07, within 28 days from
-  2022-12-08 (Del. Reg. (EU) 2022/2258, research E-EU-4, V);
+  2022-12-08 (Del. Reg. (EU) 2022/2258, as the Austrian food-safety agency BAES reports, V);
 - best-before at most 28 days after laying under Reg. (EC) 589/2008 Art. 13 until 2023-11-27,
   then under its successor Del. Reg. (EU) 2023/2465. That act was published in the Official
   Journal on 2023-11-08 and entered into force on the twentieth day after, 2023-11-28; we take
-  589/2008 as repealed from that day. The repeal is verified (E-EU-6); the successor's article
-  numbers and its date of application are not (U).
+  589/2008 as repealed from that day. The repeal is verified (EUR-Lex marks 589/2008 "no
+  longer in force"); the successor's article numbers and its date of application are not.
+
+Poultrymeat marketing standards: Reg. (EC) 543/2008 until Del. Reg. (EU) 2026/343 (OJ L,
+2026/343, 17.2.2026), which repeals it. Its entry into force is taken as the twentieth day
+after publication, 2026-03-09, the usual formula: not read in the act (P).
 """
 
 from __future__ import annotations
@@ -57,19 +62,29 @@ _MEAT = frozenset({"poultry_meat", "cured_meat"})
 # EU texts and marks write Greece as EL and the United Kingdom as UK, not GR and GB.
 _EU_COUNTRY_CODE = {"GR": "EL", "GB": "UK"}
 
-# Egg producer code: farming-method digit 0-3, country code, establishment number (research
-# E-EU-1, format P). The establishment part is national; 3-12 letters or digits is our own
-# heuristic (research §7 "EU egg code", U), loose enough for FR/IT numbers with letters.
+# Egg producer code: farming-method digit 0-3, country code, establishment number (format
+# from several consistent consumer explainers, P). The establishment part is national; 3-12
+# letters or digits is our own heuristic (U), loose enough for FR/IT numbers with letters.
 _EGG_CODE = re.compile(
     r"(?P<method>[0-3])-?(?P<country>[A-Z]{2})-?(?P<establishment>[A-Z0-9]{3,12})"
 )
 
-# 1169/2011 Art. 55: the regulation applies from 13 December 2014 (not in the research notes).
+# 1169/2011 Art. 55: the regulation applies from 13 December 2014.
 _FIC_APPLIES = dt.date(2014, 12, 13)
-# Del. Reg. (EU) 2022/2258: 28 days instead of 21 from 2022-12-08 (research E-EU-4, V).
+
+# The texts on EUR-Lex, by their European Legislation Identifier (ELI).
+_ELI_853 = "http://data.europa.eu/eli/reg/2004/853/oj"
+_ELI_1169 = "http://data.europa.eu/eli/reg/2011/1169/oj"
+_ELI_1337 = "http://data.europa.eu/eli/reg_impl/2013/1337/oj"
+_ELI_1308 = "http://data.europa.eu/eli/reg/2013/1308/oj"
+_ELI_405 = "http://data.europa.eu/eli/reg_impl/2021/405/oj"
+_EURLEX_589 = "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=CELEX%3A02008R0589-20171125"
+# Del. Reg. (EU) 2022/2258: 28 days instead of 21 from 2022-12-08 (BAES, V).
 _EGG_28_DAYS = dt.date(2022, 12, 8)
 # Del. Reg. (EU) 2023/2465: OJ 2023-11-08, in force 2023-11-28 (see the module docstring).
 _EGG_MARKETING_2023 = dt.date(2023, 11, 28)
+# Del. Reg. (EU) 2026/343: OJ 2026-02-17; assumed to apply from the twentieth day after (P).
+_POULTRY_MARKETING_2026 = dt.date(2026, 3, 9)
 
 
 # --- slaughter -----------------------------------------------------------------------------
@@ -243,6 +258,21 @@ def _fresh_term(ctx: LotContext) -> Iterator[Issue]:
             remedy="remove the word; sell it as 'frozen' poultrymeat",
             field=path,
         )
+
+
+def _poultry_marketing(ctx: LotContext) -> Iterator[Issue]:
+    product = ctx.product
+    frozen = product.storage_class is StorageClass.FROZEN or (
+        isinstance(product, PoultryMeat) and product.state is MeatState.FROZEN
+    )
+    state = "frozen (kept at -12 °C or below)" if frozen else "fresh (kept at -2 to +4 °C)"
+    yield Issue(
+        message=f"{product.name} is poultrymeat marketed in the EU: the label gives its class "
+        f"(A or B) and its state, here {state}",
+        remedy="print the class and the state on the label; use optional terms (free range, "
+        "air chilled...) only if their conditions are met",
+        field=ctx.product_path("kind"),
+    )
 
 
 # --- eggs ----------------------------------------------------------------------------------
@@ -443,7 +473,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EC) 853/2004", "Art. 4; Annex II Sec. I"),
+            citation=Citation("Reg. (EC) 853/2004", "Art. 4; Annex II Sec. I", _ELI_853),
             status=U,
             check=_approved_establishment,
             note="Checks that an approval number is given, not that it is a real EU approval; "
@@ -488,12 +518,12 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 9(1)"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 9(1)", _ELI_1169),
             status=V,
             check=_label_particulars,
             effective_from=_FIC_APPLIES,
             note="Checks only the particulars the catalogue holds; fresh produce needs no date "
-            "(Annex X pt 1(d), not in the research notes).",
+            "(Annex X pt 1(d), not read).",
         ),
         Rule(
             code="EU-LABEL-USE-BY-POULTRY",
@@ -501,7 +531,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 24; Annex X"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 24; Annex X", _ELI_1169),
             status=U,
             check=_use_by_poultry,
             effective_from=_FIC_APPLIES,
@@ -514,7 +544,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 14"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 14", _ELI_1169),
             status=P,
             severity=Severity.INFO,
             check=_distance_selling,
@@ -526,7 +556,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Impl. Reg. (EU) 1337/2013", "Art. 5(1)"),
+            citation=Citation("Impl. Reg. (EU) 1337/2013", "Art. 5(1)", _ELI_1337),
             status=V,
             severity=Severity.INFO,
             check=_poultry_origin,
@@ -539,9 +569,48 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("Reg. (EU) 1308/2013", "Annex VII Part V"),
+            citation=Citation("Reg. (EU) 1308/2013", "Annex VII Part V", _ELI_1308),
             status=V,
             check=_fresh_term,
+        ),
+        Rule(
+            code="EU-POULTRY-MARKETING-543-2008",
+            title="Poultrymeat follows the EU marketing standards (Reg. 543/2008)",
+            jurisdiction="EU",
+            topic=Topic.LABELLING,
+            kinds={"poultry_meat"},
+            citation=Citation(
+                "Reg. (EC) 543/2008",
+                "Art. 5 (labelling), Art. 6 (frozen at -12 °C or below)",
+                "https://www.legislation.gov.uk/eur/2008/543/introduction",
+            ),
+            status=P,
+            severity=Severity.INFO,
+            check=_poultry_marketing,
+            effective_from=dt.date(2008, 7, 1),
+            superseded_on=_POULTRY_MARKETING_2026,
+            note="Art. 6 (frozen poultrymeat at -12 °C or below, rises of at most 3 °C) was "
+            "read on legislation.gov.uk; the labelling articles were not. Repealed by Del. "
+            "Reg. (EU) 2026/343.",
+        ),
+        Rule(
+            code="EU-POULTRY-MARKETING-2026-343",
+            title="Poultrymeat follows the EU marketing standards (Del. Reg. 2026/343)",
+            jurisdiction="EU",
+            topic=Topic.LABELLING,
+            kinds={"poultry_meat"},
+            citation=Citation(
+                "Del. Reg. (EU) 2026/343",
+                "marketing standards for poultrymeat (articles not read)",
+                "http://data.europa.eu/eli/reg_del/2026/343/oj",
+            ),
+            status=P,
+            severity=Severity.INFO,
+            check=_poultry_marketing,
+            effective_from=_POULTRY_MARKETING_2026,
+            note="Supplements Reg. (EU) 1308/2013 and repeals 543/2008; published in OJ L on "
+            "2026-02-17 (a corrigendum followed on 2026-04-08). The date it applies from is "
+            "taken as 2026-03-09 (twentieth day after publication): not read in the act.",
         ),
         Rule(
             code="EU-EGGS-SALE-21-DAYS",
@@ -549,11 +618,13 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("Reg. (EC) 853/2004", "Annex III Sec. X Ch. I pt 3"),
+            citation=Citation("Reg. (EC) 853/2004", "Annex III Sec. X Ch. I pt 3", _ELI_853),
             status=V,
             check=_sold_within(21),
+            effective_from=dt.date(2006, 1, 1),
             superseded_on=_EGG_28_DAYS,
-            note="Replaced by 28 days from 2022-12-08 (EU-EGGS-SALE-28-DAYS).",
+            note="Replaced by 28 days from 2022-12-08 (EU-EGGS-SALE-28-DAYS). 853/2004 applies "
+            "from 2006-01-01 (Art. 18; from memory).",
         ),
         Rule(
             code="EU-EGGS-SALE-28-DAYS",
@@ -578,11 +649,13 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("Reg. (EC) 589/2008", "Art. 13"),
+            citation=Citation("Reg. (EC) 589/2008", "Art. 13", _EURLEX_589),
             status=V,
             check=_best_before_28_days,
+            effective_from=dt.date(2008, 7, 1),
             superseded_on=_EGG_MARKETING_2023,
-            note="589/2008 is repealed by Del. Reg. (EU) 2023/2465 (EU-EGGS-BEST-BEFORE-2023).",
+            note="589/2008 is repealed by Del. Reg. (EU) 2023/2465 (EU-EGGS-BEST-BEFORE-2023). "
+            "It applied from 2008-07-01 (from memory).",
         ),
         Rule(
             code="EU-EGGS-BEST-BEFORE-2023",
@@ -591,15 +664,19 @@ PACK = RulePack(
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
             citation=Citation(
-                "Del. Reg. (EU) 2023/2465",
-                "best-before provision (article not verified)",
+                "Del. Reg. (EU) 2023/2465; Reg. (EC) 853/2004 as amended by Del. Reg. (EU) "
+                "2022/2258",
+                "best-before provision of 2023/2465 (article not read); 853/2004 Annex III "
+                "Sec. X Ch. I pt 3",
                 "http://data.europa.eu/eli/reg_del/2023/2465/oj",
             ),
-            status=U,
+            status=P,
             check=_best_before_28_days,
             effective_from=_EGG_MARKETING_2023,
-            note="Assumes the successor keeps the 28-day limit of 589/2008 Art. 13 and applies "
-            "from its entry into force (2023-11-28); neither is verified.",
+            note="The 28-day delivery limit of 853/2004 as amended by 2022/2258 is verified "
+            "(EU-EGGS-SALE-28-DAYS) and bounds the sale; that the same point fixes the "
+            "best-before date, as an audit suggested, could not be confirmed, and the "
+            "best-before article of 2023/2465 was not read.",
         ),
         Rule(
             code="EU-EGGS-PRODUCER-CODE",
@@ -610,6 +687,7 @@ PACK = RulePack(
             citation=Citation(
                 "Reg. (EC) 589/2008 and Dir. 2002/4/EC",
                 "Annex (589/2008 pt 2); now under Del. Reg. (EU) 2023/2465",
+                _EURLEX_589,
             ),
             status=P,
             check=_egg_producer_code,
@@ -622,7 +700,7 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.CLAIMS,
             kinds=_FOOD,
-            citation=Citation("Reg. (EU) 1169/2011", "Art. 7(3); Reg. (EC) 1924/2006"),
+            citation=Citation("Reg. (EU) 1169/2011", "Art. 7(3); Reg. (EC) 1924/2006", _ELI_1169),
             status=U,
             check=_disease_claims,
             effective_from=_FIC_APPLIES,
@@ -633,7 +711,9 @@ PACK = RulePack(
             jurisdiction="EU",
             topic=Topic.LICENCES,
             kinds=_MEAT,
-            citation=Citation("Impl. Reg. (EU) 2021/405 (lists of third countries)"),
+            citation=Citation(
+                "Impl. Reg. (EU) 2021/405 (lists of third countries)", None, _ELI_405
+            ),
             status=U,
             check=_third_country_listing,
             note="Skipped when the sale gives no destination.",
@@ -651,8 +731,8 @@ PACK = RulePack(
             status=P,
             severity=Severity.INFO,
             check=_dry_ice_by_air,
-            note="From secondary sources on PI 954 (research/coldchain.md §2.4), not the DGR "
-            "text; carriers may set lower limits.",
+            note="From a secondary summary of PI 954, not the DGR text; carriers may set "
+            "lower limits.",
         ),
     ],
 )

@@ -1,19 +1,18 @@
 """Rules for selling farm food in the United States under federal law (US).
 
-Sources and their verification status are from the project's research notes
-(``research/compliance.md``: P-US-*, L-US-*, E-US-*, C-US-*, T-US-*; ``research/coldchain.md``
-§2.4 for dry ice and carriers). Only rules whose source was verified block; the rest warn and
-say so. State law adds licensing and labelling of its own and is not covered. This is not
-legal advice.
+Each rule cites the statute, regulation or guidance it rests on, how well that was verified
+(``docs/explanations/compliance-sources.md`` lists them all) and the days it is in force. Only
+rules whose source was verified block; the rest warn and say so. State law adds licensing and
+labelling of its own and is not covered. This is not legal advice.
 
 Which Poultry Products Inspection Act (PPIA) exemption a producer claims is read from the
 ``scope`` of its ``us_ppia_exemption`` licence, which must name exactly one of:
 
 * ``1,000`` (or ``1000``): the producer/grower 1,000-bird exemption, for birds the producer
-  raised itself (P-US-2);
+  raised itself;
 * ``20,000`` (or ``20000``): the producer/grower 20,000-bird exemption, for birds the producer
-  raised itself (P-US-3);
-* ``PGOP`` (any case): the producer/grower or other person 20,000-bird exemption (P-US-4).
+  raised itself;
+* ``PGOP`` (any case): the producer/grower or other person 20,000-bird exemption.
 
 The token may stand among other words, e.g. ``scope = "1,000 birds, own flock"``. A scope with
 none of them, or with more than one, is reported: no one may claim two exemptions in a year.
@@ -61,15 +60,15 @@ V, P, U = SourceStatus.VERIFIED, SourceStatus.PARTIAL, SourceStatus.UNVERIFIED
 _MEAT = frozenset({"poultry_meat", "cured_meat"})
 
 # An FSIS establishment number as printed in the inspection legend: "P-1234" for poultry,
-# "M-1234" for meat, often after "EST." (research/compliance.md L-US-3, L-US-4).
+# "M-1234" for meat, often after "EST." (9 CFR 381.127 shipping-container legend).
 _POULTRY_ESTABLISHMENT = re.compile(r"(?:EST\.?\s*)?P-?\s?\d{1,6}[A-Z]?", re.IGNORECASE)
 _MEAT_ESTABLISHMENT = re.compile(
     r"(?:EST\.?\s*(?:[MP]-?\s?)?|[MP]-?\s?)\d{1,6}[A-Z]?", re.IGNORECASE
 )
 
-# 21 CFR 115.50: shell eggs held at an ambient temperature of 45 °F (7.2 °C) or less (E-US-2).
+# 21 CFR 115.50: shell eggs held at an ambient temperature of 45 °F (7.2 °C) or less.
 _EGGS_MAX = Temperature(45, "°F")
-# 9 CFR 381.129(b)(6): raw poultry ever below 26 °F may not be called fresh (P-US-9).
+# 9 CFR 381.129(b)(6): raw poultry ever below 26 °F may not be called fresh (unverified).
 _FRESH_MIN = Temperature(26, "°F")
 _FRESH = ("fresh", "新鲜", "冰鲜")
 # USPS Publication 52: at most 5 lb of dry ice in one mailpiece sent by air (coldchain.md §2.4).
@@ -578,10 +577,41 @@ def _dry_ice_marking(ctx: LotContext) -> Iterator[Issue]:
     )
 
 
+def _egg_safety_rule(ctx: LotContext) -> Iterator[Issue]:
+    if not _touches_us(ctx):
+        return
+    yield Issue(
+        message=f"{ctx.product.name}: a farm with 3,000 or more laying hens that does not sell "
+        "all its eggs directly to consumers needs a Salmonella Enteritidis prevention plan, "
+        "must hold eggs at 45 °F (7.2 °C) or below from 36 hours after laying, and must "
+        "register with the FDA",
+        remedy="if your flock has 3,000 hens or more and some eggs go to shops or packers, "
+        "write the SE prevention plan and register the farm with the FDA",
+        field=ctx.product_path("kind"),
+    )
+
+
+def _egg_handler_registration(ctx: LotContext) -> Iterator[Issue]:
+    if not _touches_us(ctx):
+        return
+    yield Issue(
+        message=f"{ctx.product.name}: whoever grades and packs eggs for consumers registers "
+        "with USDA as a shell egg handler, unless a producer-packer with 3,000 hens or fewer",
+        remedy="if your flock is larger than 3,000 hens, register as a shell egg handler "
+        "with USDA AMS before packing",
+        field=ctx.product_path("kind"),
+    )
+
+
 _FSIS_EXEMPTION_GUIDANCE = (
     "FSIS Guidance for Determining Whether a Poultry Slaughter or Processing Operation is "
     "Exempt from Inspection Requirements of the PPIA (Rev. 1, April 2006)"
 )
+# The FSIS guidance, in the copy that was read (a published flipbook of the FSIS PDF).
+_FSIS_GUIDANCE_URL = "https://pubhtml5.com/cbfn/eodv/basic"
+_ECFR = "https://www.ecfr.gov/current/"
+_CORNELL_118 = "https://www.law.cornell.edu/cfr/text/21/118.1"
+_ECFR_57_690 = "https://www.ecfr.gov/current/title-7/section-57.690"
 _USPS_PUB52 = Citation(
     "USPS Publication 52, Hazardous, Restricted, and Perishable Mail",
     "Ch. 7 (dry ice); Appendix C",
@@ -602,10 +632,14 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "PPIA (21 U.S.C. 451 et seq.); 9 CFR 381"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "PPIA (21 U.S.C. 451 et seq.); 9 CFR 381",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=V,
             check=_fsis_inspection,
-            note="Research P-US-1: the structure (inspection unless exempt) is verified through "
+            note="The structure (inspection unless exempt) is verified through "
             "the FSIS guidance; the statute section is not. State-inspected plants (intrastate "
             "only) are not recognised: only an FSIS P-number or the producer's own grant of "
             "inspection counts.",
@@ -616,11 +650,16 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "How many exemptions may a person claim?"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "How many exemptions may a person claim?",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=P,
             severity=Severity.WARNING,
             check=_exemption_claim,
-            note="Research P-US-5 (P). The scope tokens are this pack's convention (see the "
+            note="Partly verified in the FSIS guidance. The scope tokens are this pack's "
+            "convention (see the "
             "module docstring).",
         ),
         Rule(
@@ -629,10 +668,15 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "producer/grower exemptions; 9 CFR 381.10"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "producer/grower exemptions; 9 CFR 381.10",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=V,
             check=_own_birds,
-            note="Research P-US-2, P-US-3 (requirement V; the 9 CFR 381.10 subsections U). The "
+            note="The requirement is verified in the FSIS guidance; the 9 CFR 381.10 "
+            "subsections are not. The "
             "catalogue does not record where birds were raised: plants are blocked, "
             "cooperatives and workshops warned.",
         ),
@@ -642,10 +686,12 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "PPIA §15(c)(3) (21 U.S.C. 464(c)(3))"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE, "PPIA §15(c)(3) (21 U.S.C. 464(c)(3))", _FSIS_GUIDANCE_URL
+            ),
             status=V,
             check=_bird_limit(_PG_1000),
-            note="Research P-US-2: the limit is verified, the statute section is not.",
+            note="The limit is verified in the FSIS guidance, the statute section is not.",
         ),
         Rule(
             code="US-PPIA-20000-BIRDS",
@@ -653,10 +699,12 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(c)"),
+            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(a)(4)", _FSIS_GUIDANCE_URL),
             status=V,
             check=_bird_limit(_PG_20000),
-            note="Research P-US-3: the limit is verified, the CFR subsection is not.",
+            note="The limit is verified in the FSIS guidance. The subsection was given as "
+            "381.10(c) until an audit pointed to (a)(4), the producer/grower exemption; "
+            "(a)(4) was not read in the eCFR text either.",
         ),
         Rule(
             code="US-PPIA-PGOP-20000-BIRDS",
@@ -664,10 +712,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SLAUGHTER,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(a)(5)"),
+            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10(a)(5)", _FSIS_GUIDANCE_URL),
             status=V,
             check=_bird_limit(_PGOP),
-            note="Research P-US-4: the limit is verified, the CFR subsection is not. PGOP sales "
+            note="The limit is verified in the FSIS guidance, the CFR subsection is not. "
+            "PGOP sales "
             "go only to households, restaurants, hotels and boarding houses, not to retail "
             "stores; the sale does not say who buys, so that is not checked.",
         ),
@@ -677,11 +726,15 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.SHIPPING,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "exempt product and interstate commerce"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "exempt product and interstate commerce",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=P,
             check=_intrastate,
-            note="Research P-US-5 (P); P-US-3 states it for the 20,000-bird exemption (U "
-            "subsection).",
+            note="Partly verified in the FSIS guidance, which states it for the 20,000-bird "
+            "exemption (subsection not read).",
         ),
         Rule(
             code="US-LABEL-HANDLING-STATEMENT",
@@ -689,7 +742,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.125(a)"),
+            citation=Citation("9 CFR Part 381", "§381.125(a)", _ECFR + "title-9/section-381.125"),
             status=V,
             severity=Severity.INFO,
             check=_handling_statement,
@@ -700,7 +753,7 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.125(b)"),
+            citation=Citation("9 CFR Part 381", "§381.125(b)", _ECFR + "title-9/section-381.125"),
             status=V,
             severity=Severity.INFO,
             check=_safe_handling_poultry,
@@ -711,12 +764,15 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"poultry_meat"},
-            citation=Citation(_FSIS_EXEMPTION_GUIDANCE, "9 CFR 381.10 (label of exempt product)"),
+            citation=Citation(
+                _FSIS_EXEMPTION_GUIDANCE,
+                "9 CFR 381.10 (label of exempt product)",
+                _FSIS_GUIDANCE_URL,
+            ),
             status=U,
             severity=Severity.WARNING,
             check=_exempt_label,
-            note="Research P-US-3: the subsection and the exact statement ('Exempt P.L. "
-            "90-492') are unverified.",
+            note="The subsection and the exact statement ('Exempt P.L. 90-492') are unverified.",
         ),
         Rule(
             code="US-POULTRY-FRESH-CLAIM",
@@ -724,10 +780,12 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.CLAIMS,
             kinds={"poultry_meat"},
-            citation=Citation("9 CFR Part 381", "§381.129(b)(6)"),
+            citation=Citation(
+                "9 CFR Part 381", "§381.129(b)(6)", _ECFR + "title-9/section-381.129"
+            ),
             status=U,
             check=_fresh_claim,
-            note="Research P-US-9 (U). Checked for frozen products and for lots chilled below "
+            note="Unverified. Checked for frozen products and for lots chilled below "
             "26 °F; the 0 °F 'frozen' labelling duty is not checked.",
         ),
         Rule(
@@ -736,7 +794,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.EGGS,
             kinds={"shell_eggs"},
-            citation=Citation("21 CFR Part 115 (65 FR 76091, 2000-12-05)", "§115.50"),
+            citation=Citation(
+                "21 CFR Part 115 (65 FR 76091, 2000-12-05)",
+                "§115.50",
+                _ECFR + "title-21/section-115.50",
+            ),
             status=V,
             check=_eggs_45f,
             effective_from=dt.date(2001, 6, 4),
@@ -747,7 +809,11 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LABELLING,
             kinds={"shell_eggs"},
-            citation=Citation("21 CFR Part 101 (65 FR 76091, 2000-12-05)", "§101.17(h)"),
+            citation=Citation(
+                "21 CFR Part 101 (65 FR 76091, 2000-12-05)",
+                "§101.17(h)",
+                _ECFR + "title-21/section-101.17",
+            ),
             status=V,
             severity=Severity.INFO,
             check=_eggs_safe_handling,
@@ -768,8 +834,42 @@ PACK = RulePack(
             status=V,
             severity=Severity.INFO,
             check=_eggs_refrigeration_label,
-            note="Research E-US-3: the rule is verified, its CFR section (9 CFR 590.50 / "
+            note="The rule is verified in the FSIS final rule (63 FR 45663, 1998); its CFR "
+            "section (9 CFR 590.50 / "
             "7 CFR 56 or 59) is not.",
+        ),
+        Rule(
+            code="US-EGGS-SE-RULE",
+            title="Farms of 3,000 hens or more follow the egg safety rule (21 CFR 118)",
+            jurisdiction="US",
+            topic=Topic.EGGS,
+            kinds={"shell_eggs"},
+            citation=Citation(
+                "21 CFR Part 118", "§118.1 (who), §118.4(e) (36 h), §118.11", _CORNELL_118
+            ),
+            status=V,
+            severity=Severity.INFO,
+            check=_egg_safety_rule,
+            effective_from=dt.date(2010, 7, 9),
+            note="118.1 read on law.cornell.edu: producers with 3,000 or more laying hens at a "
+            "farm that do not sell all their eggs directly to consumers. The catalogue does not "
+            "hold the flock size, so this is a reminder. The compliance date (2010-07-09 for "
+            "50,000 hens or more, 2012-07-09 from 3,000) is from memory.",
+        ),
+        Rule(
+            code="US-EGGS-HANDLER-REGISTRATION",
+            title="Egg handlers who grade and pack for consumers register with USDA",
+            jurisdiction="US",
+            topic=Topic.EGGS,
+            kinds={"shell_eggs"},
+            citation=Citation("7 CFR Part 57", "§57.690", _ECFR_57_690),
+            status=V,
+            severity=Severity.INFO,
+            check=_egg_handler_registration,
+            effective_from=dt.date(2004, 11, 23),
+            note="Producer-packers with 3,000 hens or fewer are exempt; the catalogue does not "
+            "hold the flock size, so this is a reminder. In force from the 2004 technical "
+            "amendments (69 FR 57163, effective 2004-11-23).",
         ),
         Rule(
             code="US-CURED-MEAT-FSIS-INSPECTION",
@@ -777,10 +877,10 @@ PACK = RulePack(
             jurisdiction="US",
             topic=Topic.LICENCES,
             kinds={"cured_meat"},
-            citation=Citation("9 CFR Part 424", "§424.21"),
+            citation=Citation("9 CFR Part 424", "§424.21", _ECFR + "title-9/section-424.21"),
             status=U,
             check=_cured_meat_inspection,
-            note="Research C-US-1 (U). Meat-inspection exemptions (custom, retail) are not "
+            note="Unverified. Meat-inspection exemptions (custom, retail) are not "
             "covered; nitrite limits (424.21(c)) are not checked.",
         ),
         Rule(
@@ -792,10 +892,11 @@ PACK = RulePack(
             citation=Citation(
                 "FSIS list of countries and establishments eligible to export to the US",
                 "9 CFR Part 94 (APHIS animal-disease restrictions)",
+                _ECFR + "title-9/part-94",
             ),
             status=U,
             check=_imports,
-            note="Research C-US-2 (U).",
+            note="Unverified.",
         ),
         Rule(
             code="US-SHIP-DRY-ICE-USPS",
@@ -805,7 +906,7 @@ PACK = RulePack(
             citation=_USPS_PUB52,
             status=V,
             check=_dry_ice_usps,
-            note="Research coldchain.md §2.4 (USPS page). The sale does not name the carrier, "
+            note="Read on the USPS Publication 52 page. The sale does not name the carrier, "
             "so findings are warnings addressed to USPS users.",
         ),
         Rule(
