@@ -1,0 +1,112 @@
+"""The stock push: what each channel should show, queued in the outbox as stock-only writes.
+
+After every change of stock, :func:`push_stock` works out, for every listing queued or
+published on each channel, the units the channel should show (:func:`listed_for`) and, where
+that differs from what the outbox holds, queues the listing again with only its stock
+changed. The publisher then sends just the stock (``set_stock``) for a listing on sale.
+Pushing is idempotent: run twice, it queues nothing the second time, so a push lost in a
+crash is made by the next one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
+
+import attrs
+
+from ruralseller.catalog import Catalog
+from ruralseller.orders.allocation import lots_for_sku, sellable_on
+from ruralseller.orders.channels import Channel, SplitPolicy, listed_quantities
+from ruralseller.orders.ledger import StockLedger
+from ruralseller.publishing import JobState, Outbox
+
+__all__ = ["StockPolicy", "available_for", "listed_for", "push_stock"]
+
+
+@attrs.frozen(kw_only=True)
+class StockPolicy:
+    """The partner's rules for what channels show.
+
+    Attributes:
+        channels: the channels, with their buffers.
+        split: shared less buffers, or fixed shares.
+        shares: each channel's share, for fixed shares.
+    """
+
+    channels: tuple[Channel, ...] = attrs.field(converter=tuple)
+    split: SplitPolicy = SplitPolicy.SHARED
+    shares: Mapping[str, int | Decimal | Fraction] = attrs.field(factory=dict, hash=False)
+
+    def channel(self, name: str) -> Channel:
+        """The channel called ``name``."""
+        for channel in self.channels:
+            if channel.name == name:
+                return channel
+        known = ", ".join(c.name for c in self.channels) or "none"
+        raise KeyError(f"no channel is called {name!r} (channels: {known})")
+
+
+def available_for(catalog: Catalog, ledger: StockLedger, sku: str, day: dt.date) -> int:
+    """Units of ``sku`` that may be sold on ``day``: available in its sellable lots."""
+    lots = [lot for lot in lots_for_sku(catalog, sku) if sellable_on(lot, day)]
+    stocks = ledger.stocks(lot.id for lot in lots)
+    return sum(max(stock.available, 0) for stock in stocks.values())
+
+
+def listed_for(
+    catalog: Catalog, ledger: StockLedger, sku: str, policy: StockPolicy, day: dt.date
+) -> dict[str, int]:
+    """What each channel should show of ``sku`` on ``day``."""
+    available = available_for(catalog, ledger, sku, day)
+    return listed_quantities(available, policy.channels, policy.split, shares=policy.shares)
+
+
+_LIVE = (
+    JobState.QUEUED,
+    JobState.IN_FLIGHT,
+    JobState.PUBLISHED,
+    JobState.FAILED_RETRYABLE,
+)
+
+
+def push_stock(  # noqa: PLR0913 - keyword-only after the essentials
+    outbox: Outbox,
+    catalog: Catalog,
+    ledger: StockLedger,
+    policy: StockPolicy,
+    *,
+    day: dt.date,
+    skus: Sequence[str] | None = None,
+) -> dict[str, dict[str, int]]:
+    """Queue a stock-only write for each listing whose channel should show other stock.
+
+    Args:
+        outbox: where the listings' jobs are (a listing never queued on a channel is not
+            on sale there, and is left alone).
+        catalog: the lots behind each SKU.
+        ledger: the stock.
+        policy: the channels, buffers and split.
+        day: today (lots past their date show nothing).
+        skus: only these SKUs (all by default).
+
+    Returns:
+        the stock queued, by channel and SKU (empty when every channel is up to date).
+    """
+    queued: dict[str, dict[str, int]] = {}
+    cache: dict[str, dict[str, int]] = {}
+    for channel in policy.channels:
+        for job in outbox.jobs(*_LIVE, marketplace=channel.name):
+            if skus is not None and job.sku not in skus:
+                continue
+            if job.sku not in cache:
+                cache[job.sku] = listed_for(catalog, ledger, job.sku, policy, day)
+            wanted = cache[job.sku][channel.name]
+            if job.data.get("stock") == wanted:
+                continue
+            draft = attrs.evolve(job.draft(), stock=wanted)
+            outbox.enqueue(channel.name, draft, outbox.pictures(job))
+            queued.setdefault(channel.name, {})[job.sku] = wanted
+    return queued
