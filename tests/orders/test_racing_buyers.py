@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from starlette.applications import Starlette
 from tests.orders.shop import ACCOUNTS, LOT, buy, catalog, publish_everywhere
 
 from ruralseller.orders import FlagReason, OrderInbox, OrderStatus, OrderStore, StockLedger
@@ -30,6 +31,7 @@ WORKER = Path(__file__).with_name("intake_worker.py")
 ROOT = Path(__file__).resolve().parents[2]
 BIRDS = 20
 BUYERS = 60
+MAX_RUNS = 12
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -39,7 +41,7 @@ def _buyers(url: str, statuses: list[int], seed: int) -> None:
     accounts = sorted(ACCOUNTS)
     for _ in range(BUYERS // 3):
         statuses.append(buy(url, rng.choice(accounts)))
-        threading.Event().wait(rng.uniform(0, 0.05))
+        threading.Event().wait(rng.uniform(0.02, 0.2))
 
 
 def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothing(
@@ -52,7 +54,7 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
         LOT, BIRDS, ref="slaughter", day=catalog().lot(LOT).production_date
     )
     rng = random.Random(23)  # noqa: S311 - reproducible kill times
-    kills = 0
+    kills = mid_way = 0
     with running(app=app) as url:
         asyncio.run(publish_everywhere(outbox, url, stock=BIRDS))
         statuses: list[int] = []
@@ -61,23 +63,26 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
             thread.start()
         command = [sys.executable, str(WORKER), str(outbox_file), url, str(stop)]
         env = {"PYTHONPATH": str(ROOT)}
-        while any(thread.is_alive() for thread in buyers):
+        runs = 0
+        while runs < MAX_RUNS and (any(t.is_alive() for t in buyers) or mid_way < 2):
+            runs += 1
             process = subprocess.Popen(command, env={**_environ(), **env})  # noqa: S603
             try:
-                process.wait(timeout=rng.uniform(0.3, 1.2))
+                process.wait(timeout=rng.uniform(0.5, 1.5))
             except subprocess.TimeoutExpired:
                 process.send_signal(signal.SIGKILL)
                 process.wait()
                 kills += 1
+                mid_way += 0 < _taken(outbox_file) < _placed(app)
         for thread in buyers:
             thread.join()
         stop.touch()
         last = subprocess.run(command, env={**_environ(), **env}, timeout=300, check=False)  # noqa: S603
         assert last.returncode == 0
-        with app.state.sandbox.storage.transaction() as tx:
-            placed = tx._db.execute("SELECT account, id FROM shop_orders").fetchall()
+        placed = _placed_orders(app)
     accepted = Counter(statuses)[201]
     assert kills >= 1
+    assert mid_way >= 1, "no kill landed while orders were being taken in"
     assert accepted > BIRDS, accepted  # the race really oversold
     assert len(placed) == accepted
     store = OrderStore(Outbox(outbox_file))
@@ -94,3 +99,21 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
 
 def _environ() -> dict[str, str]:
     return dict(os.environ)
+
+
+def _placed_orders(app: Starlette) -> list[tuple[str, str]]:
+    with app.state.sandbox.storage.transaction() as tx:
+        rows = tx._db.execute("SELECT account, id FROM shop_orders").fetchall()
+    return [tuple(row) for row in rows]
+
+
+def _placed(app: Starlette) -> int:
+    return len(_placed_orders(app))
+
+
+def _taken(outbox_file: Path) -> int:
+    store = OrderStore(Outbox(outbox_file))
+    try:
+        return len(OrderInbox(store, catalog()).orders())
+    finally:
+        store.close()
