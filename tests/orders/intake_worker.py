@@ -1,8 +1,8 @@
 """An order-intake process for the crash test: take orders in and push stock until told to stop.
 
-Run as ``python intake_worker.py OUTBOX_FILE SANDBOX_URL STOP_FILE``: it loops over the
-channels (take orders in, push stock, publish the stock) and exits 0 after a pass that took
-nothing new once STOP_FILE exists. The test kills it with SIGKILL at random moments.
+Run as ``python intake_worker.py OUTBOX_FILE SANDBOX_URL STOP_FILE READY_FILE``: it makes
+READY_FILE once set up, then loops over the channels (take orders in, push stock, publish
+the stock) and exits 0 after a pass that took nothing new once STOP_FILE exists. The test kills it with SIGKILL at random moments.
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from ruralseller.orders import (
 from ruralseller.publishing import Outbox, Publisher
 
 
-async def main(outbox_path: str, url: str, stop: Path) -> int:
+async def main(outbox_path: str, url: str, stop: Path, ready: Path) -> int:
     outbox = Outbox(outbox_path)
     store = OrderStore(outbox)
     inbox, ledger = OrderInbox(store, catalog()), StockLedger(store)
     policy = StockPolicy(channels=CHANNELS)
     adapters = {channel.name: adapter(url, channel) for channel in CHANNELS}
+    await asyncio.to_thread(ready.touch)
     try:
         while True:
             stopping = await asyncio.to_thread(stop.exists)
@@ -51,4 +52,4 @@ async def main(outbox_path: str, url: str, stop: Path) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]))))
+    sys.exit(asyncio.run(main(sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))))
