@@ -2,7 +2,8 @@
 
 Run as ``python intake_worker.py OUTBOX_FILE SANDBOX_URL STOP_FILE READY_FILE``: it makes
 READY_FILE once set up, then loops over the channels (take orders in, push stock, publish
-the stock) and exits 0 after a pass that took nothing new once STOP_FILE exists. The test kills it with SIGKILL at random moments.
+the stock) and exits 0 after a pass that took nothing new once STOP_FILE exists.
+The test kills it with SIGKILL at random moments.
 """
 
 from __future__ import annotations
