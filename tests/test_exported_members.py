@@ -67,6 +67,7 @@ PACKAGES = [
     "ruralseller.orders",
     "ruralseller.orders.allocation",
     "ruralseller.orders.channels",
+    "ruralseller.orders.fulfil",
     "ruralseller.orders.inbox",
     "ruralseller.orders.intake",
     "ruralseller.orders.ledger",

@@ -1313,3 +1313,11 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
             escape(error),
         )
     _out.print(table)
+
+
+# The order stage's commands live in their own module (registered last: it imports this one).
+from ruralseller.cli.orders import orders, settle_command, stock  # noqa: E402
+
+cli.add_command(orders)
+cli.add_command(stock)
+cli.add_command(settle_command)

@@ -17,10 +17,18 @@ from ruralseller.orders.allocation import (
     sellable_on,
 )
 from ruralseller.orders.channels import Channel, SplitPolicy, listed_quantities, on_channel
+from ruralseller.orders.fulfil import final_price
 from ruralseller.orders.inbox import FlagReason, Order, OrderInbox, OrderStatus, Taken
 from ruralseller.orders.intake import IntakeReport, take_orders
 from ruralseller.orders.ledger import LotStock, MoveKind, StockLedger, StockMove, units_on_offer
-from ruralseller.orders.push import StockPolicy, available_for, listed_for, push_stock
+from ruralseller.orders.push import (
+    StockPolicy,
+    available_for,
+    listed_for,
+    load_policy,
+    push_stock,
+    save_policy,
+)
 from ruralseller.orders.store import SCHEMA_VERSION, OrderStore
 
 __all__ = [
@@ -43,12 +51,15 @@ __all__ = [
     "Taken",
     "allocate",
     "available_for",
+    "final_price",
     "last_sale_day",
     "listed_for",
     "listed_quantities",
+    "load_policy",
     "lots_for_sku",
     "on_channel",
     "push_stock",
+    "save_policy",
     "sellable_on",
     "take_orders",
     "units_on_offer",

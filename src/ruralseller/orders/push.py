@@ -11,7 +11,8 @@ crash is made by the next one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
@@ -21,9 +22,25 @@ from ruralseller.catalog import Catalog
 from ruralseller.orders.allocation import lots_for_sku, sellable_on
 from ruralseller.orders.channels import Channel, SplitPolicy, listed_quantities
 from ruralseller.orders.ledger import StockLedger
+from ruralseller.orders.store import OrderStore
 from ruralseller.publishing import JobState, Outbox
 
-__all__ = ["StockPolicy", "available_for", "listed_for", "push_stock"]
+__all__ = [
+    "StockPolicy",
+    "available_for",
+    "listed_for",
+    "load_policy",
+    "push_stock",
+    "save_policy",
+]
+
+
+def _channels(value: Iterable[Channel]) -> tuple[Channel, ...]:
+    channels = tuple(value)
+    names = [c.name for c in channels]
+    if len(set(names)) != len(names):
+        raise ValueError(f"each channel needs a name of its own, got {names}")
+    return channels
 
 
 @attrs.frozen(kw_only=True)
@@ -36,9 +53,18 @@ class StockPolicy:
         shares: each channel's share, for fixed shares.
     """
 
-    channels: tuple[Channel, ...] = attrs.field(converter=tuple)
+    channels: tuple[Channel, ...] = attrs.field(converter=_channels)
     split: SplitPolicy = SplitPolicy.SHARED
     shares: Mapping[str, int | Decimal | Fraction] = attrs.field(factory=dict, hash=False)
+
+    def with_channel(self, channel: Channel) -> StockPolicy:
+        """This policy with ``channel`` added (or put in place of the one of its name)."""
+        others = tuple(c for c in self.channels if c.name != channel.name)
+        if len(others) == len(self.channels):
+            return attrs.evolve(self, channels=(*others, channel))
+        return attrs.evolve(
+            self, channels=tuple(channel if c.name == channel.name else c for c in self.channels)
+        )
 
     def channel(self, name: str) -> Channel:
         """The channel called ``name``."""
@@ -110,3 +136,29 @@ def push_stock(  # noqa: PLR0913 - keyword-only after the essentials
             outbox.enqueue(channel.name, draft, outbox.pictures(job))
             queued.setdefault(channel.name, {})[job.sku] = wanted
     return queued
+
+
+def save_policy(store: OrderStore, policy: StockPolicy) -> None:
+    """Keep ``policy`` in the store, for the next runs."""
+    data = {
+        "channels": [attrs.asdict(channel) for channel in policy.channels],
+        "split": policy.split.value,
+        "shares": {name: str(share) for name, share in policy.shares.items()},
+    }
+    with store.transaction() as db:
+        db.execute(
+            "INSERT OR REPLACE INTO stock_policy (id, data) VALUES (1, ?)", (json.dumps(data),)
+        )
+
+
+def load_policy(store: OrderStore) -> StockPolicy:
+    """The policy kept in the store (no channels, shared stock, when none was kept)."""
+    row = store.read().execute("SELECT data FROM stock_policy WHERE id = 1").fetchone()
+    if row is None:
+        return StockPolicy(channels=())
+    data = json.loads(row[0])
+    return StockPolicy(
+        channels=tuple(Channel(**channel) for channel in data["channels"]),
+        split=SplitPolicy(data["split"]),
+        shares={name: Fraction(share) for name, share in data["shares"].items()},
+    )

@@ -14,7 +14,7 @@ Example:
     >>> from ruralseller.publishing import Outbox
     >>> store = OrderStore(Outbox(":memory:"))
     >>> store.schema_version()
-    1
+    2
 """
 
 from __future__ import annotations
@@ -76,6 +76,13 @@ _STEPS: Final = (
         channel TEXT PRIMARY KEY,
         cursor TEXT NOT NULL,
         at REAL NOT NULL
+    );
+    """,
+    # 2: the partner's stock policy (channels, buffers, split), kept between runs.
+    """
+    CREATE TABLE IF NOT EXISTS stock_policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL
     );
     """,
 )
