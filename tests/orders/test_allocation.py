@@ -22,7 +22,7 @@ def test_a_lot_sells_up_to_and_including_its_use_by_day() -> None:
     assert last_sale_day(BASE) == dt.date(2026, 11, 25)
     assert sellable_on(BASE, dt.date(2026, 11, 25))
     assert not sellable_on(BASE, dt.date(2026, 11, 26))
-    assert not sellable_on(BASE, dt.date(2026, 11, 19))  # not made yet
+    assert sellable_on(BASE, dt.date(2026, 11, 19))  # sold ahead of slaughter
 
 
 def test_the_lot_that_expires_first_goes_first() -> None:

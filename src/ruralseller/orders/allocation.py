@@ -47,9 +47,13 @@ def last_sale_day(lot: Lot) -> dt.date | None:
 
 
 def sellable_on(lot: Lot, day: dt.date) -> bool:
-    """Whether ``lot`` may still be sold (and so allocated to an order) on ``day``."""
+    """Whether ``lot`` may still be sold (and so allocated to an order) on ``day``.
+
+    A lot not made yet may be sold ahead (slaughter to order); when it may first be ordered
+    is the offer's business (``Offer.available_from``), not the lot's.
+    """
     last = last_sale_day(lot)
-    return (last is None or day <= last) and day >= lot.production_date
+    return last is None or day <= last
 
 
 def lots_for_sku(catalog: Catalog, sku: str) -> tuple[Lot, ...]:
