@@ -102,6 +102,11 @@ def test_orders_in_stock_out_shipped_and_settled(
     )
     assert code == 0, output
     assert "final price 72.00 CNY" in output  # never more than the buyer paid
+    shipment = farm / ".ruralseller" / "shipments" / order_id
+    assert (shipment / "label.png").is_file()
+    events = json.loads((shipment / "epcis.json").read_text(encoding="utf-8"))
+    (event,) = events["epcisBody"]["eventList"]
+    assert event["bizTransactionList"][0]["bizTransaction"].endswith(order_id)
     remote = httpx.get(f"{url}/v1/orders/{order_id}", auth=_Signed())
     assert remote.json()["state"] == "shipped"
     out = tmp_path / "statements"
@@ -127,7 +132,7 @@ def test_orders_in_stock_out_shipped_and_settled(
 
 
 def test_bad_input_is_a_message_not_a_traceback(farm: Path) -> None:
-    code, output = invoke("orders", "ship", str(farm), "nope", "--on", "2026-11-21")
+    code, output = invoke("orders", "ship", str(farm), "nope", "--weight", "1 kg")
     assert code == 2
     assert "no order 'nope'" in output
     code, output = invoke("settle", str(farm), "--month", "Nov", "-o", str(farm / "x"))

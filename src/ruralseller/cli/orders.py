@@ -43,7 +43,7 @@ from ruralseller.orders import (
     SplitPolicy,
     StockLedger,
     StockPolicy,
-    final_price,
+    fulfil,
     listed_for,
     load_policy,
     on_channel,
@@ -51,6 +51,7 @@ from ruralseller.orders import (
     save_policy,
     take_orders,
 )
+from ruralseller.packaging import save_label
 from ruralseller.publishing import Outbox, Publisher
 from ruralseller.settlement import (
     FEES,
@@ -60,6 +61,7 @@ from ruralseller.settlement import (
     save_statement,
     settle,
 )
+from ruralseller.traceability import EpcisDocument
 
 __all__ = ["orders", "settle_command", "stock"]
 
@@ -363,8 +365,18 @@ def _adapter_for(order: Order, options: tuple[str, ...]) -> Any:
 @orders.command(name="ship")
 @_common
 @click.argument("order_ref", metavar="ORDER")
-@click.option("--weight", help="The weighed weight of the order's pieces, e.g. '1.32 kg'.")
+@click.option(
+    "--weight", required=True, help="The weighed weight of the order's pieces, e.g. '1.32 kg'."
+)
 @click.option("--tracking", help="The carrier's tracking number.")
+@click.option(
+    "-d",
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write the label and the EPCIS event. Default: "
+    ".ruralseller/shipments/ORDER in the catalogue folder.",
+)
 @click.option(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
@@ -373,18 +385,33 @@ def ship_command(
     outbox: Path | None,
     day: dt.datetime | None,
     order_ref: str,
-    weight: str | None,
+    weight: str,
     tracking: str | None,
+    folder: Path | None,
     options: tuple[str, ...],
 ) -> None:
-    """Ship a reserved order: its units leave the stock and the marketplace is told."""
+    """Ship a reserved order: weigh, label, record the EPCIS shipping event, tell the marketplace.
+
+    The units leave the stock; for a product sold by weight the final price follows the
+    weighed weight (never above what the buyer paid). Exits 1 when the marketplace could
+    not be told (run it again), 2 on bad input.
+    """
     today = _today(day)
     with _errors():
         desk = _desk(catalog_path, outbox, today)
         order = desk.inbox.order(order_ref)
-        mass = Mass.parse(weight) if weight else None
-        price = final_price(desk.catalog, order, mass)
-        shipped = desk.inbox.ship(order, day=today, weight=mass, final_price=price)
+        mass = Mass.parse(weight)
+        now = dt.datetime.now(dt.UTC)
+        shipped_at = dt.datetime.combine(today, now.time(), tzinfo=dt.UTC) if day else now
+        done = fulfil(
+            desk.catalog, desk.inbox, order, weight=mass, shipped_at=shipped_at, tracking=tracking
+        )
+        out = folder or catalog_path / ".ruralseller" / "shipments" / order.order_id
+        out.mkdir(parents=True, exist_ok=True)
+        label_path = save_label(done.label, out / "label.png")
+        document = EpcisDocument([done.event], creation_date=shipped_at)
+        events_path = out / "epcis.json"
+        events_path.write_text(document.to_json(), encoding="utf-8")
         adapter = _adapter_for(order, options)
 
     async def tell() -> None:
@@ -393,11 +420,14 @@ def ship_command(
         finally:
             await adapter.aclose()
 
+    shipped = done.order
     paid = shipped.charged.rounded() if shipped.charged else None
     _out.print(
-        f"shipped {escape(shipped.key)}: {shipped.quantity} × {escape(shipped.sku)}"
-        + (f", {shipped.weight}" if shipped.weight else "")
+        f"shipped {escape(shipped.key)}: {shipped.quantity} × {escape(shipped.sku)}, {mass}"
         + (f", final price {shipped.final_price} (paid {paid})" if shipped.final_price else "")
+    )
+    _out.print(
+        f"label: {escape(str(label_path))}; EPCIS shipping event: {escape(str(events_path))}"
     )
     try:
         asyncio.run(tell())

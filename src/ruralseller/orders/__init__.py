@@ -17,7 +17,13 @@ from ruralseller.orders.allocation import (
     sellable_on,
 )
 from ruralseller.orders.channels import Channel, SplitPolicy, listed_quantities, on_channel
-from ruralseller.orders.fulfil import final_price
+from ruralseller.orders.fulfil import (
+    Fulfilment,
+    ShippingRecord,
+    final_price,
+    fulfil,
+    order_shipping_event,
+)
 from ruralseller.orders.inbox import FlagReason, Order, OrderInbox, OrderStatus, Taken
 from ruralseller.orders.intake import IntakeReport, take_orders
 from ruralseller.orders.ledger import LotStock, MoveKind, StockLedger, StockMove, units_on_offer
@@ -36,6 +42,7 @@ __all__ = [
     "Allocation",
     "Channel",
     "FlagReason",
+    "Fulfilment",
     "IntakeReport",
     "LotAvailability",
     "LotStock",
@@ -44,6 +51,7 @@ __all__ = [
     "OrderInbox",
     "OrderStatus",
     "OrderStore",
+    "ShippingRecord",
     "SplitPolicy",
     "StockLedger",
     "StockMove",
@@ -52,12 +60,14 @@ __all__ = [
     "allocate",
     "available_for",
     "final_price",
+    "fulfil",
     "last_sale_day",
     "listed_for",
     "listed_quantities",
     "load_policy",
     "lots_for_sku",
     "on_channel",
+    "order_shipping_event",
     "push_stock",
     "save_policy",
     "sellable_on",
