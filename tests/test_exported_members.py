@@ -89,6 +89,7 @@ PACKAGES = [
     "ruralseller.sandbox.capture",
     "ruralseller.sandbox.cli",
     "ruralseller.sandbox.config",
+    "ruralseller.sandbox.demo_orders",
     "ruralseller.sandbox.faults",
     "ruralseller.sandbox.images",
     "ruralseller.sandbox.listings",
