@@ -82,6 +82,14 @@ def test_orders_in_stock_out_shipped_and_settled(
         "available": 38,
         "listed": {"sandbox": 35},
     }
+    code, output = invoke("stock", str(farm), "--write-off", f"{LOT}=5", "--note", "torn bags", *on)
+    assert code == 0, output
+    assert "stock queued for sandbox" in output
+    code, output = invoke("stock", str(farm), "--write-off", f"{LOT}=99", *on)
+    assert (code, "cannot write off 99" in output) == (2, True)
+    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    assert code == 0, output
+    assert _shown(app) == 40 - 2 - 5 - 3
     code, output = invoke("stock", str(farm), "--on", "2026-11-26", "--format", "json")
     assert {row["lot"]: row for row in json.loads(output)}[LOT]["listed"] == {"sandbox": 0}
     code, output = invoke("orders", "list", str(farm), "--format", "json", *on)

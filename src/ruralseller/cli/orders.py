@@ -485,26 +485,66 @@ def cancel_command(
     _out.print(f"cancelled {escape(cancelled.key)}")
 
 
+def _moves(desk: _Desk, items: tuple[str, ...], option: str, note: str, day: dt.date) -> bool:
+    """Record ``--receive`` or ``--write-off`` LOT=N moves; whether any was recorded."""
+    moved = False
+    for lot, text in _pairs(items, option, "WJ261120A=2").items():
+        if not text.isdigit() or int(text) < 1:
+            raise click.BadParameter(
+                f"{lot}={text}: give a whole number of units", param_hint=option
+            )
+        desk.catalog.lot(lot)  # a lot the catalogue knows, or NotInCatalogError
+        ref = f"{option.strip('-')}:{dt.datetime.now(dt.UTC).isoformat()}"
+        if option == "--receive":
+            moved |= desk.ledger.receive(lot, int(text), ref=ref, day=day, note=note)
+        else:
+            moved |= desk.ledger.write_off(lot, int(text), ref=ref, day=day, note=note)
+    return moved
+
+
 @click.command(name="stock")
 @_common
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
+@click.option(
+    "--receive", "receipts", multiple=True, metavar="LOT=N", help="Units that came in (repeatable)."
+)
+@click.option(
+    "--write-off",
+    "write_offs",
+    multiple=True,
+    metavar="LOT=N",
+    help="Units spoiled or lost, of those not held for orders (repeatable).",
+)
+@click.option("--note", default="", help="Why, for the ledger (with --receive or --write-off).")
 @_policy_options
 def stock(
     catalog_path: Path,
     outbox: Path | None,
     day: dt.datetime | None,
     fmt: str,
+    receipts: tuple[str, ...],
+    write_offs: tuple[str, ...],
+    note: str,
     buffers: tuple[str, ...],
     split: str | None,
     shares: tuple[str, ...],
 ) -> None:
-    """Per lot: on hand, reserved, available, and what each channel lists."""
+    """Per lot: on hand, reserved, available, and what each channel lists.
+
+    With --receive or --write-off, records the move first and queues the stock each channel
+    should now show (send it with `ruralseller sync --to CHANNEL`).
+    """
     today = _today(day)
     with _errors():
         desk = _desk(catalog_path, outbox, today)
         policy = _policy(desk, buffers, split, shares)
+        moved = _moves(desk, receipts, "--receive", note, today)
+        moved |= _moves(desk, write_offs, "--write-off", note, today)
+        queued = (
+            push_stock(desk.outbox, desk.catalog, desk.ledger, policy, day=today) if moved else {}
+        )
         stocks = desk.ledger.stocks(lot.id for lot in desk.catalog.lots)
         rows: list[dict[str, Any]] = [
             {
@@ -519,6 +559,10 @@ def stock(
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
+    for name in sorted(queued):
+        _out.print(
+            f"stock queued for {escape(name)}: send it with `ruralseller sync --to {escape(name)}`"
+        )
     table = Table(title=f"Stock on {today.isoformat()} ({policy.split.value})")
     for column in ("lot", "on hand", "reserved", "available"):
         table.add_column(column)
