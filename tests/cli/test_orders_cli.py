@@ -92,6 +92,14 @@ def test_orders_in_stock_out_shipped_and_settled(
     assert _shown(app) == 40 - 2 - 5 - 3
     code, output = invoke("stock", str(farm), "--on", "2026-11-26", "--format", "json")
     assert {row["lot"]: row for row in json.loads(output)}[LOT]["listed"] == {"sandbox": 0}
+    # Publishing again puts on sale what the ledger gives the channel today, not the offer's 40.
+    code, output = invoke(
+        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}"
+    )
+    assert code == 0, output
+    code, output = invoke("stock", str(farm), "--format", "json")
+    today = {row["lot"]: row for row in json.loads(output)}[LOT]["listed"]["sandbox"]
+    assert _shown(app) == today != 40
     code, output = invoke("orders", "list", str(farm), "--format", "json", *on)
     (order,) = json.loads(output)
     assert (order["status"], order["lots"], order["paid"]) == ("reserved", {LOT: 2}, "72.00 CNY")

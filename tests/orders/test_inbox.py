@@ -22,6 +22,7 @@ from ruralseller.orders import (
     StockLedger,
     StockPolicy,
     push_stock,
+    with_ledger_stock,
 )
 from ruralseller.publishing import JobState, Outbox
 
@@ -163,3 +164,17 @@ def test_the_stock_push_queues_stock_only_writes_per_channel(
     # After the lot's use-by day no channel shows it.
     late = push_stock(outbox, catalog(), ledger, policy, day=dt.date(2026, 11, 26))
     assert late == {"b": {"WJ261120A": 0}}
+
+
+def test_a_draft_gets_the_stock_the_ledger_gives_its_channel(
+    world: tuple[Outbox, OrderInbox, StockLedger],
+) -> None:
+    _, inbox, ledger = world
+    policy = StockPolicy(channels=[Channel(name="a", buffer=1)])
+    inbox.take(_order("o1"), channel="a", day=DAY)
+    draft = with_ledger_stock(base_draft(), catalog(), ledger, policy, channel="a", day=DAY)
+    assert (base_draft().stock, draft.stock) == (40, 1)  # 3 in, 1 reserved, 1 kept back
+    fresh = with_ledger_stock(base_draft(), catalog(), ledger, policy, channel="b", day=DAY)
+    assert fresh.stock == 2  # a channel the policy does not know has no buffer
+    unseen = attrs.evolve(base_draft(), sku="WJ261123A")
+    assert with_ledger_stock(unseen, catalog(), ledger, policy, channel="a", day=DAY) is unseen

@@ -1184,6 +1184,7 @@ def publish(
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
         items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
+        items = ledger_stock(catalog, _outbox_path(catalog_path, outbox), marketplace, items)
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1316,7 +1317,7 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
 
 
 # The order stage's commands live in their own module (registered last: it imports this one).
-from ruralseller.cli.orders import orders, settle_command, stock  # noqa: E402
+from ruralseller.cli.orders import ledger_stock, orders, settle_command, stock  # noqa: E402
 
 cli.add_command(orders)
 cli.add_command(stock)

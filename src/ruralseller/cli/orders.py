@@ -50,6 +50,7 @@ from ruralseller.orders import (
     push_stock,
     save_policy,
     take_orders,
+    with_ledger_stock,
 )
 from ruralseller.packaging import save_label
 from ruralseller.publishing import Outbox, Publisher
@@ -63,7 +64,7 @@ from ruralseller.settlement import (
 )
 from ruralseller.traceability import EpcisDocument
 
-__all__ = ["orders", "settle_command", "stock"]
+__all__ = ["ledger_stock", "orders", "settle_command", "stock"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -205,6 +206,29 @@ def _policy_options(function: _F) -> _F:
     for option in reversed(_POLICY_OPTIONS):
         function = option(function)
     return function
+
+
+def ledger_stock(catalog: Catalog, outbox_path: Path, channel: str, items: list[Any]) -> list[Any]:
+    """Drafts to publish with the stock the ledger gives ``channel`` (once orders are kept).
+
+    Publishing again after orders were taken in must not put the catalogue's stock back on
+    sale; a catalogue whose outbox holds no ledger is left as it is.
+    """
+    if not outbox_path.exists():
+        return items
+    box = Outbox(outbox_path)
+    store = OrderStore(box)
+    try:
+        ledger = StockLedger(store)
+        policy = load_policy(store)
+        today = dt.datetime.now(dt.UTC).date()
+        return [
+            (with_ledger_stock(draft, catalog, ledger, policy, channel=channel, day=today), images)
+            for draft, images in items
+        ]
+    finally:
+        store.close()
+        box.close()
 
 
 @click.group()

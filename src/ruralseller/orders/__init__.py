@@ -34,6 +34,7 @@ from ruralseller.orders.push import (
     load_policy,
     push_stock,
     save_policy,
+    with_ledger_stock,
 )
 from ruralseller.orders.store import SCHEMA_VERSION, OrderStore
 
@@ -73,4 +74,5 @@ __all__ = [
     "sellable_on",
     "take_orders",
     "units_on_offer",
+    "with_ledger_stock",
 ]

@@ -229,6 +229,14 @@ class StockLedger:
         """Several lots' stock now, by lot code."""
         return stock_in(self.store.read(), lots)
 
+    def moves_exist(self, lots: Iterable[str]) -> bool:
+        """Whether the ledger has recorded any move of these lots."""
+        wanted = list(lots)
+        marks = ", ".join("?" for _ in wanted)
+        query = f"SELECT 1 FROM stock_moves WHERE lot IN ({marks}) LIMIT 1"  # noqa: S608
+        row = self.store.read().execute(query, wanted).fetchone()
+        return row is not None
+
     def moves(self, lot: str | None = None) -> list[StockMove]:
         """The moves (of one lot, when given), in the order they were recorded."""
         query = "SELECT id, lot, kind, quantity, ref, note, day FROM stock_moves"

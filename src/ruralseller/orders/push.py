@@ -19,6 +19,7 @@ from fractions import Fraction
 import attrs
 
 from ruralseller.catalog import Catalog
+from ruralseller.listing import ListingDraft
 from ruralseller.orders.allocation import lots_for_sku, sellable_on
 from ruralseller.orders.channels import Channel, SplitPolicy, listed_quantities
 from ruralseller.orders.ledger import StockLedger
@@ -32,6 +33,7 @@ __all__ = [
     "load_policy",
     "push_stock",
     "save_policy",
+    "with_ledger_stock",
 ]
 
 
@@ -96,6 +98,32 @@ _LIVE = (
     JobState.PUBLISHED,
     JobState.FAILED_RETRYABLE,
 )
+
+
+def with_ledger_stock(  # noqa: PLR0913 - keyword-only after the essentials
+    draft: ListingDraft,
+    catalog: Catalog,
+    ledger: StockLedger,
+    policy: StockPolicy,
+    *,
+    channel: str,
+    day: dt.date,
+) -> ListingDraft:
+    """``draft`` with the stock ``channel`` should show, once the ledger keeps its lots' stock.
+
+    A listing drafted from the catalogue carries the offer's stock; once orders are taken
+    in, the ledger knows better. A draft whose lots the ledger has never seen is returned
+    as it is.
+    """
+    lots = [lot.id for lot in lots_for_sku(catalog, draft.sku)]
+    if not lots or not ledger.moves_exist(lots):
+        return draft
+    policy = (
+        policy
+        if any(c.name == channel for c in policy.channels)
+        else (policy.with_channel(Channel(name=channel)))
+    )
+    return attrs.evolve(draft, stock=listed_for(catalog, ledger, draft.sku, policy, day)[channel])
 
 
 def push_stock(  # noqa: PLR0913 - keyword-only after the essentials
