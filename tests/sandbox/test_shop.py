@@ -82,6 +82,8 @@ def test_bad_orders_are_refused_with_what_to_fix(
     bad = anonymous.post("/v1/shop/demo/orders", json={"sku": SKU, "quantity": 0})
     assert (bad.status_code, bad.json()["errors"][0]["field"]) == (422, "quantity")
     assert anonymous.post("/v1/shop/demo/orders", content=b"{").status_code == 400
+    huge = anonymous.post("/v1/shop/demo/orders", content=b" " * 1_000_001)
+    assert (huge.status_code, huge.json()["code"]) == (413, "too_large")
     assert anonymous.get("/v1/orders").status_code == 401  # the seller's side is signed
     assert client.get("/v1/orders", params={"since": "x"}).status_code == 422
     assert client.get("/v1/orders/nope").status_code == 404

@@ -23,7 +23,7 @@ import attrs
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ruralseller.sandbox.api import Answer, Apply, Call, _limit, _v1
+from ruralseller.sandbox.api import JSON_BODY_LIMIT, Answer, Apply, Call, _limit, _read_body, _v1
 from ruralseller.sandbox.api_errors import ApiError, json_response
 from ruralseller.sandbox.state import Sandbox
 from ruralseller.sandbox.storage import Transaction
@@ -121,7 +121,8 @@ async def place_order(request: Request) -> Response:
     """``POST /v1/shop/{account}/orders``: a buyer orders (no seller credentials)."""
     sandbox: Sandbox = request.app.state.sandbox
     try:
-        order = _place(sandbox, str(request.path_params["account"]), await request.body())
+        body = await _read_body(request, JSON_BODY_LIMIT)
+        order = _place(sandbox, str(request.path_params["account"]), body)
     except ApiError as error:
         return error.response()
     return json_response(order, 201)

@@ -127,6 +127,7 @@ def order_paths() -> dict[str, Any]:
                     "201": _answer("the order; the listing's stock fell by its quantity", "Order"),
                     "404": _answer("not_found: no such shop, or no active listing of the SKU"),
                     "409": _answer("out_of_stock: the listing shows fewer units than ordered"),
+                    "413": _answer("too_large: the body is over 1 MB"),
                     "422": _answer("invalid_order; errors name each field"),
                 },
             },
