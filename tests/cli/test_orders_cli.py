@@ -111,6 +111,8 @@ def test_orders_in_stock_out_shipped_and_settled(
         order_id,
         "--weight",
         "1.32 kg",
+        "--journey",
+        "30 h",
         "-o",
         f"base_url={url}",
         "--on",
@@ -118,6 +120,7 @@ def test_orders_in_stock_out_shipped_and_settled(
     )
     assert code == 0, output
     assert "final price 72.00 CNY" in output  # never more than the buyer paid
+    assert "pack: " in output
     shipment = farm / ".ruralseller" / "shipments" / order_id
     assert (shipment / "label.png").is_file()
     events = json.loads((shipment / "epcis.json").read_text(encoding="utf-8"))

@@ -73,3 +73,19 @@ def test_only_a_reserved_order_is_fulfilled() -> None:
     short = inbox.take(_remote("o2", 9), channel="sandbox", day=DAY).order
     with pytest.raises(InvalidValueError, match="only a reserved order"):
         fulfil(catalog(), inbox, short, weight=Mass.parse("9 kg"), shipped_at=SHIPPED_AT)
+
+
+def test_the_pack_is_planned_for_the_orders_pieces_and_journey() -> None:
+    inbox = _inbox()
+    order = inbox.take(_remote("o3", 2), channel="sandbox", day=DAY).order
+    done = fulfil(
+        catalog(),
+        inbox,
+        order,
+        weight=Mass.parse("2.6 kg"),
+        shipped_at=SHIPPED_AT,
+        journey=dt.timedelta(hours=30),
+    )
+    assert done.pack is not None
+    assert (done.pack.lot, done.pack.pieces) == ("WJ261120A", 2)
+    assert done.pack.coolant is not None  # chilled birds travel with coolant

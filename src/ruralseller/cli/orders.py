@@ -22,7 +22,7 @@ import click
 from rich.markup import escape
 from rich.table import Table
 
-from ruralseller.catalog import Catalog, Mass, Money, load_catalog
+from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
 from ruralseller.cli._app import (
     _OUTBOX_HELP,
     _err,
@@ -393,6 +393,7 @@ def _adapter_for(order: Order, options: tuple[str, ...]) -> Any:
     "--weight", required=True, help="The weighed weight of the order's pieces, e.g. '1.32 kg'."
 )
 @click.option("--tracking", help="The carrier's tracking number.")
+@click.option("--journey", help="Plan the pack for this door-to-door time, e.g. '30 h'.")
 @click.option(
     "-d",
     "--dir",
@@ -411,6 +412,7 @@ def ship_command(
     order_ref: str,
     weight: str,
     tracking: str | None,
+    journey: str | None,
     folder: Path | None,
     options: tuple[str, ...],
 ) -> None:
@@ -428,7 +430,13 @@ def ship_command(
         now = dt.datetime.now(dt.UTC)
         shipped_at = dt.datetime.combine(today, now.time(), tzinfo=dt.UTC) if day else now
         done = fulfil(
-            desk.catalog, desk.inbox, order, weight=mass, shipped_at=shipped_at, tracking=tracking
+            desk.catalog,
+            desk.inbox,
+            order,
+            weight=mass,
+            shipped_at=shipped_at,
+            tracking=tracking,
+            journey=parse_duration(journey) if journey else None,
         )
         out = folder or catalog_path / ".ruralseller" / "shipments" / order.order_id
         out.mkdir(parents=True, exist_ok=True)
@@ -453,6 +461,10 @@ def ship_command(
     _out.print(
         f"label: {escape(str(label_path))}; EPCIS shipping event: {escape(str(events_path))}"
     )
+    if done.pack is not None:
+        pack = done.pack
+        coolant = f" + {pack.coolant_units} × {pack.coolant.name}" if pack.coolant else ""
+        _out.print(f"pack: {escape(pack.container.name)}{escape(coolant)}, {pack.gross} gross")
     try:
         asyncio.run(tell())
     except MarketplaceError as exc:

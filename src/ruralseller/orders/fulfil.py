@@ -31,10 +31,10 @@ from collections.abc import Mapping
 
 import attrs
 
-from ruralseller.catalog import Catalog, Mass, Money
+from ruralseller.catalog import Catalog, Mass, Money, Temperature
 from ruralseller.coldchain import temperature_classes
 from ruralseller.orders.inbox import Order, OrderInbox
-from ruralseller.packaging import LabelContent, lot_label
+from ruralseller.packaging import AmbientProfile, LabelContent, PackPlan, lot_label, plan_pack
 from ruralseller.traceability import (
     ObjectEvent,
     QuantityElement,
@@ -125,12 +125,21 @@ class ShippingRecord:
 
 @attrs.frozen(kw_only=True)
 class Fulfilment:
-    """One order shipped: the order, its label, its shipping record and event."""
+    """One order shipped: the order, its label, its shipping record and event, its pack.
+
+    Attributes:
+        order: the order, shipped.
+        label: the package label, with the weighed weight.
+        record: what the carrier needs.
+        event: the EPCIS shipping event naming the order.
+        pack: the pack planned for the order's pieces and journey, when one was asked for.
+    """
 
     order: Order
     label: LabelContent
     record: ShippingRecord
     event: ObjectEvent
+    pack: PackPlan | None = None
 
 
 def fulfil(  # noqa: PLR0913 - keyword-only after the essentials
@@ -142,17 +151,30 @@ def fulfil(  # noqa: PLR0913 - keyword-only after the essentials
     shipped_at: dt.datetime,
     tracking: str | None = None,
     jurisdiction: str = "CN",
+    journey: dt.timedelta | None = None,
+    ambient: Temperature | AmbientProfile | None = None,
 ) -> Fulfilment:
     """Ship a reserved order whose pieces weigh ``weight``.
 
     Records the shipment in the ledger (once: repeating it changes nothing) with the
     catch-weight final price, and returns the package label (with the weighed weight), the
-    carrier's record and the EPCIS shipping event naming the order.
+    carrier's record and the EPCIS shipping event naming the order; with a ``journey`` (and
+    the ``ambient`` temperature, 25 °C by default), the pack for the order's pieces too.
 
     Raises:
         InvalidValueError: when the order is not reserved (flagged, cancelled).
+        PackingError: when no pack holds for the journey (nothing is shipped then).
     """
     day = shipped_at.date()
+    pack = None
+    if journey is not None:
+        pack = plan_pack(
+            catalog,
+            order.lots[0] if order.lots else order.sku,
+            journey=journey,
+            ambient=ambient if ambient is not None else Temperature.parse("25 °C"),
+            pieces=order.quantity,
+        )
     price = final_price(catalog, order, weight)
     shipped = inbox.ship(order, day=day, weight=weight, final_price=price)
     lot = catalog.lot(shipped.lots[0])
@@ -173,4 +195,5 @@ def fulfil(  # noqa: PLR0913 - keyword-only after the essentials
             tracking=tracking,
         ),
         event=order_shipping_event(catalog, shipped, shipped_at=shipped_at),
+        pack=pack,
     )

@@ -92,10 +92,10 @@ FEES: Final = _schedules(
         rate=Decimal("0.065"),
         per_order=[Money("0.20", "USD")],
         source=(
-            "Etsy Fees & Payments Policy, 1. Types of Fees: listing fee USD 0.20 per item "
-            "(renewed at each sale), transaction fee 6.5 % of the order total "
-            "(https://www.etsy.com/legal/fees); payment processing is extra and varies by "
-            "country"
+            "Etsy Fees & Payments Policy, 1. Types of Fees (https://www.etsy.com/legal/fees): "
+            "listing fee USD 0.20 per item, renewed at each sale (read in the policy); "
+            "transaction fee 6.5 % of the order total (from a secondary summary, not checked "
+            "against the policy's text); payment processing is extra and varies by country"
         ),
         status="unverified",
     ),
