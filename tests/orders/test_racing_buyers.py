@@ -13,11 +13,13 @@ import asyncio
 import os
 import random
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -74,8 +76,11 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
             ready.unlink(missing_ok=True)
             process = subprocess.Popen(command, env=env)  # noqa: S603 - our own worker script
             _wait_for(ready)
+            before = _taken(outbox_file)
             buyers = _burst(url, size, statuses)
-            time.sleep(rng.uniform(0.02, 0.15))
+            # Kill it a moment after it has taken the burst's first order in.
+            _wait_for_intake(outbox_file, before)
+            time.sleep(rng.uniform(0, 0.02))
             process.send_signal(signal.SIGKILL)
             process.wait()
             for thread in buyers:
@@ -104,6 +109,13 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
     assert shown == [0, 0, 0]  # the last run pushed the stock to every channel
 
 
+def _wait_for_intake(outbox_file: Path, before: int, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while _taken(outbox_file) <= before:
+        assert time.monotonic() < deadline, "the intake worker took no order in"
+        time.sleep(0.002)
+
+
 def _placed_orders(app: Starlette) -> list[tuple[str, str]]:
     with app.state.sandbox.storage.transaction() as tx:
         rows = tx._db.execute("SELECT account, id FROM shop_orders").fetchall()
@@ -115,8 +127,6 @@ def _placed(app: Starlette) -> int:
 
 
 def _taken(outbox_file: Path) -> int:
-    store = OrderStore(Outbox(outbox_file))
-    try:
-        return len(OrderInbox(store, catalog()).orders())
-    finally:
-        store.close()
+    with closing(sqlite3.connect(outbox_file, timeout=30)) as db:
+        (count,) = db.execute("SELECT COUNT(*) FROM orders").fetchone()
+    return int(count)
