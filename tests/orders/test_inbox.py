@@ -6,25 +6,17 @@ import datetime as dt
 
 import attrs
 import pytest
-from tests.orders.shop import catalog
-from tests.publishing.conftest import base_draft, picture
 
 from ruralseller.catalog import Mass, Money
 from ruralseller.errors import InvalidValueError
 from ruralseller.marketplaces import RemoteOrder
 from ruralseller.orders import (
-    Channel,
     FlagReason,
     OrderInbox,
     OrderStatus,
-    OrderStore,
-    SplitPolicy,
     StockLedger,
-    StockPolicy,
-    push_stock,
-    with_ledger_stock,
 )
-from ruralseller.publishing import JobState, Outbox
+from ruralseller.publishing import Outbox
 
 DAY = dt.date(2026, 11, 21)
 PLACED = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)
@@ -41,15 +33,6 @@ def _order(order_id: str, quantity: int = 1, sku: str = "WJ261120A", **rest: obj
         unit_price=Money("36.00", "CNY"),
         **rest,  # type: ignore[arg-type]
     )
-
-
-@pytest.fixture
-def world() -> tuple[Outbox, OrderInbox, StockLedger]:
-    outbox = Outbox(":memory:")
-    store = OrderStore(outbox)
-    ledger = StockLedger(store)
-    ledger.receive("WJ261120A", 3, ref="slaughter", day=DAY)
-    return outbox, OrderInbox(store, catalog()), ledger
 
 
 def test_an_order_is_taken_once_and_reserves_its_units(
@@ -138,43 +121,3 @@ def test_shipping_takes_the_units_out_of_the_house(
     flagged = inbox.take(_order("o2", 5), channel="sandbox", day=DAY).order
     with pytest.raises(InvalidValueError, match="only a reserved order can be shipped"):
         inbox.ship(flagged, day=DAY)
-
-
-def test_the_stock_push_queues_stock_only_writes_per_channel(
-    world: tuple[Outbox, OrderInbox, StockLedger],
-) -> None:
-    outbox, inbox, ledger = world
-    for name in ("a", "b"):
-        job = outbox.enqueue(name, attrs.evolve(base_draft(), stock=3), [picture()])
-        outbox.published(job, {"state": "active"})
-    policy = StockPolicy(channels=[Channel(name="a", buffer=1), Channel(name="b")])
-    assert push_stock(outbox, catalog(), ledger, policy, day=DAY) == {"a": {"WJ261120A": 2}}
-    inbox.take(_order("o1"), channel="b", day=DAY)
-    queued = push_stock(outbox, catalog(), ledger, policy, day=DAY)
-    assert queued == {"a": {"WJ261120A": 1}, "b": {"WJ261120A": 2}}
-    assert push_stock(outbox, catalog(), ledger, policy, day=DAY) == {}  # nothing twice
-    job = outbox.job("b", "WJ261120A")
-    assert job.state is JobState.QUEUED
-    assert job.only_inventory_changed()
-    split = attrs.evolve(policy, split=SplitPolicy.FIXED_SHARES, shares={"a": 1, "b": 1})
-    assert push_stock(outbox, catalog(), ledger, split, day=DAY) == {
-        "a": {"WJ261120A": 0},
-        "b": {"WJ261120A": 1},
-    }
-    # After the lot's use-by day no channel shows it.
-    late = push_stock(outbox, catalog(), ledger, policy, day=dt.date(2026, 11, 26))
-    assert late == {"b": {"WJ261120A": 0}}
-
-
-def test_a_draft_gets_the_stock_the_ledger_gives_its_channel(
-    world: tuple[Outbox, OrderInbox, StockLedger],
-) -> None:
-    _, inbox, ledger = world
-    policy = StockPolicy(channels=[Channel(name="a", buffer=1)])
-    inbox.take(_order("o1"), channel="a", day=DAY)
-    draft = with_ledger_stock(base_draft(), catalog(), ledger, policy, channel="a", day=DAY)
-    assert (base_draft().stock, draft.stock) == (40, 1)  # 3 in, 1 reserved, 1 kept back
-    fresh = with_ledger_stock(base_draft(), catalog(), ledger, policy, channel="b", day=DAY)
-    assert fresh.stock == 2  # a channel the policy does not know has no buffer
-    unseen = attrs.evolve(base_draft(), sku="WJ261123A")
-    assert with_ledger_stock(unseen, catalog(), ledger, policy, channel="a", day=DAY) is unseen
