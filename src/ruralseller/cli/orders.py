@@ -43,17 +43,17 @@ from ruralseller.orders import (
     SplitPolicy,
     StockLedger,
     StockPolicy,
+    SyncReport,
     fulfil,
     listed_for,
     load_policy,
-    on_channel,
     push_stock,
     save_policy,
-    take_orders,
+    sync_channel,
     with_ledger_stock,
 )
 from ruralseller.packaging import save_label
-from ruralseller.publishing import Outbox, Publisher
+from ruralseller.publishing import Outbox
 from ruralseller.settlement import (
     FEES,
     Commission,
@@ -293,20 +293,31 @@ def sync_command(
             Channel(name=name, marketplace=marketplace, account=account),
         )
 
-    async def run() -> tuple[IntakeReport, dict[str, dict[str, int]]]:
+    async def run() -> SyncReport:
         try:
-            report = await take_orders(adapter, desk.inbox, policy.channel(name), day=today)
-            queued = push_stock(desk.outbox, desk.catalog, desk.ledger, policy, day=today)
-            await Publisher(desk.outbox, on_channel(adapter, name)).sync()
-            return report, queued
+            return await sync_channel(
+                adapter,
+                outbox=desk.outbox,
+                inbox=desk.inbox,
+                policy=policy,
+                channel=name,
+                day=today,
+            )
         finally:
             await adapter.aclose()
 
     try:
-        report, queued = asyncio.run(run())
+        synced = asyncio.run(run())
     except MarketplaceError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(1) from None
+    report, queued = synced.intake, synced.queued
+    for result in synced.published.results:
+        if result.outcome in ("failed", "retry_later"):
+            _err.print(
+                f"[yellow]stock not sent to {escape(name)}[/] for {escape(result.sku)}: "
+                f"{escape(result.message)}; `ruralseller sync --to {escape(name)}` sends it later"
+            )
     _print_intake(report)
     for other, skus in sorted(queued.items()):
         shown = ", ".join(f"{sku} → {n}" for sku, n in sorted(skus.items()))

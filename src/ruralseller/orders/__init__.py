@@ -25,7 +25,7 @@ from ruralseller.orders.fulfil import (
     order_shipping_event,
 )
 from ruralseller.orders.inbox import FlagReason, Order, OrderInbox, OrderStatus, Taken
-from ruralseller.orders.intake import IntakeReport, take_orders
+from ruralseller.orders.intake import IntakeReport, SyncReport, sync_channel, take_orders
 from ruralseller.orders.ledger import LotStock, MoveKind, StockLedger, StockMove, units_on_offer
 from ruralseller.orders.push import (
     StockPolicy,
@@ -57,6 +57,7 @@ __all__ = [
     "StockLedger",
     "StockMove",
     "StockPolicy",
+    "SyncReport",
     "Taken",
     "allocate",
     "available_for",
@@ -72,6 +73,7 @@ __all__ = [
     "push_stock",
     "save_policy",
     "sellable_on",
+    "sync_channel",
     "take_orders",
     "units_on_offer",
     "with_ledger_stock",

@@ -13,11 +13,15 @@ import datetime as dt
 
 import attrs
 
+from ruralseller.marketplaces import Marketplace
 from ruralseller.marketplaces.orders import OrderIntake, supports_order_intake
-from ruralseller.orders.channels import Channel
+from ruralseller.orders.channels import Channel, on_channel
 from ruralseller.orders.inbox import Order, OrderInbox, OrderStatus
+from ruralseller.orders.ledger import StockLedger
+from ruralseller.orders.push import StockPolicy, push_stock
+from ruralseller.publishing import Outbox, Publisher, PublishReport
 
-__all__ = ["IntakeReport", "take_orders"]
+__all__ = ["IntakeReport", "SyncReport", "sync_channel", "take_orders"]
 
 
 @attrs.frozen(kw_only=True)
@@ -90,3 +94,41 @@ async def take_orders(  # noqa: PLR0913 - keyword-only after the essentials
         if not page.more:
             break
     return IntakeReport(channel=channel.name, new=tuple(new), changed=tuple(changed), seen=seen)
+
+
+@attrs.frozen(kw_only=True)
+class SyncReport:
+    """What one sync of a channel did.
+
+    Attributes:
+        intake: the orders taken in.
+        queued: the stock queued, by channel and SKU (other channels' writes wait in the
+            outbox for their own publisher).
+        published: what was sent to this channel.
+    """
+
+    intake: IntakeReport
+    queued: dict[str, dict[str, int]] = attrs.field(hash=False)
+    published: PublishReport
+
+
+async def sync_channel(  # noqa: PLR0913 - keyword-only after the adapter
+    adapter: Marketplace,
+    *,
+    outbox: Outbox,
+    inbox: OrderInbox,
+    policy: StockPolicy,
+    channel: str,
+    day: dt.date,
+) -> SyncReport:
+    """Take a channel's orders in, push the stock every channel should show, send this one's.
+
+    The one pipeline the command line, the demo and scripts use: :func:`take_orders`, then
+    :func:`~ruralseller.orders.push_stock` for every channel of ``policy``, then a
+    :class:`~ruralseller.publishing.Publisher` sends what is due for ``channel``.
+    """
+    intake = await take_orders(adapter, inbox, policy.channel(channel), day=day)
+    ledger = StockLedger(inbox.store, clock=inbox.clock)
+    queued = push_stock(outbox, inbox.catalog, ledger, policy, day=day)
+    published = await Publisher(outbox, on_channel(adapter, channel)).sync()
+    return SyncReport(intake=intake, queued=queued, published=published)

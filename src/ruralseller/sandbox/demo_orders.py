@@ -28,9 +28,8 @@ from ruralseller.orders import (
     StockPolicy,
     fulfil,
     on_channel,
-    push_stock,
     save_policy,
-    take_orders,
+    sync_channel,
 )
 from ruralseller.packaging import save_label
 from ruralseller.publishing import Outbox, Publisher
@@ -91,8 +90,7 @@ async def _act(  # noqa: PLR0913 - the demo's pieces, all named
         await Publisher(outbox, on_channel(second, "sandbox-b")).publish([(draft, images)])
     finally:
         await second.aclose()
-    push_stock(outbox, catalog, ledger, policy, day=day)
-    await _sync(url, outbox, inbox, policy, day, pull=False)
+    await _sync(url, outbox, inbox, policy, day)
     before = await _shown(url, draft.sku)
     async with httpx.AsyncClient(base_url=url) as buyers:
         for account, birds in _BUYERS:
@@ -103,7 +101,7 @@ async def _act(  # noqa: PLR0913 - the demo's pieces, all named
             answer.raise_for_status()
     birds = sum(n for _, n in _BUYERS)
     echo(f"  {len(_BUYERS)} buyers ordered {birds} birds of {draft.sku} on 2 shops")
-    await _sync(url, outbox, inbox, policy, day, pull=True)
+    await _sync(url, outbox, inbox, policy, day)
     after = await _shown(url, draft.sku)
     stock = ledger.stock(draft.sku)
     echo(
@@ -136,17 +134,18 @@ async def _act(  # noqa: PLR0913 - the demo's pieces, all named
         )
 
 
-async def _sync(  # noqa: PLR0913 - the demo's pieces, all named
-    url: str, outbox: Outbox, inbox: OrderInbox, policy: StockPolicy, day: dt.date, *, pull: bool
+async def _sync(
+    url: str, outbox: Outbox, inbox: OrderInbox, policy: StockPolicy, day: dt.date
 ) -> None:
     for channel in policy.channels:
         shop = _shop(url, channel)
         try:
-            if pull:
-                await take_orders(shop, inbox, channel, day=day)
+            await sync_channel(
+                shop, outbox=outbox, inbox=inbox, policy=policy, channel=channel.name, day=day
+            )
         finally:
             await shop.aclose()
-    push_stock(outbox, inbox.catalog, StockLedger(inbox.store), policy, day=day)
+    # Orders taken in from a later channel changed what the earlier ones should show.
     for channel in policy.channels:
         shop = _shop(url, channel)
         try:
