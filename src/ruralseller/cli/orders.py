@@ -321,9 +321,17 @@ def sync_command(
     _print_intake(report)
     for other, skus in sorted(queued.items()):
         shown = ", ".join(f"{sku} → {n}" for sku, n in sorted(skus.items()))
-        hint = "" if other == name else f" (send with `ruralseller sync --to {other}`)"
+        hint = "" if other == name else f" (send with `{_send_hint(policy, other)}`)"
         _out.print(f"stock for {escape(other)}: {escape(shown)}{escape(hint)}")
     raise SystemExit(1 if report.flagged else 0)
+
+
+def _send_hint(policy: StockPolicy, name: str) -> str:
+    """The command that sends what the outbox holds for channel ``name``."""
+    channel = next((c for c in policy.channels if c.name == name), None)
+    if channel is None or channel.marketplace == name:
+        return f"ruralseller sync CATALOG --to {name}"
+    return f"ruralseller orders sync CATALOG --from {channel.marketplace} --channel {name}"
 
 
 def _order_row(order: Order) -> dict[str, Any]:
@@ -607,9 +615,7 @@ def stock(
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for name in sorted(queued):
-        _out.print(
-            f"stock queued for {escape(name)}: send it with `ruralseller sync --to {escape(name)}`"
-        )
+        _out.print(f"stock queued for {escape(name)}: send it with `{_send_hint(policy, name)}`")
     table = Table(title=f"Stock on {today.isoformat()} ({policy.split.value})")
     for column in ("lot", "on hand", "reserved", "available"):
         table.add_column(column)
