@@ -79,6 +79,11 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     # The lots' stories are captured where the labels' QR codes lead: the sandbox resolver.
     assert "WJ261123A: 5 events  http://127.0.0.1:" in out
     assert "/01/99506000160019/10/WJ261123A?" in out
+    # Buyers on two shops, the stock falling on both, one order shipped, the statement.
+    assert "3 buyers ordered 6 birds of WJ261123A on 2 shops" in out
+    assert "shops show 24/23 → 18/17" in out
+    assert "8 shipped          2 birds, 2.61 kg" in out
+    assert (tmp_path / "wu-family-farm-2026-11-CNY.pdf").is_file()
     assert "Ctrl+C" not in out  # --no-serve: it ends
 
 

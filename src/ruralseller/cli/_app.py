@@ -1251,6 +1251,7 @@ def publish(
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
         items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
+        items = ledger_stock(catalog, _outbox_path(catalog_path, outbox), marketplace, items)
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1385,3 +1386,10 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
 from ruralseller.cli.certificate import certificate  # noqa: E402 - a command in its own module
 
 cli.add_command(certificate)
+
+# The order stage's commands live in their own module (registered last: it imports this one).
+from ruralseller.cli.orders import ledger_stock, orders, settle_command, stock  # noqa: E402
+
+cli.add_command(orders)
+cli.add_command(stock)
+cli.add_command(settle_command)

@@ -27,6 +27,12 @@ from ruralseller.marketplaces.http import (
     error_from_response,
     idempotency_scope,
 )
+from ruralseller.marketplaces.orders import (
+    OrderIntake,
+    OrderPage,
+    RemoteOrder,
+    supports_order_intake,
+)
 from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.registry import (
     BUILTIN_MARKETPLACES,
@@ -62,6 +68,9 @@ __all__ = [
     "Marketplace",
     "MarketplaceHttp",
     "MarketplaceInfo",
+    "OrderIntake",
+    "OrderPage",
+    "RemoteOrder",
     "RetryPolicy",
     "Secret",
     "SyncMarketplace",
@@ -82,4 +91,5 @@ __all__ = [
     "redact_text",
     "settings_from_environment",
     "settings_from_text",
+    "supports_order_intake",
 ]

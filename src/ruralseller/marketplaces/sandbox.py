@@ -42,6 +42,7 @@ from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.sandbox_orders import SandboxOrders
 from ruralseller.marketplaces.secrets import Secret
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _path(sku: str, *rest: str) -> str:
     return "/".join(["/v1/listings", quote(sku, safe=""), *(quote(p, safe="") for p in rest)])
 
 
-class SandboxMarketplace:
+class SandboxMarketplace(SandboxOrders):
     """Publishes to a sandbox marketplace (see :mod:`ruralseller.sandbox`).
 
     Args:

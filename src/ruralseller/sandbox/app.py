@@ -42,6 +42,7 @@ from ruralseller.sandbox.pages import (
     not_found_page,
 )
 from ruralseller.sandbox.resolver import lot_path, lot_story
+from ruralseller.sandbox.shop import ORDER_ROUTES
 from ruralseller.sandbox.state import Sandbox
 from ruralseller.sandbox.storage import ListingRecord
 
@@ -193,6 +194,7 @@ def create_app(config: SandboxConfig | None = None, **options: Any) -> Starlette
         _RawPathRoute("/01/{gtin}/10/{lot}", _lot_page, methods=["GET"]),
         Route("/images/{sku}/{name}", get_image, methods=["GET"]),
         *(Route(path, endpoint, methods=[method]) for path, method, endpoint in ROUTES),
+        *(Route(path, endpoint, methods=[method]) for path, method, endpoint in ORDER_ROUTES),
     ]
     app = Starlette(
         routes=routes,

@@ -40,6 +40,7 @@ from ruralseller.marketplaces.sandbox import SandboxMarketplace
 from ruralseller.publishing import Progress, PublishReport, publish
 from ruralseller.sandbox.app import create_app
 from ruralseller.sandbox.config import Faults
+from ruralseller.sandbox.demo_orders import DEMO_ACCOUNTS, sell_demo
 from ruralseller.sandbox.server import running, serve
 from ruralseller.traceability import EpcisDocument, events_for_lot
 
@@ -149,7 +150,8 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
     Checks each lot against the Chinese rules, plans its cold-chain journey to 100 Chinese
     cities, plans the pack and prints its label, writes its listing in Chinese and English
     (pictures to spec), and publishes what can be sold and shipped through the outbox to a
-    sandbox started for the occasion. No account, no network.
+    sandbox started for the occasion; then buyers order on two of its shops, the stock falls
+    on both, one order is shipped and the month's statement written. No account, no network.
     """
     folder = catalog_path or sample_path()
     out = out or Path(tempfile.mkdtemp(prefix="ruralseller-demo-"))
@@ -160,7 +162,7 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
     click.echo(f"  {producer.name}, {producer.place}; {len(catalog.lots)} lots")
     report = check(catalog, jurisdictions=["CN"], on=DEMO_DAY)
     # The sandbox starts first: the labels' QR codes point at its resolver pages.
-    with running(port=port, app=create_app()) as url:
+    with running(port=port, app=create_app(accounts=DEMO_ACCOUNTS)) as url:
         lots = [_demo_lot(catalog, lot.id, report, out, url) for lot in catalog.lots]
         listed = [lot for lot in lots if lot is not None]
         items = [(lot.draft, lot.images) for lot in listed]
@@ -172,6 +174,17 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
         if stories:
             click.echo("\nThe lots' stories (GS1 EPCIS events), where the labels' QR codes lead:")
             _capture_stories(url, stories)
+        if results.ok:
+            sell_demo(
+                url,
+                out / "outbox.db",
+                catalog,
+                items,
+                out,
+                day=DEMO_DAY,
+                shipped_at=DEMO_SHIP_AT,
+                echo=click.echo,
+            )
         click.echo(f"\nFiles (labels, listing previews, the outbox): {out}")
         if keep_serving and results.results:
             click.echo("Open the listing pages above in a browser; Ctrl+C stops the sandbox.")

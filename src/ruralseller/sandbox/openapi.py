@@ -12,6 +12,7 @@ from typing import Any
 
 from ruralseller import __version__
 from ruralseller.sandbox.capture import MEDIA_TYPES as _EPCIS_MEDIA_TYPES
+from ruralseller.sandbox.shop_openapi import order_paths, order_schemas
 
 __all__ = ["openapi_document"]
 
@@ -398,6 +399,12 @@ def openapi_document() -> dict[str, Any]:
             "answer has X-Request-Id; errors are {code, message, errors}.",
         },
         "security": [{"apiKey": [], "timestamp": [], "signature": []}],
-        "paths": {**_public_paths(), **_listing_paths(), **_image_paths(), **_epcis_paths()},
-        "components": {"schemas": _schemas(), "securitySchemes": headers},
+        "paths": {
+            **_public_paths(),
+            **_listing_paths(),
+            **_image_paths(),
+            **_epcis_paths(),
+            **order_paths(),
+        },
+        "components": {"schemas": {**_schemas(), **order_schemas()}, "securitySchemes": headers},
     }

@@ -1,0 +1,171 @@
+"""`ruralseller orders`, `stock` and `settle` against a sandbox on the loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from starlette.applications import Starlette
+
+from ruralseller.catalog.samples import sample_path
+from ruralseller.cli._app import cli
+from ruralseller.marketplaces import Secret
+from ruralseller.marketplaces.sandbox import DEMO_KEY_ID, DEMO_SECRET, SandboxAuth
+from ruralseller.sandbox import create_app, running
+
+LOT = "WJ261120A"
+
+
+@pytest.fixture
+def farm(tmp_path: Path) -> Path:
+    folder = tmp_path / "farm"
+    shutil.copytree(sample_path(), folder)
+    return folder
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[Starlette, str]]:
+    app = create_app()
+    with running(app=app) as url:
+        yield app, url
+
+
+def invoke(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.output
+
+
+def _shown(app: Starlette) -> int:
+    with app.state.sandbox.storage.transaction() as tx:
+        return int(tx.listing("demo", LOT).stock)
+
+
+def test_orders_in_stock_out_shipped_and_settled(
+    farm: Path, sandbox: tuple[Starlette, str], tmp_path: Path
+) -> None:
+    app, url = sandbox
+    on = ("--on", "2026-11-21")
+    code, output = invoke(
+        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}"
+    )
+    assert code == 0, output
+    bought = httpx.post(f"{url}/v1/shop/demo/orders", json={"sku": LOT, "quantity": 2})
+    assert bought.status_code == 201
+    code, output = invoke(
+        "orders",
+        "sync",
+        str(farm),
+        "--from",
+        "sandbox",
+        "-o",
+        f"base_url={url}",
+        "--buffer",
+        "sandbox=3",
+        *on,
+    )
+    assert code == 0, output
+    assert "1 new order(s)" in output
+    assert _shown(app) == 40 - 2 - 3
+    code, output = invoke("stock", str(farm), "--format", "json", *on)
+    assert code == 0, output
+    rows = {row["lot"]: row for row in json.loads(output)}
+    assert rows[LOT] == {
+        "lot": LOT,
+        "on_hand": 40,
+        "reserved": 2,
+        "available": 38,
+        "listed": {"sandbox": 35},
+    }
+    code, output = invoke("stock", str(farm), "--write-off", f"{LOT}=5", "--note", "torn bags", *on)
+    assert code == 0, output
+    assert "stock queued for sandbox" in output
+    code, output = invoke("stock", str(farm), "--write-off", f"{LOT}=99", *on)
+    assert (code, "cannot write off 99" in output) == (2, True)
+    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    assert code == 0, output
+    assert _shown(app) == 40 - 2 - 5 - 3
+    code, output = invoke("stock", str(farm), "--on", "2026-11-26", "--format", "json")
+    assert {row["lot"]: row for row in json.loads(output)}[LOT]["listed"] == {"sandbox": 0}
+    # Publishing again puts on sale what the ledger gives the channel today, not the offer's 40.
+    code, output = invoke(
+        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}"
+    )
+    assert code == 0, output
+    code, output = invoke("stock", str(farm), "--format", "json")
+    today = {row["lot"]: row for row in json.loads(output)}[LOT]["listed"]["sandbox"]
+    assert _shown(app) == today != 40
+    code, output = invoke("orders", "list", str(farm), "--format", "json", *on)
+    (order,) = json.loads(output)
+    assert (order["status"], order["lots"], order["paid"]) == ("reserved", {LOT: 2}, "72.00 CNY")
+    order_id = order["order"].rsplit("/", 1)[1]
+    code, output = invoke(
+        "orders",
+        "ship",
+        str(farm),
+        order_id,
+        "--weight",
+        "1.32 kg",
+        "--journey",
+        "30 h",
+        "-o",
+        f"base_url={url}",
+        "--on",
+        "2026-11-22",
+    )
+    assert code == 0, output
+    assert "final price 72.00 CNY" in output  # never more than the buyer paid
+    assert "pack: " in output
+    shipment = farm / ".ruralseller" / "shipments" / order_id
+    assert (shipment / "label.png").is_file()
+    events = json.loads((shipment / "epcis.json").read_text(encoding="utf-8"))
+    (event,) = events["epcisBody"]["eventList"]
+    assert event["bizTransactionList"][0]["bizTransaction"].endswith(order_id)
+    remote = httpx.get(f"{url}/v1/orders/{order_id}", auth=_Signed())
+    assert remote.json()["state"] == "shipped"
+    out = tmp_path / "statements"
+    code, output = invoke(
+        "settle",
+        str(farm),
+        "--month",
+        "2026-11",
+        "-o",
+        str(out),
+        "--commission",
+        "0.08",
+        "--minimum",
+        "3 CNY",
+        "--shipping",
+        "12 CNY",
+        "--packaging",
+        "6.50 CNY",
+    )
+    assert code == 0, output
+    assert "owed 44.14 CNY" in output  # 72.00 − 3.60 fee − 12 − 6.50 − 5.76 commission
+    assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".pdf"]
+
+
+def test_bad_input_is_a_message_not_a_traceback(farm: Path) -> None:
+    code, output = invoke("orders", "ship", str(farm), "nope", "--weight", "1 kg")
+    assert code == 2
+    assert "no order 'nope'" in output
+    code, output = invoke("settle", str(farm), "--month", "Nov", "-o", str(farm / "x"))
+    assert (code, "as a month" in output) == (2, True)
+    code, output = invoke("orders", "sync", str(farm), "--from", "nowhere")
+    assert code == 2
+    code, output = invoke("stock", str(farm), "--buffer", "sandbox=x")
+    assert code == 2
+    code, output = invoke("orders", "list", str(farm))
+    assert (code, "0 order(s)" in output) == (0, True)
+
+
+class _Signed(httpx.Auth):
+    requires_request_body = True
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        yield from SandboxAuth(DEMO_KEY_ID, Secret(DEMO_SECRET)).auth_flow(request)

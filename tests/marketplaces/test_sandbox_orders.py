@@ -1,0 +1,58 @@
+"""The sandbox adapter's order intake against a real sandbox."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from tests.orders.shop import ACCOUNTS, CHANNELS, LOT, adapter, publish_everywhere
+
+from ruralseller.catalog import Mass, Money
+from ruralseller.marketplaces import OrderIntake, supports_order_intake
+from ruralseller.publishing import Outbox
+from ruralseller.sandbox import create_app, running
+
+
+async def _walk(url: str) -> None:
+    sandbox = adapter(url, CHANNELS[0])
+    try:
+        assert isinstance(sandbox, OrderIntake)
+        page = await sandbox.list_orders()
+        assert (len(page.orders), page.more) == (2, False)
+        first = page.orders[0]
+        assert (first.marketplace, first.account, first.sku, first.quantity) == (
+            "sandbox",
+            "shop-a",
+            LOT,
+            2,
+        )
+        assert first.unit_price == Money("36.00", "CNY")
+        assert first.buyer == {"name": "吴"}
+        assert (await sandbox.list_orders(page.cursor)).orders == ()
+        assert (await sandbox.acknowledge_order(first.order_id)).state == "acknowledged"
+        shipped = await sandbox.ship_order(
+            first.order_id, weight=Mass.parse("2.61 kg"), tracking="SF123"
+        )
+        assert (shipped.state, shipped.extra["tracking"]) == ("shipped", "SF123")
+        cancelled = await sandbox.cancel_order(page.orders[1].order_id, reason="oversold")
+        assert cancelled.state == "cancelled"
+        assert await sandbox.fetch_order(first.order_id) == shipped
+        assert await sandbox.fetch_order("nope") is None
+        changed = await sandbox.list_orders(page.cursor)
+        assert [o.state for o in changed.orders] == ["shipped", "cancelled"]
+    finally:
+        await sandbox.aclose()
+
+
+def test_the_sandbox_adapter_takes_orders_in_and_moves_them_on() -> None:
+    app = create_app(accounts=ACCOUNTS, rate=5000, burst=5000)
+    with running(app=app) as url:
+        asyncio.run(publish_everywhere(Outbox(":memory:"), url, stock=5, channels=CHANNELS[:1]))
+        for quantity in (2, 1):
+            answer = httpx.post(
+                f"{url}/v1/shop/shop-a/orders",
+                json={"sku": LOT, "quantity": quantity, "buyer": {"name": "吴"}},
+            )
+            assert answer.status_code == 201
+        asyncio.run(_walk(url))
+    assert supports_order_intake(adapter("http://127.0.0.1:1", CHANNELS[0]))
