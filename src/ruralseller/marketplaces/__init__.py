@@ -43,6 +43,7 @@ from ruralseller.marketplaces.registry import (
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
 from ruralseller.marketplaces.secrets import (
     REDACTED,
+    RedactingFilter,
     Secret,
     is_sensitive_header,
     redact_headers,
@@ -62,6 +63,7 @@ __all__ = [
     "Marketplace",
     "MarketplaceHttp",
     "MarketplaceInfo",
+    "RedactingFilter",
     "RetryPolicy",
     "Secret",
     "SyncMarketplace",
