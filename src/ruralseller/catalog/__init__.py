@@ -19,6 +19,17 @@ from ruralseller.catalog.files import (
     write_catalog,
 )
 from ruralseller.catalog.gs1 import Gs1Data, Gtin, check_digit
+from ruralseller.catalog.input_files import (
+    MAX_DATA_BYTES,
+    MAX_NESTING,
+    MAX_PICTURE_BYTES,
+    MAX_TEMPLATE_BYTES,
+    check_nesting,
+    loads_data,
+    read_bytes_file,
+    read_data_file,
+    read_text_file,
+)
 from ruralseller.catalog.lot import (
     Chilling,
     ChillingMethod,
@@ -72,6 +83,10 @@ from ruralseller.catalog.units import (
 __all__ = [
     "CATALOG_FILE",
     "FORMAT_VERSION",
+    "MAX_DATA_BYTES",
+    "MAX_NESTING",
+    "MAX_PICTURE_BYTES",
+    "MAX_TEMPLATE_BYTES",
     "PRODUCT_KINDS",
     "AnyProduct",
     "Catalog",
@@ -120,11 +135,16 @@ __all__ = [
     "catalog_from_data",
     "catalog_to_data",
     "check_digit",
+    "check_nesting",
     "converter",
     "dumps_catalog",
     "format_duration",
     "load_catalog",
     "loads_catalog",
+    "loads_data",
     "parse_duration",
+    "read_bytes_file",
+    "read_data_file",
+    "read_text_file",
     "write_catalog",
 ]
