@@ -119,14 +119,15 @@ def read_bytes_file(
         raise FileRefusedError(
             name, f"the {what} cannot be read ({exc.strerror})", hint="check its permissions"
         ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise FileRefusedError(
+            name,
+            f"it is not a regular file but {_kind(info.st_mode)}",
+            hint=f"name a regular {what}; pipes, devices and folders are not read",
+        )
     with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise FileRefusedError(
-                name,
-                f"it is not a regular file but {_kind(info.st_mode)}",
-                hint=f"name a regular {what}; pipes, devices and folders are not read",
-            )
         if info.st_size > limit:
             raise _too_big(name, what, limit)
         try:
