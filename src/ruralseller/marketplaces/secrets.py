@@ -198,7 +198,18 @@ def redact_text(text: str, secrets: Iterable[Secret | str] = ()) -> str:
         text,
     )
     text = _SENSITIVE_JSON.sub(lambda m: f"{m.group(1)}{REDACTED}{m.group(3)}", text)
-    return _SENSITIVE_PARAM.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    return _SENSITIVE_PARAM.sub(_hide_parameter, text)
+
+
+# Parameters named like a credential that carry none (OAuth 1.0a's, RFC 5849 §3.1).
+_PLAIN_PARAMETERS = ("_method", "_timestamp", "_version", "_type", "_expires_in", "_callback")
+
+
+def _hide_parameter(match: re.Match[str]) -> str:
+    name = match.group(1).lstrip("?&; \t\"'").rstrip("=").lower()
+    if name.endswith(_PLAIN_PARAMETERS):
+        return match.group(0)
+    return f"{match.group(1)}{REDACTED}"
 
 
 class RedactingFilter(logging.Filter):

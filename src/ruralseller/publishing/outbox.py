@@ -487,7 +487,7 @@ class Outbox:
         The message and field errors are stored with every credential redacted.
         """
         message = redact_text(message)
-        field_errors = {k: redact_text(v) for k, v in (field_errors or {}).items()}
+        field_errors = {redact_text(k): redact_text(v) for k, v in (field_errors or {}).items()}
         state = JobState.FAILED_PERMANENT if permanent else JobState.FAILED_RETRYABLE
         self._write(
             "UPDATE jobs SET state = ?, last_error = ?, field_errors = ?, next_attempt_at = ?, "

@@ -49,7 +49,7 @@ OUTCOMES = (
 
 
 def _redacted_fields(fields: dict[str, str]) -> dict[str, str]:
-    return {name: redact_text(text) for name, text in fields.items()}
+    return {redact_text(name): redact_text(text) for name, text in fields.items()}
 
 
 @attrs.frozen(kw_only=True)
