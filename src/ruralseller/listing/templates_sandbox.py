@@ -224,6 +224,7 @@ class _Deadline:
     def __init__(self, seconds: float, filename: str | None) -> None:
         self.until = time.monotonic() + seconds
         self.filename = filename
+        self.last: tuple[str, int] = ("", 0)
 
     def _is_template(self, frame: FrameType) -> bool:
         name = frame.f_code.co_filename
@@ -234,10 +235,19 @@ class _Deadline:
             return self.local_trace
         return None
 
-    def local_trace(self, _frame: FrameType, event: str, _arg: object) -> Any:
-        if event == "line" and time.monotonic() > self.until:
-            raise TemplateLimitError(f"it ran longer than {MAX_TEMPLATE_SECONDS:g} s")
+    def local_trace(self, frame: FrameType, event: str, _arg: object) -> Any:
+        if event == "line":
+            self.last = (frame.f_code.co_filename, frame.f_lineno)
+            if time.monotonic() > self.until:
+                raise TemplateLimitError(f"it ran longer than {MAX_TEMPLATE_SECONDS:g} s")
         return self.local_trace
+
+    def template_line(self, template: jinja2.Template) -> int | None:
+        """The template line running last, when it was a line of ``template`` itself."""
+        filename, python_line = self.last
+        if python_line and filename in (template.filename, "<template>"):
+            return template.get_corresponding_lineno(python_line)
+        return None
 
 
 def _render_chunks(template: jinja2.Template, context: Mapping[str, Any]) -> Iterator[str]:
@@ -281,15 +291,22 @@ def render_template(
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
             raise
-        raise template_error(exc, name, template.filename) from None
+        sys.settrace(previous)
+        line = deadline.template_line(template)
+        raise template_error(exc, name, template.filename, line=line) from None
     finally:
         sys.settrace(previous)
     return "".join(parts)
 
 
-def template_error(exc: BaseException, name: str, filename: str | None = None) -> InvalidValueError:
-    """The clear error for anything that went wrong loading or rendering template ``name``."""
-    line = _template_line(exc, filename)
+def template_error(
+    exc: BaseException, name: str, filename: str | None = None, *, line: int | None = None
+) -> InvalidValueError:
+    """The clear error for anything that went wrong loading or rendering template ``name``.
+
+    ``line`` is where it was running, for an error that does not say (a limit).
+    """
+    line = _template_line(exc, filename) or line
     where = f"the template {name}" + (f", line {line}," if line else "")
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return InvalidValueError(
