@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import io
 import json
@@ -9,12 +10,20 @@ import logging
 from urllib.parse import quote, quote_plus
 
 import httpx
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ruralseller.cli._app import cli
-from ruralseller.marketplaces import REDACTED, RedactingFilter, Secret, redact_text
+from ruralseller.marketplaces import (
+    REDACTED,
+    RedactingFilter,
+    Secret,
+    get_marketplace,
+    redact_text,
+    settings_from_text,
+)
 from ruralseller.marketplaces.http import error_from_response
 
 CLIENT_ID = "VillageF-ruralsel-PRD-1a2b3c4d5-6e7f8a9b"
@@ -163,3 +172,35 @@ def test_log_level_option_is_checked() -> None:
     result = CliRunner().invoke(cli, ["--log-level", "loud", "marketplaces"])
     assert result.exit_code == 2
     assert "--log-level" in result.output
+
+
+@pytest.mark.parametrize("name", ["woocommerce", "ebay", "amazon", "shopify", "sandbox"])
+def test_no_adapter_repr_shows_a_credential(name: str) -> None:
+    settings = {
+        "woocommerce": {"consumer_key": CONSUMER_KEY, "consumer_secret": CONSUMER_SECRET},
+        "ebay": {
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": REFRESH_TOKEN,
+            "category_id": "1",
+            "merchant_location_key": "farm",
+            "fulfillment_policy_id": "1",
+            "payment_policy_id": "1",
+            "return_policy_id": "1",
+        },
+        "amazon": {
+            "seller_id": "A1",
+            "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET,
+            "refresh_token": REFRESH_TOKEN,
+        },
+        "shopify": {"shop": "farm", "access_token": CONSUMER_SECRET},
+        "sandbox": {"secret": CLIENT_SECRET},
+    }[name]
+    base = {"base_url": "https://shop.example"} if name == "woocommerce" else {}
+    adapter = get_marketplace(name, **settings_from_text(name, base | settings))
+    try:
+        shown = f"{adapter!r} {adapter!s}"
+        _assert_clean(shown, CLIENT_SECRET, REFRESH_TOKEN, CONSUMER_SECRET, CONSUMER_KEY)
+    finally:
+        asyncio.run(adapter.aclose())

@@ -186,13 +186,16 @@ def redact_text(text: str, secrets: Iterable[Secret | str] = ()) -> str:
         known = list(_KNOWN)
     values = frozenset(v for v in (*given, *known) if v)
     if values:
-        text = _pattern(values).sub(REDACTED, text)
 
         def _hide_encoded(match: re.Match[str]) -> str:
             decoded = _decoded(match.group(0))
             return REDACTED if decoded and any(v in decoded for v in values) else match.group(0)
 
+        # Whole base64 runs first (Basic auth's id:secret), then every form of each value.
         text = _BASE64_RUN.sub(_hide_encoded, text)
+        text = _pattern(values).sub(REDACTED, text)
+        while REDACTED + REDACTED in text:
+            text = text.replace(REDACTED + REDACTED, REDACTED)
     text = _AUTH_SCHEME.sub(
         lambda m: m.group(0) if m.group(3) == REDACTED else f"{m.group(1)}{m.group(2)}{REDACTED}",
         text,
