@@ -423,3 +423,25 @@ def test_the_whole_cli_in_a_subprocess_prints_no_traceback(tmp_path: Path) -> No
     assert done.returncode == 1, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert "named pipe" in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    "kind", ["empty", "not a database", "truncated", "another program's database", "a folder"]
+)
+def test_the_sandbox_refuses_a_broken_store(kind: str, tmp_path: Path) -> None:
+    path = tmp_path / "sandbox.db"
+    hostile.HOSTILE_OUTBOXES[kind](path)
+    outcome = run("sandbox", "serve", "--port", "0", "--db", str(path), bound=20)
+    assert outcome.code == 2, outcome
+    assert "sandbox.db" in outcome.output, outcome
+
+
+@pytest.mark.parametrize("place", ["/proc/farm", "/dev/null", "file", "fifo", "\x01weird name"])
+def test_init_in_a_place_it_cannot_write_is_a_clear_error(place: str, tmp_path: Path) -> None:
+    target = tmp_path / place if not place.startswith("/") else Path(place)
+    if place == "file":
+        target.write_text("taken", encoding="utf-8")
+    if place == "fifo":
+        os.mkfifo(target)
+    outcome = run("init", str(target))
+    assert outcome.code in (0, 1, 2), outcome
