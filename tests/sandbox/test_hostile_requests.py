@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -215,3 +216,30 @@ def test_an_honest_client_is_never_taken_for_a_replay(draft_data: dict[str, Any]
     with running(app=create_app()) as url, httpx.Client(base_url=url, auth=SandboxAuth()) as c:
         codes = [c.put(LISTING, json=draft_data).status_code for _ in range(5)]
     assert codes == [201, 200, 200, 200, 200]
+
+
+def _get(app: Starlette, path: str, **headers: str) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://sandbox") as client:
+            return await client.get(path, headers=headers)
+
+    return asyncio.run(go())
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from(
+        ["/listings/", "/01/", "/01/09506000160023/10/", "/images/WJ261120A/", f"{LISTING}/"]
+    ),
+    tail=st.text(max_size=60),
+    raw=st.booleans(),
+)
+def test_any_path_gets_an_answer_below_500(
+    hostile_app: Starlette, prefix: str, tail: str, raw: bool
+) -> None:
+    encoded = quote(tail.encode("utf-8", "surrogatepass"), safe="/?=&" if raw else "")
+    answer = _get(hostile_app, prefix + encoded, **signed_headers("GET", prefix + encoded))
+    assert answer.status_code < 500, (prefix + encoded, answer.text[:300])
