@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import operator
 import os
@@ -171,10 +172,21 @@ class LimitedSandbox(SandboxedEnvironment):
             name: _bounded_filter(name, function) for name, function in self.filters.items()
         }
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """An attribute, as the sandbox allows, while the template has time left."""
+        _check_time()
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        """An item, as the sandbox allows, while the template has time left."""
+        _check_time()
+        return super().getitem(obj, argument)
+
     def call_binop(
         self, context: jinja2.runtime.Context, operator_: str, left: Any, right: Any
     ) -> Any:
         """Compute ``left operator right`` unless the result would be too large."""
+        _check_time()
         if operator_ == "*":
             _check_repeat(left, right)
             return operator.mul(left, right)
@@ -196,6 +208,7 @@ class LimitedSandbox(SandboxedEnvironment):
         **kwargs: Any,
     ) -> Any:
         """Call a function from a template, refusing huge widths and results."""
+        _check_time()
         if getattr(__obj, "__name__", "") in _WIDTH_METHODS:
             for value in (*args, *kwargs.values()):
                 if isinstance(value, int) and abs(value) > MAX_TEMPLATE_VALUE:
@@ -222,6 +235,7 @@ class _Deadline:
     """A trace function that stops a template running past its time (line by line)."""
 
     def __init__(self, seconds: float, filename: str | None) -> None:
+        self.seconds = seconds
         self.until = time.monotonic() + seconds
         self.filename = filename
         self.last: tuple[str, int] = ("", 0)
@@ -254,6 +268,18 @@ def _render_chunks(template: jinja2.Template, context: Mapping[str, Any]) -> Ite
     return template.generate(dict(context))
 
 
+_running: contextvars.ContextVar[_Deadline | None] = contextvars.ContextVar(
+    "template_deadline", default=None
+)
+
+
+def _check_time() -> None:
+    """Stop a template past its time (for when the line tracer cannot be used)."""
+    deadline = _running.get()
+    if deadline is not None and time.monotonic() > deadline.until:
+        raise TemplateLimitError(f"it ran longer than {deadline.seconds:g} s")
+
+
 def _check_progress(written: int, max_output: int, deadline: _Deadline, seconds: float) -> None:
     if written > max_output:
         raise TemplateLimitError(f"it wrote more than {max_output:,} characters")
@@ -278,7 +304,9 @@ def render_template(
     """
     deadline = _Deadline(seconds, template.filename)
     previous = sys.gettrace()
-    sys.settrace(deadline.global_trace)
+    if previous is None:  # a debugger's or coverage's tracer is left alone
+        sys.settrace(deadline.global_trace)
+    token = _running.set(deadline)
     parts: list[str] = []
     written = 0
     try:
@@ -296,6 +324,7 @@ def render_template(
         raise template_error(exc, name, template.filename, line=line) from None
     finally:
         sys.settrace(previous)
+        _running.reset(token)
     return "".join(parts)
 
 
