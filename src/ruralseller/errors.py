@@ -198,12 +198,15 @@ class FileRefusedError(RuralSellerError):
         path: the file, as the user named it.
         reason: why it was refused.
         hint: how to fix it, in plain words.
+        missing: whether there is no such file, or it cannot be opened at all (rather than
+            a file that was looked at and refused).
     """
 
-    def __init__(self, path: str, reason: str, *, hint: str = "") -> None:
+    def __init__(self, path: str, reason: str, *, hint: str = "", missing: bool = False) -> None:
         self.path = path
         self.reason = reason
         self.hint = hint
+        self.missing = missing
         super().__init__(f"{path}: {reason}" + (f"; {hint}" if hint else ""))
 
 

@@ -114,10 +114,15 @@ def read_bytes_file(
     try:
         fd = os.open(name, flags | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        raise FileRefusedError(name, f"there is no {what} there", hint="check the path") from None
+        raise FileRefusedError(
+            name, f"there is no {what} there", hint="check the path", missing=True
+        ) from None
     except OSError as exc:
         raise FileRefusedError(
-            name, f"the {what} cannot be read ({exc.strerror})", hint="check its permissions"
+            name,
+            f"the {what} cannot be read ({exc.strerror})",
+            hint="check its permissions",
+            missing=True,
         ) from None
     info = os.fstat(fd)
     if not stat.S_ISREG(info.st_mode):
@@ -183,7 +188,7 @@ def read_data_file(file: Path, *, folder: Path | None = None, limit: int = MAX_D
     try:
         return read_text_file(file, folder=folder, limit=limit)
     except FileRefusedError as exc:
-        if "cannot be read" in exc.reason or "there is no" in exc.reason:
+        if exc.missing:
             raise CatalogError(f"cannot read {file}: {exc.reason}") from None
         raise CatalogValidationError(
             [Problem(file=str(file), path="", message=exc.reason, hint=exc.hint)]

@@ -581,7 +581,7 @@ def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
             else read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
         )
     except FileRefusedError as error:
-        reason = "no such file" if "there is no" in error.reason else error.reason
+        reason = "no such file" if error.missing else error.reason
         raise InvalidValueError(
             f"{name}: {reason}", field="images", hint=error.hint or "check the picture's path"
         ) from None

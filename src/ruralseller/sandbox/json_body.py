@@ -17,7 +17,6 @@ Example:
 
 from __future__ import annotations
 
-import contextvars
 import json
 import math
 from typing import Any, Final
@@ -35,11 +34,10 @@ MAX_INTEGER: Final = 2**53 - 1
 _MAX_DIGITS: Final = 40
 
 
-def _refuse(code: str, message: str, where: str, what: str) -> ApiError:
-    return ApiError(_status.get(), code, message, errors=[(where, what)])
-
-
-_status: contextvars.ContextVar[int] = contextvars.ContextVar("status", default=422)
+class _Refused(Exception):  # noqa: N818 - internal: becomes the ApiError of the caller's code
+    def __init__(self, message: str, where: str, what: str) -> None:
+        super().__init__(message)
+        self.message, self.where, self.what = message, where, what
 
 
 def _integer(text: str) -> int:
@@ -52,37 +50,12 @@ def _constant(name: str) -> float:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _check(value: Any, code: str) -> None:
-    """Walk ``value`` without recursion, refusing what I-JSON does not allow."""
-    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
-    while stack:
-        item, where, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise _refuse(
-                code,
-                f"the body is nested more than {MAX_DEPTH} levels deep",
-                where,
-                "too deeply nested",
-            )
-        if isinstance(item, dict):
-            for key, inner in item.items():
-                _check_text(key, code, where)
-                stack.append((inner, f"{where}.{key}" if where else key, depth + 1))
-        elif isinstance(item, list):
-            stack.extend((inner, f"{where}[{n}]", depth + 1) for n, inner in enumerate(item))
-        elif isinstance(item, str):
-            _check_text(item, code, where)
-        elif isinstance(item, bool) or item is None:
-            continue
-        elif (isinstance(item, int) and abs(item) > MAX_INTEGER) or (
-            isinstance(item, float) and not math.isfinite(item)
-        ):
-            raise _out_of_range(code, where)
+def _too_deep(where: str) -> _Refused:
+    return _Refused(f"the body is nested more than {MAX_DEPTH} levels deep", where, "too deep")
 
 
-def _out_of_range(code: str, where: str) -> ApiError:
-    return _refuse(
-        code,
+def _out_of_range(where: str) -> _Refused:
+    return _Refused(
         "the body has a value JSON readers cannot hold exactly (an integer beyond "
         f"±{MAX_INTEGER}, or a number too large); see RFC 7493 §2.2",
         where,
@@ -90,12 +63,11 @@ def _out_of_range(code: str, where: str) -> ApiError:
     )
 
 
-def _check_text(text: str, code: str, where: str) -> None:
+def _check_text(text: str, where: str) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise _refuse(
-            code,
+        raise _Refused(
             "the body has a string with a lone surrogate (\\ud800-\\udfff without its pair), "
             "which is not Unicode text (RFC 7493 §2.1)",
             where,
@@ -103,29 +75,51 @@ def _check_text(text: str, code: str, where: str) -> None:
         ) from None
 
 
-def parse_request_json(body: bytes, code: str, *, status: int = 422) -> Any:
-    """The JSON of a request body, or an :class:`ApiError` (``status``, ``code``)."""
-    token = _status.set(status)
-    try:
-        return _parse(body, code)
-    finally:
-        _status.reset(token)
+def _check(value: Any) -> None:
+    """Walk ``value`` without recursion, refusing what I-JSON does not allow."""
+    stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    while stack:
+        item, where, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise _too_deep(where)
+        if isinstance(item, dict):
+            for key, inner in item.items():
+                _check_text(key, where)
+                stack.append((inner, f"{where}.{key}" if where else key, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((inner, f"{where}[{n}]", depth + 1) for n, inner in enumerate(item))
+        elif isinstance(item, str):
+            _check_text(item, where)
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif (isinstance(item, int) and abs(item) > MAX_INTEGER) or (
+            isinstance(item, float) and not math.isfinite(item)
+        ):
+            raise _out_of_range(where)
 
 
-def _parse(body: bytes, code: str) -> Any:
+def _parse(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _refuse(code, "the body is not JSON in UTF-8", "", str(exc)) from None
+        raise _Refused("the body is not JSON in UTF-8", "", str(exc)) from None
     try:
         value = json.loads(text, parse_int=_integer, parse_constant=_constant)
     except RecursionError:
-        raise _refuse(
-            code, f"the body is nested more than {MAX_DEPTH} levels deep", "", "too deep"
-        ) from None
+        raise _too_deep("") from None
     except json.JSONDecodeError as exc:
-        raise _refuse(code, "the body is not JSON in UTF-8", "", str(exc)) from None
+        raise _Refused("the body is not JSON in UTF-8", "", str(exc)) from None
     except ValueError as exc:
-        raise _out_of_range(code, str(exc)) from None
-    _check(value, code)
+        raise _out_of_range(str(exc)) from None
+    _check(value)
     return value
+
+
+def parse_request_json(body: bytes, code: str, *, status: int = 422) -> Any:
+    """The JSON of a request body, or an :class:`ApiError` (``status``, ``code``)."""
+    try:
+        return _parse(body)
+    except _Refused as refused:
+        raise ApiError(
+            status, code, refused.message, errors=[(refused.where, refused.what)]
+        ) from None
