@@ -15,6 +15,8 @@ partner tool can catch them all with one ``except``. Errors about values also de
     │   └── NotInCatalogError (KeyError)  no producer, product or lot has that id
     ├── ComplianceError                   a rule pack is unknown, broken or cannot be loaded
     ├── PackingError                      no box and coolant can make the journey (see ``.options``)
+    ├── FileRefusedError                  a file to read is not a plain file in its folder, too big
+    ├── StorageError                      the outbox or the sandbox store cannot be read or written
     └── MarketplaceError                  a marketplace refused or failed a request
         ├── MarketplaceAuthError          the credentials are missing, wrong or expired
         ├── ListingRejectedError          the listing is invalid there; ``.field_errors`` says where
@@ -39,6 +41,7 @@ __all__ = [
     "CatalogError",
     "CatalogValidationError",
     "ComplianceError",
+    "FileRefusedError",
     "IdentifierError",
     "InvalidValueError",
     "ListingRejectedError",
@@ -53,6 +56,7 @@ __all__ = [
     "QuantityError",
     "RateLimitedError",
     "RuralSellerError",
+    "StorageError",
     "TraceabilityError",
 ]
 
@@ -181,6 +185,47 @@ class PackingError(RuralSellerError):
     def __init__(self, message: str, *, options: Sequence[object] = ()) -> None:
         super().__init__(message)
         self.options = tuple(options)
+
+
+class FileRefusedError(RuralSellerError):
+    """A file we were asked to read was refused before reading it whole.
+
+    Catalogue, packaging and carrier data, templates and pictures are read only when they are
+    regular files inside the folder they belong to (no link out of it), under a size limit and
+    (for structured data) under a nesting limit.
+
+    Attributes:
+        path: the file, as the user named it.
+        reason: why it was refused.
+        hint: how to fix it, in plain words.
+        missing: whether there is no such file, or it cannot be opened at all (rather than
+            a file that was looked at and refused).
+    """
+
+    def __init__(self, path: str, reason: str, *, hint: str = "", missing: bool = False) -> None:
+        self.path = path
+        self.reason = reason
+        self.hint = hint
+        self.missing = missing
+        super().__init__(f"{path}: {reason}" + (f"; {hint}" if hint else ""))
+
+
+class StorageError(RuralSellerError):
+    """A file we keep (the outbox, the sandbox's store) cannot be opened, read or written.
+
+    The message names the file, what went wrong (full disk, read-only, not a database, ...)
+    and what to do; nothing already written in it is lost by the failure.
+
+    Attributes:
+        path: the file.
+        hint: what to do about it.
+    """
+
+    def __init__(self, path: str, message: str, *, hint: str = "") -> None:
+        self.path = path
+        self.message = message
+        self.hint = hint
+        super().__init__(f"{path}: {message}" + (f"; {hint}" if hint else ""))
 
 
 class TraceabilityError(InvalidValueError):

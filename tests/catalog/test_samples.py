@@ -71,6 +71,6 @@ class TestCopySample:
             raise OSError("disk full")
 
         monkeypatch.setattr("shutil.copytree", broken)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(CatalogError, match=r"cannot create .*farm: disk full"):
             copy_sample(tmp_path / "farm")
         assert list(tmp_path.iterdir()) == []

@@ -89,6 +89,9 @@ def test_sandbox_auth_signs_method_path_query_time_and_body() -> None:
         client.put("http://sandbox.test/v1/listings/HEN%201?x=1", content=b'{"a": 1}')
     request = seen[0]
     message = canonical_request("PUT", "/v1/listings/HEN%201?x=1", "1764000000", b'{"a": 1}')
+    nonce = request.headers["X-Nonce"]  # new on every try, signed as a fifth line
+    assert len(nonce) == 32
+    message += b"\n" + nonce.encode()
     expected = hmac.new(b"s3cret", message, hashlib.sha256).hexdigest()
     assert request.headers["X-Api-Key"] == "demo"
     assert request.headers["X-Timestamp"] == "1764000000"

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import io
 import time
+import uuid
 from collections.abc import Generator, Iterator
 from typing import Any
 
@@ -35,8 +36,12 @@ IMAGE_NAMES = (
 )
 
 
-def signature(secret: str, method: str, path: str, timestamp: int, body: bytes) -> str:
+def signature(  # noqa: PLR0917 - the signed parts, in the contract's order
+    secret: str, method: str, path: str, timestamp: int, body: bytes, nonce: str = ""
+) -> str:
     canonical = f"{method}\n{path}\n{timestamp}\n{hashlib.sha256(body).hexdigest()}"
+    if nonce:
+        canonical += f"\n{nonce}"
     return hmac.new(secret.encode(), canonical.encode(), hashlib.sha256).hexdigest()
 
 
@@ -48,13 +53,15 @@ def signed_headers(
     key_id: str = DEMO_KEY_ID,
     secret: str = DEMO_SECRET,
     timestamp: int | None = None,
+    nonce: str = "",
 ) -> dict[str, str]:
     ts = int(time.time()) if timestamp is None else timestamp
-    return {
+    headers = {
         "X-Api-Key": key_id,
         "X-Timestamp": str(ts),
-        "X-Signature": signature(secret, method, path, ts, body),
+        "X-Signature": signature(secret, method, path, ts, body, nonce),
     }
+    return headers | ({"X-Nonce": nonce} if nonce else {})
 
 
 class SandboxAuth(httpx.Auth):
@@ -70,7 +77,12 @@ class SandboxAuth(httpx.Auth):
         path = request.url.raw_path.decode("ascii")
         request.headers.update(
             signed_headers(
-                request.method, path, request.content, key_id=self.key_id, secret=self.secret
+                request.method,
+                path,
+                request.content,
+                key_id=self.key_id,
+                secret=self.secret,
+                nonce=uuid.uuid4().hex,  # a new one for every request, as the contract asks
             )
         )
         yield request

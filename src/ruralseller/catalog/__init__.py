@@ -21,6 +21,17 @@ from ruralseller.catalog.files import (
     write_catalog,
 )
 from ruralseller.catalog.gs1 import Gs1Data, Gtin, check_digit
+from ruralseller.catalog.input_files import (
+    MAX_DATA_BYTES,
+    MAX_NESTING,
+    MAX_PICTURE_BYTES,
+    MAX_TEMPLATE_BYTES,
+    check_nesting,
+    loads_data,
+    read_bytes_file,
+    read_data_file,
+    read_text_file,
+)
 from ruralseller.catalog.lot import (
     Chilling,
     ChillingMethod,
@@ -83,6 +94,10 @@ __all__ = [
     "CATALOG_FILE",
     "FORMAT_VERSION",
     "LEGAL_CATEGORIES",
+    "MAX_DATA_BYTES",
+    "MAX_NESTING",
+    "MAX_PICTURE_BYTES",
+    "MAX_TEMPLATE_BYTES",
     "PRODUCT_KINDS",
     "Address",
     "AnyProduct",
@@ -139,6 +154,7 @@ __all__ = [
     "catalog_from_data",
     "catalog_to_data",
     "check_digit",
+    "check_nesting",
     "converter",
     "dumps_catalog",
     "find_division",
@@ -146,7 +162,11 @@ __all__ = [
     "legal_category",
     "load_catalog",
     "loads_catalog",
+    "loads_data",
     "parse_address",
     "parse_duration",
+    "read_bytes_file",
+    "read_data_file",
+    "read_text_file",
     "write_catalog",
 ]

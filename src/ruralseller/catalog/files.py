@@ -42,7 +42,7 @@ import tempfile
 import tomllib
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -66,6 +66,7 @@ from ruralseller.catalog._catalog import (
     reference_problems,
 )
 from ruralseller.catalog.gs1 import Gtin
+from ruralseller.catalog.input_files import loads_data, read_data_file
 from ruralseller.catalog.lot import Lot
 from ruralseller.catalog.money import Money
 from ruralseller.catalog.offer import Offer, SaleUnit
@@ -99,6 +100,7 @@ __all__ = [
     "loads_catalog",
     "problems_from_exception",
     "structure_sections",
+    "structuring_failures",
     "write_catalog",
 ]
 
@@ -539,22 +541,47 @@ def problems_from_exception(
     :class:`~ruralseller.errors.Problem`. Other stages reading their own files use it so
     that every file reports problems alike.
     """
+    return [
+        problem
+        for failure, where, _owner in structuring_failures(exc, path)
+        for problem in _leaf_problems(failure, where, data)
+    ]
+
+
+def structuring_failures(
+    exc: BaseException,
+    path: Sequence[str | int] = (),
+    *,
+    rename: Callable[[type, str], str] | None = None,
+) -> Iterator[tuple[BaseException, list[str | int], type | None]]:
+    """Every single failure inside what a cattrs converter raised, with where it happened.
+
+    cattrs groups the errors of a class's fields (``ClassValidationError``) and of a list's
+    items (``IterableValidationError``), noting each one's field name or index; this walks
+    those groups (the one walker every file format shares) and yields each failure with the
+    path to it and the class whose own check raised it (``None`` for a field's failure).
+    ``rename`` turns a field name into the name the file uses (``bizStep`` for
+    ``biz_step``).
+    """
     if isinstance(exc, ClassValidationError):
         fields, rest = exc.group_exceptions()
-        found = [
-            p
-            for sub, note in fields
-            for p in problems_from_exception(sub, [*path, note.name], data)
-        ]
-        return found + [p for sub in rest for p in problems_from_exception(sub, path, data)]
-    if isinstance(exc, IterableValidationError):
-        items, rest = exc.group_exceptions()
-        found = [
-            p
-            for sub, note in items
-            for p in problems_from_exception(sub, [*path, _key(note.index)], data)
-        ]
-        return found + [p for sub in rest for p in problems_from_exception(sub, path, data)]
+        for sub, note in fields:
+            name = rename(exc.cl, note.name) if rename else note.name
+            yield from structuring_failures(sub, [*path, name], rename=rename)
+        for sub in rest:
+            for failure, where, owner in structuring_failures(sub, path, rename=rename):
+                yield failure, where, owner or exc.cl
+    elif isinstance(exc, IterableValidationError):
+        items, others = exc.group_exceptions()
+        for sub, item in items:
+            yield from structuring_failures(sub, [*path, _key(item.index)], rename=rename)
+        for sub in others:
+            yield from structuring_failures(sub, path, rename=rename)
+    else:
+        yield exc, list(path), None
+
+
+def _leaf_problems(exc: BaseException, path: list[str | int], data: object) -> list[Problem]:
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [f.name for f in attrs.fields(exc.cl)] if attrs.has(exc.cl) else []
         if isinstance(exc.cl, type) and issubclass(exc.cl, Product):
@@ -684,6 +711,17 @@ def _image_problems(folder: Path, loaded: Mapping[str, list[tuple[int, Any]]]) -
         for index, item in loaded[section]:
             for number, name in enumerate(item.images):
                 path = f"{section}[{index}].images[{number}]"
+                if "\x00" in name:
+                    problems.append(
+                        Problem(
+                            file="",
+                            path=path,
+                            message="the picture's name holds a NUL character",
+                            value=name,
+                            hint="fix the file name",
+                        )
+                    )
+                    continue
                 target = (folder / name).resolve()
                 if not target.is_relative_to(root):
                     problems.append(
@@ -728,23 +766,9 @@ def loads_catalog(
     Raises:
         CatalogValidationError: when the text cannot be parsed or has problems.
     """
-    try:
-        if fmt == "json":
-            data = json.loads(text, parse_float=Decimal)
-        else:
-            data = toml_reader.loads(text, parse_float=Decimal)
-    except (toml_reader.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=file,
-                    path="",
-                    message=f"this is not valid {fmt.upper()}: {exc}",
-                    hint="fix the syntax at that line (quotes around text, = between key "
-                    "and value, [[section]] headers)",
-                )
-            ]
-        ) from None
+    data = loads_data(
+        text, fmt=fmt, file=file, sections="[[section]]", toml_loads=toml_reader.loads
+    )
     return catalog_from_data(data, fmt=fmt, file=file, folder=folder)
 
 
@@ -769,21 +793,7 @@ def load_catalog(path: str | os.PathLike[str]) -> Catalog:
         )
         raise CatalogError(f"no catalogue at {file}: {hint}")
     fmt: Format = "json" if file.suffix.lower() == ".json" else "toml"
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=str(file),
-                    path="",
-                    message=f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    hint="save it as UTF-8 in your editor",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read {file}: {exc.strerror}") from None
+    text = read_data_file(file, folder=file.parent)
     return loads_catalog(text, fmt=fmt, file=str(file), folder=file.parent)
 
 

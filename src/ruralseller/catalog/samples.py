@@ -60,8 +60,13 @@ def copy_sample(destination: str | os.PathLike[str], name: str = DEFAULT_SAMPLE)
             f"{target} already exists and is not an empty folder; choose a new folder name "
             "so nothing in it is overwritten"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as exc:
+        raise CatalogError(
+            f"cannot create {target}: {exc.strerror or exc}; choose a folder you can write to"
+        ) from None
     try:
         shutil.copytree(
             source, staging, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
@@ -69,6 +74,11 @@ def copy_sample(destination: str | os.PathLike[str], name: str = DEFAULT_SAMPLE)
         if target.exists():
             target.rmdir()
         staging.replace(target)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise CatalogError(
+            f"cannot create {target}: {exc.strerror or exc}; choose a folder you can write to"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

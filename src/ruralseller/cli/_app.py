@@ -22,12 +22,14 @@ from ruralseller import __version__
 from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
+from ruralseller.cli._errors import GuardedGroup
 from ruralseller.cli._plan_to import (
     destination_place,
     print_by_province,
     resolve_destinations,
     summary_json,
 )
+from ruralseller.cli._waiting import print_waiting, retry_text
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
@@ -98,7 +100,7 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 COMMANDS_GROUP = "ruralseller.cli"
 
 
-class _PluginGroup(click.Group):
+class _PluginGroup(GuardedGroup):
     """A click group that also offers the commands registered as entry points, loaded lazily."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
@@ -1307,7 +1309,11 @@ def sync(
     outbox: Path | None,
     concurrency: int,
 ) -> None:
-    """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash."""
+    """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash.
+
+    Exits 0 when nothing is left to send, 1 while listings failed or wait for a retry (each
+    is listed with its next try), 2 on bad input or an outbox that cannot be used.
+    """
     path = _outbox_path(catalog_path, outbox)
     if not path.exists():
         _err.print(f"[red]error:[/] no outbox at {escape(str(path))}; publish something first")
@@ -1317,11 +1323,13 @@ def sync(
     except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
+    box = Outbox(path)
     report = _run_publisher(
-        Outbox(path), marketplace, _marketplace_options(marketplace, options), [], concurrency
+        box, marketplace, _marketplace_options(marketplace, options), [], concurrency
     )
     _publish_report(report)
-    raise SystemExit(0 if report.ok else 1)
+    waiting = print_waiting(_err, box, marketplace)
+    raise SystemExit(0 if report.ok and not waiting else 1)
 
 
 @cli.command()
@@ -1369,8 +1377,10 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
         return
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
     table = Table(title=str(path))
-    for column in ("marketplace", "SKU", "state", "tries", "last error"):
-        table.add_column(column)
+    for column in ("marketplace", "SKU", "state", "tries"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("next try")
+    table.add_column("last error")
     for job in Outbox(path).jobs(*states):
         error = "; ".join(f"{k}: {v}" for k, v in job.field_errors.items()) or job.last_error
         table.add_row(
@@ -1378,6 +1388,7 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
             escape(job.sku),
             job.state.value,
             str(job.attempts),
+            retry_text(job),
             escape(error),
         )
     _out.print(table)

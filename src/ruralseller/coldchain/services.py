@@ -30,9 +30,7 @@ import difflib
 import enum
 import math
 import os
-import tomllib
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +47,8 @@ from ruralseller.catalog import (
     Temperature,
     converter,
     format_duration,
+    loads_data,
+    read_data_file,
 )
 from ruralseller.catalog.checks import fail, frozen_tuple, identifier, text
 from ruralseller.catalog.files import structure_sections
@@ -62,11 +62,9 @@ from ruralseller.coldchain.routes import (
 )
 from ruralseller.errors import (
     CatalogError,
-    CatalogValidationError,
     InvalidValueError,
     NotInCatalogError,
     PlaceError,
-    Problem,
 )
 
 __all__ = [
@@ -1039,20 +1037,7 @@ def loads_services(text: str, *, file: str = "<string>") -> tuple[CarrierService
         >>> services[0].tariff.price(1, Mass("3.2", "kg")), services[0].coverage.provinces
         (Money('12.5 CNY'), ('江西省',))
     """
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=file,
-                    path="",
-                    message=f"this is not valid TOML: {exc}",
-                    hint="fix the syntax at that line (quotes around text, = between key "
-                    "and value, [[services]] headers)",
-                )
-            ]
-        ) from None
+    data = loads_data(text, file=file, sections="[[services]]")
     return services_from_data(data, file=file)
 
 
@@ -1073,19 +1058,5 @@ def load_services(path: str | os.PathLike[str]) -> tuple[CarrierService, ...]:
             f"no carriers file at {file}: write your contracts in {CARRIERS_FILE} "
             "(see ruralseller.coldchain.services), or plan with EXAMPLE_SERVICES"
         )
-    try:
-        content = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=str(file),
-                    path="",
-                    message=f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    hint="save it as UTF-8 in your editor",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read {file}: {exc.strerror}") from None
+    content = read_data_file(file, folder=file.parent)
     return loads_services(content, file=str(file))

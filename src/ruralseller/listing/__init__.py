@@ -41,11 +41,20 @@ from ruralseller.listing.render import (
     profile_locales,
     render_listing,
 )
+from ruralseller.listing.templates_sandbox import (
+    MAX_TEMPLATE_OUTPUT,
+    MAX_TEMPLATE_SECONDS,
+    LimitedSandbox,
+    TemplateFolderLoader,
+    render_template,
+)
 
 __all__ = [
     "DEFAULT_LOCALES",
     "DEFAULT_MAX_PIXELS",
     "LOCALES",
+    "MAX_TEMPLATE_OUTPUT",
+    "MAX_TEMPLATE_SECONDS",
     "OUTPUT_FORMATS",
     "PROFILES",
     "SOURCE_FORMATS",
@@ -53,6 +62,7 @@ __all__ = [
     "Attribute",
     "ImageSpec",
     "IssueSeverity",
+    "LimitedSandbox",
     "ListingDraft",
     "ListingIssue",
     "LocalizedText",
@@ -60,6 +70,7 @@ __all__ = [
     "ProcessedImage",
     "RenderResult",
     "ShippingPromise",
+    "TemplateFolderLoader",
     "draft_to_data",
     "generate_listing",
     "get_profile",
@@ -68,6 +79,7 @@ __all__ = [
     "profile_locales",
     "render_listing",
     "render_preview",
+    "render_template",
     "shorten_title",
     "template_environment",
     "title_length",

@@ -69,6 +69,12 @@ from ruralseller.coldchain import ShipmentPlan
 from ruralseller.compliance import Sale, check
 from ruralseller.errors import InvalidValueError
 from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+from ruralseller.listing.templates_sandbox import (
+    LimitedSandbox,
+    TemplateFolderLoader,
+    render_template,
+    template_error,
+)
 
 __all__ = [
     "DEFAULT_LOCALES",
@@ -315,9 +321,9 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
                 field="templates",
                 hint="give a folder holding zh-CN/ and en/ subfolders with your .j2 files",
             )
-        loaders.append(jinja2.FileSystemLoader(str(folder)))
+        loaders.append(TemplateFolderLoader(folder))
     loaders.append(jinja2.PackageLoader("ruralseller.listing", "templates"))
-    return SandboxedEnvironment(
+    return LimitedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
@@ -566,21 +572,13 @@ def _raw_weight(lot: Lot) -> str | None:
 
 def _render(env: SandboxedEnvironment, locale: str, name: str, context: Mapping[str, Any]) -> str:
     try:
-        template = env.get_template(f"{locale}/{name}")
-    except jinja2.TemplateNotFound:
-        template = env.get_template(f"{_FOLDER[_language(locale)]}/{name}")
-    try:
-        rendered = template.render(context)
-    except jinja2.UndefinedError as exc:
-        raise InvalidValueError(
-            f"the template {locale}/{name} uses a name that is not there: {exc.message}",
-            field="templates",
-            hint="check the spelling against the names in the listing docs",
-        ) from None
-    except jinja2.TemplateError as exc:
-        raise InvalidValueError(
-            f"the template {locale}/{name} failed: {exc}", field="templates"
-        ) from None
+        try:
+            template = env.get_template(f"{locale}/{name}")
+        except jinja2.TemplateNotFound:
+            template = env.get_template(f"{_FOLDER[_language(locale)]}/{name}")
+    except jinja2.TemplateSyntaxError as exc:
+        raise template_error(exc, exc.name or f"{locale}/{name}", exc.filename) from None
+    rendered = render_template(template, context, name=template.name or f"{locale}/{name}")
     # Optional parts leave empty lines behind; a listing has none.
     return "\n".join(line.rstrip() for line in rendered.splitlines() if line.strip())
 

@@ -59,13 +59,13 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Final, Literal
 
 import attrs
 from PIL import Image, ImageColor, ImageFile, UnidentifiedImageError
 
-from ruralseller.errors import InvalidValueError
+from ruralseller.catalog import MAX_PICTURE_BYTES, read_bytes_file
+from ruralseller.errors import FileRefusedError, InvalidValueError
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -574,8 +574,17 @@ def _load_source_plugins() -> None:
 
 def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
     _load_source_plugins()
-    fp: Path | io.BytesIO
-    fp = io.BytesIO(source) if isinstance(source, bytes) else Path(os.fspath(source))
+    try:
+        fp = io.BytesIO(
+            source
+            if isinstance(source, bytes)
+            else read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
+        )
+    except FileRefusedError as error:
+        reason = "no such file" if error.missing else error.reason
+        raise InvalidValueError(
+            f"{name}: {reason}", field="images", hint=error.hint or "check the picture's path"
+        ) from None
     try:
         # Our own limit is checked below with a clear message; Pillow's own warning (or its
         # error at twice its limit) would only say less.

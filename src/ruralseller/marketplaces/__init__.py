@@ -49,6 +49,7 @@ from ruralseller.marketplaces.registry import (
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
 from ruralseller.marketplaces.secrets import (
     REDACTED,
+    RedactingFilter,
     Secret,
     is_sensitive_header,
     redact_headers,
@@ -70,6 +71,7 @@ __all__ = [
     "MarketplaceInfo",
     "OrderIntake",
     "OrderPage",
+    "RedactingFilter",
     "RemoteOrder",
     "RetryPolicy",
     "Secret",

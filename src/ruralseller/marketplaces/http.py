@@ -164,7 +164,9 @@ def error_from_response(
             **common,
         )
     if status in (400, 413, 415, 422):
-        fields = {k: redact_text(v, secrets) for k, v in _field_errors(body).items()}
+        fields = {
+            redact_text(k, secrets): redact_text(v, secrets) for k, v in _field_errors(body).items()
+        }
         listed = "; ".join(f"{k}: {v}" for k, v in fields.items())
         return ListingRejectedError(
             f"{marketplace} rejected the listing"

@@ -78,9 +78,9 @@ class SandboxAuth(httpx.Auth):
     """Signs each request as the sandbox expects, with HMAC-SHA256 (RFC 2104).
 
     The signature covers :func:`canonical_request` and is sent in ``X-Signature``, beside
-    ``X-Api-Key`` and ``X-Timestamp``.
+    ``X-Api-Key``, ``X-Timestamp`` and ``X-Nonce`` (signed as a fifth line).
 
-    It runs again on every retry, so each try carries a fresh timestamp.
+    It runs again on every retry, so each try carries a fresh timestamp and nonce.
     """
 
     requires_request_body = True
@@ -98,12 +98,15 @@ class SandboxAuth(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """Add the key id, the timestamp and the signature to ``request``."""
         timestamp = str(int(self._clock()))
+        nonce = uuid.uuid4().hex  # new on every try: the sandbox refuses a replayed request
         message = canonical_request(
             request.method, request.url.raw_path.decode("ascii"), timestamp, request.content
         )
+        message += b"\n" + nonce.encode()
         signature = hmac.new(self._secret.reveal().encode(), message, hashlib.sha256)
         request.headers["X-Api-Key"] = self.key_id
         request.headers["X-Timestamp"] = timestamp
+        request.headers["X-Nonce"] = nonce
         request.headers["X-Signature"] = signature.hexdigest()
         yield request
 

@@ -806,6 +806,7 @@ def _fit_text(
     content: LabelContent, page: _Page, font: _FontFile, *, bottom: int, qr_box: _Box
 ) -> _TextBlock:
     """Lay out the title and particulars at the largest size that fits above ``bottom``."""
+    _refuse_text_no_label_holds(content)
     smallest = _min_font_size(font, page)
     largest = max(smallest, page.px(_MAX_BODY_EM_MM))
     block: _TextBlock | None = None
@@ -815,6 +816,25 @@ def _fit_text(
             return block
     assert block is not None  # noqa: S101 - the loop runs at least once
     raise _overflow_error(content, block, bottom)
+
+
+# More text than any label of this size can hold at the smallest readable size (about
+# 2 000 characters); refusing it before the layout keeps a runaway text from taking minutes.
+_MAX_LABEL_CHARACTERS = 10_000
+
+
+def _refuse_text_no_label_holds(content: LabelContent) -> None:
+    lengths = {p.key: len(p.text) for p in content.particulars}
+    total = sum(lengths.values()) + len(content.title or "")
+    if total > _MAX_LABEL_CHARACTERS:
+        longest = max(lengths, key=lambda key: lengths[key], default="title")
+        raise InvalidValueError(
+            f"the label's text is {total:,} characters; no {LABEL_SIZE_MM[0]} × "
+            f"{LABEL_SIZE_MM[1]} mm label holds more than about 2 000",
+            field="particulars",
+            hint=f"shorten the longest particular: {longest} ({lengths.get(longest, 0):,} "
+            "characters)",
+        )
 
 
 def _line_pitch(block: _TextBlock, line: _Line) -> int:

@@ -36,7 +36,6 @@ import difflib
 import enum
 import math
 import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -45,17 +44,14 @@ from typing import Any, TypeVar
 
 import attrs
 
-from ruralseller.catalog import Length, Mass, Money, Temperature
-
 # The catalogue's id and text rules and its walk over cattrs' error groups, so that
 # packaging.toml accepts the same ids and reports problems exactly as catalog.toml does.
+from ruralseller.catalog import Length, Mass, Money, Temperature, loads_data, read_data_file
 from ruralseller.catalog.checks import fail, identifier, text
 from ruralseller.catalog.files import structure_sections
 from ruralseller.errors import (
     CatalogError,
-    CatalogValidationError,
     NotInCatalogError,
-    Problem,
     QuantityError,
 )
 
@@ -708,20 +704,7 @@ def loads_materials(
     Raises:
         CatalogValidationError: when the text is not TOML or has problems; all are listed.
     """
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=file,
-                    path="",
-                    message=f"this is not valid TOML: {exc}",
-                    hint="fix the syntax at that line (quotes around text, = between key "
-                    "and value, [[containers]] headers)",
-                )
-            ]
-        ) from None
+    data = loads_data(text, file=file, sections="[[containers]]")
     return materials_from_data(data, file=file, base=base)
 
 
@@ -744,19 +727,5 @@ def load_materials(folder: str | os.PathLike[str]) -> PackagingMaterials:
         file = path
     else:
         raise CatalogError(f"no catalogue folder or packaging file at {path}: check the path")
-    try:
-        content = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogValidationError(
-            [
-                Problem(
-                    file=str(file),
-                    path="",
-                    message=f"the file is not UTF-8 text ({exc.reason} at byte {exc.start})",
-                    hint="save it as UTF-8 in your editor",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise CatalogError(f"cannot read {file}: {exc.strerror}") from None
+    content = read_data_file(file, folder=file.parent)
     return loads_materials(content, file=str(file))

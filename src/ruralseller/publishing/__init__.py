@@ -22,6 +22,7 @@ from ruralseller.publishing.publisher import (
     PublishResult,
     publish,
 )
+from ruralseller.publishing.store import open_store, storage_error, storage_errors
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -34,6 +35,9 @@ __all__ = [
     "PublishReport",
     "PublishResult",
     "Publisher",
+    "open_store",
     "payload_hash",
     "publish",
+    "storage_error",
+    "storage_errors",
 ]

@@ -25,14 +25,17 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from ruralseller.catalog import converter
+from ruralseller.errors import StorageError
 from ruralseller.listing import ListingDraft, ProcessedImage, draft_to_data
+from ruralseller.marketplaces import redact_text
+from ruralseller.publishing.store import open_store, storage_errors
 
 __all__ = ["DEFAULT_LEASE", "INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
 
@@ -213,22 +216,17 @@ class Outbox:
     """
 
     def __init__(self, path: str | os.PathLike[str], *, clock: Any = time.time) -> None:
-        self.path = str(path)
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.path = os.fspath(path)
         self._clock = clock
-        self._db = sqlite3.connect(
-            self.path, timeout=30, isolation_level=None, check_same_thread=False
-        )
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "PRAGMA synchronous=NORMAL" if self.path != ":memory:" else "PRAGMA foreign_keys=ON"
-        )
-        self._db.executescript(_SCHEMA)
-        columns = {row[1] for row in self._db.execute("PRAGMA table_info(jobs)")}
-        if "lease_owner" not in columns:  # an outbox written before leases existed
-            self._db.execute("ALTER TABLE jobs ADD COLUMN lease_owner TEXT")
+        self._db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        db = open_store(self.path, schema=_SCHEMA, table="jobs", what="outbox")
+        with storage_errors(self.path, what="outbox"):
+            columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            if "lease_owner" not in columns:  # an outbox written before leases existed
+                db.execute("ALTER TABLE jobs ADD COLUMN lease_owner TEXT")
+        return db
 
     def __repr__(self) -> str:
         return f"Outbox({self.path!r})"
@@ -239,13 +237,39 @@ class Outbox:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        with storage_errors(self.path, what="outbox"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        self._keep_journal()
+
+    def _write(self, sql: str, params: Sequence[Any]) -> None:
+        with storage_errors(self.path, what="outbox"):
+            self._db.execute(sql, params)
+        self._keep_journal()
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        with storage_errors(self.path, what="outbox"):
+            return self._db.execute(sql, params).fetchall()
+
+    def _keep_journal(self) -> None:
+        """Save what a deleted journal (``-wal`` file) holds into the outbox, and start anew.
+
+        SQLite keeps writing to a journal someone deleted while it is open, and all of it
+        would be gone with the process; copying it into the outbox file at once (a
+        checkpoint through the still-open handle) and reopening keeps every record.
+        """
+        if self.path == ":memory:" or Path(f"{self.path}-wal").exists():
+            return
+        with storage_errors(self.path, what="outbox"):
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._db.close()
+        self._db = self._open()
 
     # --- writing intents ------------------------------------------------------------------
 
@@ -328,10 +352,11 @@ class Outbox:
         Raises:
             KeyError: when there is none.
         """
-        row = self._db.execute(
+        rows = self._read(
             f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND sku = ?",  # noqa: S608
             (marketplace, sku),
-        ).fetchone()
+        )
+        row = rows[0] if rows else None
         if row is None:
             raise KeyError(f"the outbox has no job for {sku!r} on {marketplace!r}")
         return _job(row)
@@ -347,24 +372,31 @@ class Outbox:
             where.append("marketplace = ?")
             params.append(marketplace)
         clause = f" WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(
+        rows = self._read(
             f"SELECT {_COLUMNS} FROM jobs{clause} ORDER BY id",  # noqa: S608 - placeholders only
             params,
-        ).fetchall()
+        )
         return [_job(row) for row in rows]
 
     def counts(self) -> dict[str, int]:
         """How many jobs are in each state."""
-        rows = self._db.execute("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state")
-        return dict(rows.fetchall())
+        return dict(self._read("SELECT state, COUNT(*) FROM jobs GROUP BY state ORDER BY state"))
 
     def pictures(self, job: Job) -> list[ProcessedImage]:
         """The job's pictures, as they were enqueued."""
         images = []
         for sha in job.images:
-            row = self._db.execute(
+            rows = self._read(
                 "SELECT format, width, height, data FROM pictures WHERE sha256 = ?", (sha,)
-            ).fetchone()
+            )
+            if not rows:
+                raise StorageError(
+                    self.path,
+                    f"the outbox has lost the picture {sha[:16]} of {job.sku!r} on "
+                    f"{job.marketplace!r}",
+                    hint="enqueue the listing again (publish it) so its pictures are stored anew",
+                )
+            row = rows[0]
             images.append(
                 ProcessedImage(
                     data=bytes(row[3]),
@@ -434,7 +466,7 @@ class Outbox:
         self, job: Job, remote: dict[str, Any], *, state: JobState = JobState.PUBLISHED
     ) -> None:
         """Record that ``job``'s write was carried out (only if the job did not change since)."""
-        self._db.execute(
+        self._write(
             "UPDATE jobs SET state = ?, published_data = data, published_hash = payload_hash, "
             "published_images = images, last_error = '', field_errors = '{}', remote = ?, "
             "updated_at = ? WHERE id = ? AND payload_hash = ?",
@@ -450,9 +482,14 @@ class Outbox:
         field_errors: dict[str, str] | None = None,
         retry_in: float = 0.0,
     ) -> None:
-        """Record a failed try: retryable (again after ``retry_in`` s) or permanent."""
+        """Record a failed try: retryable (again after ``retry_in`` s) or permanent.
+
+        The message and field errors are stored with every credential redacted.
+        """
+        message = redact_text(message)
+        field_errors = {redact_text(k): redact_text(v) for k, v in (field_errors or {}).items()}
         state = JobState.FAILED_PERMANENT if permanent else JobState.FAILED_RETRYABLE
-        self._db.execute(
+        self._write(
             "UPDATE jobs SET state = ?, last_error = ?, field_errors = ?, next_attempt_at = ?, "
             "updated_at = ? WHERE id = ? AND payload_hash = ?",
             (
@@ -468,7 +505,7 @@ class Outbox:
 
     def withdrawn(self, marketplace: str, sku: str, remote: dict[str, Any]) -> None:
         """Record that the listing was taken off sale (enqueue it again to republish)."""
-        self._db.execute(
+        self._write(
             "UPDATE jobs SET state = ?, remote = ?, updated_at = ? "
             "WHERE marketplace = ? AND sku = ?",
             (JobState.WITHDRAWN.value, json.dumps(remote), self._clock(), marketplace, sku),

@@ -25,7 +25,13 @@ from ruralseller.errors import (
     RateLimitedError,
 )
 from ruralseller.listing import ListingDraft, ProcessedImage
-from ruralseller.marketplaces import ListingState, Marketplace, get_marketplace, idempotency_scope
+from ruralseller.marketplaces import (
+    ListingState,
+    Marketplace,
+    get_marketplace,
+    idempotency_scope,
+    redact_text,
+)
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 
 __all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher", "publish"]
@@ -42,6 +48,10 @@ OUTCOMES = (
 )
 
 
+def _redacted_fields(fields: dict[str, str]) -> dict[str, str]:
+    return {redact_text(name): redact_text(text) for name, text in fields.items()}
+
+
 @attrs.frozen(kw_only=True)
 class PublishResult:
     """What happened to one listing.
@@ -53,15 +63,15 @@ class PublishResult:
             sale), ``failed`` (fix it, see
             ``message`` and ``field_errors``) or ``retry_later`` (the marketplace could not
             be reached; ``ruralseller sync`` sends it later).
-        message: the error, for ``failed`` and ``retry_later``.
-        field_errors: the marketplace's field errors of a rejection.
+        message: the error, for ``failed`` and ``retry_later`` (credentials redacted).
+        field_errors: the marketplace's field errors of a rejection (credentials redacted).
         url: where the listing can be seen, when published.
     """
 
     sku: str
     outcome: str
-    message: str = ""
-    field_errors: dict[str, str] = attrs.field(factory=dict)
+    message: str = attrs.field(default="", converter=redact_text)
+    field_errors: dict[str, str] = attrs.field(factory=dict, converter=_redacted_fields)
     url: str | None = None
 
 

@@ -10,6 +10,7 @@ transaction, so a slow check (decoding a picture) never holds the database lock.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import math
@@ -95,17 +96,40 @@ def _path_with_query(request: Request) -> str:
     return f"{path}?{query.decode('latin-1')}" if query else path
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
+async def _read_body(request: Request, limit: int, seconds: float) -> bytes:
     too_large = ApiError(413, "too_large", f"the body is over {limit} bytes")
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if declared.isascii() and declared.isdigit() and (len(declared) > 18 or int(declared) > limit):
         raise too_large
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            raise too_large
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise too_large
+    except TimeoutError:
+        raise ApiError(
+            408,
+            "request_timeout",
+            f"the body did not arrive within {seconds:g} s; send it again",
+            headers={"Connection": "close"},
+        ) from None
     return bytes(body)
+
+
+_MAX_IDEMPOTENCY_KEY = 255
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not 0 < len(key) <= _MAX_IDEMPOTENCY_KEY:
+        raise ApiError(
+            400,
+            "bad_idempotency_key",
+            f"Idempotency-Key must be 1 to {_MAX_IDEMPOTENCY_KEY} characters",
+        )
+    return key
 
 
 def _rate_limit(sandbox: Sandbox, account: str) -> None:
@@ -184,17 +208,19 @@ def _v1(
     async def endpoint(request: Request) -> Response:
         sandbox: Sandbox = request.app.state.sandbox
         try:
-            body = await _read_body(request, limit)
+            body = await _read_body(request, limit, sandbox.config.body_timeout)
             signed = SignedRequest(
                 method=request.method,
                 path_with_query=_path_with_query(request),
                 headers=request.headers,
                 body=body,
             )
-            account = authenticate(signed, sandbox.config.accounts, sandbox.config.now())
+            key = _idempotency_key(request)
+            account = authenticate(
+                signed, sandbox.config.accounts, sandbox.config.now(), sandbox.replays
+            )
             _rate_limit(sandbox, account)
             call = Call(request, sandbox, account, body)
-            key = request.headers.get("idempotency-key")
             if request.method == "POST" and key:
                 return _located(_idempotent(call, key, handler), location)
             return _located(_run(sandbox, handler(call)), location)
@@ -202,6 +228,12 @@ def _v1(
             return ApiError(401, failure.code, failure.message).response()
         except ApiError as error:
             return error.response()
+        except (UnicodeError, OverflowError, RecursionError) as exc:
+            # A value no check above foresaw that the database or a parser cannot take:
+            # the request is at fault, and it is told so rather than answered 500.
+            return ApiError(
+                422, "unprocessable", f"the request holds a value the sandbox cannot take: {exc}"
+            ).response()
 
     return endpoint
 

@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from ruralseller.errors import StorageError
 from ruralseller.sandbox.api import ROUTES, get_image
 from ruralseller.sandbox.api_errors import ApiError, json_response
 from ruralseller.sandbox.capture import lot_of
@@ -168,6 +169,16 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return ApiError(exc.status_code, code, str(exc.detail), headers=exc.headers).response()
 
 
+async def _storage_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StorageError)  # noqa: S101 - registered for StorageError only
+    return ApiError(
+        503,
+        "storage_unavailable",
+        f"the sandbox could not use its database: {exc}",
+        headers={"Retry-After": "30"},
+    ).response()
+
+
 def create_app(config: SandboxConfig | None = None, **options: Any) -> Starlette:
     """A sandbox marketplace app.
 
@@ -202,7 +213,11 @@ def create_app(config: SandboxConfig | None = None, **options: Any) -> Starlette
             Middleware(RequestIdMiddleware),
             Middleware(FaultMiddleware, dice=sandbox.dice),
         ],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={
+            ApiError: _api_error,
+            HTTPException: _http_error,
+            StorageError: _storage_error,
+        },
     )
     app.state.sandbox = sandbox
     return app

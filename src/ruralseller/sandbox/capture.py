@@ -44,6 +44,7 @@ import attrs
 from ruralseller.catalog import Gs1Data, check_digit
 from ruralseller.errors import InvalidValueError
 from ruralseller.sandbox.api_errors import ApiError
+from ruralseller.sandbox.json_body import parse_request_json
 from ruralseller.sandbox.storage import CaptureRecord, EpcisEventRecord, EpcisLocationRecord
 from ruralseller.traceability import EpcisDocument, TraceabilityError, read_document
 
@@ -216,6 +217,7 @@ def _document(body: bytes) -> tuple[EpcisDocument, list[Any]]:
             '"EPCISDocument", "schemaVersion": "2.0", "epcisBody": {"eventList": [...]}}',
             [("body", "expected a JSON object")],
         )
+    parse_request_json(body.removeprefix(b"\xef\xbb\xbf"), "invalid_epcis_document", status=400)
     try:
         document = read_document(text)
     except TraceabilityError as error:

@@ -120,6 +120,9 @@ class SandboxConfig:
         faults: the faults to inject (none by default).
         clock: seconds for the rate limiter (monotonic); replaceable in tests.
         now: the wall clock in unix seconds, for signatures and timestamps.
+        header_timeout: seconds a client has to send a request's line and headers once it
+            connects (or after the previous answer); then it gets 408 and is disconnected.
+        body_timeout: seconds a client has to send a request's body; then it gets 408.
     """
 
     db: str | os.PathLike[str] = ":memory:"
@@ -131,3 +134,5 @@ class SandboxConfig:
     faults: Faults = attrs.field(factory=Faults, validator=attrs.validators.instance_of(Faults))
     clock: Callable[[], float] = attrs.field(default=time.monotonic, repr=False)
     now: Callable[[], float] = attrs.field(default=time.time, repr=False)
+    header_timeout: float = attrs.field(default=10.0, validator=_positive)
+    body_timeout: float = attrs.field(default=30.0, validator=_positive)

@@ -8,7 +8,6 @@ each change; a request that changes nothing leaves it as it is.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import PurePosixPath, PureWindowsPath
@@ -27,6 +26,7 @@ from ruralseller.listing import (
     validate_draft,
 )
 from ruralseller.sandbox.api_errors import ApiError
+from ruralseller.sandbox.json_body import parse_request_json
 from ruralseller.sandbox.storage import ImageRecord, ListingRecord, Transaction
 
 __all__ = [
@@ -49,13 +49,14 @@ def not_found(sku: str) -> ApiError:
 
 
 def parse_json(body: bytes, code: str) -> Any:
-    """The JSON of a request body, or a 422 answer with ``code``."""
-    try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(
-            422, code, "the body is not JSON in UTF-8", errors=[("", str(exc))]
-        ) from None
+    """The JSON of a request body, or a 422 answer with ``code`` (see :mod:`.json_body`)."""
+    return parse_request_json(body, code)
+
+
+def _check_stock(stock: object, errors: list[tuple[str, str]]) -> None:
+    """The one rule for stock on every path: a whole number, zero or more."""
+    if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0:
+        errors.append(("stock", "must be a whole number >= 0"))
 
 
 def parse_draft(body: bytes, sku: str | None = None) -> tuple[ListingDraft, dict[str, Any]]:
@@ -82,6 +83,12 @@ def parse_draft(body: bytes, sku: str | None = None) -> tuple[ListingDraft, dict
             f"the listing draft has {len(problems)} invalid field(s)",
             errors=[(p.path, f"{p.message}; {p.hint}" if p.hint else p.message) for p in problems],
         ) from None
+    stock_errors: list[tuple[str, str]] = []
+    _check_stock(draft.stock, stock_errors)
+    if stock_errors:
+        raise ApiError(
+            422, "invalid_listing", "the listing's stock is invalid", errors=stock_errors
+        )
     if sku is not None and draft.sku != sku:
         raise ApiError(
             422,
@@ -145,8 +152,7 @@ def parse_inventory(body: bytes) -> tuple[int, Money | None]:
     if isinstance(data, dict) and set(data) - {"stock", "price"}:
         unknown = ", ".join(sorted(set(data) - {"stock", "price"}))
         errors.append(("", f"unknown field(s) {unknown}; send stock and price only"))
-    if isinstance(stock, bool) or not isinstance(stock, int) or stock < 0:
-        errors.append(("stock", "must be a whole number >= 0"))
+    _check_stock(stock, errors)
     price = _price(data.get("price") if isinstance(data, dict) else None, errors)
     if errors:
         raise ApiError(422, "invalid_inventory", "the inventory update is invalid", errors=errors)

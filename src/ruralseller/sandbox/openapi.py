@@ -385,7 +385,16 @@ def openapi_document() -> dict[str, Any]:
                 "X-Signature",
                 (
                     "lowercase hex HMAC-SHA256(secret, METHOD\\nPATH_WITH_QUERY\\nTIMESTAMP\\n"
-                    "sha256_hex(body))"
+                    "sha256_hex(body)[\\nNONCE])"
+                ),
+            ),
+            (
+                "nonce",
+                "X-Nonce",
+                (
+                    "1 to 64 of [A-Za-z0-9_-], new for every request and signed as a fifth line; "
+                    "a repeated nonce, or a repeated signature of a write sent without one, is "
+                    "refused 401 replayed_request"
                 ),
             ),
         )

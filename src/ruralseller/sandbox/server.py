@@ -9,6 +9,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -16,8 +17,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, Final
 
+import h11
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from ruralseller.sandbox.app import create_app
 from ruralseller.sandbox.middleware import ConnectionDropped
@@ -41,11 +44,76 @@ def _quiet_drops() -> None:
         logger.addFilter(_HideDroppedConnections())
 
 
+_TIMEOUT_ANSWER: Final = (
+    b"HTTP/1.1 408 Request Timeout\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    b"Connection: close\r\nContent-Length: 46\r\n\r\n"
+    b"the request's headers did not arrive in time\r\n"
+)
+
+
+class _TimedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol, with a deadline for each request's line and headers.
+
+    uvicorn bounds the idle time between requests, but not a client that sends its headers
+    a byte at a time (a "slowloris"): this one answers 408 and disconnects when a request's
+    head has not arrived ``header_timeout`` s after the connection opened or the previous
+    answer ended.
+    """
+
+    header_timeout = 10.0
+    _head_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_too_slow)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        if self.conn.their_state is not h11.IDLE:
+            self._disarm()  # the request's head is in
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            if self.conn.our_state is h11.IDLE:
+                self.transport.write(_TIMEOUT_ANSWER)
+            self.transport.close()
+
+
+def _timed_protocol(header_timeout: float) -> type[H11Protocol]:
+    return type("TimedH11Protocol", (_TimedH11Protocol,), {"header_timeout": header_timeout})
+
+
 def _server(app: Starlette, host: str, port: int, **uvicorn_options: Any) -> uvicorn.Server:
     # h11 is uvicorn's pure-Python HTTP/1.1 parser; pinning it makes a dropped connection
     # look the same on every machine (with or without httptools installed).
+    sandbox = getattr(app.state, "sandbox", None)
+    header_timeout = sandbox.config.header_timeout if sandbox is not None else 10.0
     config = uvicorn.Config(
-        app, host=host, port=port, http="h11", lifespan="off", **uvicorn_options
+        app,
+        host=host,
+        port=port,
+        http=_timed_protocol(header_timeout),
+        lifespan="off",
+        **uvicorn_options,
     )
     _quiet_drops()
     return uvicorn.Server(config)

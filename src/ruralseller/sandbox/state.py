@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ruralseller.sandbox.auth import ReplayGuard
 from ruralseller.sandbox.config import Faults, SandboxConfig
 from ruralseller.sandbox.faults import FaultDice
 from ruralseller.sandbox.ratelimit import TokenBuckets
@@ -28,6 +29,7 @@ class Sandbox:
         config: how it was set up.
         storage: its database.
         buckets: the rate limit's token buckets.
+        replays: the nonces and write signatures seen, to refuse a replayed request.
     """
 
     def __init__(self, config: SandboxConfig) -> None:
@@ -35,6 +37,7 @@ class Sandbox:
         self.storage = Storage(config.db)
         self.buckets = TokenBuckets(rate=config.rate, burst=config.burst, clock=config.clock)
         self._dice = FaultDice(config.faults)
+        self.replays = ReplayGuard()
 
     def __repr__(self) -> str:
         return f"Sandbox(db={self.storage.path!r}, accounts={sorted(self.config.accounts)!r})"

@@ -20,10 +20,12 @@ import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import attrs
+
+from ruralseller.publishing import open_store, storage_errors
 
 __all__ = [
     "CaptureRecord",
@@ -468,20 +470,22 @@ class Storage:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = os.fspath(path)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_store(self.path, schema=_SCHEMA, table="listings", what="sandbox store")
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """One transaction, committed when the block ends and rolled back if it raises."""
-        with self._lock:
+        """One transaction, committed when the block ends and rolled back if it raises.
+
+        Raises:
+            StorageError: the database file failed (a full disk, a read-only file...).
+        """
+        with self._lock, storage_errors(self.path, what="sandbox store"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield Transaction(self._db)
             except BaseException:
-                self._db.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
 

@@ -38,7 +38,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
-from ruralseller.catalog import Catalog, Chilling, Lot, Place, PoultryMeat
+from ruralseller.catalog import Catalog, Chilling, Lot, Place, PoultryMeat, read_text_file
 from ruralseller.coldchain import (
     CHINA_STANDARD_TIME,
     Journey,
@@ -46,7 +46,7 @@ from ruralseller.coldchain import (
     Scenario,
     ShipmentOption,
 )
-from ruralseller.errors import InvalidValueError
+from ruralseller.errors import FileRefusedError, InvalidValueError
 from ruralseller.traceability.epcis import (
     EpcisDocument,
     Event,
@@ -483,9 +483,9 @@ def read_logger(path: str | os.PathLike[str]) -> tuple[SensorReading, ...]:
     """
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise _fail("logger", f"cannot read the logger file {file}: {error.strerror}") from None
+        text = read_text_file(path, what="logger file")
+    except FileRefusedError as error:
+        raise _fail("logger", f"cannot read the logger file: {error}") from None
     readings: list[SensorReading] = []
     problems: list[str] = []
     for number, row in enumerate(csv.reader(text.splitlines()), start=1):

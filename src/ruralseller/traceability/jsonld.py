@@ -54,11 +54,11 @@ from cattrs.errors import (
     AttributeValidationNote,
     BaseValidationError,
     ClassValidationError,
-    IterableValidationError,
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from ruralseller.catalog import Coordinates, Place
+from ruralseller.catalog.files import structuring_failures
 from ruralseller.errors import InvalidValueError, Problem
 from ruralseller.traceability.epcis import (
     CBV_MASTER_DATA,
@@ -777,28 +777,19 @@ def problems_from_exception(error: BaseException, path: Sequence[str | int] = ()
     return _problems(error, list(path), None)
 
 
-def _problems(error: BaseException, path: list[str | int], cls: type | None) -> list[Problem]:
-    if isinstance(error, ClassValidationError):
-        names = _JSON_NAMES.get(error.cl, {})
-        fields, rest = error.group_exceptions()
-        return [
-            *(
-                problem
-                for sub, note in fields
-                for problem in _problems(sub, [*path, names.get(note.name, note.name)], None)
-            ),
-            *(problem for sub in rest for problem in _problems(sub, path, error.cl)),
-        ]
-    if isinstance(error, IterableValidationError):
-        items, rest = error.group_exceptions()
-        return [
-            *(
-                problem
-                for sub, note in items
-                for problem in _problems(sub, [*path, int(note.index)], None)
-            ),
-            *(problem for sub in rest for problem in _problems(sub, path, None)),
-        ]
+def _problems(error: BaseException, path: list[str | int], _cls: type | None) -> list[Problem]:
+    return [
+        problem
+        for failure, where, owner in structuring_failures(error, path, rename=_json_name)
+        for problem in _leaf_problems(failure, where, owner)
+    ]
+
+
+def _json_name(cls: type, name: str) -> str:
+    return _JSON_NAMES.get(cls, {}).get(name, name)
+
+
+def _leaf_problems(error: BaseException, path: list[str | int], cls: type | None) -> list[Problem]:
     if isinstance(error, InvalidValueError):
         # An error the class itself raised names its field; say it as the EPCIS member.
         names = _JSON_NAMES.get(cls, {}) if cls is not None else {}

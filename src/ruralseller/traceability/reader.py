@@ -29,7 +29,8 @@ from typing import Any
 
 from cattrs.errors import BaseValidationError
 
-from ruralseller.errors import InvalidValueError
+from ruralseller.catalog import check_nesting, read_text_file
+from ruralseller.errors import FileRefusedError, InvalidValueError
 from ruralseller.traceability.epcis import EpcisDocument, TraceabilityError
 from ruralseller.traceability.jsonld import converter, problems_from_exception
 
@@ -43,19 +44,36 @@ def _load(source: str | os.PathLike[str]) -> tuple[Any, str]:
         path = Path(source)
         name = str(path)
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except OSError as error:
+            text = read_text_file(path, what="EPCIS document")
+        except FileRefusedError as error:
             raise TraceabilityError(
-                f"cannot read the EPCIS document {path}: {error.strerror}", field="path"
+                f"cannot read the EPCIS document {path}: {error.reason}",
+                field="path",
+                hint=error.hint,
             ) from None
     try:
-        return json.loads(text), name
+        data = json.loads(text)
     except json.JSONDecodeError as error:
         raise TraceabilityError(
             f"{name} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}",
             field="path",
             hint="an EPCIS 2.0 document is JSON-LD; check for a missing comma or bracket",
         ) from None
+    except (RecursionError, ValueError):
+        data = _TOO_DEEP
+    if data is _TOO_DEEP or not check_nesting(data, limit=_MAX_NESTING):
+        raise TraceabilityError(
+            f"{name} nests objects or arrays more than {_MAX_NESTING} deep, or holds a number "
+            "too long to read",
+            field="path",
+            hint="an EPCIS document needs a few levels; check what produced this one",
+        )
+    return data, name
+
+
+_TOO_DEEP = object()
+# EPCIS nests sensor reports in sensor elements in events in the body (about 8 levels).
+_MAX_NESTING = 64
 
 
 def read_document(source: str | os.PathLike[str]) -> EpcisDocument:
