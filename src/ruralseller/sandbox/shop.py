@@ -25,6 +25,7 @@ from starlette.responses import Response
 
 from ruralseller.sandbox.api import JSON_BODY_LIMIT, Answer, Apply, Call, _limit, _read_body, _v1
 from ruralseller.sandbox.api_errors import ApiError, json_response
+from ruralseller.sandbox.json_body import parse_request_json
 from ruralseller.sandbox.state import Sandbox
 from ruralseller.sandbox.storage import Transaction
 
@@ -92,10 +93,7 @@ def _next_seq(db: sqlite3.Connection, account: str) -> int:
 
 
 def _read_order(body: bytes) -> tuple[str, int, dict[str, str]]:
-    try:
-        data = json.loads(body or b"null")
-    except ValueError as error:
-        raise ApiError(400, "bad_request", f"the body is not JSON: {error}") from None
+    data = parse_request_json(body or b"null", "bad_request", status=400)
     errors = []
     if not isinstance(data, dict):
         raise ApiError(422, "invalid_order", "the body must be an object with sku and quantity")
@@ -121,7 +119,7 @@ async def place_order(request: Request) -> Response:
     """``POST /v1/shop/{account}/orders``: a buyer orders (no seller credentials)."""
     sandbox: Sandbox = request.app.state.sandbox
     try:
-        body = await _read_body(request, JSON_BODY_LIMIT)
+        body = await _read_body(request, JSON_BODY_LIMIT, sandbox.config.body_timeout)
         order = _place(sandbox, str(request.path_params["account"]), body)
     except ApiError as error:
         return error.response()
@@ -219,10 +217,7 @@ def get_order(call: Call) -> Apply:
 
 
 def _body(call: Call) -> dict[str, Any]:
-    try:
-        data = json.loads(call.body or b"{}")
-    except ValueError as error:
-        raise ApiError(400, "bad_request", f"the body is not JSON: {error}") from None
+    data = parse_request_json(call.body or b"{}", "bad_request", status=400)
     if not isinstance(data, dict):
         raise ApiError(422, "invalid_request", "the body must be a JSON object")
     return data
