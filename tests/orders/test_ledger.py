@@ -11,6 +11,7 @@ import pytest
 from tests.orders.shop import catalog
 from tests.publishing.conftest import draft, picture
 
+from ruralseller.errors import StorageError
 from ruralseller.orders import MoveKind, OrderStore, StockLedger
 from ruralseller.orders.store import SCHEMA_VERSION
 from ruralseller.publishing import Outbox
@@ -68,5 +69,24 @@ def test_a_file_from_a_newer_ruralseller_is_refused(tmp_path: Path) -> None:
     db.execute("UPDATE ruralseller_schema SET version = 99 WHERE component = 'orders'")
     db.commit()
     db.close()
-    with pytest.raises(RuntimeError, match="newer ruralseller"):
+    with pytest.raises(StorageError, match="newer ruralseller") as refused:
         OrderStore(Outbox(path))
+    assert refused.value.path == str(path)
+    assert "upgrade" in refused.value.hint
+
+
+def test_a_disk_failure_in_a_transaction_names_the_outbox(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    store = OrderStore(Outbox(path))
+    store._db.execute("PRAGMA query_only = ON")  # writes now fail as on a read-only file
+    with pytest.raises(StorageError) as failed, store.transaction() as db:
+        db.execute("INSERT INTO stock_policy (id, data) VALUES (1, '{}')")
+    assert failed.value.path == str(path)
+    assert not store._db.in_transaction
+
+
+def test_publishing_with_no_ledger_creates_none(tmp_path: Path) -> None:
+    box = Outbox(tmp_path / "outbox.db")
+    assert not OrderStore.kept_in(box)
+    OrderStore(box).close()
+    assert OrderStore.kept_in(box)

@@ -208,26 +208,40 @@ def _policy_options(function: _F) -> _F:
     return function
 
 
-def ledger_stock(catalog: Catalog, outbox_path: Path, channel: str, items: list[Any]) -> list[Any]:
+def ledger_stock(
+    catalog: Catalog,
+    outbox_path: Path,
+    channel: str,
+    items: list[Any],
+    on: dt.date | None = None,
+) -> list[Any]:
     """Drafts to publish with the stock the ledger gives ``channel`` (once orders are kept).
 
     Publishing again after orders were taken in must not put the catalogue's stock back on
-    sale; a catalogue whose outbox holds no ledger is left as it is.
+    sale; a catalogue whose outbox holds no ledger is left as it is (and gets none). ``on``
+    is the day stock is judged on (today when not given).
     """
     if not outbox_path.exists():
         return items
     box = Outbox(outbox_path)
-    store = OrderStore(box)
     try:
-        ledger = StockLedger(store)
-        policy = load_policy(store)
-        today = dt.datetime.now(dt.UTC).date()
-        return [
-            (with_ledger_stock(draft, catalog, ledger, policy, channel=channel, day=today), images)
-            for draft, images in items
-        ]
+        if not OrderStore.kept_in(box):
+            return items
+        store = OrderStore(box)
+        try:
+            ledger = StockLedger(store)
+            policy = load_policy(store)
+            day = on or dt.datetime.now(dt.UTC).date()
+            return [
+                (
+                    with_ledger_stock(draft, catalog, ledger, policy, channel=channel, day=day),
+                    images,
+                )
+                for draft, images in items
+            ]
+        finally:
+            store.close()
     finally:
-        store.close()
         box.close()
 
 

@@ -24,7 +24,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Final
 
-from ruralseller.publishing import Outbox
+from ruralseller.errors import StorageError
+from ruralseller.publishing import Outbox, storage_errors
 
 __all__ = ["SCHEMA_VERSION", "OrderStore"]
 
@@ -107,12 +108,27 @@ class OrderStore:
             # An in-memory database exists only on the connection that made it.
             self._db: sqlite3.Connection = outbox._db  # noqa: SLF001
         else:
-            self._db = sqlite3.connect(
-                outbox.path, timeout=30, isolation_level=None, check_same_thread=False
-            )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            with storage_errors(outbox.path, what="outbox"):
+                self._db = sqlite3.connect(
+                    outbox.path, timeout=30, isolation_level=None, check_same_thread=False
+                )
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
         self._migrate()
+
+    @staticmethod
+    def kept_in(outbox: Outbox) -> bool:
+        """Whether ``outbox``'s file holds order tables already (without creating them)."""
+        with storage_errors(outbox.path, what="outbox"):
+            row = outbox._db.execute(  # noqa: SLF001 - a read of the same file's catalogue
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'ruralseller_schema'"
+            ).fetchone()
+            if row is None:
+                return False
+            found = outbox._db.execute(  # noqa: SLF001
+                "SELECT 1 FROM ruralseller_schema WHERE component = ?", (_COMPONENT,)
+            ).fetchone()
+        return found is not None
 
     def __repr__(self) -> str:
         return f"OrderStore({self.path!r})"
@@ -128,9 +144,11 @@ class OrderStore:
             ).fetchone()
             reached = 0 if row is None else int(row[0])
             if reached > SCHEMA_VERSION:
-                raise RuntimeError(
-                    f"{self.path} was written by a newer ruralseller (order tables at step "
-                    f"{reached}, this one knows {SCHEMA_VERSION}); upgrade ruralseller"
+                raise StorageError(
+                    self.path,
+                    f"the outbox was written by a newer ruralseller (order tables at step "
+                    f"{reached}, this one knows {SCHEMA_VERSION})",
+                    hint="upgrade ruralseller (pip install -U ruralseller)",
                 )
             for step in _STEPS[reached:]:
                 for statement in step.split(";"):
@@ -150,14 +168,20 @@ class OrderStore:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE``), rolled back if the block raises."""
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+        """One write transaction (``BEGIN IMMEDIATE``), rolled back if the block raises.
+
+        A SQLite or disk failure (a full disk, a read-only file) becomes a
+        :class:`~ruralseller.errors.StorageError` naming the file; nothing saved is lost.
+        """
+        with storage_errors(self.path, what="outbox"):
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     def read(self) -> sqlite3.Connection:
         """The connection, for reads outside a transaction."""
