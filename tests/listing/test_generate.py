@@ -39,8 +39,12 @@ class TestDraft:
             "shelf_life",
             "origin",
         }
-        assert zh.price_text == "¥36.00/斤"
-        assert en.price_text == "CN¥36.00 per jin (500 g)"
+        # One bird of 1-1.4 kg at 36 CNY per jin, charged at its upper weight (多退少补).
+        assert zh.price_text == "¥100.80/只 (¥36.00/斤, 按 1.4 kg 计价, 称重后多退少补)"
+        assert en.price_text == (
+            "CN¥100.80 per bird (CN¥36.00 per jin (500 g); "
+            "charged at 1.4 kg, the difference refunded after weighing)"
+        )
 
     def test_offer_and_ids(self) -> None:
         """Price, stock, order limits, SKU, GTIN and the traceability link come from the lot."""
@@ -69,7 +73,9 @@ class TestDraft:
         draft = generate_listing(SAMPLE, "WE261118", on=ON)
         assert draft.text("zh-CN").title.endswith("1.25 kg/盒")
         assert draft.sale_unit == "piece"
-        assert draft.price_per_kg is None
+        # The box's fixed weight gives the reference price by weight buyers compare with.
+        assert str(draft.price_per_kg) == "54.40 CNY"
+        assert draft.text("zh-CN").price_text == "¥68.00/盒 (折合 ¥27.20/斤)"
 
     def test_shipping_promise(self) -> None:
         """A shipment plan gives the regions served and those out of reach."""

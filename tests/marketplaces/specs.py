@@ -351,8 +351,5 @@ def _where(path: Any) -> str:
 def _load(relative: str, base_path: str | None) -> OpenApiSpec:
     file = SPECS / relative
     if not file.is_file():
-        pytest.fail(
-            f"the official spec is missing: expected {file} "
-            "(see tests/specs/README.md)"
-        )
+        pytest.fail(f"the official spec is missing: expected {file} (see tests/specs/README.md)")
     return OpenApiSpec(json.loads(file.read_text(encoding="utf-8")), file.name, base_path)

@@ -33,6 +33,16 @@ from ruralseller.catalog.lot import (
 from ruralseller.catalog.money import Money
 from ruralseller.catalog.offer import Offer, SaleUnit
 from ruralseller.catalog.place import Coordinates, Place
+from ruralseller.catalog.pricing import (
+    DEFAULT_MEASURE_WORDS,
+    MIN_REMAINING_DAYS,
+    PricingPolicy,
+    RemainingLife,
+    WeightBand,
+    billed_price,
+    default_measure_words,
+    rounded_half_up,
+)
 from ruralseller.catalog.producer import (
     Certification,
     CertificationKind,
@@ -71,7 +81,9 @@ from ruralseller.catalog.units import (
 
 __all__ = [
     "CATALOG_FILE",
+    "DEFAULT_MEASURE_WORDS",
     "FORMAT_VERSION",
+    "MIN_REMAINING_DAYS",
     "PRODUCT_KINDS",
     "AnyProduct",
     "Catalog",
@@ -104,10 +116,12 @@ __all__ = [
     "PieceMass",
     "Place",
     "PoultryMeat",
+    "PricingPolicy",
     "ProcessingRecord",
     "Producer",
     "ProducerKind",
     "Product",
+    "RemainingLife",
     "SaleUnit",
     "ShelfLife",
     "ShelfLifeModel",
@@ -117,14 +131,18 @@ __all__ = [
     "StorageClass",
     "Temperature",
     "TemperatureUnit",
+    "WeightBand",
+    "billed_price",
     "catalog_from_data",
     "catalog_to_data",
     "check_digit",
     "converter",
+    "default_measure_words",
     "dumps_catalog",
     "format_duration",
     "load_catalog",
     "loads_catalog",
     "parse_duration",
+    "rounded_half_up",
     "write_catalog",
 ]

@@ -7,7 +7,14 @@ and :func:`validate_draft` checks a draft against one; :func:`process_image` bri
 to a profile's spec; :func:`render_preview` shows the partner the result.
 """
 
-from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+from ruralseller.listing.draft import (
+    Attribute,
+    ListingDraft,
+    LocalizedText,
+    ShippingPromise,
+    UnitOfSale,
+    Variation,
+)
 from ruralseller.listing.generate import (
     DEFAULT_LOCALES,
     LOCALES,
@@ -60,6 +67,8 @@ __all__ = [
     "ProcessedImage",
     "RenderResult",
     "ShippingPromise",
+    "UnitOfSale",
+    "Variation",
     "draft_to_data",
     "generate_listing",
     "get_profile",
