@@ -39,14 +39,14 @@ def test_publish_then_nothing_to_send(farm: Path, sandbox: tuple[Starlette, str]
     app, url = sandbox
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert "3 published" in output
-    assert app.state.sandbox.count_listings() == 3
+    assert "4 published" in output
+    assert app.state.sandbox.count_listings() == 4
     assert (farm / ".ruralseller" / "outbox.db").exists()
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert "3 unchanged" in output
+    assert "4 unchanged" in output
     code, output = invoke("outbox", str(farm))
-    assert output.count("published") == 3
+    assert output.count("published") == 4
 
 
 def test_offline_queues_and_sync_sends_later(farm: Path, sandbox: tuple[Starlette, str]) -> None:
@@ -81,7 +81,9 @@ def test_dry_run_shows_payloads_and_sends_nothing(
     assert code == 0, output
     (payload,) = json.loads(output)
     assert payload["sku"] == "WJ261120A"
-    assert payload["draft"]["price"] == "36.00 CNY"
+    # The price of one bird: 36.00 CNY per jin x 1.4 kg (its upper weight) = 100.80 CNY.
+    assert payload["draft"]["price"] == "100.80 CNY"
+    assert payload["draft"]["unit"]["measure_words"]["zh-CN"] == "只"
     assert payload["pictures"]
     assert app.state.sandbox.count_listings() == 0
     assert not (farm / ".ruralseller").exists()
@@ -94,7 +96,7 @@ def test_unreachable_marketplace_is_left_for_sync(farm: Path) -> None:
     assert code == 1
     assert "retry_later" in output
     code, output = invoke("outbox", str(farm), "--failed")
-    assert output.count("failed_retryable") == 3
+    assert output.count("failed_retryable") == 4
 
 
 @pytest.mark.parametrize(
@@ -156,7 +158,7 @@ def test_settings_come_from_the_environment_and_options_win(
     monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "sandbox-demo-secret")
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert app.state.sandbox.count_listings() == 3
+    assert app.state.sandbox.count_listings() == 4
     monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "a-wrong-secret")
     code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output  # nothing was due: the wrong secret was never needed
@@ -164,10 +166,12 @@ def test_settings_come_from_the_environment_and_options_win(
 
 def test_offline_needs_no_credentials(farm: Path) -> None:
     """Queueing for a marketplace needs its name only; the credentials are for sending."""
-    prices = [f"--price={lot}=5.20 USD" for lot in ("WJ261120A", "WJ261123A", "WE261118")]
+    prices = [
+        f"--price={lot}=5.20 USD" for lot in ("WJ261120A", "WJ261123A", "WE261118", "WP261115")
+    ]
     code, output = invoke("publish", str(farm), "--to", "etsy", "--offline", *prices)
     assert code == 0, output
-    assert "queued 3 listing(s) for etsy" in output
+    assert "queued 4 listing(s) for etsy" in output
     code, output = invoke("publish", str(farm), "--to", "etsy", "--price", "WJ261120A=cheap")
     assert code == 2
     assert "--price WJ261123A='5.20 USD'" in output

@@ -264,7 +264,7 @@ class TestLabelParticulars:
         """A producer without contact is flagged for every food lot."""
         found = findings(with_producer(contact=None), "CN-LABEL-PARTICULARS")
         assert {f.field for f in found} == {"producers[0].contact"}
-        assert len(found) == 3
+        assert len(found) == 4
 
     def test_missing_county(self) -> None:
         """A producer without a county in its place is flagged."""

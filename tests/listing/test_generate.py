@@ -20,7 +20,7 @@ ON = dt.date(2026, 11, 21)
 
 def with_name(name: str):  # type: ignore[no-untyped-def]
     chicken = attrs.evolve(SAMPLE.products[0], name=name)
-    return attrs.evolve(SAMPLE, products=[chicken, SAMPLE.products[1]])
+    return attrs.evolve(SAMPLE, products=[chicken, *SAMPLE.products[1:]])
 
 
 class TestDraft:
@@ -51,13 +51,13 @@ class TestDraft:
         draft = generate_listing(SAMPLE, "WJ261120A", on=ON)
         assert (draft.sku, draft.gtin, draft.stock, draft.max_order) == (
             "WJ261120A",
-            "99506000160019",
+            "99526000160017",
             40,
             6,
         )
         assert str(draft.price_per_kg) == "72.00 CNY"
         assert (
-            draft.traceability_url == "https://id.gs1.org/01/99506000160019/10/WJ261120A?17=261125"
+            draft.traceability_url == "https://id.gs1.org/01/99526000160017/10/WJ261120A?17=261125"
         )
         assert len(draft.images) == 3
         assert all(Path(image).is_file() for image in draft.images)

@@ -34,7 +34,7 @@ def test_eggs_take_their_fixed_weight() -> None:
 def test_product_without_gtin() -> None:
     """A product without a GTIN cannot have a barcode label; the hint says to add one."""
     eggs = attrs.evolve(SAMPLE.products[1], gtin=None)
-    catalog = attrs.evolve(SAMPLE, products=[SAMPLE.products[0], eggs])
+    catalog = attrs.evolve(SAMPLE, products=[SAMPLE.products[0], eggs, *SAMPLE.products[2:]])
     with pytest.raises(InvalidValueError, match="has no GTIN") as info:
         lot_label(catalog, "WE261118")
     assert info.value.field == "gtin"

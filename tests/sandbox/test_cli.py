@@ -68,7 +68,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     # The pack, the label (with its GS1 data), the listing in both languages.
     assert "3 pack             EPS box" in out
     assert (tmp_path / "label-WJ261123A.png").is_file()
-    assert "(01)99506000160019(10)WJ261123A" in out
+    assert "(01)99526000160017(10)WJ261123A" in out
     assert "5 listing (zh-CN) 泰和乌鸡 整只 冰鲜" in out
     assert "5 listing (en   ) Taihe black-bone silkie chicken" in out
     assert (tmp_path / "listing-WJ261123A.html").is_file()
@@ -78,7 +78,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "outbox.db").is_file()
     # The lots' stories are captured where the labels' QR codes lead: the sandbox resolver.
     assert "WJ261123A: 5 events  http://127.0.0.1:" in out
-    assert "/01/99506000160019/10/WJ261123A?" in out
+    assert "/01/99526000160017/10/WJ261123A?" in out
     assert "Ctrl+C" not in out  # --no-serve: it ends
 
 

@@ -25,7 +25,7 @@ Example:
     >>> draft.text("en").title
     'Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi'
     >>> draft.compliance_ok, str(draft.price), draft.sale_unit
-    (True, '36.00 CNY', '1 jin')
+    (True, '100.80 CNY', 'piece')
 """
 
 from __future__ import annotations

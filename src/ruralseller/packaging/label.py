@@ -31,7 +31,7 @@ Example:
     ...         Particular("net_quantity", "净含量", "1.3 kg", gb7718),
     ...     ],
     ...     gs1=Gs1Data(
-    ...         "99506000160019",
+    ...         "99526000160017",
     ...         lot="WJ261120A",
     ...         expiry=dt.date(2026, 11, 25),
     ...         net_weight=Mass.parse("1.3 kg"),
@@ -39,7 +39,7 @@ Example:
     ...     title="泰和乌鸡",
     ... )
     >>> content.digital_link
-    'https://id.gs1.org/01/99506000160019/10/WJ261120A?17=261125&3101=000013'
+    'https://id.gs1.org/01/99526000160017/10/WJ261120A?17=261125&3101=000013'
     >>> image = render_label(content, dpi=203)
     >>> image.size, image.mode
     ((799, 1199), '1')
@@ -197,9 +197,9 @@ class LabelContent:
 
     Example:
         >>> from ruralseller.catalog import Gs1Data
-        >>> content = LabelContent(particulars=[], gs1=Gs1Data("99506000160019"))
+        >>> content = LabelContent(particulars=[], gs1=Gs1Data("99526000160017"))
         >>> content.digital_link
-        'https://id.gs1.org/01/99506000160019'
+        'https://id.gs1.org/01/99526000160017'
     """
 
     particulars: tuple[Particular, ...] = attrs.field(

@@ -6,7 +6,7 @@ Example:
     >>> catalog = load_catalog(sample_path())
     >>> content = lot_label(catalog, "WJ261120A", net_weight=Mass.parse("1.3 kg"))
     >>> content.gs1.element_string()
-    '(01)99506000160019(10)WJ261120A(11)261120(17)261125(3101)000013(422)156'
+    '(01)99526000160017(10)WJ261120A(11)261120(17)261125(3101)000013(422)156'
     >>> content.title
     '泰和乌鸡 整只 冰鲜'
 """
