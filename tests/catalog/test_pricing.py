@@ -165,7 +165,7 @@ class TestRemainingLife:
         )
         assert sale.remaining_life("taobao").days == 3
         assert sale.remaining_life("shopify").days == 2
-        assert offer().remaining_life().days == 1
+        assert offer().remaining_life().days == 0  # by default: arrive by the date
 
 
 class TestMeasureWords:

@@ -146,7 +146,8 @@ class Offer:
             after weighing, 多退少补), ``nominal_weight`` or ``weight_bands``.
         bands: with ``pricing = "weight_bands"``, the weight bands sold as variations.
         min_remaining_life: the life a buyer must have left on arrival before the printed
-            date, as ``{ days = 2 }`` or ``{ share = 0.3 }``; 1 day when not set.
+            date, as ``{ days = 2 }`` or ``{ share = 0.3 }``; when not set, the food must
+            arrive by its printed date.
         min_remaining_life_on: the same, for one marketplace by name (it wins over
             ``min_remaining_life`` there), e.g. ``{ shopify = { days = 3 } }``.
     """

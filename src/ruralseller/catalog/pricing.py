@@ -87,8 +87,9 @@ class WeightBand:
         return f"{self.min}..{self.max}"
 
 
-MIN_REMAINING_DAYS = 1
-"""The days of life a buyer must have left on arrival when the partner sets nothing."""
+MIN_REMAINING_DAYS = 0
+"""The days of life a buyer must have left on arrival when the partner sets nothing: the
+food must arrive by its printed date. Set ``min_remaining_life`` on the offer for more."""
 
 
 def _not_negative_int(

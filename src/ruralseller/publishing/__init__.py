@@ -6,6 +6,7 @@ records each outcome as soon as it is known, sends only stock and price when onl
 changed, nothing when nothing changed, and picks up after a crash where it stopped.
 """
 
+from ruralseller.publishing.freshness import StaleListing, stale_listings, withdraw_stale
 from ruralseller.publishing.outbox import (
     DEFAULT_LEASE,
     INVENTORY_FIELDS,
@@ -34,6 +35,9 @@ __all__ = [
     "PublishReport",
     "PublishResult",
     "Publisher",
+    "StaleListing",
     "payload_hash",
     "publish",
+    "stale_listings",
+    "withdraw_stale",
 ]
