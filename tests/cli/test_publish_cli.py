@@ -30,7 +30,13 @@ def sandbox() -> Iterator[tuple[Starlette, str]]:
         yield app, url
 
 
+# The sample's story day: every lot may still be sold (what today says is tested below).
+STORY_DAY = "2026-11-23"
+
+
 def invoke(*args: str) -> tuple[int, str]:
+    if args[0] in {"publish", "sync"} and "--on" not in args:
+        args = (*args, "--on", STORY_DAY)
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.output
 
@@ -183,3 +189,56 @@ def test_lots_priced_in_the_wrong_currency_say_how_to_price_them(farm: Path) -> 
     assert "the price is in CNY; ebay takes USD" in output
     assert "to price it for ebay: --price WJ261123A='AMOUNT CURRENCY'" in output
     assert "nothing to send: every lot was refused" in output
+
+
+def sandbox_states(app: Starlette) -> dict[str, str]:
+    """The sandbox's listings of the demo account: SKU -> state."""
+    with app.state.sandbox.storage.transaction() as tx:
+        return {record.sku: record.state for record in tx.listings("demo")}
+
+
+class TestTheDateOnTheLabel:
+    """Lots past their printed date or their sell-by cut-off are never listed."""
+
+    def test_publish_refuses_both_chicken_lots_on_7_december(
+        self, farm: Path, sandbox: tuple[Starlette, str]
+    ) -> None:
+        app, url = sandbox
+        code, output = invoke(
+            "publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-12-07"
+        )
+        assert code == 1, output
+        for lot, date in (("WJ261120A", "2026-11-25"), ("WJ261123A", "2026-11-28")):
+            assert f"not sent: lot {lot} may not be listed" in output
+            assert f"its use-by date {date} has passed" in output
+        assert set(sandbox_states(app)) == {"WE261118", "WP261115"}
+
+    def test_on_26_november_only_the_older_lot_is_refused(self, farm: Path) -> None:
+        code, output = invoke(
+            "publish", str(farm), "--to", "sandbox", "--dry-run", "--on", "2026-11-26"
+        )
+        assert code == 1
+        assert "not sent: lot WJ261120A" in output
+        sent = {payload["sku"] for payload in json.loads(output[output.index("[") :])}
+        assert sent == {"WJ261123A", "WE261118", "WP261115"}
+
+    def test_sync_withdraws_listed_lots_at_their_cut_off(
+        self, farm: Path, sandbox: tuple[Starlette, str]
+    ) -> None:
+        app, url = sandbox
+        code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+        assert code == 0, output
+        code, output = invoke(
+            "sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-11-28"
+        )
+        # WJ261120A's use-by date has passed; WJ261123A's cut-off (28th less a day's
+        # delivery) has passed too: both come off sale.
+        assert "2 withdrawn" in output, output
+        states = sandbox_states(app)
+        assert states["WJ261120A"] == states["WJ261123A"] == "withdrawn"
+        assert states["WE261118"] == "active"
+        code, output = invoke("status", str(farm), "--on", "2026-11-28", "--format", "json")
+        rows = {row["lot"]: row for row in json.loads(output)["lots"]}
+        assert rows["WE261118"]["listed_on"] == ["sandbox"]
+        assert rows["WJ261123A"]["listed_on"] == []
+        assert rows["WJ261123A"]["sell_by"] == "2026-11-27"

@@ -22,11 +22,21 @@ from ruralseller import __version__
 from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
+from ruralseller.cli._today import on_option, today
+from ruralseller.coldchain import outside_for
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
 from ruralseller.coldchain.routes import CHINA_STANDARD_TIME
-from ruralseller.compliance import Report, Rule, Sale, available_rule_packs, check, rule_pack
+from ruralseller.compliance import (
+    Report,
+    Rule,
+    Sale,
+    available_rule_packs,
+    check,
+    freshness,
+    rule_pack,
+)
 from ruralseller.errors import (
     CatalogError,
     CatalogValidationError,
@@ -71,7 +81,14 @@ from ruralseller.packaging import (
     save_label,
 )
 from ruralseller.packaging.lot_label import lot_label
-from ruralseller.publishing import OUTCOMES, JobState, Outbox, Publisher, PublishReport
+from ruralseller.publishing import (
+    OUTCOMES,
+    JobState,
+    Outbox,
+    Publisher,
+    PublishReport,
+    withdraw_stale,
+)
 from ruralseller.publishing import Progress as PublishProgress
 from ruralseller.traceability import events_for_lot
 
@@ -495,23 +512,29 @@ def _plan_dict(plan: PackPlan) -> dict[str, object]:
 @click.option(
     "--profile",
     type=click.Choice(sorted(_PROFILES)),
-    default="summer",
-    show_default=True,
+    default=None,
     help="Outside temperature over the day, when --ambient is not given "
-    "(southern Chinese mountains).",
+    "(southern Chinese mountains). Default: summer, or the season of --on.",
 )
 @click.option("--pieces", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Pack for the season of this day (YYYY-MM-DD) when --ambient and --profile are not given.",
 )
 def pack(
     catalog_path: Path,
     lot_id: str,
     hours: float,
     ambient: str | None,
-    profile: str,
+    profile: str | None,
     pieces: int,
     fmt: str,
+    day: dt.datetime | None,
 ) -> None:
     """Plan how to pack a lot for a journey: box, coolant, liners, weights and why.
 
@@ -520,7 +543,10 @@ def pack(
     """
     try:
         catalog = load_catalog(catalog_path)
-        outside = _ambient(ambient, profile, hours)
+        if ambient is None and profile is None and day is not None:
+            outside: Temperature | AmbientProfile = outside_for(day.date())
+        else:
+            outside = _ambient(ambient, profile or "summer", hours)
         plan = plan_pack(
             catalog, lot_id, journey=dt.timedelta(hours=hours), ambient=outside, pieces=pieces
         )
@@ -619,6 +645,7 @@ def _print_plan(plan: PackPlan) -> None:
     show_default=True,
     help="Digital Link resolver for the QR code.",
 )
+@on_option
 def label(
     catalog_path: Path,
     lot_id: str,
@@ -628,6 +655,7 @@ def label(
     jurisdiction: str,
     locale: str | None,
     link_base: str,
+    day: dt.datetime | None,
 ) -> None:
     """Print a 100×150 mm package label (PNG or PDF) with GS1-128 barcodes and a QR code."""
     try:
@@ -639,6 +667,7 @@ def label(
             locale=locale,
             net_weight=Mass.parse(weight) if weight else None,
             digital_link_base=link_base,
+            on=today(day),
         )
         written = save_label(content, output, dpi=dpi)
     except CatalogValidationError as exc:
@@ -699,6 +728,12 @@ def _destination(text: str) -> Place | str:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Draw the food's temperature on the first destination's best route to this PNG.",
 )
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Hand the parcels in at 08:00 on this day (YYYY-MM-DD), when --ship-at is not given.",
+)
 def plan_command(
     catalog_path: Path,
     lot_id: str,
@@ -708,6 +743,7 @@ def plan_command(
     min_remaining: float,
     fmt: str,
     plot_path: Path | None,
+    day: dt.datetime | None,
 ) -> None:
     """Plan shipping a lot to one or more cities: what works, why not, and at what cost.
 
@@ -715,7 +751,7 @@ def plan_command(
     """
     try:
         catalog = load_catalog(catalog_path)
-        when = _ship_at(ship_at)
+        when = _ship_at(ship_at, day)
         plan = plan_shipment(
             catalog,
             lot_id,
@@ -744,7 +780,9 @@ def plan_command(
     raise SystemExit(0 if plan.reachable else 1)
 
 
-def _ship_at(text: str | None) -> dt.datetime:
+def _ship_at(text: str | None, day: dt.datetime | None = None) -> dt.datetime:
+    if text is None and day is not None:
+        return dt.datetime.combine(day.date(), dt.time(8), tzinfo=CHINA_STANDARD_TIME)
     if text is None:
         return dt.datetime.now(CHINA_STANDARD_TIME).replace(second=0, microsecond=0)
     try:
@@ -887,6 +925,7 @@ def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
     required=True,
     help="The folder to write preview.html, images/ and draft.json into.",
 )
+@on_option
 def render(
     catalog_path: Path,
     lot_id: str,
@@ -895,6 +934,7 @@ def render(
     templates: Path | None,
     price: str | None,
     output: Path,
+    day: dt.datetime | None,
 ) -> None:
     """Write a lot's listing for a marketplace: preview page, pictures and draft JSON.
 
@@ -911,6 +951,7 @@ def render(
             locales=locales or None,
             templates=templates,
             price=Money.parse(price) if price else None,
+            on=today(day),
         )
     except CatalogValidationError as exc:
         _report(exc.problems)
@@ -961,6 +1002,12 @@ def render(
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="A temperature logger export (CSV: time, °C) for the shipping event's readings.",
 )
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Hand the parcel in at 08:00 on this day (with --to, when --ship-at is not given).",
+)
 def trace(
     catalog_path: Path,
     lot_id: str,
@@ -968,13 +1015,16 @@ def trace(
     destination: str | None,
     ship_at: str | None,
     logger: Path | None,
+    day: dt.datetime | None,
 ) -> None:
     """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD)."""
     try:
         catalog = load_catalog(catalog_path)
         shipment = None
         if destination is not None:
-            plan = plan_shipment(catalog, lot_id, [_destination(destination)], _ship_at(ship_at))
+            plan = plan_shipment(
+                catalog, lot_id, [_destination(destination)], _ship_at(ship_at, day)
+            )
             shipment = plan.destinations[0].best or next(
                 (o for o in plan.destinations[0].options if o.slow is not None), None
             )
@@ -1079,13 +1129,27 @@ def _prices(items: tuple[str, ...]) -> dict[str, Money]:
 
 
 def _drafts(
-    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str, prices: dict[str, Money]
+    catalog: Catalog,
+    lot_ids: tuple[str, ...],
+    marketplace: str,
+    prices: dict[str, Money],
+    on: dt.date,
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
     locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
-        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id))
+        fresh = freshness(catalog, lot_id, on=on, marketplace=marketplace)
+        if fresh is not None and not fresh.sellable:
+            # The date on the label rules: such a lot is never listed.
+            issue = ListingIssue(
+                field=f"lots.{fresh.date_kind}",
+                message=fresh.reason,
+                fix="do not list it; withdraw it where it is listed and sell the next lot",
+            )
+            refused.append((lot_id, [issue]))
+            continue
+        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id), on=on)
         errors = [
             issue
             for issue in validate_draft(draft, profile)
@@ -1117,7 +1181,12 @@ def _publish_report(report: PublishReport) -> None:
 
 
 def _run_publisher(
-    outbox: Outbox, marketplace: str, config: dict[str, str], items: list[Any], concurrency: int
+    outbox: Outbox,
+    marketplace: str,
+    config: dict[str, str],
+    items: list[Any],
+    concurrency: int,
+    stale: tuple[Catalog, dt.date] | None = None,
 ) -> PublishReport:
     try:
         adapter = get_marketplace(marketplace, **config)
@@ -1132,7 +1201,13 @@ def _run_publisher(
 
         try:
             publisher = Publisher(outbox, adapter, concurrency=concurrency, progress=advance)
-            return await publisher.publish(items)
+            withdrawn: tuple[Any, ...] = ()
+            if stale is not None:
+                # Lots past their sell-by cut-off come off sale before anything is sent.
+                catalog, day = stale
+                withdrawn = (await withdraw_stale(publisher, catalog, on=day)).results
+            report = await publisher.publish(items)
+            return attrs.evolve(report, results=(*withdrawn, *report.results))
         finally:
             await adapter.aclose()
 
@@ -1164,6 +1239,7 @@ def _run_publisher(
     help="The price on this marketplace, e.g. --price WJ261123A='5.20 USD' (repeatable); "
     "default: the offer's.",
 )
+@on_option
 def publish(
     catalog_path: Path,
     marketplace: str,
@@ -1174,8 +1250,11 @@ def publish(
     offline: bool,
     concurrency: int,
     prices: tuple[str, ...],
+    day: dt.datetime | None,
 ) -> None:
     """Publish a catalogue's lots to a marketplace, through the outbox.
+
+    A lot past its printed date or its sell-by cut-off is refused, saying why.
 
     Exits 0 when every lot is published, 1 when some failed or wait for a retry, 2 on bad
     input.
@@ -1183,7 +1262,7 @@ def publish(
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
-        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
+        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices), today(day))
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1191,7 +1270,7 @@ def publish(
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     for lot_id, issues in refused:
-        _err.print(f"[red]not sent:[/] lot {escape(lot_id)} does not meet the rules:")
+        _err.print(f"[red]not sent:[/] lot {escape(lot_id)} may not be listed:")
         for issue in issues:
             _err.print(
                 f"  {escape(issue.field)}: {escape(issue.message)}; fix: {escape(issue.fix)}"
@@ -1232,25 +1311,40 @@ def publish(
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
 @click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
+@on_option
 def sync(
     catalog_path: Path,
     marketplace: str,
     options: tuple[str, ...],
     outbox: Path | None,
     concurrency: int,
+    day: dt.datetime | None,
 ) -> None:
-    """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash."""
+    """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash.
+
+    Listings whose lot passed its sell-by cut-off (its printed date less the delivery and the
+    minimum remaining life) are withdrawn first, and writes queued for them are not sent.
+    """
     path = _outbox_path(catalog_path, outbox)
     if not path.exists():
         _err.print(f"[red]error:[/] no outbox at {escape(str(path))}; publish something first")
         raise SystemExit(2)
     try:
         load_marketplace(marketplace)
+        catalog = load_catalog(catalog_path)
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
     except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     report = _run_publisher(
-        Outbox(path), marketplace, _marketplace_options(marketplace, options), [], concurrency
+        Outbox(path),
+        marketplace,
+        _marketplace_options(marketplace, options),
+        [],
+        concurrency,
+        stale=(catalog, today(day)),
     )
     _publish_report(report)
     raise SystemExit(0 if report.ok else 1)
@@ -1313,3 +1407,9 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> Non
             escape(error),
         )
     _out.print(table)
+
+
+# `ruralseller status` lives in its own module.
+from ruralseller.cli.status import status as _status  # noqa: E402
+
+cli.add_command(_status)

@@ -27,7 +27,7 @@ from ruralseller.errors import NotInCatalogError
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 from ruralseller.publishing.publisher import Publisher, PublishReport, PublishResult
 
-__all__ = ["StaleListing", "stale_listings", "withdraw_stale"]
+__all__ = ["LotStatus", "StaleListing", "lot_statuses", "stale_listings", "withdraw_stale"]
 
 # Jobs that are, or will be, on sale.
 _LIVE = (JobState.QUEUED, JobState.FAILED_RETRYABLE, JobState.IN_FLIGHT, JobState.PUBLISHED)
@@ -99,3 +99,86 @@ async def withdraw_stale(
         publisher.outbox.failed(item.job, reason, permanent=True)
         results.append(PublishResult(sku=item.job.sku, outcome="failed", message=reason))
     return PublishReport(marketplace=name, results=tuple(results))
+
+
+@attrs.frozen(kw_only=True)
+class LotStatus:
+    """One lot on one day: its date, its cut-off, where it is listed and its stock.
+
+    Attributes:
+        lot: the lot id.
+        product: the product id.
+        on: the day looked at.
+        freshness: where it stands against its printed date (None: the label has no date).
+        stock: the offer's stock (None: not on offer).
+        listed_on: the marketplaces it is published on, by the outbox.
+    """
+
+    lot: str
+    product: str
+    on: dt.date
+    freshness: Freshness | None
+    stock: int | None
+    listed_on: tuple[str, ...] = ()
+
+    @property
+    def sellable(self) -> bool:
+        """Whether it may be sold on ``on`` (a lot without a printed date may)."""
+        return self.freshness is None or self.freshness.sellable
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain data, for JSON."""
+        fresh = self.freshness
+        return {
+            "lot": self.lot,
+            "product": self.product,
+            "on": self.on.isoformat(),
+            "printed_date": fresh.printed_date.isoformat() if fresh else None,
+            "date_kind": fresh.date_kind if fresh else None,
+            "days_left": fresh.days_left if fresh else None,
+            "sell_by": fresh.sell_by.isoformat() if fresh else None,
+            "sellable": self.sellable,
+            "reason": fresh.reason if fresh else "",
+            "stock": self.stock,
+            "listed_on": list(self.listed_on),
+        }
+
+
+def lot_statuses(
+    catalog: Catalog,
+    *,
+    on: dt.date,
+    outbox: Outbox | None = None,
+    delivery: dt.timedelta = DEFAULT_DELIVERY,
+) -> list[LotStatus]:
+    """Every lot of ``catalog`` on day ``on``, in catalogue order.
+
+    Example:
+        >>> from ruralseller.catalog import load_catalog
+        >>> from ruralseller.catalog.samples import sample_path
+        >>> rows = lot_statuses(load_catalog(sample_path()), on=dt.date(2026, 11, 26))
+        >>> for row in rows:
+        ...     print(row.lot, row.freshness.days_left, row.sellable)
+        WJ261120A -1 False
+        WJ261123A 2 True
+        WE261118 16 True
+        WP261115 50 True
+    """
+    listed: dict[str, list[str]] = {}
+    if outbox is not None:
+        for job in outbox.jobs(JobState.PUBLISHED):
+            listed.setdefault(job.sku, []).append(job.marketplace)
+    rows = []
+    for lot in catalog.lots:
+        offer = catalog.offer_for(lot.id)
+        rows.append(
+            LotStatus(
+                lot=lot.id,
+                product=lot.product,
+                on=on,
+                freshness=freshness(catalog, lot.id, on=on, delivery=delivery),
+                stock=offer.stock if offer is not None else None,
+                listed_on=tuple(sorted(listed.get(lot.id, ()))),
+            )
+        )
+    return rows
