@@ -1,0 +1,112 @@
+"""The issue's checks through the command line: check, plan, status, render with --on."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from ruralseller.catalog import Mass
+from ruralseller.catalog.samples import sample_path
+from ruralseller.cli._app import cli
+
+SAMPLE = str(sample_path())
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def blocked_for_date(day: str) -> dict[str, set[str]]:
+    code, output = run("check", SAMPLE, "--on", day, "--format", "json")
+    assert code in {0, 1}, output
+    found: dict[str, set[str]] = {}
+    for finding in json.loads(output)["findings"]:
+        if finding["severity"] == "blocking" and finding["rule"].startswith("FRESH-"):
+            found.setdefault(finding["lot"], set()).add(finding["rule"])
+    return found
+
+
+def test_check_on_7_december_blocks_both_chicken_lots() -> None:
+    code, output = run("check", SAMPLE, "--on", "2026-12-07")
+    assert code == 1
+    assert "use-by date 2026-11-25 has passed" in output
+    assert "use-by date 2026-11-28 has passed" in output
+    assert set(blocked_for_date("2026-12-07")) == {"WJ261120A", "WJ261123A"}
+
+
+def test_check_on_26_november_blocks_only_the_older_lot() -> None:
+    assert set(blocked_for_date("2026-11-26")) == {"WJ261120A"}
+
+
+def test_plan_never_calls_a_destination_feasible_that_arrives_after_the_date() -> None:
+    code, output = run(
+        "plan", SAMPLE, "--lot", "WJ261123A", "--to", "广州", "--to", "上海", "--to", "北京",
+        "--on", "2026-11-26", "--format", "json",
+    )  # fmt: skip
+    data = json.loads(output)
+    assert code == 1  # nothing reachable in time
+    for destination in data["destinations"]:
+        assert destination["feasible"] is False
+        for option in destination["options"]:
+            if option["slow"] is not None:
+                assert any("after the lot's use-by date 2026-11-28" in r for r in option["reasons"])
+
+
+def test_plan_with_on_uses_that_day() -> None:
+    code, output = run(
+        "plan", SAMPLE, "--lot", "WJ261123A", "--to", "广州", "--on", "2026-11-23",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, output
+    assert json.loads(output)["ship_at"].startswith("2026-11-23T08:00")
+
+
+def test_status_text_and_json() -> None:
+    code, output = run("status", SAMPLE, "--on", "2026-12-07")
+    assert code == 1
+    assert "stop selling" in output
+    assert "WE261118" in output
+    code, output = run("status", SAMPLE, "--on", "2026-11-23", "--format", "json")
+    assert code == 0
+    rows = {row["lot"]: row for row in json.loads(output)["lots"]}
+    assert rows["WJ261123A"]["days_left"] == 5
+    assert rows["WJ261123A"]["sell_by"] == "2026-11-27"
+    assert rows["WE261118"]["stock"] == 20
+    assert rows["WP261115"]["date_kind"] == "best_before"
+
+
+def test_status_on_a_bad_catalogue_says_why(tmp_path: Path) -> None:
+    (tmp_path / "catalog.toml").write_text("format = 1\n[[lots]]\nid = 3\n", "utf-8")
+    code, output = run("status", str(tmp_path))
+    assert code == 2
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("lot", "price", "word", "per"),
+    [
+        ("WJ261123A", "¥108.00/只", "只", "¥36.00/斤"),
+        ("WE261118", "¥68.00/盒", "盒", "¥27.20/斤"),
+        ("WP261115", "¥25.00/袋", "袋", "¥2.50/斤"),
+    ],
+)
+def test_on_23_november_units_prices_and_weights(
+    tmp_path: Path, lot: str, price: str, word: str, per: str
+) -> None:
+    """The bird at its upper weight (多退少补, stated), eggs by the 盒, potatoes by the 袋."""
+    code, output = run("render", SAMPLE, "--lot", lot, "-o", str(tmp_path), "--on", "2026-11-23")
+    assert code == 0, output
+    data = json.loads((tmp_path / "draft.json").read_text("utf-8"))
+    zh = data["texts"]["zh-CN"]["price_text"]
+    assert zh.startswith(f"{price} (")
+    assert per in zh
+    assert data["unit"]["measure_words"]["zh-CN"] == word
+    assert Mass.parse(data["shipping_weight"]) >= Mass.parse(data["unit"]["goods_max"])
+    if lot == "WJ261123A":
+        assert "多退少补" in zh
+        assert Mass.parse(data["shipping_weight"]) >= Mass.parse("1.1 kg")
+        assert data["unit"]["pricing"] == "upper_weight"
