@@ -110,3 +110,21 @@ def test_on_23_november_units_prices_and_weights(
         assert "多退少补" in zh
         assert Mass.parse(data["shipping_weight"]) >= Mass.parse("1.1 kg")
         assert data["unit"]["pricing"] == "upper_weight"
+
+
+def test_label_without_a_gtin(tmp_path: Path) -> None:
+    """The potatoes have no GTIN: a label without barcodes, and how to get a prefix."""
+    out = tmp_path / "potatoes.png"
+    code, output = run("label", SAMPLE, "--lot", "WP261115", "-o", str(out))
+    assert code == 2
+    assert "--story-base" in output
+    assert "中国物品编码中心" in output
+    code, output = run(
+        "label", SAMPLE, "--lot", "WP261115", "-o", str(out),
+        "--story-base", "https://wu-farm.example/lots", "--on", "2026-11-23",
+    )  # fmt: skip
+    assert code == 0, output
+    assert out.is_file()
+    assert "barcode: none (the product has no GTIN)" in output
+    assert "QR:      https://wu-farm.example/lots/WP261115" in output
+    assert "Article Numbering Center of China" in output

@@ -71,6 +71,7 @@ from ruralseller.marketplaces import (
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
     DEFAULT_MARGIN,
+    NO_GTIN_HINT,
     SOUTH_CHINA_SUMMER,
     SOUTH_CHINA_WINTER,
     AmbientProfile,
@@ -645,6 +646,11 @@ def _print_plan(plan: PackPlan) -> None:
     show_default=True,
     help="Digital Link resolver for the QR code.",
 )
+@click.option(
+    "--story-base",
+    help="For a product without a GTIN: the address of your lots' story pages; the QR code "
+    "links to STORY_BASE/LOT, e.g. https://your-site.example/lots.",
+)
 @on_option
 def label(
     catalog_path: Path,
@@ -655,9 +661,14 @@ def label(
     jurisdiction: str,
     locale: str | None,
     link_base: str,
+    story_base: str | None,
     day: dt.datetime | None,
 ) -> None:
-    """Print a 100×150 mm package label (PNG or PDF) with GS1-128 barcodes and a QR code."""
+    """Print a 100×150 mm package label (PNG or PDF) with GS1-128 barcodes and a QR code.
+
+    A product without a GTIN gets a label without barcodes, its QR code linking to the lot's
+    story page at --story-base.
+    """
     try:
         catalog = load_catalog(catalog_path)
         content = lot_label(
@@ -668,6 +679,7 @@ def label(
             net_weight=Mass.parse(weight) if weight else None,
             digital_link_base=link_base,
             on=today(day),
+            story_base=story_base,
         )
         written = save_label(content, output, dpi=dpi)
     except CatalogValidationError as exc:
@@ -682,7 +694,11 @@ def label(
     _out.print(
         f"Wrote the label for lot {escape(lot_id)} to [bold]{escape(str(written))}[/] ({dpi} dpi)."
     )
-    _out.print(f"  barcode: {escape(content.gs1.element_string())}")
+    if content.gs1 is not None:
+        _out.print(f"  barcode: {escape(content.gs1.element_string())}")
+    else:
+        _out.print("  barcode: none (the product has no GTIN)")
+        _out.print(f"  [bold]hint:[/] {escape(NO_GTIN_HINT)}")
     _out.print(f"  QR:      {escape(content.digital_link)}")
 
 

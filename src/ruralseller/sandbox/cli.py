@@ -367,10 +367,19 @@ def _demo_label(
     if piece is not None and piece.variable:
         weighed = piece.nominal or piece.lightest
     try:
-        content = lot_label(catalog, lot_id, net_weight=weighed, on=day, digital_link_base=resolver)
+        content = lot_label(
+            catalog,
+            lot_id,
+            net_weight=weighed,
+            on=day,
+            digital_link_base=resolver,
+            story_base=f"{resolver}/listings",  # for a product without a GTIN
+        )
     except InvalidValueError as error:
         return f"not printed: {error.message}", None
     path = save_label(content, out / f"label-{lot_id}.png", dpi=203)
+    if content.gs1 is None:
+        return f"{path}  (no GTIN: no barcodes; QR {content.digital_link})", None
     return f"{path}  ({content.gs1.element_string()})", content.digital_link
 
 
