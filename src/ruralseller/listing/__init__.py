@@ -17,9 +17,11 @@ from ruralseller.listing.draft import (
 )
 from ruralseller.listing.generate import (
     DEFAULT_LOCALES,
+    DEFAULT_PACK_JOURNEY,
     LOCALES,
     TEMPLATE_NAMES,
     generate_listing,
+    measure_words,
     template_environment,
 )
 from ruralseller.listing.images import (
@@ -52,6 +54,7 @@ from ruralseller.listing.render import (
 __all__ = [
     "DEFAULT_LOCALES",
     "DEFAULT_MAX_PIXELS",
+    "DEFAULT_PACK_JOURNEY",
     "LOCALES",
     "OUTPUT_FORMATS",
     "PROFILES",
@@ -72,6 +75,7 @@ __all__ = [
     "draft_to_data",
     "generate_listing",
     "get_profile",
+    "measure_words",
     "process_image",
     "process_images",
     "profile_locales",
