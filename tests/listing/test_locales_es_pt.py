@@ -45,7 +45,7 @@ NBSP = "\xa0"  # babel (CLDR) puts a no-break space between the amount and the c
 
 def with_chicken(**changes: Any) -> Catalog:
     chicken = attrs.evolve(SAMPLE.products[0], **changes)
-    return attrs.evolve(SAMPLE, products=[chicken, SAMPLE.products[1]])
+    return attrs.evolve(SAMPLE, products=[chicken, *SAMPLE.products[1:]])
 
 
 class TestChicken:

@@ -19,7 +19,15 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ruralseller import __version__
-from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
+from ruralseller.catalog import (
+    CATALOG_FILE,
+    Catalog,
+    Mass,
+    Money,
+    Place,
+    Temperature,
+    load_catalog,
+)
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
 from ruralseller.cli._today import on_option, today
@@ -1103,6 +1111,13 @@ def marketplaces_command(fmt: str) -> None:
 _OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
 
 
+def _has_catalogue(path: Path) -> bool:
+    """Whether ``path`` is a catalogue file or a folder holding one."""
+    return path.is_file() or any(
+        (path / name).is_file() for name in (CATALOG_FILE, Path(CATALOG_FILE).stem + ".json")
+    )
+
+
 def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
     return outbox or catalog_path / ".ruralseller" / "outbox.db"
 
@@ -1347,7 +1362,8 @@ def sync(
         raise SystemExit(2)
     try:
         load_marketplace(marketplace)
-        catalog = load_catalog(catalog_path)
+        # Without the catalogue the lots' dates are unknown: send, but say what is skipped.
+        catalog = load_catalog(catalog_path) if _has_catalogue(catalog_path) else None
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1360,8 +1376,13 @@ def sync(
         _marketplace_options(marketplace, options),
         [],
         concurrency,
-        stale=(catalog, today(day)),
+        stale=(catalog, today(day)) if catalog is not None else None,
     )
+    if catalog is None:
+        _err.print(
+            f"[yellow]note:[/] no catalogue in {escape(str(catalog_path))}, so listings past "
+            "their sell-by cut-off were not withdrawn"
+        )
     _publish_report(report)
     raise SystemExit(0 if report.ok else 1)
 
