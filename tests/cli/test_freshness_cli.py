@@ -128,3 +128,23 @@ def test_label_without_a_gtin(tmp_path: Path) -> None:
     assert "barcode: none (the product has no GTIN)" in output
     assert "QR:      https://wu-farm.example/lots/WP261115" in output
     assert "Article Numbering Center of China" in output
+
+
+def test_a_longer_delivery_brings_the_cut_off_forward() -> None:
+    """Three days to the farthest buyer: on the 26th the birds of the 23rd are past it."""
+    code, output = run(
+        "check", SAMPLE, "--on", "2026-11-26", "--delivery", "3 d", "--format", "json"
+    )
+    found = {
+        (f["lot"], f["rule"]) for f in json.loads(output)["findings"] if f["severity"] == "blocking"
+    }
+    assert ("WJ261123A", "FRESH-SELL-BY") in found
+    code, output = run(
+        "status", SAMPLE, "--on", "2026-11-26", "--delivery", "72 h", "--format", "json"
+    )
+    rows = {row["lot"]: row for row in json.loads(output)["lots"]}
+    assert rows["WJ261123A"]["sell_by"] == "2026-11-25"
+    assert rows["WJ261123A"]["sellable"] is False
+    code, output = run("status", SAMPLE, "--delivery", "soon")
+    assert code == 2
+    assert "cannot read 'soon' as a duration" in output

@@ -30,7 +30,7 @@ from ruralseller.catalog import (
 )
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
-from ruralseller.cli._today import on_option, today
+from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.coldchain import outside_for
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
@@ -379,6 +379,7 @@ def _parse_destination(text: str | None) -> Place | None:
     show_default=True,
     help="Output format (the JSON shape is documented in docs/compliance.md).",
 )
+@delivery_option
 def check_command(
     catalog_path: Path,
     jurisdictions: tuple[str, ...],
@@ -389,8 +390,9 @@ def check_command(
     dry_ice: str | None,
     title: str | None,
     fmt: str,
+    delivery: dt.timedelta,
 ) -> None:
-    """Check the lots of CATALOG against compliance rules.
+    """Check the lots of CATALOG against compliance rules and the dates on their labels.
 
     Exits 0 when nothing blocks, 1 when something blocks, 2 when the input is bad.
     """
@@ -401,6 +403,7 @@ def check_command(
             mode="air" if air else "ground",
             dry_ice=Mass.parse(dry_ice) if dry_ice else None,
             texts={"title": title} if title else {},
+            delivery=delivery,
         )
         report = check(
             catalog,
@@ -1165,12 +1168,13 @@ def _drafts(
     marketplace: str,
     prices: dict[str, Money],
     on: dt.date,
+    delivery: dt.timedelta,
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
     locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
-        fresh = freshness(catalog, lot_id, on=on, marketplace=marketplace)
+        fresh = freshness(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
         if fresh is not None and not fresh.sellable:
             # The date on the label rules: such a lot is never listed.
             issue = ListingIssue(
@@ -1217,7 +1221,7 @@ def _run_publisher(
     config: dict[str, str],
     items: list[Any],
     concurrency: int,
-    stale: tuple[Catalog, dt.date] | None = None,
+    stale: tuple[Catalog, dt.date, dt.timedelta] | None = None,
 ) -> PublishReport:
     try:
         adapter = get_marketplace(marketplace, **config)
@@ -1235,8 +1239,9 @@ def _run_publisher(
             withdrawn: tuple[Any, ...] = ()
             if stale is not None:
                 # Lots past their sell-by cut-off come off sale before anything is sent.
-                catalog, day = stale
-                withdrawn = (await withdraw_stale(publisher, catalog, on=day)).results
+                catalog, day, delivery = stale
+                report = await withdraw_stale(publisher, catalog, on=day, delivery=delivery)
+                withdrawn = report.results
             report = await publisher.publish(items)
             return attrs.evolve(report, results=(*withdrawn, *report.results))
         finally:
@@ -1271,6 +1276,7 @@ def _run_publisher(
     "default: the offer's.",
 )
 @on_option
+@delivery_option
 def publish(
     catalog_path: Path,
     marketplace: str,
@@ -1282,6 +1288,7 @@ def publish(
     concurrency: int,
     prices: tuple[str, ...],
     day: dt.datetime | None,
+    delivery: dt.timedelta,
 ) -> None:
     """Publish a catalogue's lots to a marketplace, through the outbox.
 
@@ -1293,7 +1300,9 @@ def publish(
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
-        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices), today(day))
+        items, refused = _drafts(
+            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery
+        )
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1343,6 +1352,7 @@ def publish(
 @click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
 @on_option
+@delivery_option
 def sync(
     catalog_path: Path,
     marketplace: str,
@@ -1350,6 +1360,7 @@ def sync(
     outbox: Path | None,
     concurrency: int,
     day: dt.datetime | None,
+    delivery: dt.timedelta,
 ) -> None:
     """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash.
 
@@ -1376,7 +1387,7 @@ def sync(
         _marketplace_options(marketplace, options),
         [],
         concurrency,
-        stale=(catalog, today(day)) if catalog is not None else None,
+        stale=(catalog, today(day), delivery) if catalog is not None else None,
     )
     if catalog is None:
         _err.print(

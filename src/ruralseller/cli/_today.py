@@ -8,7 +8,11 @@ from typing import TypeVar
 
 import click
 
-__all__ = ["on_option", "today"]
+from ruralseller.catalog import parse_duration
+from ruralseller.compliance import DEFAULT_DELIVERY
+from ruralseller.errors import RuralSellerError
+
+__all__ = ["delivery_option", "on_option", "today"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -30,3 +34,26 @@ def today(day: dt.datetime | dt.date | None) -> dt.date:
     if isinstance(day, dt.date):
         return day
     return dt.datetime.now(dt.UTC).date()
+
+
+DELIVERY_HELP = (
+    "The longest delivery to your buyers, e.g. '3 d' or '60 h', for the sell-by cut-off "
+    "(printed date less this, less the offer's minimum remaining life). Default: 1 d."
+)
+
+
+def _delivery(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.timedelta:
+    if value is None:
+        return DEFAULT_DELIVERY
+    try:
+        return parse_duration(value)
+    except RuralSellerError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def delivery_option(command: F) -> F:
+    """Add ``--delivery DURATION`` to a command, as the ``delivery`` parameter."""
+    option = click.option(
+        "--delivery", "delivery", callback=_delivery, metavar="DURATION", help=DELIVERY_HELP
+    )
+    return option(command)

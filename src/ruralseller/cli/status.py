@@ -16,7 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.catalog import load_catalog
-from ruralseller.cli._today import on_option, today
+from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.errors import CatalogValidationError, RuralSellerError
 from ruralseller.publishing import Outbox, lot_statuses
 
@@ -38,7 +38,14 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
 @on_option
-def status(catalog_path: Path, outbox: Path | None, fmt: str, day: dt.datetime | None) -> None:
+@delivery_option
+def status(
+    catalog_path: Path,
+    outbox: Path | None,
+    fmt: str,
+    day: dt.datetime | None,
+    delivery: dt.timedelta,
+) -> None:
     """Show each lot's days left, sell-by cut-off, where it is listed and its stock.
 
     Exits 0 when every lot may be sold, 1 when some may not (withdraw them), 2 on bad input.
@@ -48,7 +55,7 @@ def status(catalog_path: Path, outbox: Path | None, fmt: str, day: dt.datetime |
         catalog = load_catalog(catalog_path)
         path = outbox or catalog_path / ".ruralseller" / "outbox.db"
         box = Outbox(path) if path.exists() else None
-        rows = lot_statuses(catalog, on=on, outbox=box)
+        rows = lot_statuses(catalog, on=on, outbox=box, delivery=delivery)
     except CatalogValidationError as exc:
         for problem in exc.problems:
             _err.print(f"[red]error:[/] {escape(str(problem))}")

@@ -69,6 +69,7 @@ from ruralseller.catalog import (
     format_duration,
     rounded_half_up,
 )
+from ruralseller.catalog.units import decimal_text
 from ruralseller.coldchain import ShipmentPlan, outside_for
 from ruralseller.compliance import Sale, check
 from ruralseller.errors import InvalidValueError, RuralSellerError
@@ -531,7 +532,9 @@ def _price_text(offer: Offer, lot: Lot, locale: str, words: Mapping[str, str]) -
         head = bands
     else:
         head = _per(language, offer.unit_price(lot).format(babel_locale), word)
-    weight = f"{_number(billed.in_unit('kg'), locale)} kg"
+    # The weight charged, exactly (1.234 kg, not 1.23): the price was computed from it.
+    exact = Decimal(decimal_text(billed.in_unit("kg")))
+    weight = f"{babel.numbers.format_decimal(exact, locale=babel_locale)} kg"
     rule = _POLICY_TEXT[language][policy].format(weight=weight)
     return f"{head} ({by_weight}; {rule})" if language != "zh" else f"{head} ({by_weight}, {rule})"
 
