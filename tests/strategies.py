@@ -368,6 +368,8 @@ def _offer(draw: st.DrawFn, lot: Lot) -> Offer:
     pricing = None if per.mass is None else draw(st.none() | st.sampled_from(PricingPolicy))
     bands: list[WeightBand] = []
     piece = lot.quantity.piece_mass
+    if pricing is PricingPolicy.NOMINAL_WEIGHT and (piece is None or piece.nominal is None):
+        pricing = PricingPolicy.UPPER_WEIGHT  # nominal pricing needs a nominal piece weight
     if pricing is PricingPolicy.WEIGHT_BANDS and piece is not None:
         bands.append(WeightBand(min=piece.lightest, max=piece.heaviest))
         if draw(st.booleans()):

@@ -212,12 +212,14 @@ stock = 2
 class TestCatalogueFile:
     def test_fields_read_from_toml(self) -> None:
         text = CATALOG + (
-            'unit = { zh = "只", en = "bird" }\npricing = "nominal_weight"\n'
+            'unit = { zh = "只", en = "bird" }\npricing = "weight_bands"\n'
+            'bands = [{ min = "1.1 kg", max = "1.3 kg" }, { min = "1.3 kg", max = "1.5 kg" }]\n'
             "min_remaining_life = { days = 2 }\n"
             "min_remaining_life_on = { taobao = { share = 0.4 } }\n"
         )
         sale = loads_catalog(text).offers[0]
-        assert sale.pricing is PricingPolicy.NOMINAL_WEIGHT
+        assert sale.pricing is PricingPolicy.WEIGHT_BANDS
+        assert [str(band.max) for band in sale.bands] == ["1.3 kg", "1.5 kg"]
         assert dict(sale.unit) == {"zh": "只", "en": "bird"}
         assert sale.remaining_life("taobao").share == Decimal("0.4")
 
@@ -233,3 +235,10 @@ class TestCatalogueFile:
             loads_catalog(CATALOG + 'bands = [{ min = "1.1 kg", max = "1.3 kg" }]\n')
         assert info.value.problems[0].path.startswith("offers[0]")
         assert "weight_bands" in str(info.value)
+
+    def test_nominal_pricing_without_a_nominal_weight_names_the_field(self) -> None:
+        with pytest.raises(CatalogValidationError) as info:
+            loads_catalog(CATALOG + 'pricing = "nominal_weight"\n')
+        problem = info.value.problems[0]
+        assert problem.path == "offers[0].pricing"
+        assert "piece_mass.nominal" in problem.hint
