@@ -62,7 +62,7 @@ def test_plan_with_on_uses_that_day() -> None:
         "--format", "json",
     )  # fmt: skip
     assert code == 0, output
-    assert json.loads(output)["ship_at"].startswith("2026-11-23T08:00")
+    assert json.loads(output)["ship_at"].startswith("2026-11-23T14:00")
 
 
 def test_status_text_and_json() -> None:
@@ -148,3 +148,16 @@ def test_a_longer_delivery_brings_the_cut_off_forward() -> None:
     code, output = run("status", SAMPLE, "--delivery", "soon")
     assert code == 2
     assert "cannot read 'soon' as a duration" in output
+
+
+def test_pack_and_trace_take_the_day() -> None:
+    """pack --on packs for that day's season; trace --on hands the parcel in that day."""
+    code, output = run(
+        "pack", SAMPLE, "--lot", "WJ261123A", "--hours", "30", "--on", "2026-12-20",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0, output
+    assert "winter" in json.loads(output)["ambient"]
+    code, output = run("trace", SAMPLE, "--lot", "WJ261123A", "--to", "广州", "--on", "2026-11-23")
+    assert code == 0, output
+    assert "2026-11-23T14:00:00+08:00" in output

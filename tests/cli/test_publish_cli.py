@@ -242,3 +242,20 @@ class TestTheDateOnTheLabel:
         assert rows["WE261118"]["listed_on"] == ["sandbox"]
         assert rows["WJ261123A"]["listed_on"] == []
         assert rows["WJ261123A"]["sell_by"] == "2026-11-27"
+
+
+def test_sync_never_sends_a_queued_listing_past_its_cut_off(
+    farm: Path, sandbox: tuple[Starlette, str]
+) -> None:
+    """Queued offline on the 23rd, synced on 7 December: the chicken lots are not sent."""
+    app, url = sandbox
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--offline")
+    assert code == 0, output
+    code, output = invoke(
+        "sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-12-07"
+    )
+    assert code == 1
+    assert "WJ261120A" in output
+    assert set(sandbox_states(app)) == {"WE261118", "WP261115"}
+    code, output = invoke("outbox", str(farm), "--failed")
+    assert output.count("failed_permanent") == 2

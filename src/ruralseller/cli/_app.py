@@ -759,7 +759,7 @@ def _destination(text: str) -> Place | str:
     "--on",
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Hand the parcels in at 08:00 on this day (YYYY-MM-DD), when --ship-at is not given.",
+    help="Hand the parcels in at 14:00 on this day (YYYY-MM-DD), when --ship-at is not given.",
 )
 def plan_command(
     catalog_path: Path,
@@ -809,7 +809,8 @@ def plan_command(
 
 def _ship_at(text: str | None, day: dt.datetime | None = None) -> dt.datetime:
     if text is None and day is not None:
-        return dt.datetime.combine(day.date(), dt.time(8), tzinfo=CHINA_STANDARD_TIME)
+        # The afternoon parcel run, as in the demo: the morning's birds are chilled and packed.
+        return dt.datetime.combine(day.date(), dt.time(14), tzinfo=CHINA_STANDARD_TIME)
     if text is None:
         return dt.datetime.now(CHINA_STANDARD_TIME).replace(second=0, microsecond=0)
     try:
@@ -1033,7 +1034,7 @@ def render(
     "--on",
     "day",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Hand the parcel in at 08:00 on this day (with --to, when --ship-at is not given).",
+    help="Hand the parcel in at 14:00 on this day (with --to, when --ship-at is not given).",
 )
 def trace(
     catalog_path: Path,
