@@ -161,3 +161,20 @@ def test_pack_and_trace_take_the_day() -> None:
     code, output = run("trace", SAMPLE, "--lot", "WJ261123A", "--to", "广州", "--on", "2026-11-23")
     assert code == 0, output
     assert "2026-11-23T14:00:00+08:00" in output
+
+
+def test_check_for_one_marketplace_uses_its_minimum(tmp_path: Path) -> None:
+    """An offer asking three days of life on Taobao is blocked there first."""
+    farm = tmp_path / "farm"
+    assert run("init", str(farm))[0] == 0
+    toml = farm / "catalog.toml"
+    text = toml.read_text("utf-8").replace(
+        "available_from = 2026-11-23\n",
+        "available_from = 2026-11-23\nmin_remaining_life_on = { taobao = { days = 3 } }\n",
+    )
+    toml.write_text(text, "utf-8")
+    args = ("check", str(farm), "--lot", "WJ261123A", "--on", "2026-11-25")
+    assert run(*args)[0] == 0
+    code, output = run(*args, "--marketplace", "taobao")
+    assert code == 1
+    assert "with 3 day(s) left" in output

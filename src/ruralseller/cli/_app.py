@@ -380,6 +380,11 @@ def _parse_destination(text: str | None) -> Place | None:
     help="Output format (the JSON shape is documented in docs/compliance.md).",
 )
 @delivery_option
+@click.option(
+    "--marketplace",
+    help="The marketplace sold on, for an offer's minimum remaining life there "
+    "(min_remaining_life_on).",
+)
 def check_command(
     catalog_path: Path,
     jurisdictions: tuple[str, ...],
@@ -391,6 +396,7 @@ def check_command(
     title: str | None,
     fmt: str,
     delivery: dt.timedelta,
+    marketplace: str | None,
 ) -> None:
     """Check the lots of CATALOG against compliance rules and the dates on their labels.
 
@@ -404,6 +410,7 @@ def check_command(
             dry_ice=Mass.parse(dry_ice) if dry_ice else None,
             texts={"title": title} if title else {},
             delivery=delivery,
+            marketplace=marketplace,
         )
         report = check(
             catalog,
