@@ -178,3 +178,10 @@ def test_check_for_one_marketplace_uses_its_minimum(tmp_path: Path) -> None:
     code, output = run(*args, "--marketplace", "taobao")
     assert code == 1
     assert "with 3 day(s) left" in output
+
+
+def test_rules_lists_the_date_rules_of_every_pack() -> None:
+    code, output = run("rules", "-j", "US", "--format", "json")
+    assert code == 0
+    codes = {rule["code"] for rule in json.loads(output)}
+    assert {"FRESH-PAST-DATE", "FRESH-SELL-BY"} <= codes

@@ -39,10 +39,12 @@ from ruralseller.coldchain.routes import CHINA_STANDARD_TIME
 from ruralseller.compliance import (
     Report,
     Rule,
+    RulePack,
     Sale,
     available_rule_packs,
     check,
     freshness,
+    freshness_rules,
     rule_pack,
 )
 from ruralseller.errors import (
@@ -311,12 +313,12 @@ def rules(jurisdictions: tuple[str, ...], fmt: str) -> None:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     if fmt == "json":
-        data = [_rule_row(rule) for pack in packs for rule in pack.rules]
+        data = [_rule_row(rule) for pack in packs for rule in _pack_rules(pack)]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for pack in packs:
         _out.print(f"[bold]{escape(pack.jurisdiction)}: {escape(pack.name)}[/]")
-        for rule in pack.rules:
+        for rule in _pack_rules(pack):
             scope = ", ".join(sorted(rule.kinds)) or "all products"
             if rule.profiles:
                 scope += "; sellers: " + ", ".join(sorted(p.value for p in rule.profiles))
@@ -336,6 +338,11 @@ def rules(jurisdictions: tuple[str, ...], fmt: str) -> None:
             _out.print(f"      [dim]applies to: {escape(scope)}; {since}{until}[/]")
             _out.print(f"      [dim]source: {escape(str(rule.citation))}[/]")
         _out.print()
+
+
+def _pack_rules(pack: RulePack) -> tuple[Rule, ...]:
+    """A pack's rules and the date rules every check adds to them."""
+    return (*pack.rules, *freshness_rules(pack.jurisdiction))
 
 
 def _parse_destination(text: str | None) -> Place | None:
