@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from ruralseller.catalog import load_catalog
+from ruralseller.catalog import Mass, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.coldchain import CHINA_STANDARD_TIME, plan_shipment
 from ruralseller.errors import InvalidValueError
@@ -163,3 +163,19 @@ class TestErrors:
         """A template folder that does not exist is named."""
         with pytest.raises(InvalidValueError, match="does not exist"):
             generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path / "nope")
+
+
+class TestShippingWeight:
+    def test_never_below_the_goods_and_planned_once_per_product(self) -> None:
+        """The packed weight of one bird is at least its heaviest piece; the pack of the
+        first bird's lot serves the next lot of the same product, weights and season."""
+        from ruralseller.listing import generate as module  # noqa: PLC0415 - its cache
+
+        module._PACKED.clear()
+        first = generate_listing(SAMPLE, "WJ261123A", on=dt.date(2026, 11, 23))
+        assert first.shipping_weight is not None
+        assert first.shipping_weight >= Mass.parse("1.5 kg")
+        assert len(module._PACKED) == 1
+        again = generate_listing(SAMPLE, "WJ261123A", on=dt.date(2026, 11, 24))
+        assert again.shipping_weight == first.shipping_weight
+        assert len(module._PACKED) == 1

@@ -81,7 +81,7 @@ from ruralseller.listing.draft import (
     UnitOfSale,
     Variation,
 )
-from ruralseller.packaging import PackPlan, plan_pack
+from ruralseller.packaging import PACKAGING_FILE, PackPlan, plan_pack
 
 __all__ = [
     "DEFAULT_LOCALES",
@@ -611,6 +611,44 @@ DEFAULT_PACK_JOURNEY = dt.timedelta(hours=48)
 """The journey a listing's shipping weight is packed for when no shipment plan says."""
 
 
+# Lots of one product pack alike: the default pack is planned once per product, piece
+# weights, chilling, season and packaging file (a bulk publish lists many such lots).
+_PACKED: dict[tuple[object, ...], Mass | None] = {}
+_PACKED_MAX = 512
+
+
+def _default_pack_gross(catalog: Catalog, lot: Lot, day: dt.date) -> Mass | None:
+    """The gross mass of the pack for :data:`DEFAULT_PACK_JOURNEY` in the season of ``day``."""
+    ambient = outside_for(day)
+    materials = catalog.folder / PACKAGING_FILE if catalog.folder is not None else None
+    stamp = materials.stat().st_mtime_ns if materials is not None and materials.exists() else 0
+    chilling = lot.slaughter.chilling if lot.slaughter is not None else None
+    key: tuple[object, ...] = (
+        str(catalog.folder),
+        stamp,
+        catalog.product_of(lot),
+        lot.quantity,
+        chilling,
+        ambient.name,
+    )
+    try:
+        if key in _PACKED:
+            return _PACKED[key]
+    except TypeError:  # an unhashable part: plan it every time
+        key = ()
+    try:
+        gross: Mass | None = plan_pack(
+            catalog, lot.id, journey=DEFAULT_PACK_JOURNEY, ambient=ambient
+        ).gross
+    except RuralSellerError:
+        gross = None  # live birds, or no box holds: the goods' own weight is the floor
+    if key:
+        if len(_PACKED) >= _PACKED_MAX:
+            _PACKED.clear()
+        _PACKED[key] = gross
+    return gross
+
+
 def _shipping_weight(
     catalog: Catalog,
     lot: Lot,
@@ -633,14 +671,8 @@ def _shipping_weight(
             if (option := destination.best) is not None and option.pack is not None
         ]
         pack = max(planned, key=lambda plan: plan.gross, default=None)
-    if pack is None:
-        try:
-            pack = plan_pack(
-                catalog, lot.id, journey=DEFAULT_PACK_JOURNEY, ambient=outside_for(day)
-            )
-        except RuralSellerError:
-            pack = None  # live birds, or no box holds: the goods' own weight is the floor
-    mass = pack.gross if pack is not None else goods
+    gross = pack.gross if pack is not None else _default_pack_gross(catalog, lot, day)
+    mass = gross if gross is not None else goods
     if mass is None:
         return None
     if goods is not None and goods > mass:
