@@ -179,3 +179,36 @@ class TestShippingWeight:
         again = generate_listing(SAMPLE, "WJ261123A", on=dt.date(2026, 11, 24))
         assert again.shipping_weight == first.shipping_weight
         assert len(module._PACKED) == 1
+
+
+class TestWeightBands:
+    def test_bands_are_variations_and_survive_json(self) -> None:
+        """Each band a variation at its upper weight; the draft's price is the heaviest's."""
+        import attrs  # noqa: PLC0415
+
+        from ruralseller.catalog import PricingPolicy, WeightBand, converter  # noqa: PLC0415
+        from ruralseller.listing import ListingDraft, draft_to_data  # noqa: PLC0415
+
+        bands = [
+            WeightBand(min=Mass.parse("1.1 kg"), max=Mass.parse("1.3 kg")),
+            WeightBand(min=Mass.parse("1.3 kg"), max=Mass.parse("1.5 kg")),
+        ]
+        offers = [
+            attrs.evolve(o, pricing=PricingPolicy.WEIGHT_BANDS, bands=bands)
+            if o.lot == "WJ261123A"
+            else o
+            for o in SAMPLE.offers
+        ]
+        catalog = attrs.evolve(SAMPLE, offers=offers)
+        draft = generate_listing(catalog, "WJ261123A", on=dt.date(2026, 11, 23))
+        assert draft.unit is not None
+        assert [(v.key, str(v.price)) for v in draft.unit.variations] == [
+            ("1.1-1.3 kg", "93.60 CNY"),
+            ("1.3-1.5 kg", "108.00 CNY"),
+        ]
+        assert str(draft.price) == "108.00 CNY"
+        assert draft.text("zh-CN").price_text.startswith(
+            "1.1-1.3 kg: ¥93.60/只, 1.3-1.5 kg: ¥108.00/只 (¥36.00/斤"
+        )
+        again = converter("json").structure(draft_to_data(draft), ListingDraft)
+        assert again == draft
