@@ -94,9 +94,9 @@ def main(argv: list[str]) -> int:
         scope="1,000",
     )
     exempt_farm = attrs.evolve(in_missouri, licences=[*in_missouri.licences, exemption])
-    chicken, eggs = catalog.products
+    chicken, eggs, *others = catalog.products
     cool_eggs = attrs.evolve(eggs, storage=StorageClass.COOL)
-    fixed = attrs.evolve(moved, producers=[exempt_farm], products=[chicken, cool_eggs])
+    fixed = attrs.evolve(moved, producers=[exempt_farm], products=[chicken, cool_eggs, *others])
     fixed_report = check(fixed, jurisdictions=["US"], on=TODAY)
     print("\nWith a PPIA 1,000-bird exemption and eggs kept cool:")
     print_table(fixed_report, lot_ids, ["US"])

@@ -14,7 +14,7 @@ Key steps:
     3. each label saved as PNG (203 dpi, for a thermal printer) and PDF (300 dpi).
 
 Assumptions: Chinese text needs a CJK font; the ``labels`` extra installs Noto Sans CJK, so
-this runs on a bare server. The GTINs use GS1's 950 prefix for examples; the QR code links
+this runs on a bare server. The GTINs use GS1's 952 prefix for examples; the QR code links
 to GS1's resolver (id.gs1.org) until the producer registers its own page.
 
 Run it:  python examples/print_labels.py [OUTPUT_FOLDER]

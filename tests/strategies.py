@@ -39,15 +39,18 @@ from ruralseller.catalog import (
     PieceMass,
     Place,
     PoultryMeat,
+    PricingPolicy,
     ProcessingRecord,
     Producer,
     ProducerKind,
     QualityRecord,
+    RemainingLife,
     SaleUnit,
     ShelfLife,
     ShellEggs,
     SlaughterRecord,
     Species,
+    WeightBand,
 )
 from ruralseller.catalog.units import (
     Length,
@@ -375,21 +378,43 @@ def catalogs(draw: st.DrawFn) -> Any:
     products = [draw(_product(pid, draw(st.sampled_from(producer_ids)))) for pid in product_ids]
     lot_ids = draw(st.lists(_LOT_IDS, max_size=4, unique=True))
     lots = [draw(_lot(lid, draw(st.sampled_from(products)))) for lid in lot_ids]
-    offers = [
-        Offer(
-            lot=lot.id,
-            price=Money(
-                draw(decimals_text(min_value="0.01", max_value="9999", max_places=2)), "CNY"
-            ),
-            per=draw(
-                st.sampled_from([SaleUnit(), SaleUnit.parse("1 jin"), SaleUnit.parse("1 kg")])
-            ),
-            stock=draw(st.integers(0, lot.quantity.count)),
-        )
-        for lot in lots
-        if draw(st.booleans())
-    ]
+    offers = [draw(_offer(lot)) for lot in lots if draw(st.booleans())]
     return Catalog(producers=producers, products=products, lots=lots, offers=offers)
+
+
+_REMAINING_LIFE = st.builds(
+    RemainingLife,
+    days=st.integers(0, 30),
+    share=st.none() | st.decimals(min_value=0, max_value="0.99", places=2),
+) | st.builds(RemainingLife, share=st.decimals(min_value=0, max_value="0.99", places=2))
+
+
+@st.composite
+def _offer(draw: st.DrawFn, lot: Lot) -> Offer:
+    """An offer of ``lot``: per piece or by weight, with any pricing policy and unit words."""
+    per = draw(st.sampled_from([SaleUnit(), SaleUnit.parse("1 jin"), SaleUnit.parse("1 kg")]))
+    pricing = None if per.mass is None else draw(st.none() | st.sampled_from(PricingPolicy))
+    bands: list[WeightBand] = []
+    piece = lot.quantity.piece_mass
+    if pricing is PricingPolicy.NOMINAL_WEIGHT and (piece is None or piece.nominal is None):
+        pricing = PricingPolicy.UPPER_WEIGHT  # nominal pricing needs a nominal piece weight
+    if pricing is PricingPolicy.WEIGHT_BANDS and piece is not None:
+        bands.append(WeightBand(min=piece.lightest, max=piece.heaviest))
+        if draw(st.booleans()):
+            bands.append(WeightBand(min=piece.heaviest, max=piece.heaviest * 2))
+    return Offer(
+        lot=lot.id,
+        price=Money(draw(decimals_text(min_value="0.01", max_value="9999", max_places=2)), "CNY"),
+        per=per,
+        stock=draw(st.integers(0, lot.quantity.count or 0)),
+        unit=draw(st.dictionaries(st.sampled_from(["zh", "en", "es"]), _TEXT, max_size=2)),
+        pricing=pricing,
+        bands=bands,
+        min_remaining_life=draw(st.none() | _REMAINING_LIFE),
+        min_remaining_life_on=draw(
+            st.dictionaries(st.sampled_from(["taobao", "shopify"]), _REMAINING_LIFE, max_size=1)
+        ),
+    )
 
 
 # --- ruralseller.traceability (EPCIS events and documents) ---------------------------------

@@ -61,7 +61,7 @@ EXPECTED: dict[str, tuple[list[str], list[str]]] = {
         ["WJ261120A-to-guangzhou.png", "plan.json"],
     ),
     "print_labels.py": (
-        ["(01)99506000160019(10)WJ261120A", "Safe Handling Instructions"],
+        ["(01)99526000160017(10)WJ261120A", "Safe Handling Instructions"],
         [
             f"label-{name}.{ext}"
             for name in ("WJ261120A-CN-zh", "WE261118-US-en")

@@ -53,7 +53,11 @@ class TestRoundTrip:
     def test_sample_loads(self) -> None:
         """The bundled sample loads with its pictures."""
         catalog = load_catalog(SAMPLE)
-        assert [p.id for p in catalog.products] == ["taihe-silkie-whole", "taihe-silkie-eggs-30"]
+        assert [p.id for p in catalog.products] == [
+            "taihe-silkie-whole",
+            "taihe-silkie-eggs-30",
+            "hill-potatoes-5kg",
+        ]
         assert catalog.folder == SAMPLE
         assert catalog.lot("WJ261120A").slaughter is not None
 
@@ -215,13 +219,13 @@ class TestFieldProblems:
 
     def test_gtin_as_number_keeps_leading_zeros_in_hint(self) -> None:
         """A GTIN written as a number is refused with the quoted, padded GTIN as the fix."""
-        problem = only_problem(edit('gtin = "09506000160023"', "gtin = 9506000160023"))
+        problem = only_problem(edit('gtin = "09526000160021"', "gtin = 9526000160021"))
         assert problem.path == "products[1].gtin"
-        assert '"09506000160023"' in problem.hint
+        assert '"09526000160021"' in problem.hint
 
     def test_bad_gtin_check_digit(self) -> None:
         """A GTIN with a wrong check digit is reported at its path."""
-        problem = only_problem(edit('gtin = "99506000160019"', 'gtin = "99506000160017"'))
+        problem = only_problem(edit('gtin = "99526000160017"', 'gtin = "99526000160014"'))
         assert problem.path == "products[0].gtin"
         assert "check digit" in problem.message
 
@@ -347,7 +351,7 @@ class TestReferences:
             "laying = { first_laid = 2026-11-19, last_laid = 2026-11-19 }\n"
         )
         problem = only_problem(text)
-        assert problem.path == "lots[3].laying"
+        assert problem.path == "lots[4].laying"
         assert "slaughter record" in problem.hint
 
     def test_stock_above_lot_count(self) -> None:
@@ -437,6 +441,7 @@ class TestFiles:
         assert {p.path for p in info.value.problems} == {
             "products[0].producer",
             "products[1].producer",
+            "products[2].producer",
         }
 
 

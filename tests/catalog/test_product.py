@@ -338,7 +338,7 @@ class TestCommonFields:
 
     def test_optional_fields(self) -> None:
         """Names, description, GTIN and images are optional and kept as given."""
-        gtin = Gtin("09506000160016")
+        gtin = Gtin("09526000160014")
         bird = chicken(
             names={"en": "Silkie chicken"},
             description="山里散养",

@@ -70,7 +70,7 @@ class TestValidate:
         """A valid catalogue exits 0 with a one-line summary."""
         result = runner.invoke(cli, ["validate", str(sample_path())])
         assert result.exit_code == 0
-        assert "is valid: 1 producer, 2 products, 3 lots, 3 offers." in result.output
+        assert "is valid: 1 producer, 3 products, 4 lots, 4 offers." in result.output
 
     def test_problems_are_grouped(self, runner: CliRunner, tmp_path: Path) -> None:
         """Every problem is printed with its path and hint, and the exit code is 1."""
@@ -104,7 +104,7 @@ class TestValidate:
         result = runner.invoke(cli, ["validate", "--json", str(sample_path())])
         assert json.loads(result.output) == {
             "valid": True,
-            "summary": "1 producer, 2 products, 3 lots, 3 offers",
+            "summary": "1 producer, 3 products, 4 lots, 4 offers",
         }
 
     def test_missing_path(self, runner: CliRunner, tmp_path: Path) -> None:

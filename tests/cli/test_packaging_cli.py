@@ -84,12 +84,12 @@ class TestLabel:
             cli, ["label", SAMPLE, "--lot", "WJ261120A", "-o", str(out), "--weight", "1.3 kg"]
         )
         assert result.exit_code == 0, result.output
-        assert "(01)99506000160019(10)WJ261120A" in result.output
+        assert "(01)99526000160017(10)WJ261120A" in result.output
         with Image.open(out) as image:
             found = zxingcpp.read_barcodes(image)
         texts = {code.text for code in found}
         assert (
-            "https://id.gs1.org/01/99506000160019/10/WJ261120A?11=261120&17=261125&3101=000013&422=156"
+            "https://id.gs1.org/01/99526000160017/10/WJ261120A?11=261120&17=261125&3101=000013&422=156"
             in texts
         )
         assert sum(1 for code in found if code.symbology_identifier == "]C1") == 2

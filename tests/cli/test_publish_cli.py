@@ -30,7 +30,13 @@ def sandbox() -> Iterator[tuple[Starlette, str]]:
         yield app, url
 
 
+# The sample's story day: every lot may still be sold (what today says is tested below).
+STORY_DAY = "2026-11-23"
+
+
 def invoke(*args: str) -> tuple[int, str]:
+    if args[0] in {"publish", "sync"} and "--on" not in args:
+        args = (*args, "--on", STORY_DAY)
     result = CliRunner().invoke(cli, list(args))
     return result.exit_code, result.output
 
@@ -39,14 +45,14 @@ def test_publish_then_nothing_to_send(farm: Path, sandbox: tuple[Starlette, str]
     app, url = sandbox
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert "3 published" in output
-    assert app.state.sandbox.count_listings() == 3
+    assert "4 published" in output
+    assert app.state.sandbox.count_listings() == 4
     assert (farm / ".ruralseller" / "outbox.db").exists()
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert "3 unchanged" in output
+    assert "4 unchanged" in output
     code, output = invoke("outbox", str(farm))
-    assert output.count("published") == 3
+    assert output.count("published") == 4
 
 
 def test_offline_queues_and_sync_sends_later(farm: Path, sandbox: tuple[Starlette, str]) -> None:
@@ -81,7 +87,9 @@ def test_dry_run_shows_payloads_and_sends_nothing(
     assert code == 0, output
     (payload,) = json.loads(output)
     assert payload["sku"] == "WJ261120A"
-    assert payload["draft"]["price"] == "36.00 CNY"
+    # The price of one bird: 36.00 CNY per jin x 1.4 kg (its upper weight) = 100.80 CNY.
+    assert payload["draft"]["price"] == "100.80 CNY"
+    assert payload["draft"]["unit"]["measure_words"]["zh-CN"] == "只"
     assert payload["pictures"]
     assert app.state.sandbox.count_listings() == 0
     assert not (farm / ".ruralseller").exists()
@@ -94,7 +102,7 @@ def test_unreachable_marketplace_is_left_for_sync(farm: Path) -> None:
     assert code == 1
     assert "retry_later" in output
     code, output = invoke("outbox", str(farm), "--failed")
-    assert output.count("failed_retryable") == 3
+    assert output.count("failed_retryable") == 4
 
 
 @pytest.mark.parametrize(
@@ -156,7 +164,7 @@ def test_settings_come_from_the_environment_and_options_win(
     monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "sandbox-demo-secret")
     code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output
-    assert app.state.sandbox.count_listings() == 3
+    assert app.state.sandbox.count_listings() == 4
     monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", "a-wrong-secret")
     code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
     assert code == 0, output  # nothing was due: the wrong secret was never needed
@@ -164,10 +172,12 @@ def test_settings_come_from_the_environment_and_options_win(
 
 def test_offline_needs_no_credentials(farm: Path) -> None:
     """Queueing for a marketplace needs its name only; the credentials are for sending."""
-    prices = [f"--price={lot}=5.20 USD" for lot in ("WJ261120A", "WJ261123A", "WE261118")]
+    prices = [
+        f"--price={lot}=5.20 USD" for lot in ("WJ261120A", "WJ261123A", "WE261118", "WP261115")
+    ]
     code, output = invoke("publish", str(farm), "--to", "etsy", "--offline", *prices)
     assert code == 0, output
-    assert "queued 3 listing(s) for etsy" in output
+    assert "queued 4 listing(s) for etsy" in output
     code, output = invoke("publish", str(farm), "--to", "etsy", "--price", "WJ261120A=cheap")
     assert code == 2
     assert "--price WJ261123A='5.20 USD'" in output
@@ -179,3 +189,73 @@ def test_lots_priced_in_the_wrong_currency_say_how_to_price_them(farm: Path) -> 
     assert "the price is in CNY; ebay takes USD" in output
     assert "to price it for ebay: --price WJ261123A='AMOUNT CURRENCY'" in output
     assert "nothing to send: every lot was refused" in output
+
+
+def sandbox_states(app: Starlette) -> dict[str, str]:
+    """The sandbox's listings of the demo account: SKU -> state."""
+    with app.state.sandbox.storage.transaction() as tx:
+        return {record.sku: record.state for record in tx.listings("demo")}
+
+
+class TestTheDateOnTheLabel:
+    """Lots past their printed date or their sell-by cut-off are never listed."""
+
+    def test_publish_refuses_both_chicken_lots_on_7_december(
+        self, farm: Path, sandbox: tuple[Starlette, str]
+    ) -> None:
+        app, url = sandbox
+        code, output = invoke(
+            "publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-12-07"
+        )
+        assert code == 1, output
+        for lot, date in (("WJ261120A", "2026-11-25"), ("WJ261123A", "2026-11-28")):
+            assert f"not sent: lot {lot} may not be listed" in output
+            assert f"its use-by date {date} has passed" in output
+        assert set(sandbox_states(app)) == {"WE261118", "WP261115"}
+
+    def test_on_26_november_only_the_older_lot_is_refused(self, farm: Path) -> None:
+        code, output = invoke(
+            "publish", str(farm), "--to", "sandbox", "--dry-run", "--on", "2026-11-26"
+        )
+        assert code == 1
+        assert "not sent: lot WJ261120A" in output
+        sent = {payload["sku"] for payload in json.loads(output[output.index("[") :])}
+        assert sent == {"WJ261123A", "WE261118", "WP261115"}
+
+    def test_sync_withdraws_listed_lots_at_their_cut_off(
+        self, farm: Path, sandbox: tuple[Starlette, str]
+    ) -> None:
+        app, url = sandbox
+        code, output = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+        assert code == 0, output
+        code, output = invoke(
+            "sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-11-28"
+        )
+        # WJ261120A's use-by date has passed; WJ261123A's cut-off (28th less a day's
+        # delivery) has passed too: both come off sale.
+        assert "2 withdrawn" in output, output
+        states = sandbox_states(app)
+        assert states["WJ261120A"] == states["WJ261123A"] == "withdrawn"
+        assert states["WE261118"] == "active"
+        code, output = invoke("status", str(farm), "--on", "2026-11-28", "--format", "json")
+        rows = {row["lot"]: row for row in json.loads(output)["lots"]}
+        assert rows["WE261118"]["listed_on"] == ["sandbox"]
+        assert rows["WJ261123A"]["listed_on"] == []
+        assert rows["WJ261123A"]["sell_by"] == "2026-11-27"
+
+
+def test_sync_never_sends_a_queued_listing_past_its_cut_off(
+    farm: Path, sandbox: tuple[Starlette, str]
+) -> None:
+    """Queued offline on the 23rd, synced on 7 December: the chicken lots are not sent."""
+    app, url = sandbox
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--offline")
+    assert code == 0, output
+    code, output = invoke(
+        "sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", "--on", "2026-12-07"
+    )
+    assert code == 1
+    assert "WJ261120A" in output
+    assert set(sandbox_states(app)) == {"WE261118", "WP261115"}
+    code, output = invoke("outbox", str(farm), "--failed")
+    assert output.count("failed_permanent") == 2

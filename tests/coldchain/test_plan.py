@@ -43,14 +43,18 @@ SAMPLE = load_catalog(sample_path())
 JULY_20 = dt.datetime(2026, 7, 20, 14, tzinfo=CHINA_STANDARD_TIME)
 
 
-def summer_catalog() -> Catalog:
-    """The sample with its first chicken lot slaughtered on the morning of 20 July."""
+def summer_catalog(use_by: dt.date = dt.date(2026, 7, 28)) -> Catalog:
+    """The sample with its first chicken lot slaughtered on the morning of 20 July.
+
+    Its label allows 8 days, so the thermal and shelf-life models decide these tests; a
+    slow (P90) day reaches Shanghai on 26 July (see TestTheLabelRules for a shorter date).
+    """
     lot = SAMPLE.lots[0]
     record = attrs.evolve(
         lot.slaughter, slaughtered_at=dt.datetime(2026, 7, 20, 6, 30, tzinfo=CHINA_STANDARD_TIME)
     )
     summer = attrs.evolve(
-        lot, production_date=dt.date(2026, 7, 20), use_by=dt.date(2026, 7, 25), slaughter=record
+        lot, production_date=dt.date(2026, 7, 20), use_by=use_by, slaughter=record
     )
     return attrs.evolve(SAMPLE, lots=[summer, *SAMPLE.lots[1:]])
 
@@ -61,6 +65,38 @@ SUMMER = summer_catalog()
 def option(plan: ShipmentPlan, city: str, service: str):  # type: ignore[no-untyped-def]
     destination = next(d for d in plan.destinations if d.name == city)
     return next(o for o in destination.options if o.service.id == service)
+
+
+class TestTheLabelRules:
+    """The date printed on the label bounds the plan; the model may be stricter, never looser."""
+
+    plan = plan_shipment(summer_catalog(dt.date(2026, 7, 25)), "WJ261120A", ["上海"], JULY_20)
+
+    def test_slow_arrival_after_the_use_by_date_is_refused(self) -> None:
+        """The model leaves 31 % of shelf life in Shanghai, but a slow day arrives on 26 July,
+        after the use-by date of 25 July: refused, and the reason says so."""
+        cold = option(self.plan, "上海市", "sf-cold-standard-chilled")
+        assert not cold.feasible
+        assert cold.slow is not None
+        assert cold.slow.shelf_life is not None
+        assert cold.slow.shelf_life.remaining >= 0.3  # the model alone would have said yes
+        assert (
+            "on a slow (P90) day it arrives on 2026-07-26, after the lot's use-by date 2026-07-25"
+            in cold.reasons
+        )
+        assert not self.plan.reachable
+
+    @settings(max_examples=25, deadline=None)
+    @given(days=st.integers(1, 12))
+    def test_never_feasible_after_the_printed_date(self, days: int) -> None:
+        """Whatever the use-by date, no feasible option arrives (slow day) after it."""
+        use_by = dt.date(2026, 7, 20) + dt.timedelta(days=days)
+        plan = plan_shipment(summer_catalog(use_by), "WJ261120A", ["上海", "广州"], JULY_20)
+        for destination in plan.destinations:
+            for choice in destination.options:
+                if choice.feasible:
+                    assert choice.slow is not None
+                    assert choice.slow.arrival.date() <= use_by
 
 
 class TestBlackChickenInSummer:

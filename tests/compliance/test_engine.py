@@ -67,7 +67,7 @@ class TestSeverity:
     def test_verified_rule_blocks(self) -> None:
         """A verified rule's breach is blocking."""
         report = run(make_rule())
-        assert len(report.blocking) == 3
+        assert len(report.blocking) == 4
         assert not report.ok
 
     @pytest.mark.parametrize("status", [SourceStatus.PARTIAL, SourceStatus.UNVERIFIED])
@@ -75,7 +75,7 @@ class TestSeverity:
         """A rule on a partly verified or unverified source warns, and says so."""
         report = run(make_rule(status=status))
         assert report.ok
-        assert len(report.warnings) == 3
+        assert len(report.warnings) == 4
         assert f"source status {status.value}" in report.warnings[0].message
 
     def test_issue_can_soften(self) -> None:
@@ -84,7 +84,7 @@ class TestSeverity:
         def soft(_ctx: LotContext) -> Iterator[Issue]:
             yield Issue(message="fyi", remedy="none", severity=Severity.INFO)
 
-        assert len(run(make_rule(check=soft)).infos) == 3
+        assert len(run(make_rule(check=soft)).infos) == 4
 
     def test_issue_cannot_harden(self) -> None:
         """An issue cannot raise an unverified rule to blocking."""
@@ -100,8 +100,8 @@ class TestScope:
         """A rule applies from its effective date until the day it is superseded."""
         rule = make_rule(effective_from=dt.date(2022, 12, 8), superseded_on=dt.date(2025, 1, 1))
         assert len(run(rule, on=dt.date(2022, 12, 7))) == 0
-        assert len(run(rule, on=dt.date(2022, 12, 8))) == 3
-        assert len(run(rule, on=dt.date(2024, 12, 31))) == 3
+        assert len(run(rule, on=dt.date(2022, 12, 8))) == 4
+        assert len(run(rule, on=dt.date(2024, 12, 31))) == 4
         assert len(run(rule, on=dt.date(2025, 1, 1))) == 0
 
     def test_kinds(self) -> None:
@@ -138,7 +138,7 @@ class TestRobustness:
             raise ZeroDivisionError("oops")
 
         report = run(make_rule(check=broken))
-        assert len(report.warnings) == 3
+        assert len(report.warnings) == 4
         assert "could not be checked: ZeroDivisionError: oops" in report.warnings[0].message
 
     def test_duplicate_codes_refused(self) -> None:
@@ -173,7 +173,7 @@ class TestReport:
         """The JSON report has the documented shape."""
         data = json.loads(run(make_rule()).to_json())
         assert data["format"] == REPORT_FORMAT
-        assert data["summary"] == {"ok": False, "blocking": 3, "warnings": 0, "info": 0}
+        assert data["summary"] == {"ok": False, "blocking": 4, "warnings": 0, "info": 0}
         finding = data["findings"][0]
         assert set(finding) == {
             "rule",
@@ -195,7 +195,7 @@ class TestReport:
         """Text and Markdown renderings group by lot and give remedy and source."""
         report = run(make_rule())
         text = report.to_text()
-        assert text.startswith("the sale is blocked: 3 blocking")
+        assert text.startswith("the sale is blocked: 4 blocking")
         assert "lot WJ261120A: 1 finding(s)" in text
         assert "what to do: fix it" in text
         markdown = report.to_markdown()

@@ -311,7 +311,7 @@ class TestLabelParticulars:
         """A producer without contact is flagged for every lot, as agricultural products."""
         found = findings(with_producer(contact=None), "CN-LABEL-AGRICULTURAL")
         assert {f.field for f in found} == {"producers[0].contact"}
-        assert len(found) == 3
+        assert len(found) == 4
         assert all("食用农产品" in str(f.citation) for f in found)
 
     def test_missing_county(self) -> None:

@@ -378,7 +378,11 @@ class TestDistanceSelling:
     def test_lot_not_on_sale_has_no_reminder(self) -> None:
         """A lot with no offer is not sold at a distance."""
         catalog = rebuild(offers=[o for o in FARM.offers if o.lot != CHICKEN_LOT.id])
-        assert [f.lot for f in findings(catalog, self.CODE)] == ["WJ261123A", "WE261118"]
+        assert [f.lot for f in findings(catalog, self.CODE)] == [
+            "WJ261123A",
+            "WE261118",
+            "WP261115",
+        ]
 
     def test_offer_gets_reminder(self) -> None:
         """An offered lot gets an info reminder pointing at its offer."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from ruralseller.catalog import load_catalog
+from ruralseller.catalog import Mass, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.coldchain import CHINA_STANDARD_TIME, plan_shipment
 from ruralseller.errors import InvalidValueError
@@ -20,7 +20,7 @@ ON = dt.date(2026, 11, 21)
 
 def with_name(name: str):  # type: ignore[no-untyped-def]
     chicken = attrs.evolve(SAMPLE.products[0], name=name)
-    return attrs.evolve(SAMPLE, products=[chicken, SAMPLE.products[1]])
+    return attrs.evolve(SAMPLE, products=[chicken, *SAMPLE.products[1:]])
 
 
 class TestDraft:
@@ -39,21 +39,25 @@ class TestDraft:
             "shelf_life",
             "origin",
         }
-        assert zh.price_text == "¥36.00/斤"
-        assert en.price_text == "CN¥36.00 per jin (500 g)"
+        # One bird of 1-1.4 kg at 36 CNY per jin, charged at its upper weight (多退少补).
+        assert zh.price_text == "¥100.80/只 (¥36.00/斤, 按 1.4 kg 计价, 称重后多退少补)"
+        assert en.price_text == (
+            "CN¥100.80 per bird (CN¥36.00 per jin (500 g); "
+            "charged at 1.4 kg, the difference refunded after weighing)"
+        )
 
     def test_offer_and_ids(self) -> None:
         """Price, stock, order limits, SKU, GTIN and the traceability link come from the lot."""
         draft = generate_listing(SAMPLE, "WJ261120A", on=ON)
         assert (draft.sku, draft.gtin, draft.stock, draft.max_order) == (
             "WJ261120A",
-            "99506000160019",
+            "99526000160017",
             40,
             6,
         )
         assert str(draft.price_per_kg) == "72.00 CNY"
         assert (
-            draft.traceability_url == "https://id.gs1.org/01/99506000160019/10/WJ261120A?17=261125"
+            draft.traceability_url == "https://id.gs1.org/01/99526000160017/10/WJ261120A?17=261125"
         )
         assert len(draft.images) == 3
         assert all(Path(image).is_file() for image in draft.images)
@@ -69,7 +73,9 @@ class TestDraft:
         draft = generate_listing(SAMPLE, "WE261118", on=ON)
         assert draft.text("zh-CN").title.endswith("1.25 kg/盒")
         assert draft.sale_unit == "piece"
-        assert draft.price_per_kg is None
+        # The box's fixed weight gives the reference price by weight buyers compare with.
+        assert str(draft.price_per_kg) == "54.40 CNY"
+        assert draft.text("zh-CN").price_text == "¥68.00/盒 (折合 ¥27.20/斤)"
 
     def test_shipping_promise(self) -> None:
         """A shipment plan gives the regions served and those out of reach."""
@@ -157,3 +163,52 @@ class TestErrors:
         """A template folder that does not exist is named."""
         with pytest.raises(InvalidValueError, match="does not exist"):
             generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path / "nope")
+
+
+class TestShippingWeight:
+    def test_never_below_the_goods_and_planned_once_per_product(self) -> None:
+        """The packed weight of one bird is at least its heaviest piece; the pack of the
+        first bird's lot serves the next lot of the same product, weights and season."""
+        from ruralseller.listing import generate as module  # noqa: PLC0415 - its cache
+
+        module._PACKED.clear()
+        first = generate_listing(SAMPLE, "WJ261123A", on=dt.date(2026, 11, 23))
+        assert first.shipping_weight is not None
+        assert first.shipping_weight >= Mass.parse("1.5 kg")
+        assert len(module._PACKED) == 1
+        again = generate_listing(SAMPLE, "WJ261123A", on=dt.date(2026, 11, 24))
+        assert again.shipping_weight == first.shipping_weight
+        assert len(module._PACKED) == 1
+
+
+class TestWeightBands:
+    def test_bands_are_variations_and_survive_json(self) -> None:
+        """Each band a variation at its upper weight; the draft's price is the heaviest's."""
+        import attrs  # noqa: PLC0415
+
+        from ruralseller.catalog import PricingPolicy, WeightBand, converter  # noqa: PLC0415
+        from ruralseller.listing import ListingDraft, draft_to_data  # noqa: PLC0415
+
+        bands = [
+            WeightBand(min=Mass.parse("1.1 kg"), max=Mass.parse("1.3 kg")),
+            WeightBand(min=Mass.parse("1.3 kg"), max=Mass.parse("1.5 kg")),
+        ]
+        offers = [
+            attrs.evolve(o, pricing=PricingPolicy.WEIGHT_BANDS, bands=bands)
+            if o.lot == "WJ261123A"
+            else o
+            for o in SAMPLE.offers
+        ]
+        catalog = attrs.evolve(SAMPLE, offers=offers)
+        draft = generate_listing(catalog, "WJ261123A", on=dt.date(2026, 11, 23))
+        assert draft.unit is not None
+        assert [(v.key, str(v.price)) for v in draft.unit.variations] == [
+            ("1.1-1.3 kg", "93.60 CNY"),
+            ("1.3-1.5 kg", "108.00 CNY"),
+        ]
+        assert str(draft.price) == "108.00 CNY"
+        assert draft.text("zh-CN").price_text.startswith(
+            "1.1-1.3 kg: ¥93.60/只, 1.3-1.5 kg: ¥108.00/只 (¥36.00/斤"
+        )
+        again = converter("json").structure(draft_to_data(draft), ListingDraft)
+        assert again == draft

@@ -45,7 +45,7 @@ NBSP = "\xa0"  # babel (CLDR) puts a no-break space between the amount and the c
 
 def with_chicken(**changes: Any) -> Catalog:
     chicken = attrs.evolve(SAMPLE.products[0], **changes)
-    return attrs.evolve(SAMPLE, products=[chicken, SAMPLE.products[1]])
+    return attrs.evolve(SAMPLE, products=[chicken, *SAMPLE.products[1:]])
 
 
 class TestChicken:
@@ -82,7 +82,10 @@ class TestChicken:
         assert "Vida útil: 5 días a 4 °C" in lines
         assert "Conservación: en refrigeración, entre 0 y 4 °C" in lines
         assert "Fecha de producción: 23 de noviembre de 2026" in lines
-        assert lines[-1] == f"Precio: 36,00{NBSP}CNY por jin (500 g)"
+        assert lines[-1] == (
+            f"Precio: 108,00{NBSP}CNY por unidad (36,00{NBSP}CNY por jin (500 g); "
+            "se cobra a 1,5 kg y se reembolsa la diferencia tras pesar)"
+        )
         assert text.bullets[1] == "Peso: 1,1-1,5 kg por unidad"
 
     def test_portuguese_description(self) -> None:
@@ -97,7 +100,10 @@ class TestChicken:
         assert "Validade: 5 dias a 4 °C" in lines
         assert "Peso líquido: 1,1-1,5 kg por unidade" in lines
         assert "Data de produção: 23 de novembro de 2026" in lines
-        assert lines[-1] == f"Preço: CN¥{NBSP}36,00 por jin (500 g)"
+        assert lines[-1] == (
+            f"Preço: CN¥{NBSP}108,00 por unidade (CN¥{NBSP}36,00 por jin (500 g); "
+            "cobrado a 1,5 kg, a diferença é reembolsada após a pesagem)"
+        )
 
     def test_attributes(self) -> None:
         """Attribute labels are in the language; raw values stay machine-readable."""
@@ -178,8 +184,8 @@ class TestEggs:
         assert (
             "Ovos postos entre 14 de novembro de 2026 e 18 de novembro de 2026." in pt.description
         )
-        assert es.price_text == f"68,00{NBSP}CNY por caja"
-        assert pt.price_text == f"CN¥{NBSP}68,00 por caixa"
+        assert es.price_text == f"68,00{NBSP}CNY por caja (54,40{NBSP}CNY por kg)"
+        assert pt.price_text == f"CN¥{NBSP}68,00 por caixa (CN¥{NBSP}54,40 por kg)"
         assert "Vida útil: 28 días" in es.description
         assert "Conservación: a temperatura ambiente, en lugar fresco y seco" in es.bullets
 
@@ -190,8 +196,13 @@ class TestNumbersAndMoney:
         draft = generate_listing(
             SAMPLE, CHICKEN, locales=["es", "pt-BR"], on=ON, price=Money("12345.5", "BRL")
         )
-        assert draft.text("es").price_text == f"12.345,50{NBSP}BRL por jin (500 g)"
-        assert draft.text("pt-BR").price_text == f"R${NBSP}12.345,50 por jin (500 g)"
+        # 12 345.50 BRL per jin for a bird charged at 1.5 kg (3 jin): 37 036.50 BRL a bird.
+        assert draft.text("es").price_text.startswith(
+            f"37.036,50{NBSP}BRL por unidad (12.345,50{NBSP}BRL por jin (500 g);"
+        )
+        assert draft.text("pt-BR").price_text.startswith(
+            f"R${NBSP}37.036,50 por unidade (R${NBSP}12.345,50 por jin (500 g);"
+        )
 
     def test_jin_with_decimal_comma(self) -> None:
         """With jin=True the mass in jin is shown too, written with a decimal comma."""
@@ -206,7 +217,9 @@ class TestNumbersAndMoney:
         by_kg = attrs.evolve(SAMPLE.offers[1], per=SaleUnit.parse("1 kg"))
         catalog = attrs.evolve(SAMPLE, offers=[SAMPLE.offers[0], by_kg, SAMPLE.offers[2]])
         draft = generate_listing(catalog, CHICKEN, locales=["es"], on=ON, price=Money("80", "MXN"))
-        assert draft.text("es").price_text == f"80,00{NBSP}MXN por kg"
+        assert draft.text("es").price_text.startswith(
+            f"120,00{NBSP}MXN por unidad (80,00{NBSP}MXN por kg;"
+        )
 
     @settings(max_examples=40)
     @given(cents=st.integers(min_value=1, max_value=10**9))
@@ -217,8 +230,8 @@ class TestNumbersAndMoney:
             SAMPLE, EGGS, locales=["es", "pt-BR"], on=ON, price=Money(amount, "BRL")
         )
         for locale, pattern in (
-            ("es", rf"^([\d.]+,\d\d){NBSP}BRL por caja$"),
-            ("pt-BR", rf"^R\${NBSP}([\d.]+,\d\d) por caixa$"),
+            ("es", rf"^([\d.]+,\d\d){NBSP}BRL por caja \("),
+            ("pt-BR", rf"^R\${NBSP}([\d.]+,\d\d) por caixa \("),
         ):
             match = re.match(pattern, draft.text(locale).price_text)
             assert match is not None, draft.text(locale).price_text
@@ -310,7 +323,7 @@ class TestLocales:
         draft = generate_listing(SAMPLE, CHICKEN, locales=["es-MX", "pt"], on=ON)
         assert draft.text("es-MX").title.startswith("Pollo de huesos negros")
         assert draft.text("pt").title.startswith("Frango de ossos pretos")
-        assert draft.text("pt").price_text.startswith(f"CN¥{NBSP}36,00")
+        assert draft.text("pt").price_text.startswith(f"CN¥{NBSP}108,00 por unidade")
 
     def test_partner_template_for_spanish(self, tmp_path: Path) -> None:
         """A partner's es title replaces ours; the other Spanish templates stay ours."""
@@ -353,6 +366,10 @@ class TestLocales:
                 text = draft.text(locale)
                 assert text.title
                 assert "\n" not in text.title
-                assert text.price_text.endswith(
-                    ("unidad", "unidade", "caja", "caixa", "jin (500 g)", "kg")
+                assert draft.unit is not None
+                word = draft.unit.measure_words[locale]
+                price = draft.price.format("es" if locale == "es" else "pt_BR")
+                # One unit's price and its measure word (each band's, for weight bands).
+                assert f"{price} por {word}" in text.price_text or (
+                    draft.sale_unit != "piece" and " por " in text.price_text
                 )

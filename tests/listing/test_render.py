@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.cli._app import cli
 from ruralseller.listing import PROFILES, get_profile, render_listing
@@ -68,7 +68,17 @@ class TestCli:
     def test_valid(self, tmp_path: Path) -> None:
         """render exits 0 for a listing that meets the marketplace's rules."""
         result = CliRunner().invoke(
-            cli, ["render", str(sample_path()), "--lot", "WJ261120A", "-o", str(tmp_path / "o")]
+            cli,
+            [
+                "render",
+                str(sample_path()),
+                "--lot",
+                "WJ261120A",
+                "-o",
+                str(tmp_path / "o"),
+                "--on",
+                "2026-11-21",
+            ],
         )
         assert result.exit_code == 0, result.output
         assert "it meets the marketplace's rules" in result.output
@@ -107,9 +117,37 @@ class TestCli:
                 "9.80 USD",
                 "-o",
                 str(tmp_path / "o"),
+                "--on",
+                "2026-11-21",
             ],
         )
         assert result.exit_code == 0, result.output
+        # 9.80 USD buys what the offer's price buys (a jin); one bird costs its upper weight.
+        data = json.loads((tmp_path / "o" / "draft.json").read_text("utf-8"))
+        assert data["unit_price"] == "27.44 USD"
+
+    @pytest.mark.parametrize(
+        ("lot", "unit_price", "zh", "en"),
+        [
+            ("WJ261123A", "108.00 CNY", "只", "bird"),
+            ("WE261118", "68.00 CNY", "盒", "box"),
+            ("WP261115", "25.00 CNY", "袋", "bag"),
+        ],
+    )
+    def test_draft_json_says_what_one_unit_is(
+        self, tmp_path: Path, lot: str, unit_price: str, zh: str, en: str
+    ) -> None:
+        """draft.json carries the unit (measure words), its price and its packed weight."""
+        out = tmp_path / "o"
+        args = ["render", str(sample_path()), "--lot", lot, "-o", str(out), "--on", "2026-11-23"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        data = json.loads((out / "draft.json").read_text("utf-8"))
+        assert data["unit_price"] == unit_price == data["price"]
+        assert data["unit"]["measure_words"] == {"zh-CN": zh, "en": en}
+        goods = Mass.parse(data["unit"]["goods_max"])
+        assert Mass.parse(data["shipping_weight"]) >= goods
+        assert f"/{zh}" in data["texts"]["zh-CN"]["price_text"]
 
     def test_long_title_is_rejected_with_a_shorter_one(self, tmp_path: Path) -> None:
         """A title over the marketplace's limit is rejected; the fix proposes a shorter title."""

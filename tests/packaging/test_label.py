@@ -112,7 +112,7 @@ def test_barcodes_read_as_gs1_with_gtin_lot_dates_and_weight(chinese_label, dpi)
         # GS1 General Specifications §5.4.4.3: at most 48 data characters in one symbol.
         assert len(symbol.bytes) <= 48
     elements = parsed(linear)
-    assert elements["01"].gtin.value == "99506000160019"
+    assert elements["01"].gtin.value == "99526000160017"
     assert elements["10"].value == LOT
     assert elements["11"].date == dt.date(2026, 11, 20)
     assert elements["17"].date == dt.date(2026, 11, 25)
@@ -149,7 +149,7 @@ def test_qr_code_carries_the_digital_link(chinese_label, dpi):
 
     assert [b.text for b in qr] == [chinese_label.digital_link]
     assert qr[0].text == (
-        "https://id.gs1.org/01/99506000160019/10/WJ261120A?11=261120&17=261125&3101=000013"
+        "https://id.gs1.org/01/99526000160017/10/WJ261120A?11=261120&17=261125&3101=000013"
     )
     assert qr[0].ec_level in {"M", "Q", "H"}
     assert biip.parse(qr[0].text).gs1_digital_link_uri is not None
@@ -158,7 +158,7 @@ def test_qr_code_carries_the_digital_link(chinese_label, dpi):
 def test_qr_code_uses_the_resolver_given(gs1):
     content = LabelContent([], gs1, digital_link_base="https://trace.example.cn/dl/")
     _, qr = scan(render_label(content))
-    assert qr[0].text.startswith("https://trace.example.cn/dl/01/99506000160019/10/WJ261120A?")
+    assert qr[0].text.startswith("https://trace.example.cn/dl/01/99526000160017/10/WJ261120A?")
 
 
 def bar_row(image: Image.Image, symbol: zxingcpp.Barcode) -> list[tuple[int, int]]:
@@ -189,11 +189,11 @@ def test_module_width_is_whole_dots_and_quiet_zones_are_ten_modules(chinese_labe
 
 
 def test_short_data_gets_wider_bars_in_one_symbol():
-    content = LabelContent([], Gs1Data("99506000160019"))
+    content = LabelContent([], Gs1Data("99526000160017"))
     image = render_label(content, dpi=203)
     linear, _ = scan(image)
 
-    assert [s.text for s in linear] == ["(01)99506000160019"]
+    assert [s.text for s in linear] == ["(01)99526000160017"]
     _, *elements, _ = bar_row(image, linear[0])
     module = min(length for _, length in elements)
     assert module * 25.4 / 203 >= 0.495  # GS1's X for general distribution, when it fits
@@ -204,14 +204,14 @@ def test_short_data_gets_wider_bars_in_one_symbol():
     [
         Gs1Data("09506000134352", lot="a-1/b(2)", country_of_origin="156"),
         Gs1Data(
-            "99506000160019",
+            "99526000160017",
             lot="WE261118",
             packaging_date=dt.date(2026, 11, 18),
             best_before=dt.date(2026, 12, 16),
             net_weight=Mass.parse("2.5 lb"),
             country_of_origin="156",
         ),
-        Gs1Data("99506000160019", lot="1234567890ABCDEFGHIJ", net_weight=Mass.parse("0.85 kg")),
+        Gs1Data("99526000160017", lot="1234567890ABCDEFGHIJ", net_weight=Mass.parse("0.85 kg")),
     ],
     ids=["two-variable-fields", "every-ai", "longest-lot"],
 )
@@ -227,7 +227,7 @@ def test_other_gs1_data_reads_back(data, dpi):
 
 
 def test_a_lot_too_wide_for_the_label_is_refused():
-    data = Gs1Data("99506000160019", lot="ABCDEFGHIJKLMNOPQRST")
+    data = Gs1Data("99526000160017", lot="ABCDEFGHIJKLMNOPQRST")
     with pytest.raises(InvalidValueError, match="does not fit in GS1-128") as caught:
         render_label(LabelContent([], data), dpi=203)
     assert caught.value.field == "gs1"
@@ -399,7 +399,7 @@ def test_content_is_checked_when_made(gs1):
         LabelContent([Particular("name", "Name", "Eggs", GB7718), ("lot", "Lot")], gs1)
     assert caught.value.field == "particulars"
     with pytest.raises(InvalidValueError, match="gs1 must be a Gs1Data"):
-        LabelContent([], "(01)99506000160019")
+        LabelContent([], "(01)99526000160017")
     with pytest.raises(InvalidValueError, match="title"):
         LabelContent([], gs1, title="  ")
     with pytest.raises(InvalidValueError, match="language tag"):

@@ -120,7 +120,7 @@ class TestOtherFood:
     def test_frozen_food_gets_dry_ice_and_marking(self) -> None:
         """Frozen chicken can only be held by dry ice, and the plan gives the UN1845 marking."""
         chicken = attrs.evolve(SAMPLE.products[0], storage=StorageClass.FROZEN)
-        catalog = attrs.evolve(SAMPLE, products=[chicken, SAMPLE.products[1]])
+        catalog = attrs.evolve(SAMPLE, products=[chicken, *SAMPLE.products[1:]])
         result = plan_pack(
             catalog, "WJ261120A", journey=dt.timedelta(hours=24), ambient=Temperature(25, "°C")
         )

@@ -141,7 +141,7 @@ def test_the_demo_ends_on_a_page_chromium_renders(
         chromium(tmp_path, f"--screenshot={shot}", "--window-size=1200,2000", url)
         seen["screenshot"] = str(shot)
         # The label's QR code leads to the lot's story, served by the same sandbox.
-        story = f"{url.split('/listings/')[0]}/01/99506000160019/10/WJ261123A?17=261128"
+        story = f"{url.split('/listings/')[0]}/01/99526000160017/10/WJ261123A?17=261128"
         seen["story"] = chromium(tmp_path, "--dump-dom", story)
 
     monkeypatch.setattr(ruralseller.sandbox.cli, "_publish_demo", publish_and_keep)

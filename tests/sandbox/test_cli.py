@@ -60,15 +60,20 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = result.output
     assert "吴家乌鸡养殖场" in out
     assert "compliance (CN)  may be sold" in out
-    # The oldest chickens have too little shelf life left to reach any city: not listed.
+    assert "The story of 2026-11-23 (the sample's story day" in out
+    # The oldest chickens would arrive after their use-by date anywhere: not listed.
     assert "0 of 100 cities" in out
-    assert "not listed: on a slow (P90) day the food is spoiled" in out
+    assert "not listed: on a slow (P90) day it arrives on 2026-11-29, after the lot's use-by" in out
+    # One bird at its upper weight, the policy stated; eggs by the box, potatoes by the bag.
+    assert "¥108.00/只 (¥36.00/斤, 按 1.5 kg 计价, 称重后多退少补)" in out
+    assert "¥68.00/盒" in out
+    assert "¥25.00/袋" in out
     assert "✓ 广州市: " in out
     assert "shelf life left on a slow day" in out
     # The pack, the label (with its GS1 data), the listing in both languages.
     assert "3 pack             EPS box" in out
     assert (tmp_path / "label-WJ261123A.png").is_file()
-    assert "(01)99506000160019(10)WJ261123A" in out
+    assert "(01)99526000160017(10)WJ261123A" in out
     assert "5 listing (zh-CN) 泰和乌鸡 整只 冰鲜" in out
     assert "5 listing (en   ) Taihe black-bone silkie chicken" in out
     assert (tmp_path / "listing-WJ261123A.html").is_file()
@@ -78,7 +83,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "outbox.db").is_file()
     # The lots' stories are captured where the labels' QR codes lead: the sandbox resolver.
     assert "WJ261123A: 5 events  http://127.0.0.1:" in out
-    assert "/01/99506000160019/10/WJ261123A?" in out
+    assert "/01/99526000160017/10/WJ261123A?" in out
     # Buyers on two shops, the stock falling on both, one order shipped, the statement.
     assert "3 buyers ordered 6 birds of WJ261123A on 2 shops" in out
     assert "shops show 24/23 → 18/17" in out
@@ -94,3 +99,31 @@ def test_the_demo_keeps_serving_until_interrupted(monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0, result.output
     assert waited == [True]
     assert "Ctrl+C stops the sandbox" in result.output
+
+
+def test_the_demo_runs_on_a_partner_catalogue_on_any_day(tmp_path: Path) -> None:
+    """Today's (or --on's) story of the partner's own catalogue: lots that cannot sell that
+    day say why, lots not made yet too, and nothing ends in a traceback."""
+    farm = tmp_path / "my-farm"
+    assert CliRunner().invoke(cli, ["init", str(farm)]).exit_code == 0
+    for day, expected in (
+        ("2026-12-07", "BLOCKED on 2026-12-07: lot WJ261123A's use-by date 2026-11-28 has passed"),
+        ("2026-11-19", "not listed: on 2026-11-19 lot WJ261123A is not made yet"),
+    ):
+        out = tmp_path / day
+        result = CliRunner().invoke(
+            cli, ["demo", str(farm), "--no-serve", "-o", str(out), "--on", day]
+        )
+        assert result.exit_code == 0, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"The story of {day} (as asked with --on)" in result.output
+        assert expected in result.output
+        assert "Traceback" not in result.output
+
+
+def test_the_demo_on_a_broken_catalogue_says_why(tmp_path: Path) -> None:
+    (tmp_path / "catalog.toml").write_text("format = 1\n[[lots]]\nid = 3\n", "utf-8")
+    result = CliRunner().invoke(cli, ["demo", str(tmp_path), "--no-serve"])
+    assert result.exit_code == 2
+    assert isinstance(result.exception, SystemExit)
+    assert "cannot be read" in result.output

@@ -23,7 +23,8 @@ def test_put_creates_then_updates(client: httpx.Client, draft_data: dict[str, An
     assert listing["state"] == "draft"
     assert listing["version"] == 1
     assert listing["stock"] == 40
-    assert listing["price"] == {"amount": "36.00", "currency": "CNY"}
+    # The price of one bird (36.00 CNY per jin at its upper weight of 1.4 kg), not per jin.
+    assert listing["price"] == {"amount": "100.80", "currency": "CNY"}
     assert listing["page_url"] == f"/listings/{SKU}"
     assert listing["draft"] == draft_data
     assert listing["images"] == []

@@ -43,14 +43,16 @@ def test_the_page_shows_the_listing(
     assert page.headers["Content-Type"].startswith("text/html")
     html = page.text
     assert "泰和乌鸡 整只 冰鲜 1-1.4 kg/只" in html
-    assert "36.00 CNY" in html
+    assert "100.80 CNY" in html  # one bird, at its upper weight
+    assert "¥36.00/斤" in html  # and the price by weight, with the policy stated
+    assert "多退少补" in html
     for name in IMAGE_NAMES:
         assert f'<img src="/images/{SKU}/{name}"' in html
     assert "chilled" in html
     assert "南昌, Shanghai" in html
     assert "Mon, Thu" in html
     assert "江西省吉安市泰和县武山镇汪陂村" in html
-    assert 'href="https://id.gs1.org/01/99506000160019/10/WJ261120A?17=261125"' in html
+    assert 'href="https://id.gs1.org/01/99526000160017/10/WJ261120A?17=261125"' in html
     index = anonymous.get("/").text
     assert f'href="/listings/{SKU}"' in index
 

@@ -27,7 +27,7 @@ from ruralseller.sandbox import Faults
 from ruralseller.traceability import EpcisDocument, events_for_lot, lgtin, read_document
 
 LOT = "WJ261123A"
-GTIN = "99506000160019"
+GTIN = "99526000160017"
 STORY = f"/01/{GTIN}/10/{LOT}"
 CAPTURE = "/v1/epcis/capture"
 
@@ -392,8 +392,8 @@ def _one_event(lot: str) -> dict[str, Any]:
     "path",
     [
         f"/01/{GTIN}/10/WJ000000Z",  # a lot nobody captured
-        f"/01/99506000160018/10/{LOT}",  # a wrong check digit
-        f"/01/9506000160019/10/{LOT}",  # 13 digits
+        f"/01/99526000160018/10/{LOT}",  # a wrong check digit
+        f"/01/9526000160017/10/{LOT}",  # 13 digits
         f"/01/{GTIN}",  # no lot
         f"/01/{GTIN}/10/{LOT}/21/1",  # a serial number
     ],

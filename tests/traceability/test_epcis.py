@@ -34,7 +34,7 @@ from ruralseller.traceability import (
 
 SPECS = Path(__file__).parents[1] / "specs" / "gs1-epcis"
 CST = dt.timezone(dt.timedelta(hours=8))
-LOT = lgtin("99506000160019", "WJ261120A")
+LOT = lgtin("99526000160017", "WJ261120A")
 
 
 def specs() -> Path:
@@ -243,9 +243,9 @@ def test_other_event_types_are_kept_as_json() -> None:
 
 
 def test_lgtin_is_the_digital_link_path_of_gtin_and_lot() -> None:
-    assert LOT == "https://id.gs1.org/01/99506000160019/10/WJ261120A"
-    assert lgtin("9506000160023", "A/1", "https://example.com") == (
-        "https://example.com/01/09506000160023/10/A%2F1"
+    assert LOT == "https://id.gs1.org/01/99526000160017/10/WJ261120A"
+    assert lgtin("9526000160021", "A/1", "https://example.com") == (
+        "https://example.com/01/09526000160021/10/A%2F1"
     )
 
 

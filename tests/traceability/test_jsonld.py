@@ -77,7 +77,7 @@ def lot_document(lot_id: str, *, shipped: bool) -> EpcisDocument:
 def every_kind_document() -> EpcisDocument:
     """A document with every member the builders can write: each event type, ids, extras."""
     utc_minus_5 = dt.timezone(dt.timedelta(hours=-5))
-    lot = lgtin("99506000160019", "WJ261120A")
+    lot = lgtin("99526000160017", "WJ261120A")
     farm = private_id("producer", "wu-family-farm")
     readings = [
         SensorReading(dt.datetime(2026, 11, 21, 10, tzinfo=CHINA_STANDARD_TIME), Decimal("3.25")),
@@ -303,7 +303,7 @@ def an_event(**members: Any) -> dict[str, Any]:
     return {key: value for key, value in event.items() if value is not None}
 
 
-LOT = lgtin("99506000160019", "WJ261120A")
+LOT = lgtin("99526000160017", "WJ261120A")
 
 
 def test_problems_name_the_epcis_member_and_say_how_to_fix_it() -> None:

@@ -13,6 +13,7 @@ import attrs
 from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.lot import Lot
 from ruralseller.catalog.offer import Offer
+from ruralseller.catalog.pricing import PricingPolicy
 from ruralseller.catalog.producer import Producer
 from ruralseller.catalog.product import (
     CuredMeat,
@@ -175,6 +176,20 @@ def _offer_problems(index: int, offer: Offer, lot: Lot) -> Iterator[Problem]:
             "piece weighs",
             value=str(offer.per),
             hint='add quantity.piece_mass to the lot, or price per piece (per = "piece")',
+        )
+    piece = lot.quantity.piece_mass
+    if (
+        offer.pricing is PricingPolicy.NOMINAL_WEIGHT
+        and piece is not None
+        and piece.nominal is None
+    ):
+        yield Problem(
+            file="",
+            path=f"offers[{index}].pricing",
+            message=f"pricing = 'nominal_weight' charges lot {lot.id}'s nominal piece weight, "
+            "but the lot gives none",
+            value=offer.pricing.value,
+            hint="add quantity.piece_mass.nominal to the lot, or use pricing = 'upper_weight'",
         )
 
 

@@ -383,6 +383,18 @@ class Lot:
             )
 
     @property
+    def printed_date(self) -> dt.date | None:
+        """The date on the label that bounds the sale: the use-by, else the best-before."""
+        return self.use_by or self.best_before
+
+    @property
+    def printed_date_kind(self) -> str | None:
+        """``use_by`` or ``best_before``: which date the label carries (None: neither)."""
+        if self.use_by is not None:
+            return "use_by"
+        return "best_before" if self.best_before is not None else None
+
+    @property
     def record(self) -> SlaughterRecord | LayingRecord | HarvestRecord | ProcessingRecord | None:
         """The lot's record, whichever kind it is."""
         return self.slaughter or self.laying or self.harvest or self.processing

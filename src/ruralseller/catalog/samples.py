@@ -6,7 +6,7 @@ Example:
     >>> from ruralseller.catalog import load_catalog
     >>> catalog = load_catalog(sample_path("black-chickens"))
     >>> [lot.id for lot in catalog.lots]
-    ['WJ261120A', 'WJ261123A', 'WE261118']
+    ['WJ261120A', 'WJ261123A', 'WE261118', 'WP261115']
 """
 
 from __future__ import annotations

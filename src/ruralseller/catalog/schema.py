@@ -82,7 +82,7 @@ _TEXT_TYPES: dict[Any, dict[str, Any]] = {
         "type": "string",
         "pattern": r"^(\d{8}|\d{12,14})$",
         "description": "A GTIN-8, -12, -13 or -14 with its check digit (GS1 AI 01).",
-        "examples": ["09506000160016"],
+        "examples": ["09526000160014"],
     },
     str: {"type": "string"},
     int: {"type": "integer"},

@@ -19,7 +19,15 @@ from rich.progress import Progress
 from rich.table import Table
 
 from ruralseller import __version__
-from ruralseller.catalog import Catalog, Mass, Money, Place, Temperature, load_catalog
+from ruralseller.catalog import (
+    CATALOG_FILE,
+    Catalog,
+    Mass,
+    Money,
+    Place,
+    Temperature,
+    load_catalog,
+)
 from ruralseller.catalog.samples import DEFAULT_SAMPLE, copy_sample, sample_names
 from ruralseller.catalog.schema import catalog_schema
 from ruralseller.cli._errors import GuardedGroup
@@ -29,7 +37,9 @@ from ruralseller.cli._plan_to import (
     resolve_destinations,
     summary_json,
 )
+from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import print_waiting, retry_text
+from ruralseller.coldchain import outside_for
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
@@ -38,9 +48,12 @@ from ruralseller.compliance import (
     Report,
     Rule,
     RuleChange,
+    RulePack,
     Sale,
     available_rule_packs,
     check,
+    freshness,
+    freshness_rules,
     rule_changes,
     rule_pack,
 )
@@ -77,6 +90,7 @@ from ruralseller.marketplaces import (
 from ruralseller.packaging import (
     DEFAULT_DIGITAL_LINK_BASE,
     DEFAULT_MARGIN,
+    NO_GTIN_HINT,
     SOUTH_CHINA_SUMMER,
     SOUTH_CHINA_WINTER,
     AmbientProfile,
@@ -87,7 +101,14 @@ from ruralseller.packaging import (
     save_label,
 )
 from ruralseller.packaging.lot_label import lot_label
-from ruralseller.publishing import OUTCOMES, JobState, Outbox, Publisher, PublishReport
+from ruralseller.publishing import (
+    OUTCOMES,
+    JobState,
+    Outbox,
+    Publisher,
+    PublishReport,
+    withdraw_stale,
+)
 from ruralseller.publishing import Progress as PublishProgress
 from ruralseller.traceability import events_for_lot
 
@@ -331,12 +352,12 @@ def rules(
         _print_changes(found, start, end, fmt)
         return
     if fmt == "json":
-        data = [_rule_row(rule) for pack in packs for rule in pack.rules]
+        data = [_rule_row(rule) for pack in packs for rule in _pack_rules(pack)]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     for pack in packs:
         _out.print(f"[bold]{escape(pack.jurisdiction)}: {escape(pack.name)}[/]")
-        for rule in pack.rules:
+        for rule in _pack_rules(pack):
             scope = ", ".join(sorted(rule.kinds)) or "all products"
             if rule.profiles:
                 scope += "; sellers: " + ", ".join(sorted(p.value for p in rule.profiles))
@@ -382,6 +403,11 @@ def _print_changes(found: tuple[RuleChange, ...], start: dt.date, end: dt.date, 
         _out.print(f"      [dim]source: {escape(str(rule.citation))}[/]")
 
 
+def _pack_rules(pack: RulePack) -> tuple[Rule, ...]:
+    """A pack's rules and the date rules every check adds to them."""
+    return (*pack.rules, *freshness_rules(pack.jurisdiction))
+
+
 def _parse_destination(text: str | None) -> Place | None:
     if text is None:
         return None
@@ -423,6 +449,12 @@ def _parse_destination(text: str | None) -> Place | None:
     show_default=True,
     help="Output format (the JSON shape is documented in docs/compliance.md).",
 )
+@delivery_option
+@click.option(
+    "--marketplace",
+    help="The marketplace sold on, for an offer's minimum remaining life there "
+    "(min_remaining_life_on).",
+)
 def check_command(
     catalog_path: Path,
     jurisdictions: tuple[str, ...],
@@ -433,8 +465,10 @@ def check_command(
     dry_ice: str | None,
     title: str | None,
     fmt: str,
+    delivery: dt.timedelta,
+    marketplace: str | None,
 ) -> None:
-    """Check the lots of CATALOG against compliance rules.
+    """Check the lots of CATALOG against compliance rules and the dates on their labels.
 
     Exits 0 when nothing blocks, 1 when something blocks, 2 when the input is bad.
     """
@@ -445,6 +479,8 @@ def check_command(
             mode="air" if air else "ground",
             dry_ice=Mass.parse(dry_ice) if dry_ice else None,
             texts={"title": title} if title else {},
+            delivery=delivery,
+            marketplace=marketplace,
         )
         report = check(
             catalog,
@@ -565,23 +601,29 @@ def _plan_dict(plan: PackPlan) -> dict[str, object]:
 @click.option(
     "--profile",
     type=click.Choice(sorted(_PROFILES)),
-    default="summer",
-    show_default=True,
+    default=None,
     help="Outside temperature over the day, when --ambient is not given "
-    "(southern Chinese mountains).",
+    "(southern Chinese mountains). Default: summer, or the season of --on.",
 )
 @click.option("--pieces", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Pack for the season of this day (YYYY-MM-DD) when --ambient and --profile are not given.",
 )
 def pack(
     catalog_path: Path,
     lot_id: str,
     hours: float,
     ambient: str | None,
-    profile: str,
+    profile: str | None,
     pieces: int,
     fmt: str,
+    day: dt.datetime | None,
 ) -> None:
     """Plan how to pack a lot for a journey: box, coolant, liners, weights and why.
 
@@ -590,7 +632,10 @@ def pack(
     """
     try:
         catalog = load_catalog(catalog_path)
-        outside = _ambient(ambient, profile, hours)
+        if ambient is None and profile is None and day is not None:
+            outside: Temperature | AmbientProfile = outside_for(day.date())
+        else:
+            outside = _ambient(ambient, profile or "summer", hours)
         plan = plan_pack(
             catalog, lot_id, journey=dt.timedelta(hours=hours), ambient=outside, pieces=pieces
         )
@@ -689,6 +734,12 @@ def _print_plan(plan: PackPlan) -> None:
     show_default=True,
     help="Digital Link resolver for the QR code.",
 )
+@click.option(
+    "--story-base",
+    help="For a product without a GTIN: the address of your lots' story pages; the QR code "
+    "links to STORY_BASE/LOT, e.g. https://your-site.example/lots.",
+)
+@on_option
 def label(
     catalog_path: Path,
     lot_id: str,
@@ -698,8 +749,14 @@ def label(
     jurisdiction: str,
     locale: str | None,
     link_base: str,
+    story_base: str | None,
+    day: dt.datetime | None,
 ) -> None:
-    """Print a 100×150 mm package label (PNG or PDF) with GS1-128 barcodes and a QR code."""
+    """Print a 100×150 mm package label (PNG or PDF) with GS1-128 barcodes and a QR code.
+
+    A product without a GTIN gets a label without barcodes, its QR code linking to the lot's
+    story page at --story-base.
+    """
     try:
         catalog = load_catalog(catalog_path)
         content = lot_label(
@@ -709,6 +766,8 @@ def label(
             locale=locale,
             net_weight=Mass.parse(weight) if weight else None,
             digital_link_base=link_base,
+            on=today(day),
+            story_base=story_base,
         )
         written = save_label(content, output, dpi=dpi)
     except CatalogValidationError as exc:
@@ -723,7 +782,11 @@ def label(
     _out.print(
         f"Wrote the label for lot {escape(lot_id)} to [bold]{escape(str(written))}[/] ({dpi} dpi)."
     )
-    _out.print(f"  barcode: {escape(content.gs1.element_string())}")
+    if content.gs1 is not None:
+        _out.print(f"  barcode: {escape(content.gs1.element_string())}")
+    else:
+        _out.print("  barcode: none (the product has no GTIN)")
+        _out.print(f"  [bold]hint:[/] {escape(NO_GTIN_HINT)}")
     _out.print(f"  QR:      {escape(content.digital_link)}")
 
 
@@ -763,6 +826,12 @@ def label(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Draw the food's temperature on the first destination's best route to this PNG.",
 )
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Hand the parcels in at 14:00 on this day (YYYY-MM-DD), when --ship-at is not given.",
+)
 def plan_command(
     catalog_path: Path,
     lot_id: str,
@@ -772,6 +841,7 @@ def plan_command(
     min_remaining: float,
     fmt: str,
     plot_path: Path | None,
+    day: dt.datetime | None,
 ) -> None:
     """Plan shipping a lot to cities, counties or addresses: what works, why not, at what cost.
 
@@ -779,7 +849,7 @@ def plan_command(
     """
     try:
         catalog = load_catalog(catalog_path)
-        when = _ship_at(ship_at)
+        when = _ship_at(ship_at, day)
         places, whole_country = resolve_destinations(destinations)
         plan = plan_shipment(
             catalog,
@@ -811,7 +881,10 @@ def plan_command(
     raise SystemExit(0 if plan.reachable else 1)
 
 
-def _ship_at(text: str | None) -> dt.datetime:
+def _ship_at(text: str | None, day: dt.datetime | None = None) -> dt.datetime:
+    if text is None and day is not None:
+        # The afternoon parcel run, as in the demo: the morning's birds are chilled and packed.
+        return dt.datetime.combine(day.date(), dt.time(14), tzinfo=CHINA_STANDARD_TIME)
     if text is None:
         return dt.datetime.now(CHINA_STANDARD_TIME).replace(second=0, microsecond=0)
     try:
@@ -954,6 +1027,7 @@ def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
     required=True,
     help="The folder to write preview.html, images/ and draft.json into.",
 )
+@on_option
 def render(
     catalog_path: Path,
     lot_id: str,
@@ -962,6 +1036,7 @@ def render(
     templates: Path | None,
     price: str | None,
     output: Path,
+    day: dt.datetime | None,
 ) -> None:
     """Write a lot's listing for a marketplace: preview page, pictures and draft JSON.
 
@@ -978,6 +1053,7 @@ def render(
             locales=locales or None,
             templates=templates,
             price=Money.parse(price) if price else None,
+            on=today(day),
         )
     except CatalogValidationError as exc:
         _report(exc.problems)
@@ -1028,6 +1104,12 @@ def render(
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="A temperature logger export (CSV: time, °C) for the shipping event's readings.",
 )
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Hand the parcel in at 14:00 on this day (with --to, when --ship-at is not given).",
+)
 def trace(
     catalog_path: Path,
     lot_id: str,
@@ -1035,6 +1117,7 @@ def trace(
     destination: str | None,
     ship_at: str | None,
     logger: Path | None,
+    day: dt.datetime | None,
 ) -> None:
     """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD)."""
     try:
@@ -1042,7 +1125,7 @@ def trace(
         shipment = None
         if destination is not None:
             plan = plan_shipment(
-                catalog, lot_id, [destination_place(destination)], _ship_at(ship_at)
+                catalog, lot_id, [destination_place(destination)], _ship_at(ship_at, day)
             )
             shipment = plan.destinations[0].best or next(
                 (o for o in plan.destinations[0].options if o.slow is not None), None
@@ -1106,6 +1189,13 @@ def marketplaces_command(fmt: str) -> None:
 _OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
 
 
+def _has_catalogue(path: Path) -> bool:
+    """Whether ``path`` is a catalogue file or a folder holding one."""
+    return path.is_file() or any(
+        (path / name).is_file() for name in (CATALOG_FILE, Path(CATALOG_FILE).stem + ".json")
+    )
+
+
 def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
     return outbox or catalog_path / ".ruralseller" / "outbox.db"
 
@@ -1148,13 +1238,28 @@ def _prices(items: tuple[str, ...]) -> dict[str, Money]:
 
 
 def _drafts(
-    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str, prices: dict[str, Money]
+    catalog: Catalog,
+    lot_ids: tuple[str, ...],
+    marketplace: str,
+    prices: dict[str, Money],
+    on: dt.date,
+    delivery: dt.timedelta,
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
     locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
-        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id))
+        fresh = freshness(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
+        if fresh is not None and not fresh.sellable:
+            # The date on the label rules: such a lot is never listed.
+            issue = ListingIssue(
+                field=f"lots.{fresh.date_kind}",
+                message=fresh.reason,
+                fix="do not list it; withdraw it where it is listed and sell the next lot",
+            )
+            refused.append((lot_id, [issue]))
+            continue
+        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id), on=on)
         errors = [
             issue
             for issue in validate_draft(draft, profile)
@@ -1186,7 +1291,12 @@ def _publish_report(report: PublishReport) -> None:
 
 
 def _run_publisher(
-    outbox: Outbox, marketplace: str, config: dict[str, str], items: list[Any], concurrency: int
+    outbox: Outbox,
+    marketplace: str,
+    config: dict[str, str],
+    items: list[Any],
+    concurrency: int,
+    stale: tuple[Catalog, dt.date, dt.timedelta] | None = None,
 ) -> PublishReport:
     try:
         adapter = get_marketplace(marketplace, **config)
@@ -1201,7 +1311,14 @@ def _run_publisher(
 
         try:
             publisher = Publisher(outbox, adapter, concurrency=concurrency, progress=advance)
-            return await publisher.publish(items)
+            withdrawn: tuple[Any, ...] = ()
+            if stale is not None:
+                # Lots past their sell-by cut-off come off sale before anything is sent.
+                catalog, day, delivery = stale
+                report = await withdraw_stale(publisher, catalog, on=day, delivery=delivery)
+                withdrawn = report.results
+            report = await publisher.publish(items)
+            return attrs.evolve(report, results=(*withdrawn, *report.results))
         finally:
             await adapter.aclose()
 
@@ -1233,6 +1350,8 @@ def _run_publisher(
     help="The price on this marketplace, e.g. --price WJ261123A='5.20 USD' (repeatable); "
     "default: the offer's.",
 )
+@on_option
+@delivery_option
 def publish(
     catalog_path: Path,
     marketplace: str,
@@ -1243,8 +1362,12 @@ def publish(
     offline: bool,
     concurrency: int,
     prices: tuple[str, ...],
+    day: dt.datetime | None,
+    delivery: dt.timedelta,
 ) -> None:
     """Publish a catalogue's lots to a marketplace, through the outbox.
+
+    A lot past its printed date or its sell-by cut-off is refused, saying why.
 
     Exits 0 when every lot is published, 1 when some failed or wait for a retry, 2 on bad
     input.
@@ -1252,8 +1375,12 @@ def publish(
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
-        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
-        items = ledger_stock(catalog, _outbox_path(catalog_path, outbox), marketplace, items)
+        items, refused = _drafts(
+            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery
+        )
+        items = ledger_stock(
+            catalog, _outbox_path(catalog_path, outbox), marketplace, items, today(day)
+        )
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None
@@ -1261,7 +1388,7 @@ def publish(
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     for lot_id, issues in refused:
-        _err.print(f"[red]not sent:[/] lot {escape(lot_id)} does not meet the rules:")
+        _err.print(f"[red]not sent:[/] lot {escape(lot_id)} may not be listed:")
         for issue in issues:
             _err.print(
                 f"  {escape(issue.field)}: {escape(issue.message)}; fix: {escape(issue.fix)}"
@@ -1302,17 +1429,24 @@ def publish(
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
 @click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
+@on_option
+@delivery_option
 def sync(
     catalog_path: Path,
     marketplace: str,
     options: tuple[str, ...],
     outbox: Path | None,
     concurrency: int,
+    day: dt.datetime | None,
+    delivery: dt.timedelta,
 ) -> None:
     """Send what the outbox holds for a marketplace: queued, retryable, or cut off by a crash.
 
     Exits 0 when nothing is left to send, 1 while listings failed or wait for a retry (each
     is listed with its next try), 2 on bad input or an outbox that cannot be used.
+
+    Listings whose lot passed its sell-by cut-off (its printed date less the delivery and the
+    minimum remaining life) are withdrawn first, and writes queued for them are not sent.
     """
     path = _outbox_path(catalog_path, outbox)
     if not path.exists():
@@ -1320,13 +1454,28 @@ def sync(
         raise SystemExit(2)
     try:
         load_marketplace(marketplace)
+        # Without the catalogue the lots' dates are unknown: send, but say what is skipped.
+        catalog = load_catalog(catalog_path) if _has_catalogue(catalog_path) else None
+    except CatalogValidationError as exc:
+        _report(exc.problems)
+        raise SystemExit(2) from None
     except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None
     box = Outbox(path)
     report = _run_publisher(
-        box, marketplace, _marketplace_options(marketplace, options), [], concurrency
+        box,
+        marketplace,
+        _marketplace_options(marketplace, options),
+        [],
+        concurrency,
+        stale=(catalog, today(day), delivery) if catalog is not None else None,
     )
+    if catalog is None:
+        _err.print(
+            f"[yellow]note:[/] no catalogue in {escape(str(catalog_path))}, so listings past "
+            "their sell-by cut-off were not withdrawn"
+        )
     _publish_report(report)
     waiting = print_waiting(_err, box, marketplace)
     raise SystemExit(0 if report.ok and not waiting else 1)
@@ -1404,3 +1553,8 @@ from ruralseller.cli.orders import ledger_stock, orders, settle_command, stock  
 cli.add_command(orders)
 cli.add_command(stock)
 cli.add_command(settle_command)
+
+# `ruralseller status` lives in its own module.
+from ruralseller.cli.status import status as _status  # noqa: E402
+
+cli.add_command(_status)

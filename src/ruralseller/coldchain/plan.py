@@ -35,7 +35,17 @@ from typing import Any
 
 import attrs
 
-from ruralseller.catalog import AnyProduct, Catalog, Lot, Money, Place, StorageClass, Temperature
+from ruralseller.catalog import (
+    MIN_REMAINING_DAYS,
+    AnyProduct,
+    Catalog,
+    Lot,
+    Money,
+    Place,
+    RemainingLife,
+    StorageClass,
+    Temperature,
+)
 from ruralseller.coldchain.classes import ClassLimits, class_limits
 from ruralseller.coldchain.destinations import find_place
 from ruralseller.coldchain.lanes import Lane, lane
@@ -304,6 +314,8 @@ class _Context:
     min_remaining: Decimal
     guards: tuple[Guard, ...]
     since_production: dt.timedelta
+    # The last day the food may arrive: the printed date less the life the buyer must keep.
+    arrive_by: dt.date | None = None
 
 
 def _since_production(lot: Lot, ship_at: dt.datetime) -> dt.timedelta:
@@ -320,6 +332,16 @@ def _since_production(lot: Lot, ship_at: dt.datetime) -> dt.timedelta:
             hint="ship after the production date",
         )
     return ship_at - made
+
+
+def _arrive_by(catalog: Catalog, lot: Lot) -> dt.date | None:
+    """The last day the food may arrive: its printed date less the offer's minimum life."""
+    printed = lot.printed_date
+    if printed is None:
+        return None
+    offer = catalog.offer_for(lot.id)
+    life = offer.remaining_life() if offer is not None else RemainingLife(days=MIN_REMAINING_DAYS)
+    return printed - dt.timedelta(days=life.days_for((printed - lot.production_date).days))
 
 
 def _resolve(destination: Place | str) -> Place:
@@ -418,6 +440,16 @@ def _problems(ctx: _Context, journey: Journey) -> list[str]:
             f"freezing (coldest {journey.coldest})"
         )
     reasons += [f"on {name}: {breach}" for breach in journey.breaches if breach.hard]
+    arrives = journey.arrival.astimezone(ctx.ship_at.tzinfo).date()
+    if ctx.arrive_by is not None and arrives > ctx.arrive_by:
+        # The date on the label rules: a shelf-life model may be stricter, never looser.
+        printed, kind = ctx.lot.printed_date, ctx.lot.printed_date_kind
+        words = "use-by date" if kind == "use_by" else "best-before date"
+        keep = (printed - ctx.arrive_by).days if printed is not None else 0
+        less = f" less the {keep} day(s) the buyer must have left" if keep else ""
+        reasons.append(
+            f"on {name} it arrives on {arrives}, after the lot's {words} {printed}{less}"
+        )
     shelf = journey.shelf_life
     if shelf is not None:
         if shelf.spoiled:
@@ -646,6 +678,7 @@ def plan_shipment(  # noqa: PLR0913 - all but the first three are keyword-only
         min_remaining=min_remaining,
         guards=tuple(guards),
         since_production=_since_production(lot, ship_at),
+        arrive_by=_arrive_by(catalog, lot),
     )
     cache: dict[tuple[Any, str], Any] = {}
     verdicts: dict[tuple[Any, int], _Verdict] = {}

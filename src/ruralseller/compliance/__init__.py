@@ -9,6 +9,14 @@ verified; :func:`check` applies them to the lots of a catalogue and returns a
 from ruralseller.compliance.changes import RuleChange, rule_changes
 from ruralseller.compliance.context import LotContext, Sale, seller_profile
 from ruralseller.compliance.engine import REPORT_FORMAT, Report, check
+from ruralseller.compliance.freshness import (
+    DEFAULT_DELIVERY,
+    Freshness,
+    delivery_days,
+    freshness,
+    freshness_rules,
+    sell_by,
+)
 from ruralseller.compliance.particulars import DEFAULT_LOCALES, Particular, label_particulars
 from ruralseller.compliance.registry import ENTRY_POINT_GROUP, available_rule_packs, rule_pack
 from ruralseller.compliance.rules import (
@@ -25,11 +33,13 @@ from ruralseller.compliance.rules import (
 from ruralseller.compliance.wording import find_terms
 
 __all__ = [
+    "DEFAULT_DELIVERY",
     "DEFAULT_LOCALES",
     "ENTRY_POINT_GROUP",
     "REPORT_FORMAT",
     "Citation",
     "Finding",
+    "Freshness",
     "Issue",
     "LotContext",
     "Particular",
@@ -44,9 +54,13 @@ __all__ = [
     "Topic",
     "available_rule_packs",
     "check",
+    "delivery_days",
     "find_terms",
+    "freshness",
+    "freshness_rules",
     "label_particulars",
     "rule_changes",
     "rule_pack",
+    "sell_by",
     "seller_profile",
 ]

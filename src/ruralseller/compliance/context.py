@@ -59,12 +59,17 @@ class Sale:
         mode: how the parcel travels: ``ground`` or ``air``.
         dry_ice: the mass of dry ice in one parcel, if any.
         texts: listing texts to check for banned wording, by name (e.g. ``title``).
+        marketplace: the marketplace sold on, for the offer's minimum remaining life there.
+        delivery: the longest delivery to the buyers (for the sell-by cut-off); a next-day
+            parcel when None.
     """
 
     destination: Place | None = None
     mode: str = attrs.field(default="ground", converter=_mode)
     dry_ice: Mass | None = None
     texts: Mapping[str, str] = attrs.field(factory=dict)
+    marketplace: str | None = None
+    delivery: dt.timedelta | None = None
 
 
 def seller_profile(producer: Producer, jurisdiction: str) -> SellerProfile:

@@ -20,6 +20,7 @@ import attrs
 
 from ruralseller.catalog import Catalog
 from ruralseller.compliance.context import LotContext, Sale
+from ruralseller.compliance.freshness import freshness_rules
 from ruralseller.compliance.registry import rule_pack
 from ruralseller.compliance.rules import Finding, Issue, Rule, RulePack, Severity, SourceStatus
 
@@ -230,7 +231,8 @@ def check(  # noqa: PLR0913 - every argument but the catalogue is keyword-only
     for pack in chosen:
         for lot_id in lot_ids:
             ctx = LotContext.of(catalog, lot_id, jurisdiction=pack.jurisdiction, on=day, sale=sale)
-            for rule in pack.rules:
+            # The date on the label bounds the sale in every jurisdiction (freshness.py).
+            for rule in (*pack.rules, *freshness_rules(pack.jurisdiction)):
                 if not rule.in_force_on(day) or not rule.applies_to(ctx.product.kind, ctx.profile):
                     continue
                 applied += 1

@@ -7,12 +7,21 @@ and :func:`validate_draft` checks a draft against one; :func:`process_image` bri
 to a profile's spec; :func:`render_preview` shows the partner the result.
 """
 
-from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+from ruralseller.listing.draft import (
+    Attribute,
+    ListingDraft,
+    LocalizedText,
+    ShippingPromise,
+    UnitOfSale,
+    Variation,
+)
 from ruralseller.listing.generate import (
     DEFAULT_LOCALES,
+    DEFAULT_PACK_JOURNEY,
     LOCALES,
     TEMPLATE_NAMES,
     generate_listing,
+    measure_words,
     template_environment,
 )
 from ruralseller.listing.images import (
@@ -52,6 +61,7 @@ from ruralseller.listing.templates_sandbox import (
 __all__ = [
     "DEFAULT_LOCALES",
     "DEFAULT_MAX_PIXELS",
+    "DEFAULT_PACK_JOURNEY",
     "LOCALES",
     "MAX_TEMPLATE_OUTPUT",
     "MAX_TEMPLATE_SECONDS",
@@ -71,9 +81,12 @@ __all__ = [
     "RenderResult",
     "ShippingPromise",
     "TemplateFolderLoader",
+    "UnitOfSale",
+    "Variation",
     "draft_to_data",
     "generate_listing",
     "get_profile",
+    "measure_words",
     "process_image",
     "process_images",
     "profile_locales",

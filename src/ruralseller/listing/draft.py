@@ -24,6 +24,8 @@ __all__ = [
     "ListingDraft",
     "LocalizedText",
     "ShippingPromise",
+    "UnitOfSale",
+    "Variation",
 ]
 
 
@@ -98,6 +100,55 @@ class ShippingPromise:
 
 
 @attrs.frozen(kw_only=True)
+class Variation:
+    """One weight band sold as its own variation (pricing policy ``weight_bands``).
+
+    Attributes:
+        key: a stable key for the band, e.g. ``1.1-1.3 kg``; adapters add it to the SKU.
+        min: the lightest piece of the band.
+        max: the heaviest piece of the band; the band is charged at this weight.
+        price: the price of one unit of the band, rounded as :class:`UnitOfSale` states.
+    """
+
+    key: str
+    min: Mass
+    max: Mass
+    price: Money
+
+
+@attrs.frozen(kw_only=True)
+class UnitOfSale:
+    """What one unit of the listing is, and how its price was made.
+
+    Attributes:
+        measure_words: the measure word of one unit by the draft's locales (``只``, ``盒``,
+            ``袋``; ``bird``, ``box``, ``bag``).
+        descriptions: what a buyer gets for one unit, by locale.
+        goods_min: the lightest goods in one unit (the piece's weight), if known.
+        goods_max: the heaviest goods in one unit, if known.
+        pricing: how a piece priced by weight is charged: ``upper_weight`` (多退少补),
+            ``nominal_weight`` or ``weight_bands``; None when the price is per piece.
+        price_by_weight: the partner's price by weight (e.g. ``36.00 CNY``), if priced so.
+        per: what ``price_by_weight`` buys (``1 jin``), if priced by weight.
+        billed_weight: the weight one unit is charged at, if priced by weight.
+        rounding: the rounding rule of the unit price: ``half_up`` to the currency's minor
+            unit (四舍五入到分), after an exact product.
+        variations: the weight bands sold as variations (``weight_bands`` only).
+    """
+
+    measure_words: Mapping[str, str] = attrs.field(converter=_mapping, hash=False)
+    descriptions: Mapping[str, str] = attrs.field(factory=dict, converter=_mapping, hash=False)
+    goods_min: Mass | None = None
+    goods_max: Mass | None = None
+    pricing: str | None = None
+    price_by_weight: Money | None = None
+    per: str | None = None
+    billed_weight: Mass | None = None
+    rounding: str = "half_up"
+    variations: tuple[Variation, ...] = attrs.field(default=(), converter=frozen_tuple)
+
+
+@attrs.frozen(kw_only=True)
 class ListingDraft:
     """A listing for one lot, before any marketplace has seen it.
 
@@ -109,9 +160,13 @@ class ListingDraft:
         gtin: the product's GTIN, if any.
         texts: the text per locale.
         certifications: certifications to show (e.g. geographical indication).
-        price: the price of one sale unit.
-        sale_unit: what the price buys: ``piece`` or a mass such as ``1 jin``.
-        price_per_kg: the price per kilogram, when sold by weight.
+        price: the price of one unit (see ``unit``): for goods priced by weight and sold by
+            the piece, the price by weight times the billed weight of the pricing policy,
+            rounded half up to the fen or cent.
+        sale_unit: what ``price`` buys: ``piece``, or a mass such as ``1 kg`` for goods sold
+            loose by weight.
+        price_per_kg: the price per kilogram of the goods, when their weight is known.
+        unit: what one unit is (measure words, weights, pricing policy), if known.
         shipping_weight: what one sale unit weighs packed for the parcel (goods, box,
             coolant), never less than the goods; None when nothing says. Adapters send it as
             the item's parcel weight.
@@ -136,6 +191,7 @@ class ListingDraft:
     price: Money
     sale_unit: str
     price_per_kg: Money | None = None
+    unit: UnitOfSale | None = None
     shipping_weight: Mass | None = None
     stock: int
     min_order: int = 1

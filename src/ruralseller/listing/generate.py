@@ -25,7 +25,7 @@ Example:
     >>> draft.text("en").title
     'Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi'
     >>> draft.compliance_ok, str(draft.price), draft.sale_unit
-    (True, '36.00 CNY', '1 jin')
+    (True, '100.80 CNY', 'piece')
 """
 
 from __future__ import annotations
@@ -58,29 +58,44 @@ from ruralseller.catalog import (
     Offer,
     Place,
     PoultryMeat,
+    PricingPolicy,
     Producer,
+    SaleUnit,
     ShellEggs,
     Species,
     StorageClass,
     Temperature,
+    default_measure_words,
     format_duration,
+    rounded_half_up,
 )
-from ruralseller.coldchain import ShipmentPlan
+from ruralseller.catalog.units import decimal_text
+from ruralseller.coldchain import ShipmentPlan, outside_for
 from ruralseller.compliance import Sale, check
-from ruralseller.errors import InvalidValueError
-from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+from ruralseller.errors import InvalidValueError, RuralSellerError
+from ruralseller.listing.draft import (
+    Attribute,
+    ListingDraft,
+    LocalizedText,
+    ShippingPromise,
+    UnitOfSale,
+    Variation,
+)
 from ruralseller.listing.templates_sandbox import (
     LimitedSandbox,
     TemplateFolderLoader,
     render_template,
     template_error,
 )
+from ruralseller.packaging import PACKAGING_FILE, PackPlan, plan_pack
 
 __all__ = [
     "DEFAULT_LOCALES",
+    "DEFAULT_PACK_JOURNEY",
     "LOCALES",
     "TEMPLATE_NAMES",
     "generate_listing",
+    "measure_words",
     "template_environment",
 ]
 
@@ -205,8 +220,6 @@ _CERTIFICATIONS = {
     },
 }
 _PIECE = {"zh": "只", "en": "each"}
-# What one piece is called in Chinese, by product kind (a bird, a box of eggs, a piece).
-_PIECE_ZH = {"poultry_meat": "只", "live_birds": "只", "shell_eggs": "盒"}
 _JIN = {"zh": "斤", "en": "jin", "es": "jin", "pt": "jin"}
 _DAYS_WORD = {"zh": "天", "en": "days"}
 # Where each language's shipped templates are, and the babel locale of its numbers and money.
@@ -378,7 +391,7 @@ def _masses(low: Mass, high: Mass, unit: str, locale: str) -> str:
     return first if first == last else f"{first}-{last}"
 
 
-def _weight(lot: Lot, kind: str, locale: str, *, jin: bool) -> str | None:
+def _weight(lot: Lot, words: Mapping[str, str], locale: str, *, jin: bool) -> str | None:
     piece = lot.quantity.piece_mass
     language = _language(locale)
     if piece is None:
@@ -388,9 +401,9 @@ def _weight(lot: Lot, kind: str, locale: str, *, jin: bool) -> str | None:
     if jin:
         text += f" ({_masses(low, high, 'jin', locale)} {_JIN[language]})"
     if language == "zh":
-        return f"{text}/{_PIECE_ZH.get(kind, '件')}"
+        return f"{text}/{words['zh']}"
     if _romance(language):
-        return f"{text} {_PER[language]} {_piece_word(kind, language)}"
+        return f"{text} {_PER[language]} {words[language]}"
     return f"{text} {_PIECE[language]}"
 
 
@@ -410,37 +423,268 @@ def _piece_word(kind: str, language: str) -> str:
     return _PER_PIECE[language].get(kind, _PER_PIECE_DEFAULT[language])
 
 
-def _price_text(offer: Offer, locale: str, kind: str = "") -> str:
+def measure_words(offer: Offer, product: AnyProduct) -> dict[str, str]:
+    """The measure word of one unit by language (zh, en, es, pt).
+
+    The offer's own words, else the product kind's (只/bird, 盒/box, 袋/bag, 块/piece; 份/pack
+    for poultry in parts).
+
+    >>> from ruralseller.catalog import load_catalog
+    >>> from ruralseller.catalog.samples import sample_path
+    >>> catalog = load_catalog(sample_path())
+    >>> lot = catalog.lot("WE261118")
+    >>> measure_words(catalog.offer_for(lot.id), catalog.product_of(lot))["zh"]
+    '盒'
+    """
+    whole = getattr(product, "cut", Cut.WHOLE) in {Cut.WHOLE, Cut.HALF}
+    words = dict(default_measure_words(product.kind, whole=whole))
+    for key, word in offer.unit.items():
+        words[key.replace("_", "-").split("-")[0].lower()] = word
+    return words
+
+
+def _per_mass_text(per: Mass, locale: str) -> str:
+    """What a price by weight buys: ``斤``, ``jin (500 g)``, ``kg``, ``2 kg``."""
     language = _language(locale)
-    price = offer.price.format(_babel_locale(locale))
-    if _romance(language):
-        return f"{price} {_PER[language]} {_per_text(offer, locale, kind)}"
-    if offer.per.mass is None:
-        return f"{price}/{_PIECE[language]}" if language == "zh" else f"{price} each"
-    unit = offer.per.mass
     if language == "zh":
-        symbol = unit.unit.symbol if unit.value == 1 else str(unit)
-        return f"{price}/{symbol}"
-    per = f"{unit.unit.code} ({unit.to('g')})" if unit.unit.code in {"jin", "liang"} else str(unit)
-    return f"{price} per {per}"
+        return (
+            per.unit.symbol if per.value == 1 else f"{_number(per.value, locale)}{per.unit.symbol}"
+        )
+    if per.unit.code in {"jin", "liang"}:
+        grams = _number(per.to("g").value, locale)
+        head = per.unit.code if per.value == 1 else f"{_number(per.value, locale)} {per.unit.code}"
+        return f"{head} ({grams} g)"
+    symbol = per.unit.symbol
+    return symbol if per.value == 1 else f"{_number(per.value, locale)} {symbol}"
 
 
-def _per_text(offer: Offer, locale: str, kind: str) -> str:
-    """What one price buys, in Spanish or Portuguese: ``caja``, ``kg``, ``jin (500 g)``."""
-    unit = offer.per.mass
-    if unit is None:
-        return _piece_word(kind, _language(locale))
-    if unit.unit.code in {"jin", "liang"}:
-        grams = unit.to("g")
-        return f"{unit.unit.code} ({_number(grams.value, locale)} g)"
-    symbol = unit.unit.symbol
-    return symbol if unit.value == 1 else f"{_number(unit.value, locale)} {symbol}"
+def _per(language: str, price: str, what: str) -> str:
+    if language == "zh":
+        return f"{price}/{what}"
+    if _romance(language):
+        return f"{price} {_PER[language]} {what}"
+    return f"{price} per {what}"
 
 
-def _price_per_kg(offer: Offer) -> Money | None:
-    if offer.per.mass is None:
+_POLICY_TEXT = {
+    "zh": {
+        PricingPolicy.UPPER_WEIGHT: "按 {weight} 计价, 称重后多退少补",
+        PricingPolicy.NOMINAL_WEIGHT: "按标称重量 {weight} 计价",
+        PricingPolicy.WEIGHT_BANDS: "按所选重量档的上限计价",
+    },
+    "en": {
+        PricingPolicy.UPPER_WEIGHT: "charged at {weight}, the difference refunded after weighing",
+        PricingPolicy.NOMINAL_WEIGHT: "charged at the nominal weight of {weight}",
+        PricingPolicy.WEIGHT_BANDS: "each weight band charged at its upper weight",
+    },
+    "es": {
+        PricingPolicy.UPPER_WEIGHT: "se cobra a {weight} y se reembolsa la diferencia tras pesar",
+        PricingPolicy.NOMINAL_WEIGHT: "se cobra al peso nominal de {weight}",
+        PricingPolicy.WEIGHT_BANDS: "cada rango de peso se cobra a su peso máximo",
+    },
+    "pt": {
+        PricingPolicy.UPPER_WEIGHT: "cobrado a {weight}, a diferença é reembolsada após a pesagem",
+        PricingPolicy.NOMINAL_WEIGHT: "cobrado pelo peso nominal de {weight}",
+        PricingPolicy.WEIGHT_BANDS: "cada faixa de peso é cobrada pelo seu peso máximo",
+    },
+}
+_EQUIVALENT = {"zh": "折合 ", "en": "", "es": "", "pt": ""}
+
+
+def _goods_mass(lot: Lot) -> Mass | None:
+    """The mass of one piece when it is fixed (for a reference price by weight)."""
+    piece = lot.quantity.piece_mass
+    if piece is not None:
+        return piece.nominal if piece.nominal is not None and not piece.variable else None
+    quantity = lot.quantity
+    if quantity.net_mass is not None and quantity.count:
+        per_piece: Mass = quantity.net_mass / quantity.count
+        return per_piece
+    return None
+
+
+def _price_text(offer: Offer, lot: Lot, locale: str, words: Mapping[str, str]) -> str:
+    """The unit price, then the price by weight (and the pricing policy) in brackets.
+
+    ``¥108.00/只 (¥36.00/斤, 按 1.5 kg 计价, 称重后多退少补)``; ``¥25.00/袋 (折合 ¥2.50/斤)``.
+    """
+    language = _language(locale)
+    babel_locale = _babel_locale(locale)
+    word = words.get(language, words["en"])
+    per = offer.per.mass
+    if per is None:
+        head = _per(language, offer.price.format(babel_locale), word)
+        goods = _goods_mass(lot)
+        if goods is None or not goods:
+            return head
+        reference = Mass(1, "jin") if language == "zh" else Mass(1, "kg")
+        each = rounded_half_up(offer.price * (reference / goods))
+        return (
+            f"{head} ({_EQUIVALENT[language]}"
+            f"{_per(language, each.format(babel_locale), _per_mass_text(reference, locale))})"
+        )
+    by_weight = _per(language, offer.price.format(babel_locale), _per_mass_text(per, locale))
+    billed = offer.billed_weight(lot)
+    if billed is None or billed == per:
+        return by_weight
+    policy = offer.policy
+    assert policy is not None  # noqa: S101 - priced by weight, so a policy is in force
+    if policy is PricingPolicy.WEIGHT_BANDS:
+        bands = ", ".join(
+            f"{_masses(band.min, band.max, 'kg', locale)} kg: "
+            f"{_per(language, price.format(babel_locale), word)}"
+            for band, price in offer.band_prices()
+        )
+        head = bands
+    else:
+        head = _per(language, offer.unit_price(lot).format(babel_locale), word)
+    # The weight charged, exactly (1.234 kg, not 1.23): the price was computed from it.
+    exact = Decimal(decimal_text(billed.in_unit("kg")))
+    weight = f"{babel.numbers.format_decimal(exact, locale=babel_locale)} kg"
+    rule = _POLICY_TEXT[language][policy].format(weight=weight)
+    return f"{head} ({by_weight}; {rule})" if language != "zh" else f"{head} ({by_weight}, {rule})"
+
+
+def _price_per_kg(offer: Offer, lot: Lot) -> Money | None:
+    if offer.per.mass is not None:
+        return rounded_half_up(offer.price * (Fraction(1000) / offer.per.mass.grams))
+    goods = _goods_mass(lot)
+    if goods is None or not goods:
         return None
-    return (offer.price * (Fraction(1000) / offer.per.mass.grams)).rounded()
+    return rounded_half_up(offer.price * (Fraction(1000) / goods.grams))
+
+
+_DESCRIBE = {
+    "zh": "每{word}: {name}{weight}",
+    "en": "one {word}: {name}{weight}",
+    "es": "1 {word}: {name}{weight}",
+    "pt": "1 {word}: {name}{weight}",
+}
+
+
+def _unit_of_sale(  # noqa: PLR0913 - the facts of one unit, keyword flags after
+    offer: Offer,
+    lot: Lot,
+    product: AnyProduct,
+    locales: Sequence[str],
+    words: Mapping[str, str],
+    *,
+    jin: bool,
+) -> UnitOfSale:
+    piece = lot.quantity.piece_mass
+    goods_min = goods_max = None
+    if piece is not None:
+        goods_min, goods_max = piece.lightest, piece.heaviest
+    elif (goods := _goods_mass(lot)) is not None:
+        goods_min = goods_max = goods
+    descriptions = {}
+    measure = {}
+    for locale in locales:
+        language = _language(locale)
+        word = words.get(language, words["en"])
+        measure[locale] = word
+        weight = _piece_mass(lot, locale, jin=jin)
+        descriptions[locale] = _DESCRIBE[language].format(
+            word=word,
+            name=_name(product, locale),
+            weight=(f" ({weight})" if language != "zh" else f", {weight}") if weight else "",
+        )
+    per = offer.per.mass
+    variations = [
+        Variation(
+            key=f"{_masses(band.min, band.max, 'kg', 'en')} kg",
+            min=band.min,
+            max=band.max,
+            price=price,
+        )
+        for band, price in offer.band_prices()
+    ]
+    policy = offer.policy
+    return UnitOfSale(
+        measure_words=measure,
+        descriptions=descriptions,
+        goods_min=goods_min,
+        goods_max=goods_max,
+        pricing=policy.value if policy is not None and piece is not None else None,
+        price_by_weight=offer.price if per is not None else None,
+        per=str(per) if per is not None else None,
+        billed_weight=offer.billed_weight(lot),
+        variations=variations,
+    )
+
+
+DEFAULT_PACK_JOURNEY = dt.timedelta(hours=48)
+"""The journey a listing's shipping weight is packed for when no shipment plan says."""
+
+
+# Lots of one product pack alike: the default pack is planned once per product, piece
+# weights, chilling, season and packaging file (a bulk publish lists many such lots).
+_PACKED: dict[tuple[object, ...], Mass | None] = {}
+_PACKED_MAX = 512
+
+
+def _default_pack_gross(catalog: Catalog, lot: Lot, day: dt.date) -> Mass | None:
+    """The gross mass of the pack for :data:`DEFAULT_PACK_JOURNEY` in the season of ``day``."""
+    ambient = outside_for(day)
+    materials = catalog.folder / PACKAGING_FILE if catalog.folder is not None else None
+    stamp = materials.stat().st_mtime_ns if materials is not None and materials.exists() else 0
+    chilling = lot.slaughter.chilling if lot.slaughter is not None else None
+    key: tuple[object, ...] = (
+        str(catalog.folder),
+        stamp,
+        catalog.product_of(lot),
+        lot.quantity,
+        chilling,
+        ambient.name,
+    )
+    try:
+        if key in _PACKED:
+            return _PACKED[key]
+    except TypeError:  # an unhashable part: plan it every time
+        key = ()
+    try:
+        gross: Mass | None = plan_pack(
+            catalog, lot.id, journey=DEFAULT_PACK_JOURNEY, ambient=ambient
+        ).gross
+    except RuralSellerError:
+        gross = None  # live birds, or no box holds: the goods' own weight is the floor
+    if key:
+        if len(_PACKED) >= _PACKED_MAX:
+            _PACKED.clear()
+        _PACKED[key] = gross
+    return gross
+
+
+def _shipping_weight(
+    catalog: Catalog,
+    lot: Lot,
+    *,
+    pack: PackPlan | None,
+    shipment: ShipmentPlan | None,
+    day: dt.date,
+) -> Mass | None:
+    """The packed weight of one unit: the pack plan's gross mass, never under the goods.
+
+    Rounded up to 0.1 kg, so the buyer's postage is never under-quoted.
+    """
+    piece = lot.quantity.piece_mass
+    goods = piece.heaviest if piece is not None else _goods_mass(lot)
+    if pack is None and shipment is not None:
+        # The heaviest pack the plan ships to any destination it serves.
+        planned = [
+            option.pack
+            for destination in shipment.destinations
+            if (option := destination.best) is not None and option.pack is not None
+        ]
+        pack = max(planned, key=lambda plan: plan.gross, default=None)
+    gross = pack.gross if pack is not None else _default_pack_gross(catalog, lot, day)
+    mass = gross if gross is not None else goods
+    if mass is None:
+        return None
+    if goods is not None and goods > mass:
+        mass = goods
+    tenths = mass.in_unit("kg") * 10
+    return Mass(Fraction(-(-tenths.numerator // tenths.denominator), 10), "kg")
 
 
 def _origin(place: Place, locale: str) -> dict[str, Any]:
@@ -540,13 +784,20 @@ def _name_from_facts(product: AnyProduct, language: str) -> str | None:
 
 
 def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
-    product: AnyProduct, producer: Producer, lot: Lot, locale: str, *, jin: bool, on: dt.date
+    product: AnyProduct,
+    producer: Producer,
+    lot: Lot,
+    locale: str,
+    words: Mapping[str, str],
+    *,
+    jin: bool,
+    on: dt.date,
 ) -> list[Attribute]:
     language = _language(locale)
     labels = _LABELS[language]
     found: list[tuple[str, str | None, str | None]] = [
         ("breed", getattr(product, "breed", None), getattr(product, "breed", None)),
-        ("net_weight", _weight(lot, product.kind, locale, jin=jin), _raw_weight(lot)),
+        ("net_weight", _weight(lot, words, locale, jin=jin), _raw_weight(lot)),
         ("storage", _STORAGE[language][product.storage_class], product.storage_class.value),
         ("shelf_life", _shelf_life(product, locale), None),
         ("origin", _origin(producer.place, locale)["full"], str(producer.place)),
@@ -588,7 +839,8 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
 ) -> dict[str, Any]:
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
-    attributes = _attributes(product, producer, lot, locale, jin=jin, on=on)
+    words = measure_words(offer, product)
+    attributes = _attributes(product, producer, lot, locale, words, jin=jin, on=on)
     slaughter = lot.slaughter
     return {
         "product": {
@@ -599,13 +851,17 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
         },
         "producer": {"name": producer.name},
         "origin": _origin(producer.place, locale),
-        "weight": _weight(lot, product.kind, locale, jin=jin),
+        "weight": _weight(lot, words, locale, jin=jin),
         "piece_mass": _piece_mass(lot, locale, jin=jin),
         "storage": _STORAGE[_language(locale)][product.storage_class],
         "attributes": [
             {"key": item.key, "label": item.label, "value": item.value} for item in attributes
         ],
-        "price_text": _price_text(offer, locale, product.kind),
+        "price_text": _price_text(offer, lot, locale, words),
+        "unit": {
+            "word": words.get(_language(locale), words["en"]),
+            "price": offer.unit_price(lot).format(_babel_locale(locale)),
+        },
         "slaughter": None
         if slaughter is None
         else {
@@ -650,6 +906,13 @@ def _traceability(product: AnyProduct, lot: Lot, base: str | None) -> str | None
     return data.digital_link(base)
 
 
+def _draft_sale_unit(offer: Offer, lot: Lot) -> str:
+    """What the draft's price buys: a piece, or (goods sold loose by weight) the mass."""
+    if offer.per.mass is not None and offer.billed_weight(lot) == offer.per.mass:
+        return str(offer.per)
+    return SaleUnit.PIECE_TEXT
+
+
 def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
     catalog: Catalog,
     lot_id: str,
@@ -663,6 +926,7 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
     dispatch_days: Sequence[str] = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat"),
     price: Money | None = None,
     on: dt.date | None = None,
+    pack: PackPlan | None = None,
 ) -> ListingDraft:
     """Build the marketplace-neutral listing draft of one lot.
 
@@ -680,10 +944,18 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         jin: also give masses in 斤, with the conversion.
         traceability_base: the GS1 Digital Link resolver of the lot's link (None: no link).
         dispatch_days: weekdays parcels leave the village.
-        price: the price of one sale unit on this marketplace, when it differs from the
-            offer's (another currency for a marketplace abroad); the sale unit stays the
-            offer's.
-        on: the day the listing is for (certifications valid, rules in force); today if None.
+        price: the offer's price on this marketplace, when it differs from the offer's
+            (another currency for a marketplace abroad); it buys what the offer's price buys
+            (``per``), and the unit price follows from it by the offer's pricing policy.
+        on: the day the listing is for (certifications valid, rules in force, the season the
+            parcel is packed for); today if None.
+        pack: the pack plan of one unit, for its shipping weight; when None, the shipment
+            plan's heaviest pack, else a pack for :data:`DEFAULT_PACK_JOURNEY` in the
+            season of ``on``. The shipping weight is never below the goods' upper weight.
+
+    The draft's ``price`` is the price of one unit (:meth:`Offer.unit_price
+    <ruralseller.catalog.Offer.unit_price>`): a price by weight on pieces is multiplied by
+    the billed weight of the offer's pricing policy and rounded half up to the fen or cent.
 
     Raises:
         InvalidValueError: when the lot is not on offer, a locale has no labels, or a partner
@@ -702,6 +974,7 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         offer = attrs.evolve(offer, price=price)
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
+    words = measure_words(offer, product)
     env = template_environment(templates)
     texts: dict[str, LocalizedText] = {}
     for locale in locales:
@@ -739,9 +1012,11 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         gtin=str(product.gtin) if product.gtin else None,
         texts=texts,
         certifications=_certifications(producer, locales[0] if locales else "en", day),
-        price=offer.price,
-        sale_unit=str(offer.per),
-        price_per_kg=_price_per_kg(offer),
+        price=offer.unit_price(lot),
+        sale_unit=_draft_sale_unit(offer, lot),
+        price_per_kg=_price_per_kg(offer, lot),
+        unit=_unit_of_sale(offer, lot, product, locales, words, jin=jin),
+        shipping_weight=_shipping_weight(catalog, lot, pack=pack, shipment=shipment, day=day),
         stock=offer.stock,
         min_order=offer.min_order,
         max_order=offer.max_order,

@@ -84,7 +84,8 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
     """Generate, check and write a lot's listing for one marketplace.
 
     ``price`` overrides the offer's price, e.g. in the currency of a marketplace abroad.
-    Writes ``draft.json``, ``images/`` (the pictures processed to the marketplace's image
+    Writes ``draft.json`` (the draft, with ``unit``, ``unit_price`` and ``shipping_weight``),
+    ``images/`` (the pictures processed to the marketplace's image
     spec, named by content hash) and ``preview.html`` into ``folder``. The folder is filled
     beside it first and swapped in at the end, so an interrupted run never leaves half a
     listing behind; an existing folder's earlier output is replaced.
@@ -111,6 +112,9 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
         for image in images:
             (staging / "images" / f"{image.sha256[:16]}{image.extension}").write_bytes(image.data)
         data = draft_to_data(draft)
+        # The price of one unit as money text, beside ``unit`` (what one unit is, its
+        # measure words) and ``shipping_weight`` (its packed weight, e.g. "1.9 kg").
+        data["unit_price"] = str(draft.price)
         data["marketplace"] = profile.name
         data["issues"] = [
             {"field": i.field, "message": i.message, "fix": i.fix, "severity": i.severity.value}

@@ -23,7 +23,7 @@ from ruralseller.packaging.label import (
     render_label,
     save_label,
 )
-from ruralseller.packaging.lot_label import lot_label
+from ruralseller.packaging.lot_label import NO_GTIN_HINT, lot_label
 from ruralseller.packaging.materials import (
     BUILTIN,
     PACKAGING_FILE,
@@ -71,6 +71,7 @@ __all__ = [
     "DEFAULT_RATE",
     "FONT_ENV_VAR",
     "LABEL_SIZE_MM",
+    "NO_GTIN_HINT",
     "PACKAGING_FILE",
     "SOUTH_CHINA_SUMMER",
     "SOUTH_CHINA_WINTER",

@@ -31,7 +31,7 @@ Example:
     ...         Particular("net_quantity", "净含量", "1.3 kg", gb7718),
     ...     ],
     ...     gs1=Gs1Data(
-    ...         "99506000160019",
+    ...         "99526000160017",
     ...         lot="WJ261120A",
     ...         expiry=dt.date(2026, 11, 25),
     ...         net_weight=Mass.parse("1.3 kg"),
@@ -39,7 +39,7 @@ Example:
     ...     title="泰和乌鸡",
     ... )
     >>> content.digital_link
-    'https://id.gs1.org/01/99506000160019/10/WJ261120A?17=261125&3101=000013'
+    'https://id.gs1.org/01/99526000160017/10/WJ261120A?17=261125&3101=000013'
     >>> image = render_label(content, dpi=203)
     >>> image.size, image.mode
     ((799, 1199), '1')
@@ -145,11 +145,28 @@ def _check_particulars(_instance: object, _attribute: object, value: tuple[objec
 
 
 def _check_gs1(_instance: object, _attribute: object, value: Any) -> None:
-    if not isinstance(value, Gs1Data):
+    if value is not None and not isinstance(value, Gs1Data):
         raise InvalidValueError(
             f"gs1 must be a Gs1Data, not {type(value).__name__} {value!r}",
             field="gs1",
             hint="build it with ruralseller.catalog.Gs1Data(gtin, lot=..., net_weight=...)",
+        )
+
+
+def _check_story_url(instance: Any, _attribute: object, value: Any) -> None:
+    if value is None:
+        if instance.gs1 is None:
+            raise InvalidValueError(
+                "a label without GS1 data needs the address of the lot's story page",
+                field="story_url",
+                hint="give story_url, e.g. 'https://your-site.example/lots/WP261115'",
+            )
+        return
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise InvalidValueError(
+            f"the story page {value!r} is not an http(s) address",
+            field="story_url",
+            hint="give the full address of a page you control, starting with https://",
         )
 
 
@@ -183,12 +200,15 @@ class LabelContent:
         particulars: the mandatory particulars, in the order they are printed; what
             :func:`ruralseller.compliance.label_particulars` returns.
         gs1: the package's GS1 data (GTIN, lot, dates, net weight), for the GS1-128
-            barcodes and the QR code.
+            barcodes and the QR code; None for a product without a GTIN (most village
+            farmers have no GS1 company prefix): the label then has no barcodes.
         title: a line printed large at the top, such as the product's name; optional.
         language: the BCP 47 tag of the label's text (``zh-CN``, ``en``); it chooses how a
             heading is set off from its text (``产品名称：`` or ``Product name:``). When
             left out, a heading in Chinese, Japanese or Korean script gets ``：``.
         digital_link_base: the resolver the QR code's GS1 Digital Link points to.
+        story_url: the lot's story page, at an address the partner controls; the QR code
+            carries it when there is no GS1 data (and it is required then).
 
     Raises:
         InvalidValueError: if a particular is not a :class:`~ruralseller.compliance.Particular`,
@@ -197,25 +217,30 @@ class LabelContent:
 
     Example:
         >>> from ruralseller.catalog import Gs1Data
-        >>> content = LabelContent(particulars=[], gs1=Gs1Data("99506000160019"))
+        >>> content = LabelContent(particulars=[], gs1=Gs1Data("99526000160017"))
         >>> content.digital_link
-        'https://id.gs1.org/01/99506000160019'
+        'https://id.gs1.org/01/99526000160017'
     """
 
     particulars: tuple[Particular, ...] = attrs.field(
         converter=_particulars, validator=_check_particulars
     )
-    gs1: Gs1Data = attrs.field(validator=_check_gs1)
+    gs1: Gs1Data | None = attrs.field(validator=_check_gs1)
     title: str | None = attrs.field(default=None, kw_only=True, validator=_check_title)
     language: str | None = attrs.field(default=None, kw_only=True, validator=_check_language)
     digital_link_base: str = attrs.field(default=DEFAULT_DIGITAL_LINK_BASE, kw_only=True)
+    story_url: str | None = attrs.field(default=None, kw_only=True, validator=_check_story_url)
 
     def __attrs_post_init__(self) -> None:
-        self.gs1.digital_link(self.digital_link_base)  # raises IdentifierError if malformed
+        if self.gs1 is not None:
+            self.gs1.digital_link(self.digital_link_base)  # raises IdentifierError if malformed
 
     @property
     def digital_link(self) -> str:
-        """The GS1 Digital Link URI the QR code carries."""
+        """The address the QR code carries: the GS1 Digital Link, else the story page."""
+        if self.gs1 is None:
+            assert self.story_url is not None  # noqa: S101 - checked by its validator
+            return self.story_url
         return self.gs1.digital_link(self.digital_link_base)
 
     def _separator(self, heading: str) -> str:
@@ -229,7 +254,8 @@ class LabelContent:
         """Every character the label prints, to choose a font that has them all."""
         parts = [self.title or ""]
         parts += [f"{p.heading}{self._separator(p.heading)}{p.text}" for p in self.particulars]
-        parts.append(self.gs1.element_string())
+        if self.gs1 is not None:
+            parts.append(self.gs1.element_string())
         return "".join(parts)
 
 
@@ -262,7 +288,10 @@ def render_label(content: LabelContent, *, dpi: int = 203) -> Image.Image:
     draw.fontmode = "1"  # a thermal head prints dots, not shades of grey
     font = _find_font(content._text())  # noqa: SLF001 - our own class
 
-    barcodes_top = _draw_barcodes(draw, page, font, content.gs1)
+    if content.gs1 is not None:
+        barcodes_top = _draw_barcodes(draw, page, font, content.gs1)
+    else:  # no GTIN, no barcodes: the QR code and the text use the whole page
+        barcodes_top = page.height - page.margin
     qr_box = _draw_qr(image, page, content.digital_link, bottom=barcodes_top)
     text = _fit_text(content, page, font, bottom=barcodes_top - page.px(_GAP_MM), qr_box=qr_box)
     text.draw(draw)
@@ -307,7 +336,9 @@ def save_label(content: LabelContent, path: str | os.PathLike[str], *, dpi: int 
         image.width * _MM_PER_INCH / width_mm,
         image.height * _MM_PER_INCH / height_mm,
     )
-    title = content.title or content.gs1.element_string()
+    title = content.title or (
+        content.gs1.element_string() if content.gs1 is not None else content.digital_link
+    )
     # Pillow writes a bilevel image as CCITT G4 when it has libtiff and as JPEG otherwise;
     # JPEG blurs bars, so without libtiff a palette image (stored as is) goes in instead.
     if not features.check("libtiff"):

@@ -6,6 +6,13 @@ records each outcome as soon as it is known, sends only stock and price when onl
 changed, nothing when nothing changed, and picks up after a crash where it stopped.
 """
 
+from ruralseller.publishing.freshness import (
+    LotStatus,
+    StaleListing,
+    lot_statuses,
+    stale_listings,
+    withdraw_stale,
+)
 from ruralseller.publishing.outbox import (
     DEFAULT_LEASE,
     INVENTORY_FIELDS,
@@ -30,14 +37,19 @@ __all__ = [
     "OUTCOMES",
     "Job",
     "JobState",
+    "LotStatus",
     "Outbox",
     "Progress",
     "PublishReport",
     "PublishResult",
     "Publisher",
+    "StaleListing",
+    "lot_statuses",
     "open_store",
     "payload_hash",
     "publish",
+    "stale_listings",
     "storage_error",
     "storage_errors",
+    "withdraw_stale",
 ]

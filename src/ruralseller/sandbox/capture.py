@@ -21,10 +21,10 @@ Example:
     ...     "type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving",
     ...     "eventTime": "2026-11-28T05:00:00+08:00", "eventTimeZoneOffset": "+08:00",
     ...     "quantityList": [
-    ...       {"epcClass": "https://id.gs1.org/01/99506000160019/10/WJ261123A"}]}]}}'''
+    ...       {"epcClass": "https://id.gs1.org/01/99526000160017/10/WJ261123A"}]}]}}'''
     >>> (event,) = read_capture(body, account="demo", capture_id="c1").events
     >>> event.lots, event.event_time
-    ((('99506000160019', 'WJ261123A'),), '2026-11-27T21:00:00.000000Z')
+    ((('99526000160017', 'WJ261123A'),), '2026-11-27T21:00:00.000000Z')
     >>> event.event_id.startswith("urn:ruralseller:event:sha256:")
     True
 """
@@ -110,8 +110,8 @@ def lot_of(identifier: str) -> tuple[str, str] | None:
         identifier: a GS1 Digital Link URI (any resolver) or an ``urn:epc:class:lgtin:`` URN.
 
     Example:
-        >>> lot_of("https://example.com/01/99506000160019/10/A%2F1")
-        ('99506000160019', 'A/1')
+        >>> lot_of("https://example.com/01/99526000160017/10/A%2F1")
+        ('99526000160017', 'A/1')
         >>> lot_of("urn:epc:class:lgtin:4012345.012345.998877")
         ('04012345123456', '998877')
         >>> lot_of("urn:ruralseller:live-birds:wu-family-farm:WJ261123A") is None

@@ -27,7 +27,12 @@ from ruralseller.coldchain import (
     plan_shipment,
 )
 from ruralseller.compliance import Report, check
-from ruralseller.errors import InvalidValueError, TraceabilityError
+from ruralseller.errors import (
+    CatalogValidationError,
+    InvalidValueError,
+    RuralSellerError,
+    TraceabilityError,
+)
 from ruralseller.listing import (
     ListingDraft,
     ProcessedImage,
@@ -118,10 +123,12 @@ def _key_values(items: tuple[str, ...]) -> list[tuple[str, str]]:
     return pairs
 
 
-# The demo's story day: the farm's last chickens were slaughtered that morning.
+# The bundled sample's story day: the farm's last chickens were slaughtered that morning.
 DEMO_DAY = dt.date(2026, 11, 23)
-# Handed in at the village in the afternoon, once the morning's birds are chilled and packed.
-DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 14, 0, tzinfo=CHINA_STANDARD_TIME)
+# Parcels are handed in at the village in the afternoon, once the morning's birds are chilled
+# and packed.
+HAND_IN = dt.time(14, 0)
+DEMO_SHIP_AT = dt.datetime.combine(DEMO_DAY, HAND_IN, tzinfo=CHINA_STANDARD_TIME)
 
 
 @sandbox.command(name="demo")
@@ -144,26 +151,48 @@ DEMO_SHIP_AT = dt.datetime(2026, 11, 23, 14, 0, tzinfo=CHINA_STANDARD_TIME)
     help="Keep the sandbox running afterwards to open the listing pages (Ctrl+C stops it).",
 )
 @click.option("--port", default=0, show_default=True, help="Sandbox port; 0 takes a free one.")
-def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, port: int) -> None:
-    """The black-chicken demo, end to end, on an embedded sandbox marketplace.
+@click.option(
+    "--on",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Tell the story of this day (YYYY-MM-DD). Default: today for your catalogue; the "
+    "sample's story day (2026-11-23) for the bundled sample.",
+)
+def demo(
+    catalog_path: Path | None,
+    *,
+    out: Path | None,
+    keep_serving: bool,
+    port: int,
+    day: dt.datetime | None,
+) -> None:
+    """The farm-to-listing demo, end to end, on an embedded sandbox marketplace.
 
-    Checks each lot against the Chinese rules, plans its cold-chain journey to 100 Chinese
+    Runs on CATALOG (your own) or the bundled black-chicken sample. Checks each lot against
+    the Chinese rules and the date on its label, plans its cold-chain journey to 100 Chinese
     cities, plans the pack and prints its label, writes its listing in Chinese and English
-    (pictures to spec), and publishes what can be sold and shipped through the outbox to a
-    sandbox started for the occasion; then buyers order on two of its shops, the stock falls
-    on both, one order is shipped and the month's statement written. No account, no network.
+    (pictures to spec), and publishes what can be sold and shipped that day through the
+    outbox to a sandbox started for the occasion; then buyers order on two of its shops, the
+    stock falls on both, one order is shipped and the month's statement written. No account,
+    no network.
     """
     folder = catalog_path or sample_path()
+    story_day, why = _story_day(catalog_path, day)
     out = out or Path(tempfile.mkdtemp(prefix="ruralseller-demo-"))
     out.mkdir(parents=True, exist_ok=True)
-    catalog = load_catalog(folder)
-    producer = catalog.producers[0]
+    catalog, report = _load(folder, story_day)
     click.echo(f"Catalogue {folder}")
-    click.echo(f"  {producer.name}, {producer.place}; {len(catalog.lots)} lots")
-    report = check(catalog, jurisdictions=["CN"], on=DEMO_DAY)
+    if catalog.producers:
+        producer = catalog.producers[0]
+        click.echo(f"  {producer.name}, {producer.place}; {len(catalog.lots)} lots")
+    click.echo(f"The story of {story_day.isoformat()} ({why})")
+    ship_at = dt.datetime.combine(story_day, HAND_IN, tzinfo=CHINA_STANDARD_TIME)
     # The sandbox starts first: the labels' QR codes point at its resolver pages.
     with running(port=port, app=create_app(accounts=DEMO_ACCOUNTS)) as url:
-        lots = [_demo_lot(catalog, lot.id, report, out, url) for lot in catalog.lots]
+        lots = [
+            _demo_lot_safely(catalog, lot.id, report, out, url, ship_at=ship_at)
+            for lot in catalog.lots
+        ]
         listed = [lot for lot in lots if lot is not None]
         items = [(lot.draft, lot.images) for lot in listed]
         click.echo(f"\nPublishing {len(items)} listing(s) through the outbox to {url}")
@@ -193,6 +222,30 @@ def demo(catalog_path: Path | None, *, out: Path | None, keep_serving: bool, por
         raise SystemExit(1)
 
 
+def _story_day(catalog_path: Path | None, day: dt.datetime | None) -> tuple[dt.date, str]:
+    """The day the demo tells the story of, and why that day."""
+    if day is not None:
+        return day.date(), "as asked with --on"
+    if catalog_path is None:
+        return DEMO_DAY, "the sample's story day; --on YYYY-MM-DD for another"
+    return dt.datetime.now(dt.UTC).date(), "today; --on YYYY-MM-DD for another"
+
+
+def _load(folder: Path, day: dt.date) -> tuple[Catalog, Report]:
+    """The catalogue and its compliance report; a bad catalogue ends the demo, saying why."""
+    try:
+        catalog = load_catalog(folder)
+        return catalog, check(catalog, jurisdictions=["CN"], on=day)
+    except CatalogValidationError as error:
+        click.echo(f"The catalogue {folder} cannot be read:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(2) from None
+    except RuralSellerError as error:
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(2) from None
+
+
 @attrs.frozen
 class _DemoLot:
     """What the demo made for a lot it can sell."""
@@ -203,20 +256,37 @@ class _DemoLot:
     link: str | None
 
 
-def _demo_lot(
-    catalog: Catalog, lot_id: str, report: Report, out: Path, resolver: str
+def _demo_lot_safely(  # noqa: PLR0913 - one lot and where its story goes
+    catalog: Catalog, lot_id: str, report: Report, out: Path, resolver: str, *, ship_at: dt.datetime
+) -> _DemoLot | None:
+    """:func:`_demo_lot`, where a lot that cannot go through says why and the demo goes on."""
+    try:
+        return _demo_lot(catalog, lot_id, report, out, resolver, ship_at=ship_at)
+    except (RuralSellerError, OSError) as error:
+        message = getattr(error, "message", None) or str(error)
+        click.echo(f"  not listed: {message}")
+        return None
+
+
+def _demo_lot(  # noqa: PLR0913 - one lot and where its story goes
+    catalog: Catalog, lot_id: str, report: Report, out: Path, resolver: str, *, ship_at: dt.datetime
 ) -> _DemoLot | None:
     """One lot through every stage, told in a few lines; its listing, when it can be sold."""
     lot = catalog.lot(lot_id)
     product = catalog.product_of(lot)
+    day = ship_at.date()
     click.echo(f"\nLot {lot.id}: {product.name}")
     blocking = [f for f in report.for_lot(lot.id) if f.severity.value == "blocking"]
     if blocking:
-        click.echo(f"  1 compliance (CN)  BLOCKED: {blocking[0].message}")
+        click.echo(f"  1 compliance (CN)  BLOCKED on {day}: {blocking[0].message}")
+        return None
+    made = lot.slaughter.slaughtered_at if lot.slaughter is not None else None
+    if lot.production_date > day or (made is not None and made > ship_at):
+        click.echo(f"  not listed: on {day} lot {lot.id} is not made yet ({lot.production_date})")
         return None
     warnings = sum(1 for f in report.for_lot(lot.id) if f.severity.value == "warning")
     click.echo(f"  1 compliance (CN)  may be sold ({warnings} warning(s))")
-    plan = plan_shipment(catalog, lot.id, [c.place for c in EXAMPLE_CITIES], DEMO_SHIP_AT)
+    plan = plan_shipment(catalog, lot.id, [c.place for c in EXAMPLE_CITIES], ship_at)
     reachable = plan.reachable
     click.echo(f"  2 cold chain       {len(reachable)} of {len(plan.destinations)} cities")
     if not reachable:
@@ -242,13 +312,15 @@ def _demo_lot(
             f"  3 pack             {pack.container.name}{coolant}, {pack.gross} gross; "
             f"{holds} slow-day journey to {farthest.name}, the longest"
         )
-    label, link = _demo_label(catalog, lot.id, out, resolver)
+    label, link = _demo_label(catalog, lot.id, out, resolver, day)
     click.echo(f"  4 label            {label}")
-    draft = generate_listing(catalog, lot.id, on=DEMO_DAY, shipment=plan)
+    draft = generate_listing(catalog, lot.id, on=day, shipment=plan)
     profile = get_profile("sandbox")
     images = list(process_images(draft.images, profile.images))
     for locale in draft.locales:
         click.echo(f"  5 listing ({locale:5}) {draft.text(locale).title}")
+    weight = f"; ships at {draft.shipping_weight} packed" if draft.shipping_weight else ""
+    click.echo(f"                     {draft.text(draft.locales[0]).price_text}{weight}")
     preview = out / f"listing-{lot.id}.html"
     preview.write_text(
         render_preview(
@@ -260,7 +332,7 @@ def _demo_lot(
     )
     click.echo(f"                     {len(images)} picture(s) to spec; preview {preview}")
     try:
-        story = events_for_lot(catalog, lot.id, shipment=farthest.best, created=DEMO_SHIP_AT)
+        story = events_for_lot(catalog, lot.id, shipment=farthest.best, created=ship_at)
     except TraceabilityError as error:
         click.echo(f"  6 story            not written: {error.message}")
         story = None
@@ -292,7 +364,9 @@ def _hours(duration: dt.timedelta | None) -> str:
     return f"{duration.total_seconds() / 3600:.0f} h"
 
 
-def _demo_label(catalog: Catalog, lot_id: str, out: Path, resolver: str) -> tuple[str, str | None]:
+def _demo_label(
+    catalog: Catalog, lot_id: str, out: Path, resolver: str, day: dt.date
+) -> tuple[str, str | None]:
     """Write a label for one package of the lot (a weighed piece for variable weights).
 
     Returns what to print, and the label's GS1 Digital Link (its QR code), which points at
@@ -308,11 +382,18 @@ def _demo_label(catalog: Catalog, lot_id: str, out: Path, resolver: str) -> tupl
         weighed = piece.nominal or piece.lightest
     try:
         content = lot_label(
-            catalog, lot_id, net_weight=weighed, on=DEMO_DAY, digital_link_base=resolver
+            catalog,
+            lot_id,
+            net_weight=weighed,
+            on=day,
+            digital_link_base=resolver,
+            story_base=f"{resolver}/listings",  # for a product without a GTIN
         )
     except InvalidValueError as error:
         return f"not printed: {error.message}", None
     path = save_label(content, out / f"label-{lot_id}.png", dpi=203)
+    if content.gs1 is None:
+        return f"{path}  (no GTIN: no barcodes; QR {content.digital_link})", None
     return f"{path}  ({content.gs1.element_string()})", content.digital_link
 
 

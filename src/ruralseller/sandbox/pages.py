@@ -192,8 +192,8 @@ def lot_url(gtin: str, lot: str) -> str:
     """The path of a lot's story in the sandbox, its GS1 Digital Link path.
 
     Example:
-        >>> lot_url("99506000160019", "A/1")
-        '/01/99506000160019/10/A%2F1'
+        >>> lot_url("99526000160017", "A/1")
+        '/01/99526000160017/10/A%2F1'
     """
     return f"/01/{gtin}/10/{quote(lot, safe='')}"
 

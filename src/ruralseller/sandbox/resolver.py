@@ -8,9 +8,9 @@ and received. Query attributes such as ``17`` (expiry) or ``3101`` (weight) are 
 and play no part in finding the lot.
 
 Example:
-    >>> lot_path("/01/99506000160019/10/WJ261123A")
-    ('99506000160019', 'WJ261123A')
-    >>> lot_path("/01/9506000160019/10/WJ261123A") is None  # 13 digits
+    >>> lot_path("/01/99526000160017/10/WJ261123A")
+    ('99526000160017', 'WJ261123A')
+    >>> lot_path("/01/9526000160017/10/WJ261123A") is None  # 13 digits
     True
     >>> step_title("shipping", "ObjectEvent", {})
     ('发货', 'Shipping')

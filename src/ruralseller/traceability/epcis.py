@@ -12,14 +12,14 @@ Example:
     >>> cst = dt.timezone(dt.timedelta(hours=8))
     >>> event = ObjectEvent(
     ...     event_time=dt.datetime(2026, 11, 21, 8, 0, tzinfo=cst),
-    ...     quantity_list=[QuantityElement(lgtin("99506000160019", "WJ261120A"), 40, "H87")],
+    ...     quantity_list=[QuantityElement(lgtin("99526000160017", "WJ261120A"), 40, "H87")],
     ...     biz_step="shipping",
     ...     disposition="in_transit",
     ... )
     >>> document = EpcisDocument([event], creation_date=dt.datetime(2026, 11, 21, tzinfo=cst))
     >>> data = document.to_dict()
     >>> data["epcisBody"]["eventList"][0]["quantityList"]  # doctest: +NORMALIZE_WHITESPACE
-    [{'epcClass': 'https://id.gs1.org/01/99506000160019/10/WJ261120A',
+    [{'epcClass': 'https://id.gs1.org/01/99526000160017/10/WJ261120A',
       'quantity': 40, 'uom': 'H87'}]
     >>> data["epcisBody"]["eventList"][0]["eventTimeZoneOffset"]
     '+08:00'
@@ -275,8 +275,8 @@ def lgtin(gtin: Gtin | str, lot: str, base: str = "https://id.gs1.org") -> str:
     weight), so a scanned label and the EPCIS events name the same lot.
 
     Example:
-        >>> lgtin("99506000160019", "WJ261120A")
-        'https://id.gs1.org/01/99506000160019/10/WJ261120A'
+        >>> lgtin("99526000160017", "WJ261120A")
+        'https://id.gs1.org/01/99526000160017/10/WJ261120A'
     """
     return Gs1Data(gtin, lot=lot).digital_link(base)
 

@@ -22,7 +22,7 @@ Example:
     >>> catalog = load_catalog(sample_path())
     >>> event = slaughter_event(catalog, "WJ261120A")
     >>> event.biz_step, event.input_quantity_list[0].uom, event.output_quantity_list[0].epc_class
-    ('commissioning', 'H87', 'https://id.gs1.org/01/99506000160019/10/WJ261120A')
+    ('commissioning', 'H87', 'https://id.gs1.org/01/99526000160017/10/WJ261120A')
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ Example:
     ...   "epcisBody": {"eventList": [{
     ...     "type": "ObjectEvent", "action": "OBSERVE", "bizStep": "receiving",
     ...     "eventTime": "2026-11-23T07:00:00+08:00", "eventTimeZoneOffset": "+08:00",
-    ...     "epcList": ["https://id.gs1.org/01/09506000160023/21/1"]}]}}''')
+    ...     "epcList": ["https://id.gs1.org/01/09526000160021/21/1"]}]}}''')
     >>> document.events[0].biz_step
     'receiving'
 """
