@@ -142,7 +142,7 @@ producer = "wu-family-farm"
 name = "泰和乌鸡 整只 冰鲜"
 names = { en = "Taihe black-bone silkie chicken, whole, chilled" }
 description = "山里散养 150 天以上的泰和乌鸡, 县定点屠宰场屠宰, 检疫合格, 冰鲜整只。"
-gtin = "99506000160019"
+gtin = "99526000160017"
 species = "chicken"
 breed = "Taihe silkie (泰和乌鸡)"
 black_bone = true
@@ -155,7 +155,7 @@ id = "taihe-silkie-eggs-30"
 producer = "wu-family-farm"
 name = "泰和乌鸡蛋 30枚装"
 names = { en = "Taihe silkie eggs, box of 30" }
-gtin = "09506000160023"
+gtin = "09526000160021"
 breed = "Taihe silkie (泰和乌鸡)"
 shell_colour = "cream"
 storage = "ambient"

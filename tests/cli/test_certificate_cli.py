@@ -31,7 +31,7 @@ def test_prints_a_png(runner: CliRunner, tmp_path: Path) -> None:
     assert "commissioned_test, internal_quality_control" in result.output
     with Image.open(target) as image:
         codes = [b.text for b in zxingcpp.read_barcodes(image.convert("L"))]
-    assert codes == ["https://id.gs1.org/01/09506000160023/10/WE261118"]
+    assert codes == ["https://id.gs1.org/01/09526000160021/10/WE261118"]
 
 
 def test_prints_a_pdf_with_own_resolver(runner: CliRunner, tmp_path: Path) -> None:
@@ -52,7 +52,7 @@ def test_prints_a_pdf_with_own_resolver(runner: CliRunner, tmp_path: Path) -> No
     )
     assert result.exit_code == 0, result.output
     assert target.read_bytes().startswith(b"%PDF")
-    assert "https://id.example.cn/01/99506000160019/10/WJ261120A" in result.output
+    assert "https://id.example.cn/01/99526000160017/10/WJ261120A" in result.output
 
 
 def test_lot_without_certificate_exits_2(runner: CliRunner, tmp_path: Path) -> None:
@@ -62,7 +62,7 @@ def test_lot_without_certificate_exits_2(runner: CliRunner, tmp_path: Path) -> N
     file = farm / CATALOG_FILE
     text = file.read_text(encoding="utf-8")
     start = text.index("[lots.certificate]\nissued_on = 2026-11-18")
-    end = text.index("[[offers]]")
+    end = text.index("[[lots]]", start)
     file.write_text(text[:start] + text[end:], encoding="utf-8")
     result = runner.invoke(
         cli, ["certificate", str(farm), "--lot", "WE261118", "-o", str(tmp_path / "c.png")]

@@ -30,6 +30,8 @@ def test_the_log_shows_requests_and_never_the_secret(tmp_path: Path) -> None:
                 "sandbox",
                 "-o",
                 f"base_url={url}",
+                "--on",
+                "2026-11-23",
             ],
         )
     assert result.exit_code == 0, result.output

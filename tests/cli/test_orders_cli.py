@@ -52,7 +52,7 @@ def test_orders_in_stock_out_shipped_and_settled(
     app, url = sandbox
     on = ("--on", "2026-11-21")
     code, output = invoke(
-        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}"
+        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}", *on
     )
     assert code == 0, output
     bought = httpx.post(f"{url}/v1/shop/demo/orders", json={"sku": LOT, "quantity": 2})
@@ -87,22 +87,22 @@ def test_orders_in_stock_out_shipped_and_settled(
     assert "stock queued for sandbox" in output
     code, output = invoke("stock", str(farm), "--write-off", f"{LOT}=99", *on)
     assert (code, "cannot write off 99" in output) == (2, True)
-    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", *on)
     assert code == 0, output
     assert _shown(app) == 40 - 2 - 5 - 3
     code, output = invoke("stock", str(farm), "--on", "2026-11-26", "--format", "json")
     assert {row["lot"]: row for row in json.loads(output)}[LOT]["listed"] == {"sandbox": 0}
     # Publishing again puts on sale what the ledger gives the channel today, not the offer's 40.
     code, output = invoke(
-        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}"
+        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "-o", f"base_url={url}", *on
     )
     assert code == 0, output
-    code, output = invoke("stock", str(farm), "--format", "json")
+    code, output = invoke("stock", str(farm), "--format", "json", *on)
     today = {row["lot"]: row for row in json.loads(output)}[LOT]["listed"]["sandbox"]
     assert _shown(app) == today != 40
     code, output = invoke("orders", "list", str(farm), "--format", "json", *on)
     (order,) = json.loads(output)
-    assert (order["status"], order["lots"], order["paid"]) == ("reserved", {LOT: 2}, "72.00 CNY")
+    assert (order["status"], order["lots"], order["paid"]) == ("reserved", {LOT: 2}, "201.60 CNY")
     order_id = order["order"].rsplit("/", 1)[1]
     code, output = invoke(
         "orders",
@@ -110,7 +110,7 @@ def test_orders_in_stock_out_shipped_and_settled(
         str(farm),
         order_id,
         "--weight",
-        "1.32 kg",
+        "2.64 kg",
         "--journey",
         "30 h",
         "-o",
@@ -119,7 +119,9 @@ def test_orders_in_stock_out_shipped_and_settled(
         "2026-11-22",
     )
     assert code == 0, output
-    assert "final price 72.00 CNY" in output  # never more than the buyer paid
+    # Two birds weighing 2.64 kg at 36.00 CNY per jin: 190.08 of the 201.60 paid for the
+    # upper weight of the band, the difference refunded (多退少补).
+    assert "final price 190.08 CNY (paid 201.60 CNY)" in output
     assert "pack: " in output
     shipment = farm / ".ruralseller" / "shipments" / order_id
     assert (shipment / "label.png").is_file()
@@ -146,7 +148,8 @@ def test_orders_in_stock_out_shipped_and_settled(
         "6.50 CNY",
     )
     assert code == 0, output
-    assert "owed 44.14 CNY" in output  # 72.00 − 3.60 fee − 12 − 6.50 − 5.76 commission
+    # 201.60 paid − 11.52 refunded = 190.08; − 9.50 fee (5 %) − 12 − 6.50 − 15.21 commission (8 %)
+    assert "owed 146.87 CNY on 201.60 CNY gross" in output
     assert sorted(p.suffix for p in out.iterdir()) == [".csv", ".pdf"]
 
 

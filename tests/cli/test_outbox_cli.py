@@ -29,12 +29,13 @@ def invoke(*args: str) -> tuple[int, str]:
 def test_sync_fails_while_listings_wait_and_says_when(farm: Path) -> None:
     with running() as url:
         pass  # nothing listens there any more
-    code, _ = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    on = ("--on", "2026-11-23")
+    code, _ = invoke("publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}", *on)
     assert code == 1
-    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}")
+    code, output = invoke("sync", str(farm), "--to", "sandbox", "-o", f"base_url={url}", *on)
     assert code == 1, output
-    assert "3 listing(s) still wait in the outbox" in output
-    assert output.count("failed_retryable, next try ") == 3
+    assert "4 listing(s) still wait in the outbox" in output
+    assert output.count("failed_retryable, next try ") == 4
     assert "UTC" in output
     code, output = invoke("outbox", str(farm))
     assert "next try" in output

@@ -203,8 +203,18 @@ def test_an_outbox_in_a_place_no_file_can_be_is_a_clear_error(place: str, farm: 
 def test_a_full_disk_loses_nothing_queued(farm: Path, tmp_path: Path) -> None:
     """In a process whose files may not grow (RLIMIT_FSIZE), as on a full disk."""
     box = tmp_path / "outbox.db"
+    on = ("--on", "2026-11-21")
     first = run(
-        "publish", str(farm), "--to", "sandbox", "--lot", LOT, "--offline", "--outbox", str(box)
+        "publish",
+        str(farm),
+        "--to",
+        "sandbox",
+        "--lot",
+        LOT,
+        "--offline",
+        "--outbox",
+        str(box),
+        *on,
     )
     assert first.code == 0, first
     limit = box.stat().st_size + 4096
@@ -228,6 +238,7 @@ def test_a_full_disk_loses_nothing_queued(farm: Path, tmp_path: Path) -> None:
             "--offline",
             "--outbox",
             str(box),
+            *on,
         ],
         capture_output=True,
         text=True,

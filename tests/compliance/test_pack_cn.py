@@ -396,9 +396,9 @@ class TestCommitmentCertificate:
         assert findings(SAMPLE, "CN-COMMITMENT-CERTIFICATE") == []
 
     def test_farmer_without_certificate_is_told(self) -> None:
-        """Chickens and eggs without a certificate get a finding citing 农产品质量安全法."""
+        """Chickens, eggs and potatoes without a certificate get a finding citing 农产品质量安全法."""
         found = findings(self.without_certificates(), "CN-COMMITMENT-CERTIFICATE")
-        assert [f.lot for f in found] == ["WJ261120A", "WJ261123A", "WE261118"]
+        assert [f.lot for f in found] == ["WJ261120A", "WJ261123A", "WE261118", "WP261115"]
         assert all("农产品质量安全法" in str(f.citation) for f in found)
         assert all(f.severity is Severity.INFO for f in found)  # farmers are encouraged
         assert found[0].field == "lots[0].certificate"

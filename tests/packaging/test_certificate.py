@@ -44,7 +44,7 @@ class TestContent:
         assert fields["联系方式"] == "+86 796 000 0000"
         assert fields["开具日期"] == "2026-11-20"
         assert content.basis == (CommitmentBasis.INTERNAL_QUALITY_CONTROL,)
-        assert content.story_url == "https://id.gs1.org/01/99506000160019/10/WJ261120A"
+        assert content.story_url == "https://id.gs1.org/01/99526000160017/10/WJ261120A"
 
     def test_records_are_listed(self) -> None:
         """Each record behind the certificate is one line: kind, number, day, who, result."""
@@ -57,7 +57,7 @@ class TestContent:
     def test_resolver_and_story_url(self) -> None:
         """The QR code follows the partner's resolver, or a story URL given outright."""
         own = lot_certificate(SAMPLE, "WE261118", digital_link_base="https://id.example.cn")
-        assert own.story_url.startswith("https://id.example.cn/01/09506000160023/10/WE261118")
+        assert own.story_url.startswith("https://id.example.cn/01/09526000160021/10/WE261118")
         given = lot_certificate(SAMPLE, "WE261118", story_url="https://farm.example/WE261118")
         assert given.story_url == "https://farm.example/WE261118"
 

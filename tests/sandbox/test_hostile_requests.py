@@ -232,7 +232,7 @@ def _get(app: Starlette, path: str, **headers: str) -> httpx.Response:
 )
 @given(
     prefix=st.sampled_from(
-        ["/listings/", "/01/", "/01/09506000160023/10/", "/images/WJ261120A/", f"{LISTING}/"]
+        ["/listings/", "/01/", "/01/09526000160021/10/", "/images/WJ261120A/", f"{LISTING}/"]
     ),
     tail=st.text(max_size=60),
     raw=st.booleans(),

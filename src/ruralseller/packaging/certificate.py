@@ -19,7 +19,7 @@ Example:
     >>> content.product, content.quantity, content.issued_on.isoformat()
     ('泰和乌鸡蛋 30枚装', '20 盒 (约 25 kg)', '2026-11-18')
     >>> content.story_url
-    'https://id.gs1.org/01/09506000160023/10/WE261118'
+    'https://id.gs1.org/01/09526000160021/10/WE261118'
 """
 
 from __future__ import annotations
