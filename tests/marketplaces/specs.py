@@ -4,7 +4,7 @@ The fake servers in the adapter tests call :meth:`OpenApiSpec.check` on every re
 request the real platform would refuse for its shape (an unknown path or method, a missing
 required header or query parameter, a body that does not match the schema, a field the schema
 does not declare) fails the test that sent it. Swagger 2.0 (Amazon SP-API) and OpenAPI 3.0
-(eBay, Etsy) are both read.
+(eBay, Etsy), as JSON or YAML, are read.
 
 The specs live in ``tests/specs/`` (see each folder's SOURCE.md for where they came from).
 """
@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jsonschema
 import pytest
+import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -48,16 +49,16 @@ class OpenApiSpec:
     """
 
     def __init__(self, document: dict[str, Any], name: str, base_path: str | None = None) -> None:
-        self.document = document
-        self.name = name
         self.swagger2 = str(document.get("swagger", "")).startswith("2")
+        self.document = document if self.swagger2 else _nullable(document)
+        self.name = name
         self.base_path = self._base_path() if base_path is None else base_path.rstrip("/")
         self._registry: Registry[Any] = Registry().with_resource(
-            _DOC, Resource.from_contents(document, default_specification=DRAFT4)
+            _DOC, Resource.from_contents(self.document, default_specification=DRAFT4)
         )
         self._templates = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(p)) + "$"), p)
-            for p in document["paths"]
+            for p in self.document["paths"]
         ]
         self.seen: list[str] = []
         self.patches: dict[str, str] = {}
@@ -173,9 +174,9 @@ class OpenApiSpec:
         schema = parameter if self.swagger2 else parameter.get("schema", {})
         schema = self._deref(schema)
         enum = schema.get("enum")
-        if enum is not None and schema.get("type") != "array" and value not in map(str, enum):
+        if enum is not None and _type(schema) != "array" and value not in map(str, enum):
             yield f"{where} parameter {name!r} is {value!r}, not one of {enum}"
-        if schema.get("type") == "integer" and not re.fullmatch(r"-?\d+", value):
+        if _type(schema) == "integer" and not re.fullmatch(r"-?\d+", value):
             yield f"{where} parameter {name!r} is {value!r}, not an integer"
 
     def _body_schema(
@@ -246,12 +247,12 @@ class OpenApiSpec:
         for key, values in parse_qs(content.decode(), keep_blank_values=True).items():
             name = key.removesuffix("[]")
             kind = self._deref(properties.get(name, {}))
-            if kind.get("type") == "array":
+            if _type(kind) == "array":
                 items = self._deref(kind.get("items", {}))
                 parts = [p for v in values for p in v.split(",")]
-                form[name] = [_typed(p, items.get("type")) for p in parts]
+                form[name] = [_typed(p, _type(items)) for p in parts]
             else:
-                form[name] = _typed(values[-1], kind.get("type"))
+                form[name] = _typed(values[-1], _type(kind))
         return form
 
     def validate(self, instance: Any, pointer: str) -> Iterator[str]:
@@ -329,6 +330,32 @@ class OpenApiSpec:
         return []
 
 
+def _type(schema: Mapping[str, Any]) -> str | None:
+    """The schema's type, ``null`` aside (a nullable field is still of its type)."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _nullable(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema says it (``null`` among the types).
+
+    Draft 4 does not know ``nullable``; without this, every ``null`` an API documents as
+    allowed would count as a violation.
+    """
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _nullable(value) for key, value in node.items()}
+    if out.get("nullable") is True and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
 def _typed(value: str, kind: str | None) -> Any:
     """A form value as the schema type says, left as text when it does not parse."""
     try:
@@ -351,8 +378,14 @@ def _where(path: Any) -> str:
 def _load(relative: str, base_path: str | None) -> OpenApiSpec:
     file = SPECS / relative
     if not file.is_file():
-        pytest.fail(
-            f"the official spec is missing: expected {file} "
-            "(see tests/specs/README.md)"
+        pytest.fail(f"the official spec is missing: expected {file} (see tests/specs/README.md)")
+    text = file.read_text(encoding="utf-8")
+    if file.suffix in {".yml", ".yaml"}:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        # YAML reads unquoted dates in examples as dates; JSON keeps them as text.
+        document = json.loads(
+            json.dumps(yaml.load(text, Loader=loader), default=str)  # noqa: S506 - safe loader
         )
-    return OpenApiSpec(json.loads(file.read_text(encoding="utf-8")), file.name, base_path)
+    else:
+        document = json.loads(text)
+    return OpenApiSpec(document, file.name, base_path)

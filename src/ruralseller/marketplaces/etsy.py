@@ -1,21 +1,25 @@
 """The adapter for Etsy's Open API v3 (a listing, then its pictures, then activation).
 
-Etsy creates a listing with a form-encoded ``POST`` (``createListing`` in the 2021 spec,
-``createDraftListing`` today), takes pictures one by one (``uploadListingImage``) and puts the
-listing on sale with ``updateListing`` (``state=active``). Stock and price live in the
-listing's inventory (``updateListingInventory``), which is also where our SKU is kept.
+Etsy creates a listing with a form-encoded ``POST`` (``createDraftListing``), takes pictures
+one by one (``uploadListingImage``) and puts the listing on sale with ``updateListing``
+(``PATCH``, ``state=active``). Stock and price live in the listing's inventory
+(``updateListingInventory``), which is also where our SKU is kept.
 
 Etsy has no idempotency key and cannot look a listing up by SKU, so a create whose answer is
 lost (etsy/open-api#162: "Server Error", yet the listing was made) must not simply be sent
 again. Every listing we create carries our SKU as one of its tags, and before any second try
-:func:`~ruralseller.marketplaces.http.create_once` scans the shop's listings for that tag.
+:func:`~ruralseller.marketplaces.http.create_once` scans the shop's listings
+(``getListingsByShop``) for that tag.
 
-Sources: ``shared/research/marketplaces.md`` §1.2 and the official spec snapshot
-``shared/specs/etsy/openapi_2021-06-01_official-repo.json`` (cited below by operationId).
+Sources: Etsy's Open API v3 description, https://www.etsy.com/openapi/generated/oas/3.0.0.json
+(version 3.0.0, validated 2026-05-30; cited below by operationId), Etsy's developer
+documentation (https://developers.etsy.com/documentation/essentials/rate-limits and
+``.../essentials/oauth2``) and the etsy/open-api issues named where they are used.
 
 Example:
-    >>> etsy = EtsyMarketplace(shop_id=12345678, keystring="kk", refresh_token="12.rr",
-    ...                        taxonomy_id=1047)
+    >>> etsy = EtsyMarketplace(shop_id=12345678, keystring="kk", shared_secret="ss",
+    ...                        refresh_token="12.rr", taxonomy_id=1047,
+    ...                        shipping_profile_id=555, readiness_state_id=7)
     >>> etsy
     EtsyMarketplace(shop_id=12345678, base_url='https://api.etsy.com')
     >>> etsy.capabilities.names()
@@ -89,40 +93,40 @@ logger = logging.getLogger("ruralseller.marketplaces.etsy")
 #: Etsy's API host today. The 2021 spec's ``servers`` says ``https://openapi.etsy.com``, the
 #: host of the alpha; the paths are the same.
 DEFAULT_ETSY_URL: Final = "https://api.etsy.com"
-#: Where an OAuth 2.0 refresh token is exchanged for an access token (research §1.2; the spec's
-#: ``securitySchemes.oauth2.flows.authorizationCode.tokenUrl`` has the same path).
+#: Where an OAuth 2.0 refresh token is exchanged for an access token (the spec's
+#: ``securitySchemes.oauth2.flows.authorizationCode.tokenUrl``).
 ETSY_TOKEN_PATH: Final = "/v3/public/oauth/token"  # noqa: S105 - a URL path, not a secret
-#: Requests per second a new Etsy app may send (research §1.2, developers.etsy.com
-#: "Rate limits", via the api-evangelist summary and etsy/open-api discussion #1387).
+#: Requests per second a new Etsy app may send (developers.etsy.com/documentation/essentials/
+#: rate-limits, "Rate limits"; etsy/open-api discussion #1387).
 ETSY_RATE: Final = 10.0
 #: Requests a new Etsy app may send in a sliding 24 hours (same source).
 ETSY_DAILY_LIMIT: Final = 10_000
-#: Who made the product: createListing's ``who_made`` enum (spec, createListing).
+#: Who made the product: createDraftListing's ``who_made`` enum.
 WHO_MADE: Final = ("i_did", "someone_else", "collective")
-#: When it was made: createListing's ``when_made`` enum in the 2021 spec. Today's API has
-#: other year ranges (``2020_2025``...); ``made_to_order`` is in both.
+#: When it was made: createDraftListing's ``when_made`` enum (spec of 2026-05-30; the year
+#: ranges move with the calendar: 2021 had ``2020_2021``, 2025 ``2020_2025``).
 WHEN_MADE: Final = (
-    *("made_to_order", "2020_2021", "2010_2019", "2002_2009", "before_2002", "2000_2001"),
+    *("made_to_order", "2020_2026", "2010_2019", "2007_2009", "before_2007", "2000_2006"),
     *("1990s", "1980s", "1970s", "1960s", "1950s", "1940s", "1930s", "1920s", "1910s"),
     *("1900s", "1800s", "1700s", "before_1700"),
 )
 
-# A tag may hold letters, digits, spaces, -, ', ™, © and ® (spec, createListing ``tags``:
+# A tag may hold letters, digits, spaces, -, ', ™, © and ® (spec, createDraftListing ``tags``:
 # regex /[^\p{L}\p{Nd}\p{Zs}\-'™©®]/u) and 20 characters (community figure, unverified).
 _TAG_BAD = re.compile(r"[^\w\s\-'™©®]|_")
 _TAG_MAX = 20
-# Every listing state Etsy has (spec, getListings ``state``); all are scanned for our SKU so
+# Every listing state Etsy has (spec, getListingsByShop ``state``); all are scanned for our SKU so
 # that an old, withdrawn or sold-out listing is updated rather than duplicated.
 # ("removed" listings are deleted ones: they are not brought back.)
 _STATES: Final = ("active", "draft", "inactive", "sold_out", "expired")
-# Etsy's rate-limit headers (research §1.2), kept in EtsyMarketplace.quota.
+# Etsy's rate-limit headers (developers.etsy.com "Rate limits"), kept in EtsyMarketplace.quota.
 _QUOTA_HEADERS: Final = (
     *("x-limit-per-second", "x-remaining-this-second", "x-limit-per-day", "x-remaining-today"),
 )
 # Our states for Etsy's. A sold-out listing is still shown, with stock 0.
 _OUR_STATE: Final = {"active": "active", "sold_out": "active", "draft": "draft"}
-_PAGE = 100  # the most getListings returns at once (spec, getListings ``limit`` maximum)
-# The fields Etsy's error messages name (createListing's form, and the image upload's).
+_PAGE = 100  # the most getListingsByShop returns at once (its ``limit`` maximum)
+# The fields Etsy's error messages name (createDraftListing's form, and the image upload's).
 _FIELDS: Final = (
     *("quantity", "title", "description", "price", "who_made", "when_made", "taxonomy_id"),
     *("shipping_profile_id", "readiness_state_id", "is_supply", "tags", "image", "images"),
@@ -210,21 +214,22 @@ def create_listing_form(
     shipping_profile_id: int | None = None,
     readiness_state_id: int | None = None,
 ) -> dict[str, str]:
-    """The form fields of ``createListing`` (``createDraftListing`` today) for ``draft``.
+    """The form fields of ``createDraftListing`` for ``draft``.
 
-    The English text gives the title and the plain-text description; the price is in the
-    shop's currency (Etsy takes no currency here); our SKU is the listing's one tag
-    (:func:`sku_tag`). ``who_made`` (default ``i_did``), ``when_made`` (default
-    ``made_to_order``) and ``is_supply`` (default false) come from ``draft.extra["etsy"]``.
+    The English text gives the title and the plain-text description; the price is the price
+    of one sale unit in the shop's currency (Etsy takes no currency here); our SKU is the
+    listing's one tag (:func:`sku_tag`). ``who_made`` (default ``i_did``), ``when_made``
+    (default ``made_to_order``) and ``is_supply`` (default false) come from
+    ``draft.extra["etsy"]``. The packed weight of one unit (``draft.shipping_weight``), when
+    known, is the listing's ``item_weight`` in grams, which calculated shipping uses.
 
     Args:
         draft: the listing draft.
         taxonomy_id: Etsy's category (seller taxonomy) id; ``draft.extra["etsy"]["taxonomy_id"]``
             wins when set.
-        shipping_profile_id: the shop's shipping profile, which today's API needs for
-            physical listings.
-        readiness_state_id: the shop's processing profile ("ready to ship in N days"), which
-            today's API needs for physical listings; not in the 2021 spec.
+        shipping_profile_id: the shop's shipping profile ("Required when listing type is
+            ``physical``", createDraftListing).
+        readiness_state_id: the shop's processing profile ("ready to ship in N days").
 
     Returns:
         The form, every value as text, in the order it is sent.
@@ -237,7 +242,7 @@ def create_listing_form(
         >>> draft = generate_listing(load_catalog(sample_path()), "WJ261120A",
         ...                          on=dt.date(2026, 11, 21))
         >>> form = create_listing_form(attrs.evolve(draft, price=Money("5.20", "USD")),
-        ...                            taxonomy_id=1047)
+        ...                            taxonomy_id=1047, shipping_profile_id=555)
         >>> form["price"], form["quantity"], form["tags"], form["who_made"], form["is_supply"]
         ('5.20', '40', 'WJ261120A', 'i_did', 'false')
     """
@@ -256,7 +261,18 @@ def create_listing_form(
         form["shipping_profile_id"] = str(shipping_profile_id)
     if readiness_state_id is not None:
         form["readiness_state_id"] = str(readiness_state_id)
+    form.update(_weight_form(draft))
     return form
+
+
+def _weight_form(draft: ListingDraft) -> dict[str, str]:
+    if draft.shipping_weight is None:
+        return {}
+    grams = draft.shipping_weight.grams
+    return {
+        "item_weight": format(Decimal(grams.numerator) / Decimal(grams.denominator), "f"),
+        "item_weight_unit": "g",
+    }
 
 
 def update_listing_form(
@@ -265,7 +281,6 @@ def update_listing_form(
     """The form fields of ``updateListing`` that bring an existing listing up to ``draft``.
 
     Stock and price are not here: they go to the inventory (:func:`inventory_payload`).
-    ``description`` is not in the 2021 spec's ``updateListing`` but is in today's API.
 
     >>> import datetime as dt
     >>> from ruralseller.catalog import load_catalog
@@ -285,15 +300,21 @@ def update_listing_form(
     }
     if shipping_profile_id is not None:
         form["shipping_profile_id"] = str(shipping_profile_id)
+    form.update(_weight_form(draft))
     return form
 
 
-def inventory_payload(sku: str, stock: int, price: Money) -> dict[str, Any]:
+def inventory_payload(
+    sku: str, stock: int, price: Money, *, readiness_state_id: int
+) -> dict[str, Any]:
     """The JSON body of ``updateListingInventory``: one product with our SKU, one offering.
 
-    >>> inventory_payload("WJ261120A", 12, Money("5.20", "USD"))
+    Each offering carries the shop's processing profile (``readiness_state_id``, required
+    there by today's description).
+
+    >>> inventory_payload("WJ261120A", 12, Money("5.20", "USD"), readiness_state_id=7)
     {'products': [{'sku': 'WJ261120A', 'property_values': [], 'offerings': [{'price': 5.2, \
-'quantity': 12, 'is_enabled': True}]}]}
+'quantity': 12, 'is_enabled': True, 'readiness_state_id': 7}]}]}
     """
     # The spec types the offering price as a JSON number (updateListingInventory); two
     # decimals survive the round trip through a float exactly enough for Etsy's cents.
@@ -303,7 +324,12 @@ def inventory_payload(sku: str, stock: int, price: Money) -> dict[str, Any]:
                 "sku": sku,
                 "property_values": [],
                 "offerings": [
-                    {"price": float(price.rounded().amount), "quantity": stock, "is_enabled": True}
+                    {
+                        "price": float(price.rounded().amount),
+                        "quantity": stock,
+                        "is_enabled": True,
+                        "readiness_state_id": readiness_state_id,
+                    }
                 ],
             }
         ]
@@ -389,7 +415,7 @@ def classify_response(
     Adds to :func:`~ruralseller.marketplaces.http.error_from_response` what Etsy does its
     own way: its error bodies (``{"error": ...}`` or a list of ``{path, type, message}``),
     the fields they name, and its rate-limit headers on 429 (``retry-after``,
-    ``x-remaining-this-second``, ``x-remaining-today``; research §1.2).
+    ``x-remaining-this-second``, ``x-remaining-today``; developers.etsy.com "Rate limits").
 
     >>> r = httpx.Response(400, json=[{"path": "/title", "type": "string_too_long",
     ...                                "message": "cannot be longer than 140 characters"}])
@@ -453,14 +479,18 @@ class EtsyTokens:
 
 
 class EtsyAuth(httpx.Auth):
-    """Etsy's authentication: the app's keystring in ``x-api-key`` and an OAuth 2.0 bearer.
+    """Etsy's authentication: ``x-api-key`` and an OAuth 2.0 bearer.
 
-    The access token is refreshed (``grant_type=refresh_token`` at :data:`ETSY_TOKEN_PATH`,
-    with the keystring as ``client_id``; research §1.2) when there is none yet, when it is
-    about to expire, and once when Etsy answers 401. It runs again on every retry.
+    "Every request to a v3 API endpoint must include [x-api-key] in the format
+    ``keystring:shared_secret``" (the spec's ``securitySchemes.api_key``). The access token
+    is refreshed (``grant_type=refresh_token`` at :data:`ETSY_TOKEN_PATH`, with the keystring
+    as ``client_id``; developers.etsy.com/documentation/essentials/oauth2) when there is none
+    yet, when it is about to expire, and once when Etsy answers 401. It runs again on every
+    retry.
 
     Args:
-        keystring: the app's API key (keystring), sent on every request.
+        keystring: the app's API key (keystring).
+        shared_secret: the app's shared secret, from the same "Your apps" page.
         refresh_token: the shop owner's refresh token (from the OAuth consent).
         token_url: where tokens are refreshed.
         access_token: a current access token, if one is at hand.
@@ -480,6 +510,7 @@ class EtsyAuth(httpx.Auth):
         keystring: Secret,
         refresh_token: Secret,
         *,
+        shared_secret: Secret,
         token_url: str,
         access_token: Secret | None = None,
         expires_at: float | None = None,
@@ -487,6 +518,7 @@ class EtsyAuth(httpx.Auth):
         on_tokens: Callable[[EtsyTokens], None] | None = None,
     ) -> None:
         self._keystring = keystring
+        self._shared_secret = shared_secret
         self._refresh = refresh_token
         self._access = access_token
         self._expires_at = expires_at
@@ -500,7 +532,8 @@ class EtsyAuth(httpx.Auth):
     @property
     def secrets(self) -> tuple[Secret, ...]:
         """Every credential this auth holds now, for scrubbing messages."""
-        return tuple(s for s in (self._keystring, self._refresh, self._access) if s is not None)
+        held = (self._keystring, self._shared_secret, self._refresh, self._access)
+        return tuple(s for s in held if s is not None)
 
     def _stale(self) -> bool:
         if self._access is None:
@@ -556,7 +589,7 @@ class EtsyAuth(httpx.Auth):
     def _sign(self, request: httpx.Request) -> None:
         if self._access is None:  # pragma: no cover - _store always sets it
             raise AssertionError("no access token after a refresh")
-        request.headers["x-api-key"] = self._keystring.reveal()
+        request.headers["x-api-key"] = f"{self._keystring.reveal()}:{self._shared_secret.reveal()}"
         request.headers["Authorization"] = f"Bearer {self._access.reveal()}"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
@@ -592,19 +625,23 @@ class EtsyMarketplace:
     Args:
         shop_id: the shop's numeric id.
         keystring: the app's API key (keystring) from developers.etsy.com "Your apps".
+        shared_secret: the app's shared secret, from the same page; Etsy wants
+            ``keystring:shared_secret`` in every request's ``x-api-key``.
         refresh_token: the shop owner's OAuth refresh token (scopes ``listings_r`` and
             ``listings_w``; ``listings_d`` is not needed).
         access_token: a current access token, if at hand (otherwise one is fetched).
         taxonomy_id: Etsy's category for the listings (``getSellerTaxonomyNodes``); a draft's
             ``extra["etsy"]["taxonomy_id"]`` wins.
-        shipping_profile_id: the shop's shipping profile for the listings.
-        readiness_state_id: the shop's processing profile (today's API needs it for physical
-            listings; not in the 2021 spec).
+        shipping_profile_id: the shop's shipping profile for the listings; Etsy requires one
+            for physical listings (createDraftListing), so a new listing without it is refused
+            before anything is sent.
+        readiness_state_id: the shop's processing profile ("ready to ship in N days"), which
+            every offering of the inventory carries (updateListingInventory).
         currency: the shop's currency, when known: drafts in another one are refused locally.
         base_url: the API root.
         token_url: where tokens are refreshed (``base_url`` + :data:`ETSY_TOKEN_PATH`).
         retry: the retry policy (a create is never retried blindly; see :meth:`upsert`).
-        rate: requests per second for this app (Etsy's default is 10; research §1.2).
+        rate: requests per second for this app (Etsy's default is 10, "Rate limits").
         transport: an httpx transport, for tests.
         timeout: per-request timeouts.
         sleep: how to wait between tries; injectable for tests.
@@ -626,6 +663,7 @@ class EtsyMarketplace:
         *,
         shop_id: int,
         keystring: Secret | str,
+        shared_secret: Secret | str,
         refresh_token: Secret | str,
         access_token: Secret | str | None = None,
         taxonomy_id: int | None = None,
@@ -643,6 +681,7 @@ class EtsyMarketplace:
         on_tokens: Callable[[EtsyTokens], None] | None = None,
     ) -> None:
         keystring = keystring if isinstance(keystring, Secret) else Secret(keystring)
+        secret = shared_secret if isinstance(shared_secret, Secret) else Secret(shared_secret)
         refresh = refresh_token if isinstance(refresh_token, Secret) else Secret(refresh_token)
         access = Secret(access_token) if isinstance(access_token, str) else access_token
         self.shop_id = int(shop_id)
@@ -654,6 +693,7 @@ class EtsyMarketplace:
         self.auth = EtsyAuth(
             keystring,
             refresh,
+            shared_secret=secret,
             token_url=token_url or self.base_url + ETSY_TOKEN_PATH,
             access_token=access,
             clock=clock,
@@ -667,7 +707,7 @@ class EtsyMarketplace:
             self.base_url,
             auth=self.auth,
             retry=retry,
-            # Etsy counts per app (keystring), not per shop (research §1.2); the bucket is
+            # Etsy counts per app (keystring), not per shop ("Rate limits"); the bucket is
             # keyed by a digest so the key itself is not kept in one more place.
             rate_limit=account_bucket(
                 self.name,
@@ -676,7 +716,7 @@ class EtsyMarketplace:
                 capacity=max(1.0, rate),
             ),
             classify=self._classify,
-            secrets=[keystring, refresh, *([access] if access else [])],
+            secrets=[keystring, secret, refresh, *([access] if access else [])],
             transport=transport,
             timeout=timeout,
             sleep=sleep,
@@ -712,12 +752,36 @@ class EtsyMarketplace:
             )
         return int(taxonomy)
 
+    def _shipping_profile(self) -> int:
+        if self.shipping_profile_id is None:
+            raise InvalidValueError(
+                "Etsy requires a shipping profile for physical listings "
+                "(createDraftListing: shipping_profile_id)",
+                field="shipping_profile_id",
+                hint="set the etsy shipping_profile_id setting to one of the shop's shipping "
+                "profiles (getShopShippingProfiles)",
+            )
+        return self.shipping_profile_id
+
+    def _readiness(self) -> int:
+        if self.readiness_state_id is None:
+            raise InvalidValueError(
+                "Etsy requires a processing profile for every offering of a physical listing "
+                "(updateListingInventory: offerings[].readiness_state_id)",
+                field="readiness_state_id",
+                hint="set the etsy readiness_state_id setting to one of the shop's processing "
+                "profiles (getShopReadinessStateDefinitions)",
+            )
+        return self.readiness_state_id
+
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
         """The issues Etsy would refuse or warn about, checked locally (English text)."""
         issues = list(validate_draft(draft, self.profile, locale="en"))
         checks: list[Callable[[], object]] = [
             lambda: sku_tag(draft.sku),
             lambda: self._taxonomy(draft),
+            self._shipping_profile,
+            self._readiness,
             lambda: _who_when(draft),
             lambda: _english(draft),
             lambda: self._check_currency(draft.price),
@@ -785,8 +849,7 @@ class EtsyMarketplace:
             offset = 0
             while True:
                 page = await self._get(
-                    "/v3/application/listings",
-                    {"state": state, "limit": _PAGE, "offset": offset},
+                    self._shop("listings"), {"state": state, "limit": _PAGE, "offset": offset}
                 )
                 results = page.get("results") or []
                 for listing in results:
@@ -819,7 +882,7 @@ class EtsyMarketplace:
 
     async def _update(self, listing_id: int, form: Mapping[str, str]) -> dict[str, Any]:
         listing: dict[str, Any] = await self._form(
-            "PUT", self._shop("listings", listing_id), form, idempotent=True
+            "PATCH", self._shop("listings", listing_id), form, idempotent=True
         )
         return listing
 
@@ -831,7 +894,7 @@ class EtsyMarketplace:
         return inventory
 
     async def _images(self, listing_id: int) -> list[dict[str, Any]]:
-        page = await self._get(self._shop("listings", listing_id, "images"))
+        page = await self._get(f"/v3/application/listings/{listing_id}/images")
         return sorted(page.get("results") or [], key=lambda image: int(image.get("rank", 0)))
 
     async def _upload(self, listing_id: int, images: Sequence[ProcessedImage]) -> tuple[str, ...]:
@@ -920,7 +983,7 @@ class EtsyMarketplace:
     ) -> ListingState:
         """Create or update the listing for ``draft.sku``, upload its pictures, activate it.
 
-        A new listing is created as a draft (``createListing``) through
+        A new listing is created as a draft (``createDraftListing``) through
         :func:`~ruralseller.marketplaces.http.create_once`: when the answer is lost, the
         shop's listings are searched for the SKU tag before anything is sent again. Then the
         inventory gets our SKU, stock and price, the pictures are uploaded by rank (replacing
@@ -930,16 +993,19 @@ class EtsyMarketplace:
 
         Raises:
             InvalidValueError: when the draft cannot be mapped (no English text, no
-                taxonomy, a SKU that cannot be a tag, a price in another currency).
+                taxonomy or shipping profile, a SKU that cannot be a tag, a price in another
+                currency).
         """
         self._check_currency(draft.price)
         taxonomy = self._taxonomy(draft)
+        shipping_profile = self._shipping_profile()
+        self._readiness()
         listing = await self._find(draft.sku)
         if listing is None:
             form = create_listing_form(
                 draft,
                 taxonomy_id=taxonomy,
-                shipping_profile_id=self.shipping_profile_id,
+                shipping_profile_id=shipping_profile,
                 readiness_state_id=self.readiness_state_id,
             )
             listing = await create_once(lambda: self._create(form), lambda: self._find(draft.sku))
@@ -951,7 +1017,10 @@ class EtsyMarketplace:
         listing_id = int(listing["listing_id"])
         self._listing_ids[draft.sku] = listing_id
         inventory = await self._put_inventory(
-            listing_id, inventory_payload(draft.sku, draft.stock, draft.price)
+            listing_id,
+            inventory_payload(
+                draft.sku, draft.stock, draft.price, readiness_state_id=self._readiness()
+            ),
         )
         await self._upload(listing_id, images)
         await self._trim_images(listing_id, len(images))
@@ -974,7 +1043,8 @@ class EtsyMarketplace:
                 raise MarketplaceError("etsy returned a listing without a price", status=None)
         else:
             self._check_currency(price)
-        inventory = await self._put_inventory(listing_id, inventory_payload(sku, stock, price))
+        body = inventory_payload(sku, stock, price, readiness_state_id=self._readiness())
+        inventory = await self._put_inventory(listing_id, body)
         listing = await self._get(f"/v3/application/listings/{listing_id}")
         return await self._state(sku, listing, inventory)
 
