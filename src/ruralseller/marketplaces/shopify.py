@@ -2,17 +2,27 @@
 
 Every call is a ``POST`` of a GraphQL document to
 ``https://{shop}.myshopify.com/admin/api/{version}/graphql.json`` with the store's Admin API
-access token in ``X-Shopify-Access-Token`` (research/marketplaces.md §1.3). A listing is one
-Shopify product with one variant that carries our SKU:
+access token in ``X-Shopify-Access-Token`` (shopify.dev/docs/api/admin-graphql, "Authentication").
+A listing is one Shopify product with one variant that carries our SKU:
 
 * :meth:`ShopifyMarketplace.upsert` finds the product by SKU
   (``productVariants(query: "sku:...")``), uploads the pictures it does not have yet through
   staged uploads (``stagedUploadsCreate``, then the bytes to the returned target), and writes
   the whole product with ``productSet``: a declarative upsert keyed by the product's id, or,
   for a new product, by a handle derived from the SKU (:func:`product_handle`). Sending it
-  again after a lost answer updates the product it made instead of making a second one.
-* stock is ``inventorySetQuantities`` (absolute, so repeatable); price is
-  ``productVariantsBulkUpdate``; withdrawing sets the product's status to ``DRAFT``.
+  again after a lost answer updates the product it made instead of making a second one. The
+  packed weight of one unit goes on the variant's inventory item.
+* the product is published to the shop's sales channels (``publishablePublish``; by default
+  the Online Store, ``publish_to=``): an active product on no channel is seen by no buyer, so
+  it is reported ``draft``, not ``active``.
+* stock is ``inventorySetQuantities`` (absolute, so repeatable) with an ``@idempotent`` key,
+  which Shopify requires from 2026-04; price is ``productVariantsBulkUpdate``; withdrawing
+  sets the product's status to ``DRAFT``.
+
+The API version is asked for in the path; Shopify answers with the version it served in
+``X-Shopify-API-Version``, and serves the oldest supported one when asked for a version past
+its support (shopify.dev/docs/api/usage/versioning). The adapter compares the two and logs a
+warning (logger ``ruralseller.marketplaces.shopify``) when the request fell forward.
 
 Shopify limits each app and store by query cost, a leaky bucket of points (100 points a
 second on the Standard plan, shopify.dev/docs/api/usage/limits): :class:`QueryCostBucket`
@@ -23,9 +33,9 @@ becomes :class:`~ruralseller.errors.RateLimitedError` with the wait Shopify's nu
 Example:
     >>> shop = ShopifyMarketplace("village-hens", access_token="shpat_example")
     >>> shop
-    ShopifyMarketplace(shop='village-hens.myshopify.com', api_version='2025-10')
+    ShopifyMarketplace(shop='village-hens.myshopify.com', api_version='2026-10')
     >>> shop.endpoint
-    'https://village-hens.myshopify.com/admin/api/2025-10/graphql.json'
+    'https://village-hens.myshopify.com/admin/api/2026-10/graphql.json'
     >>> shop.capabilities.names()
     ('image_upload', 'native_idempotency', 'withdraw', 'stock_and_price')
 """
@@ -34,9 +44,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import re
 import threading
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
@@ -69,6 +81,7 @@ from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
     "DEFAULT_API_VERSION",
+    "DEFAULT_CHANNELS",
     "MEDIA_PAGE",
     "STANDARD_RESTORE_RATE",
     "QueryCostBucket",
@@ -86,10 +99,14 @@ __all__ = [
 ]
 
 #: The Admin API version the adapter speaks unless told otherwise (versions are quarterly;
-#: each is supported for at least 12 months, shopify.dev/docs/api/usage/versioning).
-DEFAULT_API_VERSION: Final = "2025-10"
+#: each is supported for at least 12 months, shopify.dev/docs/api/usage/versioning). The
+#: requests are checked against the 2026-01 schema, using nothing it marks deprecated (what
+#: 2026-04 removed, such as ``ignoreCompareQuantity``, is deprecated there).
+DEFAULT_API_VERSION: Final = "2026-10"
+#: The sales channels a product is published to unless told otherwise (publication titles).
+DEFAULT_CHANNELS: Final = ("Online Store",)
 #: Query-cost points restored per second on the Standard plan (Advanced 200, Plus 1000):
-#: shopify.dev/docs/api/usage/limits, research/marketplaces.md §1.3.
+#: shopify.dev/docs/api/usage/limits.
 STANDARD_RESTORE_RATE: Final = 100.0
 #: How many pictures of a product are read back (and so reused instead of uploaded again).
 MEDIA_PAGE: Final = 20
@@ -114,6 +131,7 @@ _ESTIMATED_COST: Final = {
     "VariantPrice": 12,
     "ProductStatus": 10 + _PRODUCT_COST,
     "Publish": 11,
+    "Publications": 2 + 20 * 2,
 }
 # The one option a single-variant product has in Shopify's admin.
 _OPTION_NAME: Final = "Title"
@@ -121,6 +139,8 @@ _OPTION_VALUE: Final = "Default Title"
 _STATES: Final = {"ACTIVE": "active", "DRAFT": "withdrawn", "ARCHIVED": "withdrawn"}
 _HANDLE_UNSAFE: Final = re.compile(r"[^a-z0-9]+")
 _NAME = "shopify"
+_VERSION_HEADER: Final = "x-shopify-api-version"
+logger = logging.getLogger("ruralseller.marketplaces.shopify")
 
 
 # --- the mapping: what is sent, as plain functions ------------------------------------------
@@ -225,6 +245,10 @@ def product_set_input(  # noqa: PLR0913 - keyword-only, each a plain value
 ) -> dict[str, Any]:
     """The ``ProductSetInput`` for a draft: one product, one variant with our SKU, active.
 
+    The variant's price is the price of one sale unit; the packed weight of one unit
+    (``draft.shipping_weight``), when known, is its inventory item's weight, which Shopify's
+    shipping rates use.
+
     Args:
         draft: the listing draft.
         text: the draft's text in the shop's language (Shopify keeps one per product).
@@ -259,7 +283,7 @@ def product_set_input(  # noqa: PLR0913 - keyword-only, each a plain value
         "optionValues": [{"optionName": _OPTION_NAME, "name": _OPTION_VALUE}],
         "sku": draft.sku,
         "price": str(draft.price.amount),
-        "inventoryItem": {"tracked": True, "requiresShipping": True},
+        "inventoryItem": _inventory_item(draft),
         "inventoryPolicy": "DENY",
         "inventoryQuantities": [
             {"locationId": location_id, "name": "available", "quantity": draft.stock}
@@ -287,23 +311,38 @@ def product_set_input(  # noqa: PLR0913 - keyword-only, each a plain value
     return data
 
 
+def _inventory_item(draft: ListingDraft) -> dict[str, Any]:
+    item: dict[str, Any] = {"tracked": True, "requiresShipping": True}
+    if draft.shipping_weight is not None:
+        grams = draft.shipping_weight.grams
+        item["measurement"] = {
+            "weight": {"value": float(grams.numerator) / grams.denominator, "unit": "GRAMS"}
+        }
+    return item
+
+
 def inventory_set_input(inventory_item_id: str, location_id: str, stock: int) -> dict[str, Any]:
     """The ``InventorySetQuantitiesInput`` that sets the ``available`` stock, absolutely.
 
-    ``ignoreCompareQuantity`` skips the compare-and-set check: the catalogue is the source of
-    truth for stock (shopify.dev inventorySetQuantities, 2025-10).
+    ``changeFromQuantity: null`` skips the compare-and-swap check, "appropriate when your
+    system is the source of truth for inventory" (InventoryQuantityInput, 2026-01); the
+    catalogue is. ``ignoreCompareQuantity``, the old way, was removed in 2026-04.
 
     >>> inventory_set_input("gid://shopify/InventoryItem/7", "gid://shopify/Location/1", 5)
-    {'name': 'available', 'reason': 'correction', 'ignoreCompareQuantity': True, \
+    {'name': 'available', 'reason': 'correction', \
 'quantities': [{'inventoryItemId': 'gid://shopify/InventoryItem/7', \
-'locationId': 'gid://shopify/Location/1', 'quantity': 5}]}
+'locationId': 'gid://shopify/Location/1', 'quantity': 5, 'changeFromQuantity': None}]}
     """
     return {
         "name": "available",
         "reason": "correction",
-        "ignoreCompareQuantity": True,
         "quantities": [
-            {"inventoryItemId": inventory_item_id, "locationId": location_id, "quantity": stock}
+            {
+                "inventoryItemId": inventory_item_id,
+                "locationId": location_id,
+                "quantity": stock,
+                "changeFromQuantity": None,
+            }
         ],
     }
 
@@ -464,7 +503,7 @@ class QueryCostBucket(TokenBucket):
         (0.0, 0.5)
         >>> bucket.observe({"maximumAvailable": 1000.0, "currentlyAvailable": 10.0,
         ...                 "restoreRate": 50.0})
-        >>> bucket.reserve(60)
+        >>> bucket.reserve(59)
         1.0
     """
 
@@ -497,7 +536,9 @@ class QueryCostBucket(TokenBucket):
         with self._lock:
             self._refill()
             self.capacity, self.rate = maximum, rate
-            self._tokens = min(available, maximum)
+            # Shopify reports whole points of a bucket that refills continuously, so a report
+            # of a bucket not full may be up to a point above what it holds: count one less.
+            self._tokens = maximum if available >= maximum else max(0.0, available - 1.0)
 
     async def acquire(
         self, cost: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
@@ -553,6 +594,7 @@ class ShopifyTokenAuth(httpx.Auth):
 _PRODUCT_FIELDS = f"""
 fragment ListingProduct on Product {{
   id handle status updatedAt onlineStoreUrl
+  resourcePublicationsCount(onlyPublished: true) {{ count }}
   variants(first: 1) {{
     nodes {{ id sku price inventoryQuantity inventoryItem {{ id }} }}
   }}
@@ -607,8 +649,8 @@ mutation StagedUploads($input: [StagedUploadInput!]!) {
 """
 
 _INVENTORY_SET = """
-mutation InventorySet($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
+mutation InventorySet($input: InventorySetQuantitiesInput!, $idempotencyKey: String!) {
+  inventorySetQuantities(input: $input) @idempotent(key: $idempotencyKey) {
     inventoryAdjustmentGroup { reason }
     userErrors { field message code }
   }
@@ -635,6 +677,12 @@ mutation ProductStatus($product: ProductUpdateInput!) {
 """
     + _PRODUCT_FIELDS
 )
+
+_PUBLICATIONS = """
+query Publications {
+  publications(first: 20) { nodes { id catalog { title } } }
+}
+"""
 
 _PUBLISH = """
 mutation Publish($id: ID!, $input: [PublicationInput!]!) {
@@ -676,9 +724,14 @@ class ShopifyMarketplace:
         locale: which of the draft's texts to send (Shopify keeps one language per product).
         location_id: the location whose stock is set; the shop's first location unless given.
         vendor: the vendor of every product; the draft's producer unless given.
-        publication_ids: sales channels (publication ids) to publish each product to, e.g.
-            the Online Store's; needs the ``write_publications`` scope. Empty: the product is
-            active, and the merchant chooses its channels.
+        publish_to: the sales channels to publish each product to, by their titles as the
+            shop's publications name them (default: the Online Store); needs the
+            ``read_publications`` and ``write_publications`` scopes. A title the shop does not
+            have is an error that lists the ones it has. Empty (and no ``publication_ids``):
+            nothing is published, the merchant chooses the channels, and the product is
+            reported ``draft`` until it is on one.
+        publication_ids: sales channels by publication id; when given, used instead of
+            ``publish_to``.
         retry: the retry policy (every request this adapter sends can be repeated).
         rate: query-cost points restored per second (the plan's; Standard 100).
         cost_bucket: the shop's query-cost bucket; by default the one every adapter for the
@@ -708,6 +761,7 @@ class ShopifyMarketplace:
         locale: str = "en",
         location_id: str | None = None,
         vendor: str | None = None,
+        publish_to: Sequence[str] = DEFAULT_CHANNELS,
         publication_ids: Sequence[str] = (),
         retry: RetryPolicy | None = None,
         rate: float = STANDARD_RESTORE_RATE,
@@ -724,7 +778,10 @@ class ShopifyMarketplace:
         self.locale = locale
         self.location_id = location_id
         self.vendor = vendor
+        self.publish_to = tuple(publish_to)
         self.publication_ids = tuple(publication_ids)
+        #: The API version Shopify last said it served (``X-Shopify-API-Version``).
+        self.served_version: str | None = None
         self._sleep = sleep
         self._secrets = (token,)
         self.cost_bucket = (
@@ -824,14 +881,12 @@ class ShopifyMarketplace:
             {"identifier": identifier, "input": payload, "synchronous": True},
         )
         written = data["productSet"]["product"]
-        if self.publication_ids:
+        channels = await self._publications()
+        if channels:
             await self._graphql(
                 "Publish",
                 _PUBLISH,
-                {
-                    "id": written["id"],
-                    "input": [{"publicationId": pid} for pid in self.publication_ids],
-                },
+                {"id": written["id"], "input": [{"publicationId": pid} for pid in channels]},
             )
             # Read it again: the Online Store URL exists only once it is published there.
             found = await self._find(draft.sku)
@@ -868,10 +923,15 @@ class ShopifyMarketplace:
             self._check_currency(price)
         found = await self._require(sku)
         variant = self._variant(found["product"])
+        # One key per logical write, kept across the retries of this request (the body is
+        # sent again as it is), so a repeat after a lost answer is not applied twice.
         await self._graphql(
             "InventorySet",
             _INVENTORY_SET,
-            {"input": inventory_set_input(variant["inventoryItem"]["id"], location, stock)},
+            {
+                "input": inventory_set_input(variant["inventoryItem"]["id"], location, stock),
+                "idempotencyKey": str(uuid.uuid4()),
+            },
         )
         if price is not None:
             await self._graphql(
@@ -941,7 +1001,15 @@ class ShopifyMarketplace:
             idempotent=True,
             json={"query": document, "operationName": operation, "variables": dict(variables)},
         )
+        self._note_version(response)
         body = response.json()
+        if not isinstance(body, dict):
+            raise MarketplaceError(
+                f"{self.name} answered {operation} with something that is not a GraphQL "
+                "response; try again later",
+                marketplace=self.name,
+                status=response.status_code,
+            )
         requested = ((body.get("extensions") or {}).get("cost") or {}).get("requestedQueryCost")
         if isinstance(requested, int | float) and requested > 0:
             self._costs[operation] = float(requested)
@@ -953,6 +1021,41 @@ class ShopifyMarketplace:
                 status=response.status_code,
             )
         return data
+
+    def _note_version(self, response: httpx.Response) -> None:
+        served = response.headers.get(_VERSION_HEADER)
+        if served is None or served == self.served_version:
+            return
+        self.served_version = served
+        if served != self.api_version:
+            logger.warning(
+                "shopify served API version %s, not the %s asked for: Shopify falls forward "
+                "from a version past its support; set api_version to a supported one "
+                "(shopify.dev/docs/api/usage/versioning)",
+                served,
+                self.api_version,
+            )
+
+    async def _publications(self) -> tuple[str, ...]:
+        """The publication ids to publish to: given, or looked up by title once."""
+        if self.publication_ids or not self.publish_to:
+            return self.publication_ids
+        data = await self._graphql("Publications", _PUBLICATIONS, {})
+        by_title = {
+            str((node.get("catalog") or {}).get("title")): str(node["id"])
+            for node in (data.get("publications") or {}).get("nodes") or ()
+            if isinstance(node, dict) and node.get("id")
+        }
+        missing = [title for title in self.publish_to if title not in by_title]
+        if missing:
+            raise MarketplaceError(
+                f"the shop {self.shop} has no sales channel called "
+                f"{', '.join(map(repr, missing))} (it has: {', '.join(sorted(by_title)) or 'none'})"
+                "; set publish_to to the channels to sell on",
+                marketplace=self.name,
+            )
+        self.publication_ids = tuple(by_title[title] for title in self.publish_to)
+        return self.publication_ids
 
     async def _context(self) -> str:
         """The location id, reading the shop's currency and first location once."""
@@ -1094,6 +1197,10 @@ class ShopifyMarketplace:
     def _state(self, product: Mapping[str, Any]) -> ListingState:
         variant = self._variant(product)
         status = str(product.get("status", ""))
+        channels = (product.get("resourcePublicationsCount") or {}).get("count")
+        state = _STATES.get(status, "draft")
+        if state == "active" and channels == 0:
+            state = "draft"  # active, but on no sales channel: no buyer can see it
         price = variant.get("price")
         images = tuple(
             _picture_name(node["image"]["url"])
@@ -1103,7 +1210,7 @@ class ShopifyMarketplace:
         return ListingState(
             marketplace=self.name,
             sku=str(variant.get("sku", "")),
-            state=_STATES.get(status, "draft"),
+            state=state,
             version=product.get("updatedAt"),
             stock=variant.get("inventoryQuantity"),
             price=Money(Decimal(str(price)), self.currency)
@@ -1117,5 +1224,6 @@ class ShopifyMarketplace:
                 "inventory_item_id": (variant.get("inventoryItem") or {}).get("id"),
                 "handle": product.get("handle"),
                 "status": status,
+                "channels": channels,
             },
         )
