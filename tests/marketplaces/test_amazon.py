@@ -17,10 +17,16 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.marketplaces.fake_amazon import FEED_SCHEMA_FILE, LISTINGS, MEAT_SCHEMA, FakeAmazon
+from tests.marketplaces.fake_amazon import (
+    FEED_SCHEMA_FILE,
+    LISTINGS,
+    MEAT_SCHEMA,
+    FakeAmazon,
+    product_required_fields,
+)
 from tests.marketplaces.specs import SPECS
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -399,6 +405,63 @@ def test_the_schema_check_refuses_before_sending() -> None:
         run(lambda m: m.upsert(bad), fake=fake)
     assert "condition (condition_type)" in caught.value.field_errors
     assert "putListingsItem" not in fake.operations
+
+
+def test_item_type_keyword_and_dangerous_goods_are_sent() -> None:
+    attributes = put_listing_body(usd_draft())["attributes"]
+    assert attributes["item_type_keyword"] == [
+        {"value": "chicken", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    assert attributes["supplier_declared_dg_hz_regulation"] == [
+        {"value": "not_applicable", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    for name in product_required_fields():  # Amazon's PRODUCT type, as documented
+        assert name in attributes or name == "color", name
+
+
+def test_a_missing_required_attribute_is_named_before_any_request() -> None:
+    fake = new_fake()
+    live = usd_draft("LIVE-1", kind="live_birds")  # no item type keyword known for it
+    with pytest.raises(ListingRejectedError, match="nothing was sent") as caught:
+        run(lambda m: m.upsert(live), fake=fake)
+    assert list(caught.value.field_errors) == ["kind (item_type_keyword)"]
+    assert "item_type_keyword" in caught.value.field_errors["kind (item_type_keyword)"]
+    assert fake.requests == []
+    issues = run(lambda m: m.validate(live), fake=fake)
+    assert [i.field for i in issues if i.severity is IssueSeverity.ERROR] == [
+        "kind (item_type_keyword)"
+    ]
+    assert fake.requests == []
+    # The adapter's setting fills it.
+    state = run(lambda m: m.upsert(live), fake=fake, item_type_keyword="live-poultry")
+    assert state.sku == "LIVE-1"
+
+
+def test_an_attribute_the_product_type_requires_is_named_with_how_to_give_it() -> None:
+    schema = {**MEAT_SCHEMA, "required": [*MEAT_SCHEMA["required"], "color"]}
+    fake = new_fake(schema=schema)
+    with pytest.raises(ListingRejectedError, match="nothing was sent") as caught:
+        run(lambda m: m.upsert(usd_draft("COLOUR-1")), fake=fake)
+    assert caught.value.field_errors == {
+        "color": "'color' is required but not supplied: give it in "
+        "draft.extra['amazon']['attributes']['color'] as the product type's definition "
+        "describes it"
+    }
+    assert "putListingsItem" not in fake.operations
+
+
+def test_the_packed_unit_weight_is_the_package_weight() -> None:
+    draft = usd_draft(shipping_weight=Mass("1.9", "kg"))
+    attributes = put_listing_body(draft)["attributes"]
+    assert attributes["item_package_weight"] == [
+        {"value": 1.9, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    assert attributes["purchasable_offer"][0]["our_price"] == [
+        {"schedule": [{"value_with_tax": 18.0}]}
+    ]
+    assert "item_package_weight" not in put_listing_body(usd_draft())["attributes"]
+    state = run(lambda m: m.upsert(draft), fake=new_fake())
+    assert state.price == Money("18.00", "USD")
 
 
 def test_the_schema_check_counts_utf8_bytes() -> None:

@@ -15,7 +15,15 @@ preview=True)`` also asks Amazon itself with ``mode=VALIDATION_PREVIEW`` (a dry 
 
 Authentication is Login with Amazon (LWA): a refresh token is exchanged for an access token
 (1 hour) sent in ``x-amz-access-token`` (:class:`LwaAuth`). No AWS SigV4 signature is needed
-since 2023-10-02 (research/marketplaces.md §1.5).
+since 2023-10-02 (developer-docs.amazon.com/sp-api, "Connecting to the Selling Partner API").
+
+Attributes nearly every product type requires (:data:`REQUIRED_ATTRIBUTES`: the required
+fields of Amazon's generic ``PRODUCT`` type but its colour) are checked before any request,
+and each missing one is named with how to give it. What stays unverified: the product type
+name for chilled poultry (``MEAT`` by default; check yours with searchDefinitionsProductTypes),
+the item type keywords by product kind (:data:`ITEM_TYPE_KEYWORDS`) and the dangerous-goods
+value ``not_applicable`` (used in Amazon's listing files; no food product type schema was at
+hand to check its enum).
 
 Example:
     >>> amazon = AmazonMarketplace(seller_id="A2EXAMPLE", client_id="amzn1.app",
@@ -71,10 +79,12 @@ __all__ = [
     "ATTRIBUTE_FIELDS",
     "DEFAULT_MARKETPLACE_ID",
     "DEFAULT_PRODUCT_TYPE",
+    "ITEM_TYPE_KEYWORDS",
     "LISTINGS_API",
     "LWA_TOKEN_URL",
     "MAX_IMAGES",
     "REGION_HOSTS",
+    "REQUIRED_ATTRIBUTES",
     "AmazonMarketplace",
     "AmazonSite",
     "LwaAuth",
@@ -82,6 +92,7 @@ __all__ = [
     "image_urls",
     "listing_attributes",
     "listings_feed",
+    "missing_attributes",
     "put_listing_body",
     "stock_and_price_patches",
 ]
@@ -90,7 +101,8 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 #: The Listings Items API version and path root (listingsItems_2021-08-01.json).
 LISTINGS_API = "/listings/2021-08-01/items"
-#: Where Login with Amazon exchanges a refresh token for an access token (research §1.5).
+#: Where Login with Amazon exchanges a refresh token for an access token (developer-docs.
+#: amazon.com/sp-api, "Connecting to the Selling Partner API", step 1).
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105 - a URL, not a password
 #: The SP-API host of each region. The NA host is in the spec (``host``); the EU and FE hosts
 #: are from developer-docs.amazon.com/sp-api/docs/sp-api-endpoints (not saved here).
@@ -106,6 +118,35 @@ DEFAULT_MARKETPLACE_ID = "ATVPDKIKX0DER"
 DEFAULT_PRODUCT_TYPE = "MEAT"
 #: One main picture and at most 8 others (``other_product_image_locator_1`` .. ``_8``).
 MAX_IMAGES = 9
+#: The attributes Amazon's generic product type ``PRODUCT`` requires ("Required Fields" of its
+#: Product Type Definition, meta-schema v1), which nearly every product type shares; ``color``,
+#: also required there, is left to the product type's own schema (food types are not public).
+REQUIRED_ATTRIBUTES: tuple[str, ...] = (
+    *("brand", "bullet_point", "country_of_origin", "item_name", "item_type_keyword"),
+    *("product_description", "supplier_declared_dg_hz_regulation"),
+)
+#: Item type keywords by product kind (where an item is placed in Amazon's browse graph).
+#: Unverified: Amazon publishes the valid keywords per category in its browse tree guides;
+#: set ``draft.extra["amazon"]["item_type_keyword"]`` or the adapter's ``item_type_keyword``
+#: to the one for your category.
+ITEM_TYPE_KEYWORDS: Mapping[str, str] = {
+    "poultry_meat": "chicken",
+    "shell_eggs": "eggs",
+    "cured_meat": "bacon",
+    "fresh_produce": "potatoes",
+}
+# How to give each attribute the adapter fills from the catalogue, for error hints.
+_HOW: Mapping[str, str] = {
+    "brand": "set the producer in the catalogue, or draft.extra['amazon']['brand']",
+    "bullet_point": "give the listing template bullet points",
+    "country_of_origin": "give the lot's origin with its ISO country code (e.g. '..., CN')",
+    "item_name": "give the listing an English title",
+    "item_type_keyword": "set the adapter's item_type_keyword, or "
+    "draft.extra['amazon']['item_type_keyword'], to your category's keyword",
+    "product_description": "give the listing an English description",
+    "supplier_declared_dg_hz_regulation": "set draft.extra['amazon']['attributes']"
+    "['supplier_declared_dg_hz_regulation']",
+}
 
 #: Our draft field behind each Amazon attribute, for error messages keyed like
 #: ``"title (item_name)"``.
@@ -121,6 +162,8 @@ ATTRIBUTE_FIELDS: Mapping[str, str] = {
     "fulfillment_availability": "stock",
     "max_order_quantity": "max_order",
     "item_weight": "net_weight",
+    "item_package_weight": "shipping_weight",
+    "item_type_keyword": "kind",
     "country_of_origin": "origin",
     "is_expiration_dated_product": "shelf_life",
     "main_product_image_locator": "images",
@@ -326,12 +369,18 @@ def listing_attributes(
     *,
     marketplace_id: str = DEFAULT_MARKETPLACE_ID,
     image_urls: Sequence[str] = (),
+    item_type_keyword: str | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     """The Amazon attributes of ``draft`` for one store (what putListingsItem sends).
 
     Texts come from the draft's English text, tagged with the store's language. The brand is
-    ``draft.extra["amazon"]["brand"]``, else the producer's name. Attributes in
-    ``draft.extra["amazon"]["attributes"]`` are added last and win.
+    ``draft.extra["amazon"]["brand"]``, else the producer's name. The item type keyword is
+    ``draft.extra["amazon"]["item_type_keyword"]``, else ``item_type_keyword``, else the
+    product kind's (:data:`ITEM_TYPE_KEYWORDS`). Food is declared no dangerous good
+    (``supplier_declared_dg_hz_regulation``: ``not_applicable``). The price is the price of
+    one sale unit; the packed weight of one unit (``draft.shipping_weight``), when known, is
+    ``item_package_weight``. Attributes in ``draft.extra["amazon"]["attributes"]`` are added
+    last and win.
 
     Raises:
         InvalidValueError: the draft has no English text, is priced in another currency than
@@ -377,6 +426,12 @@ def listing_attributes(
         attributes["product_description"] = [texts(text.description)]
     if text.bullets:
         attributes["bullet_point"] = [texts(bullet) for bullet in text.bullets]
+    keyword = (
+        extra.get("item_type_keyword") or item_type_keyword or ITEM_TYPE_KEYWORDS.get(draft.kind)
+    )
+    if keyword:
+        attributes["item_type_keyword"] = [plain(str(keyword))]
+    attributes["supplier_declared_dg_hz_regulation"] = [plain("not_applicable")]
     attributes.update(_facts(draft, text, marketplace_id))
     attributes.update(image_attributes(image_urls, marketplace_id=marketplace_id))
     attributes.update(extra.get("attributes", {}))
@@ -406,6 +461,11 @@ def _facts(
         attributes["item_weight"] = [
             {"value": float(kilograms), "unit": "kilograms", "marketplace_id": marketplace_id}
         ]
+    if draft.shipping_weight is not None:
+        packed = draft.shipping_weight.to("kg").decimal()
+        attributes["item_package_weight"] = [
+            {"value": float(packed), "unit": "kilograms", "marketplace_id": marketplace_id}
+        ]
     origin = text.attribute("origin")
     country = _country(origin.raw if origin else None)
     if country:
@@ -413,6 +473,24 @@ def _facts(
     if text.attribute("shelf_life") is not None:
         attributes["is_expiration_dated_product"] = [plain(value=True)]
     return attributes
+
+
+def missing_attributes(attributes: Mapping[str, Any]) -> dict[str, str]:
+    """Each of :data:`REQUIRED_ATTRIBUTES` that ``attributes`` lacks, with how to give it.
+
+    >>> missing = missing_attributes({"item_name": [{"value": "Hen"}]})
+    >>> sorted(missing)  # keyed like Amazon's issues: our field, then the attribute
+    ['brand', 'bullets (bullet_point)', 'description (product_description)', \
+'kind (item_type_keyword)', 'origin (country_of_origin)', 'supplier_declared_dg_hz_regulation']
+    >>> missing["kind (item_type_keyword)"]
+    "'item_type_keyword' is required but not supplied: set the adapter's item_type_keyword, \
+or draft.extra['amazon']['item_type_keyword'], to your category's keyword"
+    """
+    return {
+        _issue_key(name): f"'{name}' is required but not supplied: {_HOW[name]}"
+        for name in REQUIRED_ATTRIBUTES
+        if not attributes.get(name)
+    }
 
 
 def _product_type(draft: ListingDraft, default: str) -> str:
@@ -425,6 +503,7 @@ def put_listing_body(
     product_type: str = DEFAULT_PRODUCT_TYPE,
     marketplace_id: str = DEFAULT_MARKETPLACE_ID,
     image_urls: Sequence[str] = (),
+    item_type_keyword: str | None = None,
 ) -> dict[str, Any]:
     """The body of putListingsItem for ``draft`` (ListingsItemPutRequest).
 
@@ -445,7 +524,10 @@ def put_listing_body(
         "productType": _product_type(draft, product_type),
         "requirements": "LISTING",
         "attributes": listing_attributes(
-            draft, marketplace_id=marketplace_id, image_urls=image_urls
+            draft,
+            marketplace_id=marketplace_id,
+            image_urls=image_urls,
+            item_type_keyword=item_type_keyword,
         ),
     }
 
@@ -527,7 +609,8 @@ class LwaAuth(httpx.Auth):
     expires, and once more when Amazon answers 403 to a token it had accepted (revoked or
     expired early). The token request is ``POST https://api.amazon.com/auth/o2/token`` with
     ``grant_type=refresh_token``, the refresh token and the app's client id and secret
-    (research §1.5). It runs again on every retry, so each try carries a valid token.
+    (developer-docs.amazon.com/sp-api, "Connecting to the Selling Partner API"). It runs again
+    on every retry, so each try carries a valid token.
 
     Args:
         client_id: the LWA client id of the app.
@@ -659,7 +742,11 @@ def _schema_errors(validator: Any, attributes: Mapping[str, Any]) -> dict[str, s
         if error.validator == "required" and not error.path:
             for name in error.validator_value:
                 if name not in attributes:
-                    found[_issue_key(name)] = f"'{name}' is required but not supplied"
+                    found[_issue_key(name)] = f"'{name}' is required but not supplied: " + _HOW.get(
+                        name,
+                        f"give it in draft.extra['amazon']['attributes']['{name}'] as the "
+                        "product type's definition describes it",
+                    )
             continue
         attribute = str(error.path[0]) if error.path else "attributes"
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
@@ -718,6 +805,10 @@ class AmazonMarketplace:
         region: ``na``, ``eu`` or ``fe``; the store's region unless told otherwise.
         base_url: the API root; the region's host unless told otherwise.
         product_type: the Amazon product type of the listings (a draft may override it).
+            ``MEAT`` by default, which is unverified: find yours with
+            searchDefinitionsProductTypes.
+        item_type_keyword: the item type keyword of the listings, when the product kind's
+            (:data:`ITEM_TYPE_KEYWORDS`, unverified) is not your category's.
         image_base_url: the HTTPS address where the processed pictures are served, by
             content name; needed to list pictures.
         schema_check: check attributes against the product type schema before sending.
@@ -750,6 +841,7 @@ class AmazonMarketplace:
         region: str | None = None,
         base_url: str | None = None,
         product_type: str = DEFAULT_PRODUCT_TYPE,
+        item_type_keyword: str | None = None,
         image_base_url: str | None = None,
         schema_check: bool = True,
         token_url: str = LWA_TOKEN_URL,
@@ -783,6 +875,7 @@ class AmazonMarketplace:
         self.marketplace_id = marketplace_id
         self.base_url = (base_url or REGION_HOSTS[region]).rstrip("/")
         self.product_type = product_type
+        self.item_type_keyword = item_type_keyword
         self.image_base_url = image_base_url.rstrip("/") if image_base_url else None
         self.schema_check = schema_check
         self._definitions: dict[str, tuple[str, str]] = {}
@@ -851,15 +944,14 @@ class AmazonMarketplace:
         """
         issues = list(validate_draft(draft, self.profile))
         try:
-            body = put_listing_body(
-                draft,
-                product_type=self.product_type,
-                marketplace_id=self.marketplace_id,
-                image_urls=self._urls(images),
-            )
+            body = self._body(draft, images)
         except InvalidValueError as error:
             issues.append(ListingIssue(error.field or "draft", error.message, error.hint))
             return tuple(issues)
+        issues.extend(
+            ListingIssue(field, message, "give it before publishing")
+            for field, message in missing_attributes(body["attributes"]).items()
+        )
         if not preview or any(i.severity is IssueSeverity.ERROR for i in issues):
             return tuple(issues)
         if self.schema_check:
@@ -912,6 +1004,15 @@ class AmazonMarketplace:
 
     # --- writing ------------------------------------------------------------------------
 
+    def _body(self, draft: ListingDraft, images: Sequence[ProcessedImage]) -> dict[str, Any]:
+        return put_listing_body(
+            draft,
+            product_type=self.product_type,
+            marketplace_id=self.marketplace_id,
+            image_urls=self._urls(images),
+            item_type_keyword=self.item_type_keyword,
+        )
+
     def _urls(self, images: Sequence[ProcessedImage]) -> tuple[str, ...]:
         if not images:
             return ()
@@ -946,14 +1047,12 @@ class AmazonMarketplace:
                 (nothing sent), or Amazon answered ``INVALID``.
         """
         try:
-            body = put_listing_body(
-                draft,
-                product_type=self.product_type,
-                marketplace_id=self.marketplace_id,
-                image_urls=self._urls(images),
-            )
+            body = self._body(draft, images)
         except InvalidValueError as error:
             raise self._rejected_locally({error.field or "draft": error.message}) from error
+        missing = missing_attributes(body["attributes"])
+        if missing:
+            raise self._rejected_locally(missing)
         if self.schema_check:
             problems = await self._schema_problems(body)
             if problems:
@@ -1175,7 +1274,7 @@ class AmazonMarketplace:
         common["code"] = code
         if status == 429:
             # Amazon sends no Retry-After; x-amzn-RateLimit-Limit is the rate it applied, so
-            # one token comes back after 1/rate seconds (research §1.5, usage plans).
+            # one token comes back after 1/rate seconds (SP-API "Usage Plans and Rate Limits").
             retry_after = None
             with contextlib.suppress(KeyError, ValueError, ZeroDivisionError):
                 retry_after = 1.0 / float(response.headers["x-amzn-ratelimit-limit"])
