@@ -1,13 +1,20 @@
 """The adapter for Taobao through the Taobao Open Platform (TOP) router API.
 
-TOP has one gateway, ``https://gw.api.taobao.com/router/rest``: every call is a form ``POST``
-naming the API in ``method``, with the app key, the seller's session key, a timestamp in China
-time and a signature over all the parameters (research/marketplaces.md §1.7). A listing is an
+TOP's HTTPS gateway is ``https://eco.taobao.com/router/rest`` (the official TOP SDKs' HTTPS
+URL; ``gw.api.taobao.com`` is their plain-HTTP one): every call is a form ``POST`` naming the
+API in ``method``, with the app key, the seller's session key, a timestamp in China time and a
+signature over every parameter that has a value (TOP's "API调用方法详解", open.taobao.com, and
+the SDKs' ``TaobaoUtils.signTopRequest``, which skips empty values). A listing is an
 *item*: ``taobao.item.add`` makes one, ``taobao.item.update`` changes it,
 ``taobao.item.quantity.update`` sets its stock, ``taobao.item.update.delisting`` takes it off
 sale, pictures go up with ``taobao.item.img.upload``, and ``taobao.items.custom.get`` finds it by
 our SKU (the item's ``outer_id``). ``item.add`` takes no idempotency key, so a create whose
 answer was lost is looked up by SKU before it is sent again (:func:`create_once`).
+
+Food goes with TOP's ``food_security.*`` parameters of ``taobao.item.add`` (producer, its
+address, storage, shelf life, production dates, and the food production licence number when
+known; :func:`food_security_params`). TOP publishes no machine-readable description, so the
+parameter names are checked against the official SDKs' request classes, not a spec file.
 
 Errors come back with HTTP 200 and an ``error_response`` body; :func:`top_error` maps them onto
 the :class:`~ruralseller.errors.MarketplaceError` family.
@@ -16,7 +23,7 @@ Example:
     >>> taobao = TaobaoMarketplace(app_key="12345678", app_secret="s3cr3t", session="6100e2",
     ...                            cid=50050359)
     >>> taobao
-    TaobaoMarketplace(base_url='https://gw.api.taobao.com/router/rest', app_key='12345678', \
+    TaobaoMarketplace(base_url='https://eco.taobao.com/router/rest', app_key='12345678', \
 sign_method='hmac-sha256')
     >>> taobao.capabilities.names()
     ('image_upload', 'withdraw', 'stock_and_price')
@@ -50,6 +57,7 @@ from ruralseller.errors import (
     RateLimitedError,
 )
 from ruralseller.listing import (
+    IssueSeverity,
     ListingDraft,
     ListingIssue,
     MarketplaceProfile,
@@ -67,6 +75,7 @@ __all__ = [
     "API_VERSION",
     "CHINA_TIME",
     "DEFAULT_RATE",
+    "FOOD_SECURITY_KEYS",
     "ITEM_FIELDS",
     "MAX_CLOCK_SKEW",
     "SIGN_METHODS",
@@ -74,6 +83,7 @@ __all__ = [
     "SignMethod",
     "TaobaoAuth",
     "TaobaoMarketplace",
+    "food_security_params",
     "item_add_params",
     "item_location",
     "item_update_params",
@@ -83,19 +93,20 @@ __all__ = [
     "top_timestamp",
 ]
 
-#: The production gateway; every call is a POST here (research §1.7).
-TAOBAO_GATEWAY = "https://gw.api.taobao.com/router/rest"
-#: The protocol version every call sends as ``v`` (research §1.7).
+#: The production gateway over HTTPS; every call is a POST here (the official TOP SDKs'
+#: HTTPS URL, e.g. the PHP SDK's ``TopClient``; ``http://gw.api.taobao.com`` is the HTTP one).
+TAOBAO_GATEWAY = "https://eco.taobao.com/router/rest"
+#: The protocol version every call sends as ``v`` (TOP "API调用方法详解").
 API_VERSION = "2.0"
-#: The signature methods TOP takes, as ``sign_method`` (research §1.7).
+#: The signature methods TOP takes, as ``sign_method`` (same page).
 SIGN_METHODS = ("md5", "hmac", "hmac-sha256")
-#: TOP's timestamps are China Standard Time, written ``yyyy-MM-dd HH:mm:ss`` (research §1.7).
+#: TOP's timestamps are China Standard Time, written ``yyyy-MM-dd HH:mm:ss`` (same page).
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "GMT+8")
-#: How far a request's timestamp may be from the gateway's clock (research §1.7).
+#: How far a request's timestamp may be from the gateway's clock (same page: 10 minutes).
 MAX_CLOCK_SKEW = dt.timedelta(minutes=10)
 #: Requests per second per app key. TOP gives each app a quota per API and per day, and
-#: answers code 7 (App Call Limited) beyond it; the research holds no number for the default
-#: frequency, so this is a cautious guess (unverified) that the code-7 ban time corrects.
+#: answers code 7 (App Call Limited) beyond it; no public number for the default frequency
+#: was found, so this is a cautious guess (unverified) that the code-7 ban time corrects.
 DEFAULT_RATE = 5.0
 #: The item fields :meth:`TaobaoMarketplace.fetch` asks ``taobao.items.custom.get`` for.
 ITEM_FIELDS = "num_iid,outer_id,title,num,price,approve_status,item_img,detail_url,modified"
@@ -126,12 +137,16 @@ def string_to_sign(params: Mapping[str, str]) -> str:
     """The text TOP signs: every parameter but ``sign``, sorted by name, as ``k1v1k2v2...``.
 
     File parameters (pictures) are never signed; leave them out of ``params``. Names sort by
-    their ASCII codes, as Java's ``TreeMap`` in the official SDK does (research §1.7).
+    their ASCII codes, and parameters with an empty value are left out, as the official SDK's
+    ``TaobaoUtils.signTopRequest`` does (``StringUtils.areNotEmpty(key, value)``).
 
-    >>> string_to_sign({"foo": "1", "bar": "2", "foo_bar": "3", "foobar": "4", "sign": "X"})
+    >>> string_to_sign({"foo": "1", "bar": "2", "foo_bar": "3", "foobar": "4", "sign": "X",
+    ...                 "props": ""})
     'bar2foo1foo_bar3foobar4'
     """
-    return "".join(f"{name}{params[name]}" for name in sorted(params) if name != "sign")
+    return "".join(
+        f"{name}{params[name]}" for name in sorted(params) if name != "sign" and params[name]
+    )
 
 
 def sign(params: Mapping[str, str], secret: str, sign_method: SignMethod = "hmac-sha256") -> str:
@@ -140,7 +155,7 @@ def sign(params: Mapping[str, str], secret: str, sign_method: SignMethod = "hmac
     ``md5`` is ``MD5(secret + text + secret)``; ``hmac`` is HMAC-MD5 and ``hmac-sha256`` is
     HMAC-SHA256, both keyed with the secret over the text alone. The English docs wrap the
     secret around the text for the HMACs too, but the official SDK code does not, and the
-    gateway follows the code (research §1.7).
+    gateway follows the code (TOP "API调用方法详解" and the SDKs' ``signTopRequest``).
 
     >>> params = {"bar": "2", "foo": "1", "foo_bar": "3", "foobar": "4"}
     >>> sign(params, "helloworld", "hmac")
@@ -206,7 +221,8 @@ class TaobaoAuth(httpx.Auth):
     The adapter sends a form (or, with pictures, a multipart form) holding ``method`` and the
     API's own parameters; this adds ``app_key``, ``session``, ``timestamp``, ``v``,
     ``sign_method``, ``format=json``, ``simplify=true`` and ``sign``, signing every text field
-    and no file (research §1.7). Everything goes in the body, none in the URL, so the session
+    and no file. Parameters with an empty value are not sent at all, as the SDKs'
+    ``TaobaoHashMap`` drops them. Everything goes in the body, none in the URL, so the session
     key never reaches a log line that prints URLs.
 
     It runs again on every retry, so each try carries a fresh timestamp and signature.
@@ -249,7 +265,7 @@ class TaobaoAuth(httpx.Auth):
             texts, files = _multipart_fields(request.content, content_type)
         else:
             texts = parse_qsl(request.content.decode(), keep_blank_values=True)
-        params = {name: value for name, value in texts if name not in _SYSTEM_PARAMS}
+        params = {name: value for name, value in texts if name not in _SYSTEM_PARAMS and value}
         params |= {
             "app_key": self.app_key,
             "session": self._session.reveal(),
@@ -291,7 +307,7 @@ def item_location(draft: ListingDraft) -> tuple[str, str]:
     The origin attribute holds the producer's place (``江西省 吉安市 泰和县..., CN``); TOP
     names provinces and cities without their suffix (``江西``, ``吉安``), and a
     direct-controlled municipality is its own city (``北京``, ``北京``). These short forms are
-    what the old item.add docs show (research §1.7, unverified); when they do not suit, give
+    what the old item.add docs show (unverified); when they do not suit, give
     ``location`` to :class:`TaobaoMarketplace`.
 
     >>> from ruralseller.catalog import load_catalog
@@ -331,7 +347,7 @@ def item_location(draft: ListingDraft) -> tuple[str, str]:
 
 
 def _price(price: Money) -> str:
-    # Prices are yuan with two decimals (fen); TOP knows no other currency (research §1.7).
+    # Prices are yuan with two decimals (fen); TOP knows no other currency (item.add ``price``).
     if price.currency != "CNY":
         raise InvalidValueError(
             f"taobao prices in CNY only; the draft's price is {price}",
@@ -347,19 +363,112 @@ def _price(price: Money) -> str:
     return f"{price.amount:.2f}"
 
 
-def _item_fields(
+#: The food_security.* parameters of taobao.item.add / item.update, as the official SDKs'
+#: request classes name them (TaobaoItemAddRequest: 生产许可证号, 产品标准号, 厂名, 厂址,
+#: 厂家联系方式, 配料表, 储藏方法, 保质期, 食品添加剂, 供货商, 生产/进货日期).
+FOOD_SECURITY_KEYS: tuple[str, ...] = (
+    *("prd_license_no", "design_code", "factory", "factory_site", "contact", "mix"),
+    *("plan_storage", "period", "food_additive", "supplier"),
+    *("product_date_start", "product_date_end", "stock_date_start", "stock_date_end"),
+)
+_NOT_FOOD = frozenset({"live_birds"})
+# Processed food, made under a food production licence (Food Safety Law of the PRC, Art. 35);
+# edible farm produce sold as harvested is not (Art. 2 and the Agricultural Product Quality
+# Safety Law).
+_LICENSED = frozenset({"cured_meat", "packaged_food"})
+_DAYS = re.compile(r"^\s*(\d+)\s*(?:天|days?)\b", re.IGNORECASE)
+
+
+def _attribute(draft: ListingDraft, locale: str, key: str) -> tuple[str, str | None] | None:
+    try:
+        found = draft.text(locale).attribute(key)
+    except KeyError:
+        return None
+    return (found.value, found.raw) if found is not None else None
+
+
+def food_security_params(
+    draft: ListingDraft, *, locale: str = "zh-CN", licence_no: str | None = None
+) -> dict[str, str]:
+    """The ``food_security.*`` parameters for a food draft, from what the catalogue says.
+
+    The producer is the factory (``factory``) and its place the address (``factory_site``);
+    storage, shelf life in days (``period``) and the production date (``product_date_start``
+    and ``_end``, ``yyyy-MM-dd``) come from the draft's attributes. The food production
+    licence number (``prd_license_no``, the SC number) is ``licence_no`` when given.
+    ``draft.extra["taobao"]["food_security"]`` adds or replaces any of
+    :data:`FOOD_SECURITY_KEYS` (e.g. ``contact``, ``mix``, ``design_code``). Live animals are
+    not food here: they get none.
+
+    >>> from ruralseller.catalog import load_catalog
+    >>> from ruralseller.catalog.samples import sample_path
+    >>> from ruralseller.listing import generate_listing
+    >>> draft = generate_listing(load_catalog(sample_path()), "WJ261120A",
+    ...                          on=dt.date(2026, 11, 21))
+    >>> for key, value in food_security_params(draft).items():
+    ...     print(key, value)
+    food_security.factory 吴家乌鸡养殖场
+    food_security.factory_site 江西省吉安市泰和县武山镇汪陂村
+    food_security.plan_storage 0~4 °C 冷藏
+    food_security.period 5
+    food_security.product_date_start 2026-11-20
+    food_security.product_date_end 2026-11-20
+
+    Raises:
+        InvalidValueError: ``extra["taobao"]["food_security"]`` names a key TOP does not have.
+    """
+    if draft.kind in _NOT_FOOD:
+        return {}
+    found: dict[str, str] = {}
+    producer = _attribute(draft, locale, "producer")
+    if producer:
+        found["factory"] = producer[0]
+    origin = _attribute(draft, locale, "origin")
+    if origin:
+        found["factory_site"] = origin[0]
+    storage = _attribute(draft, locale, "storage")
+    if storage:
+        found["plan_storage"] = storage[0]
+    shelf_life = _attribute(draft, locale, "shelf_life")
+    days = _DAYS.match(shelf_life[0]) if shelf_life else None
+    if days:
+        found["period"] = days.group(1)
+    made = _attribute(draft, locale, "production_date")
+    if made and made[1] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", made[1]):
+        found["product_date_start"] = found["product_date_end"] = made[1]
+    if licence_no:
+        found["prd_license_no"] = licence_no
+    extra = draft.extra.get("taobao", {})
+    given = extra.get("food_security", {}) if isinstance(extra, Mapping) else {}
+    for key, value in dict(given).items():
+        if key not in FOOD_SECURITY_KEYS:
+            raise InvalidValueError(
+                f"taobao has no food_security.{key}; it takes {', '.join(FOOD_SECURITY_KEYS)}",
+                field=f"extra.taobao.food_security.{key}",
+            )
+        found[key] = str(value)
+    order = {key: n for n, key in enumerate(FOOD_SECURITY_KEYS)}
+    return {
+        f"food_security.{key}": value
+        for key, value in sorted(found.items(), key=lambda kv: order[kv[0]])
+        if value
+    }
+
+
+def _item_fields(  # noqa: PLR0913 - keyword-only, each a plain value
     draft: ListingDraft,
     *,
     cid: int,
     props: str,
     location: tuple[str, str] | None,
     locale: str,
+    licence_no: str | None = None,
 ) -> dict[str, str]:
     text = draft.text(locale)
     state, city = location or item_location(draft)
     fields = {
         "title": text.title,
-        # desc takes HTML (research §1.7: at most 25,000 characters).
+        # desc takes HTML (at most 25,000 characters: open.alitrip.com/docs/api.htm?apiId=6).
         "desc": text.description_html,
         "num": str(draft.stock),
         "price": _price(draft.price),
@@ -371,16 +480,18 @@ def _item_fields(
     }
     if props:
         fields["props"] = props
+    fields.update(food_security_params(draft, locale=locale, licence_no=licence_no))
     return fields
 
 
-def item_add_params(
+def item_add_params(  # noqa: PLR0913 - keyword-only, each a plain value
     draft: ListingDraft,
     *,
     cid: int,
     props: str = "",
     location: tuple[str, str] | None = None,
     locale: str = "zh-CN",
+    licence_no: str | None = None,
 ) -> dict[str, str]:
     """The API parameters of ``taobao.item.add`` for ``draft`` (the picture goes as a file).
 
@@ -390,6 +501,7 @@ def item_add_params(
         props: the category's key properties, ``pid:vid;pid:vid``, when it requires any.
         location: ``(state, city)``; from the draft's origin when ``None``.
         locale: the text to list with.
+        licence_no: the food production licence number (SC) for ``food_security``.
 
     Example:
         >>> from ruralseller.catalog import load_catalog
@@ -405,7 +517,9 @@ def item_add_params(
     Raises:
         InvalidValueError: the price is not in CNY fen, or the origin is unknown.
     """
-    fields = _item_fields(draft, cid=cid, props=props, location=location, locale=locale)
+    fields = _item_fields(
+        draft, cid=cid, props=props, location=location, locale=locale, licence_no=licence_no
+    )
     return {"method": "taobao.item.add", "type": "fixed", **fields, "approve_status": "onsale"}
 
 
@@ -417,21 +531,23 @@ def item_update_params(  # noqa: PLR0913 - keyword-only, as item_add_params
     props: str = "",
     location: tuple[str, str] | None = None,
     locale: str = "zh-CN",
+    licence_no: str | None = None,
 ) -> dict[str, str]:
     """The API parameters of ``taobao.item.update``: every field of the item, set again.
 
     Sending all fields makes the update idempotent: repeating it leaves the same item.
     The arguments are those of :func:`item_add_params`, plus the item's ``num_iid``.
     """
-    fields = _item_fields(draft, cid=cid, props=props, location=location, locale=locale)
+    fields = _item_fields(
+        draft, cid=cid, props=props, location=location, locale=locale, licence_no=licence_no
+    )
     return {"method": "taobao.item.update", "num_iid": num_iid, **fields}
 
 
 # --- errors ----------------------------------------------------------------------------------
 
-# TOP's platform error codes (below 100), from its error-code table as copied in
-# blog.unvs.cn/archives/taobao-oauth-top-error-code.html (2012); the research names 7, 15,
-# 25 and 27 (research §1.7 and the brief), the rest are from that copy.
+# TOP's platform error codes (below 100), from its error-code table (open.taobao.com
+# "错误码一览") as copied in blog.unvs.cn/archives/taobao-oauth-top-error-code.html (2012).
 _THROTTLE_CODES = frozenset({4, 5, 6, 7, 8})  # user/session/partner/app call limits, frequency
 _AUTH_CODES = frozenset({11, 12, 13, 24, 25, 26, 27, 28, 29})  # permissions, sign, session, key
 _CLOCK_CODES = frozenset({30, 31})  # missing or invalid timestamp
@@ -564,6 +680,9 @@ class TaobaoMarketplace:
         props: the category's key properties ``pid:vid;...``; or ``extra["taobao"]["props"]``.
         location: ``(state, city)`` to show; from the draft's origin when ``None``.
         locale: the draft text to list with.
+        food_licence_no: the producer's food production licence number (食品生产许可证, SC),
+            sent as ``food_security.prd_license_no``; processed food (cured meat, packaged
+            food) needs one, and ``validate`` warns when it is missing.
         sign_method: ``md5``, ``hmac`` or ``hmac-sha256``.
         base_url: the gateway.
         retry: the retry policy (item.add is never repeated blindly, see :func:`create_once`).
@@ -592,6 +711,7 @@ class TaobaoMarketplace:
         props: str = "",
         location: tuple[str, str] | None = None,
         locale: str = "zh-CN",
+        food_licence_no: str | None = None,
         sign_method: SignMethod = "hmac-sha256",
         base_url: str = TAOBAO_GATEWAY,
         retry: RetryPolicy | None = None,
@@ -609,6 +729,7 @@ class TaobaoMarketplace:
         self.props = props
         self.location = location
         self.locale = locale
+        self.food_licence_no = food_licence_no
         self.sign_method: SignMethod = sign_method
         secrets = (app_secret, session)
         self.http = AsyncMarketplaceHttp(
@@ -654,6 +775,22 @@ class TaobaoMarketplace:
                 item_location(draft)
             except InvalidValueError as error:
                 issues.append(ListingIssue("origin", error.message, error.hint))
+        try:
+            food = food_security_params(draft, locale=self.locale, licence_no=self.food_licence_no)
+        except InvalidValueError as error:
+            issues.append(ListingIssue(error.field or "extra.taobao", error.message, error.hint))
+            food = {}
+        if draft.kind in _LICENSED and "food_security.prd_license_no" not in food:
+            issues.append(
+                ListingIssue(
+                    "food_security.prd_license_no",
+                    f"{draft.kind.replace('_', ' ')} is processed food: Taobao's food "
+                    "categories ask for the producer's food production licence (SC) number",
+                    "pass food_licence_no= to TaobaoMarketplace, or set "
+                    'extra["taobao"]["food_security"]["prd_license_no"]',
+                    IssueSeverity.WARNING,
+                )
+            )
         return tuple(issues)
 
     def item_params(self, draft: ListingDraft, num_iid: str | None = None) -> dict[str, str]:
@@ -674,13 +811,16 @@ class TaobaoMarketplace:
             )
         extra = draft.extra.get(self.name, {})
         props = str(extra.get("props", self.props))
+        common: dict[str, Any] = {
+            "cid": cid,
+            "props": props,
+            "location": self.location,
+            "locale": self.locale,
+            "licence_no": self.food_licence_no,
+        }
         if num_iid is None:
-            return item_add_params(
-                draft, cid=cid, props=props, location=self.location, locale=self.locale
-            )
-        return item_update_params(
-            draft, num_iid, cid=cid, props=props, location=self.location, locale=self.locale
-        )
+            return item_add_params(draft, **common)
+        return item_update_params(draft, num_iid, **common)
 
     async def upsert(
         self, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
