@@ -242,6 +242,10 @@ class FakeShopee:
         missing = [name for name in required if name not in body]
         if missing:
             return self._error(200, "product.error_param", f"{missing[0]} is required.")
+        brand = body.get("brand")
+        if brand is not None and not (isinstance(brand, dict) and brand.get("original_brand_name")):
+            # add_item's brand object: brand_id with its original_brand_name (v2 reference).
+            return self._error(200, "product.error_param", "original_brand_name is required.")
         name = body["item_name"]
         if not isinstance(name, str) or not 1 <= len(name) <= self.title_max:
             return self._error(

@@ -32,7 +32,7 @@ from tests.marketplaces.fake_shopee import (
     FakeShopee,
 )
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -568,8 +568,43 @@ def test_the_add_item_payload_for_singapore() -> None:
         "logistic_info": [{"logistic_id": 2, "enabled": True}],
         "condition": "NEW",
         "item_status": "NORMAL",
-        "brand": {"brand_id": 0},
+        "brand": {"brand_id": 0, "original_brand_name": "NoBrand"},
+        "gtin_code": "99506000160019",
     }
+
+
+def test_a_brand_goes_with_its_name_and_attributes_with_their_values() -> None:
+    draft = attrs.evolve(sg_draft(), extra={"shopee": {"attributes": {"100010": "Jiangxi"}}})
+    body = add_item_payload(
+        draft,
+        image_ids=["a"],
+        category_id=1,
+        logistic_ids=[2],
+        brand_id=1078,
+        attributes={100037: 580},
+    )
+    assert body["brand"] == {"brand_id": 1078, "original_brand_name": "吴家乌鸡养殖场"}
+    assert body["attribute_list"] == [
+        {"attribute_id": 100037, "attribute_value_list": [{"value_id": 580}]},
+        {
+            "attribute_id": 100010,
+            "attribute_value_list": [{"value_id": 0, "original_value_name": "Jiangxi"}],
+        },
+    ]
+    named = add_item_payload(
+        draft, image_ids=["a"], category_id=1, logistic_ids=[2], brand_id=7, brand_name="Wu"
+    )
+    assert named["brand"] == {"brand_id": 7, "original_brand_name": "Wu"}
+    assert "gtin_code" not in add_item_payload(
+        attrs.evolve(sg_draft(), gtin=None), image_ids=["a"], category_id=1, logistic_ids=[2]
+    )
+
+
+def test_the_parcel_weight_is_the_packed_unit_weight() -> None:
+    draft = attrs.evolve(sg_draft(), shipping_weight=Mass("1.9", "kg"))
+    body = add_item_payload(draft, image_ids=["a"], category_id=1, logistic_ids=[2])
+    assert body["weight"] == 1.9
+    assert body["original_price"] == 9.9
 
 
 def test_regions_without_cents_take_whole_prices_only() -> None:

@@ -1,9 +1,8 @@
 """The adapter for Shopee Open Platform v2 (one shop in one region: SG, MY, PH, TH, VN, ID, TW, BR).
 
-Shopee has no machine-readable spec; what is encoded here follows the research notes
-(``shared/research/marketplaces.md`` §1.6) and Shopee's own guides ("API calls",
-"Authorization and Authentication", "Creating product", "Stock & Price Management" at
-open.shopee.com). The flow for one listing:
+Shopee has no machine-readable spec; what is encoded here follows Shopee's own guides ("API
+calls", "Authorization and Authentication", "Creating product", "Stock & Price Management" at
+open.shopee.com) and its v2 API reference (``v2.product.add_item``). The flow for one listing:
 
 1. each picture goes to ``POST /api/v2/media_space/upload_image`` (multipart ``image``), which
    answers an ``image_id``;
@@ -98,25 +97,25 @@ __all__ = [
 
 logger = logging.getLogger("ruralseller.marketplaces")
 
-#: Shopee's production host for developers near Singapore ("API calls" guide, API domains;
-#: research §1.6). Shopee also runs https://openplatform.shopee.cn (Chinese Mainland) and
+#: Shopee's production host for developers near Singapore ("API calls" guide, API domains).
+#: Shopee also runs https://openplatform.shopee.cn (Chinese Mainland) and
 #: https://openplatform.shopee.com.br (near the US); pass one as ``base_url``.
 SHOPEE_PRODUCTION_URL = "https://partner.shopeemobile.com"
 #: Shopee's sandbox ("API calls" guide, last updated 2025-11-21, and the "Authorization and
-#: Authentication" guide). The research's ``partner.test-stable.shopeemobile.com`` is the older
+#: Authentication" guide). ``partner.test-stable.shopeemobile.com`` is the older
 #: host; developers report it now refuses every signature with "Wrong sign", so it is not the
 #: default (pass it as ``base_url`` if your test app still lives there).
 SHOPEE_SANDBOX_URL = "https://openplatform.sandbox.test-stable.shopee.sg"
 #: Requests per second we allow ourselves per shop. Shopee publishes no limit; a python-shopee
-#: user saw about 100 per second accepted (JimCurryWang/python-shopee#54, research §1.6,
-#: unverified). We stay at a tenth of that: a village uplink gains nothing from more, and a
-#: throttled account costs more than it saves.
+#: user saw about 100 per second accepted (JimCurryWang/python-shopee#54, unverified). We
+#: stay at a tenth of that: a village uplink gains nothing from more, and a throttled account
+#: costs more than it saves.
 SHOPEE_DEFAULT_RATE = 10.0
 #: Seconds a signed timestamp stays valid ("API calls" guide: "within 5 minutes").
 TIMESTAMP_VALIDITY = 300
 
 # Paths signed as public calls (partner_id + path + timestamp): the token calls and the
-# public module ("API calls" guide, types of Open API; research §1.6).
+# public module ("API calls" guide, types of Open API).
 _PUBLIC_PATHS = frozenset(
     {"/api/v2/auth/token/get", "/api/v2/auth/access_token/get", "/api/v2/shop/auth_partner"}
 )
@@ -219,7 +218,7 @@ def base_string(
     access_token: str | None = None,
     shop_id: int | None = None,
 ) -> str:
-    """The text Shopee's signature covers (research §1.6; "API calls" guide, step 1).
+    """The text Shopee's signature covers ("API calls" guide, step 1).
 
     Public calls: ``partner_id + api_path + timestamp``; shop calls add
     ``access_token + shop_id``.
@@ -268,7 +267,7 @@ class ShopeeTokens:
 
 
 class ShopeeAuth(httpx.Auth):
-    """Signs each request as Shopee v2 expects (research §1.6; "API calls" guide).
+    """Signs each request as Shopee v2 expects ("API calls" guide).
 
     ``partner_id``, ``timestamp`` and ``sign`` go in the query string, plus ``access_token``
     and ``shop_id`` for shop calls; the signature is :func:`sign` over :func:`base_string`.
@@ -342,9 +341,10 @@ _FIELD_RE = re.compile(
 def item_weight_kg(draft: ListingDraft) -> Decimal:
     """The parcel weight Shopee asks for (``weight``, in kg), from the draft.
 
-    When the draft sells by mass (``sale_unit`` such as ``1 jin``) that mass is what one
-    order weighs; otherwise the heaviest piece of the ``net_weight`` attribute (so a buyer's
-    shipping is never under-quoted).
+    The packed weight of one sale unit (``draft.shipping_weight``) when the draft has it.
+    Otherwise, when the draft sells by mass (``sale_unit`` such as ``1 jin``), that mass;
+    otherwise the heaviest piece of the ``net_weight`` attribute (so a buyer's shipping is
+    never under-quoted).
 
     Raises:
         InvalidValueError: when neither says a weight.
@@ -361,7 +361,11 @@ def item_weight_kg(draft: ListingDraft) -> Decimal:
     >>> import attrs
     >>> item_weight_kg(attrs.evolve(draft, sale_unit="1 jin"))
     Decimal('0.5')
+    >>> item_weight_kg(attrs.evolve(draft, shipping_weight=Mass("1.9", "kg")))
+    Decimal('1.9')
     """
+    if draft.shipping_weight is not None:
+        return draft.shipping_weight.to("kg").decimal()
     try:
         unit = Mass.parse(draft.sale_unit)
     except InvalidValueError:
@@ -436,8 +440,17 @@ def add_item_payload(  # noqa: PLR0913 - keyword-only, each one a Shopee field's
     region: str = "SG",
     locale: str | None = None,
     brand_id: int | None = None,
+    brand_name: str | None = None,
+    attributes: Mapping[int, int | str] | None = None,
 ) -> dict[str, Any]:
-    """The body of ``POST /api/v2/product/add_item`` for ``draft`` (research §1.6).
+    """The body of ``POST /api/v2/product/add_item`` for ``draft`` (v2.product.add_item).
+
+    The price is the price of one sale unit. A brand goes with its name
+    (``original_brand_name``, required with ``brand_id``: the name given, else the
+    producer's; ``NoBrand`` for brand 0). ``attributes`` become ``attribute_list`` (attribute id
+    to value id, or to a text value for free-text attributes; the category's mandatory ones
+    are listed by ``v2.product.get_attribute_tree``), and the draft's GTIN becomes
+    ``gtin_code``.
 
     Args:
         draft: the listing draft.
@@ -448,6 +461,8 @@ def add_item_payload(  # noqa: PLR0913 - keyword-only, each one a Shopee field's
         region: the shop's region (see :data:`SHOPEE_REGIONS`).
         locale: the draft text to send; by default the region's first language the draft has.
         brand_id: the Shopee brand, for categories that require one (``0`` is "No brand").
+        brand_name: the brand's name as Shopee lists it (``v2.product.get_brand_list``).
+        attributes: the category's attributes, by attribute id: a value id, or a text.
 
     Example:
         >>> import datetime as dt, attrs
@@ -493,8 +508,54 @@ def add_item_payload(  # noqa: PLR0913 - keyword-only, each one a Shopee field's
         "item_status": "NORMAL",
     }
     if brand_id is not None:
-        body["brand"] = {"brand_id": brand_id}
+        body["brand"] = {
+            "brand_id": brand_id,
+            "original_brand_name": _brand_name(draft, text, brand_id, brand_name),
+        }
+    given = {**(attributes or {}), **_extra_attributes(draft)}
+    if given:
+        body["attribute_list"] = [_attribute(int(key), value) for key, value in given.items()]
+    if draft.gtin:
+        body["gtin_code"] = draft.gtin
     return body
+
+
+def _brand_name(draft: ListingDraft, text: LocalizedText, brand_id: int, name: str | None) -> str:
+    if name:
+        return name
+    if brand_id == 0:
+        return "NoBrand"  # Shopee's name of brand 0 ("Creating product" guide, brand)
+    producer = text.attribute("producer")
+    if producer is None or not producer.value:
+        raise InvalidValueError(
+            f"Shopee needs the name of brand {brand_id} (original_brand_name) and the draft for "
+            f"{draft.sku} names no producer",
+            field="brand_name",
+            hint="set the adapter's brand_name to the brand's name in v2.product.get_brand_list",
+        )
+    return producer.value
+
+
+def _extra_attributes(draft: ListingDraft) -> dict[int, int | str]:
+    extra = draft.extra.get("shopee", {})
+    given = extra.get("attributes", {}) if isinstance(extra, Mapping) else {}
+    try:
+        return {int(key): value for key, value in dict(given).items()}
+    except (TypeError, ValueError):
+        raise InvalidValueError(
+            f"draft.extra['shopee']['attributes'] must map attribute ids to values, got {given!r}",
+            field="extra.shopee.attributes",
+        ) from None
+
+
+def _attribute(attribute_id: int, value: int | str) -> dict[str, Any]:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return {"attribute_id": attribute_id, "attribute_value_list": [{"value_id": value}]}
+    return {
+        "attribute_id": attribute_id,
+        # A free-text attribute takes value_id 0 and the text ("Creating product" guide).
+        "attribute_value_list": [{"value_id": 0, "original_value_name": str(value)}],
+    }
 
 
 def update_item_payload(
@@ -710,6 +771,11 @@ class ShopeeMarketplace:
         region: the shop's region, one of :data:`SHOPEE_REGIONS` (sets currency and language).
         locale: the draft text to send; by default the region's first language the draft has.
         brand_id: the brand to send, for categories that require one.
+        brand_name: the brand's name (``original_brand_name``); the producer's by default,
+            ``NoBrand`` for brand 0.
+        attributes: the category's attributes sent with every listing, by attribute id: a
+            value id, or a text (``v2.product.get_attribute_tree`` lists the mandatory ones);
+            a draft's ``extra["shopee"]["attributes"]`` adds to them.
         sandbox: talk to Shopee's sandbox (:data:`SHOPEE_SANDBOX_URL`).
         base_url: another API host (overrides ``sandbox``).
         retry: the retry policy.
@@ -745,6 +811,8 @@ class ShopeeMarketplace:
         region: str = "SG",
         locale: str | None = None,
         brand_id: int | None = None,
+        brand_name: str | None = None,
+        attributes: Mapping[int, int | str] | None = None,
         sandbox: bool = False,
         base_url: str | None = None,
         retry: RetryPolicy | None = None,
@@ -761,6 +829,8 @@ class ShopeeMarketplace:
         self.logistic_ids = tuple(int(i) for i in logistic_ids)
         self.locale = locale
         self.brand_id = brand_id
+        self.brand_name = brand_name
+        self.attributes = dict(attributes or {})
         default_url = SHOPEE_SANDBOX_URL if sandbox else SHOPEE_PRODUCTION_URL
         self.base_url = (base_url or default_url).rstrip("/")
         self.tokens = ShopeeTokens(
@@ -818,6 +888,8 @@ class ShopeeMarketplace:
             "region": self.region.code,
             "locale": self.locale,
             "brand_id": self.brand_id,
+            "brand_name": self.brand_name,
+            "attributes": self.attributes,
         }
 
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
