@@ -26,7 +26,7 @@ from tests.marketplaces.fake_ebay import (
     load_spec,
 )
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -189,6 +189,17 @@ def test_the_inventory_item_carries_the_english_text_stock_and_pictures() -> Non
     assert "ean" not in body["product"]
     assert "upc" not in body["product"]
     assert not list(load_spec().validate(body, "#/components/schemas/InventoryItem"))
+
+
+def test_the_packed_unit_weight_is_the_package_weight() -> None:
+    draft = attrs.evolve(us_draft(), shipping_weight=Mass("1.9", "kg"))
+    body = inventory_item_payload(draft, SETTINGS)
+    assert body["packageWeightAndSize"] == {"weight": {"value": 1900.0, "unit": "GRAM"}}
+    assert not list(load_spec().validate(body, "#/components/schemas/InventoryItem"))
+    assert "packageWeightAndSize" not in inventory_item_payload(us_draft(), SETTINGS)
+    assert offer_payload(draft, SETTINGS)["pricingSummary"]["price"]["value"] == str(
+        draft.price.amount
+    )
 
 
 def test_item_specifics_keep_to_ebays_lengths() -> None:

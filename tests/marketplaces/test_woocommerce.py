@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from tests.marketplaces.fake_woocommerce import FakeWooCommerceStore, wp_error
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     ListingRejectedError,
@@ -433,6 +433,13 @@ def test_payload_weight_by_the_piece_and_in_pounds() -> None:
     assert product_payload(draft(), weight_unit="lbs")["weight"] == "1.102"
     with pytest.raises(ValueError, match="weight unit"):
         product_payload(draft(), weight_unit="jin")
+
+
+def test_the_packed_unit_weight_wins() -> None:
+    packed = draft(sale_unit="piece", shipping_weight=Mass("1.9", "kg"))
+    assert product_payload(packed)["weight"] == "1.9"
+    assert product_payload(packed, weight_unit="g")["weight"] == "1900"
+    assert product_payload(packed)["regular_price"] == str(packed.price.amount)
 
 
 def test_html_in_bullets_is_escaped() -> None:

@@ -365,7 +365,8 @@ def inventory_item_payload(
 
     The English text gives the title and the plain description; the attribute table gives
     the item specifics (:func:`item_aspects`); ``urls`` are the pictures
-    (:func:`image_urls`); the stock is the ship-to-home quantity.
+    (:func:`image_urls`); the stock is the ship-to-home quantity; the packed weight of one
+    unit (``draft.shipping_weight``), when known, is the package weight.
 
     Example:
         >>> import datetime as dt
@@ -390,11 +391,19 @@ def inventory_item_payload(
         "imageUrls": list(urls),
         **_product_codes(draft.gtin),
     }
-    return {
+    body: dict[str, Any] = {
         "availability": {"shipToLocationAvailability": {"quantity": draft.stock}},
         "condition": settings.condition,
         "product": product,
     }
+    if draft.shipping_weight is not None:
+        # The packed weight of one unit, for calculated shipping (PackageWeightAndSize.weight;
+        # metric sellers use KILOGRAM or GRAM).
+        grams = draft.shipping_weight.grams
+        body["packageWeightAndSize"] = {
+            "weight": {"value": float(grams.numerator) / grams.denominator, "unit": "GRAM"}
+        }
+    return body
 
 
 def offer_payload(

@@ -390,10 +390,15 @@ def _bullets_html(bullets: Sequence[str]) -> str:
 
 
 def _weight(draft: ListingDraft, text: LocalizedText, unit: str) -> str | None:
-    """The shipping weight of one sale unit, in the store's weight unit."""
-    mass: Mass | None = None
+    """The shipping weight of one sale unit, in the store's weight unit.
+
+    The packed weight of one unit (``draft.shipping_weight``) when the draft has it; else the
+    sale unit's mass, or the heavier end of the ``net_weight`` attribute.
+    """
+    mass: Mass | None = draft.shipping_weight
     try:
-        mass = Mass.parse(draft.sale_unit)
+        if mass is None:
+            mass = Mass.parse(draft.sale_unit)
     except InvalidValueError:
         attribute = text.attribute("net_weight")
         raw = attribute.raw if attribute is not None else None
