@@ -41,6 +41,7 @@ PACKAGES = [
     "ruralseller.compliance.wording",
     "ruralseller.listing",
     "ruralseller.listing.draft",
+    "ruralseller.listing.food_policy",
     "ruralseller.listing.generate",
     "ruralseller.listing.images",
     "ruralseller.listing.preview",

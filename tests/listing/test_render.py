@@ -109,7 +109,11 @@ class TestCli:
                 str(tmp_path / "o"),
             ],
         )
-        assert result.exit_code == 0, result.output
+        data = json.loads((tmp_path / "o" / "draft.json").read_text(encoding="utf-8"))
+        assert data["price"] == "9.80 USD", data["price"]
+        # Chilled poultry from China may not go to buyers in the US: the food policy blocks.
+        assert result.exit_code == 1, result.output
+        assert "US-IMPORT-POULTRY-CN" in result.output
 
     def test_long_title_is_rejected_with_a_shorter_one(self, tmp_path: Path) -> None:
         """A title over the marketplace's limit is rejected; the fix proposes a shorter title."""

@@ -24,6 +24,7 @@ from tests.marketplaces.fake_amazon import (
     FakeAmazon,
     product_required_fields,
 )
+from tests.marketplaces.origins import grown_in
 from tests.marketplaces.specs import SPECS
 
 from ruralseller.catalog import Mass, Money, load_catalog
@@ -682,9 +683,20 @@ def test_validate_offline_sends_nothing() -> None:
     assert fake.requests == []
 
 
+def test_chilled_chicken_from_china_is_refused_to_us_buyers_before_any_request() -> None:
+    fake = new_fake()
+    issues = run(lambda m: m.validate(usd_draft("CN-1"), preview=True), fake=fake)
+    (blocked,) = [i for i in issues if i.severity is IssueSeverity.ERROR]
+    assert blocked.field == "food_policy"
+    assert "US-IMPORT-POULTRY-CN" in blocked.message
+    assert "84 FR 60318" in blocked.message  # the source is named
+    assert fake.requests == []
+
+
 def test_validate_with_preview_asks_amazon_without_saving() -> None:
     fake = new_fake()
-    issues = run(lambda m: m.validate(usd_draft("DRY-1"), preview=True), fake=fake)
+    draft = grown_in(usd_draft("DRY-1"), "US")
+    issues = run(lambda m: m.validate(draft, preview=True), fake=fake)
     assert [i.severity for i in issues] == [IssueSeverity.WARNING]  # no main image
     assert issues[0].field == "images (main_product_image_locator)"
     put = next(r for r in fake.requests if r.method == "PUT")
@@ -694,7 +706,7 @@ def test_validate_with_preview_asks_amazon_without_saving() -> None:
 
 def test_validate_with_preview_reports_amazons_errors() -> None:
     fake = new_fake()
-    bad = usd_draft("DRY-2", extra={"amazon": {"product_type": "LUGGAGE"}})
+    bad = grown_in(usd_draft("DRY-2", extra={"amazon": {"product_type": "LUGGAGE"}}), "US")
     issues = run(lambda m: m.validate(bad, preview=True), fake=fake, schema_check=False)
     errors = [i for i in issues if i.severity is IssueSeverity.ERROR]
     assert errors

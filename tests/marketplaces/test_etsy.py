@@ -29,6 +29,7 @@ from tests.marketplaces.fake_etsy import (
     FakeEtsy,
     etsy_spec,
 )
+from tests.marketplaces.origins import grown_in
 
 from ruralseller.catalog import Money, load_catalog
 from ruralseller.catalog.samples import sample_path
@@ -243,7 +244,10 @@ def test_validate_adds_what_etsy_needs() -> None:
     fields = {issue.field for issue in issues}
     assert {"sku", "taxonomy_id", "price"} <= fields
     assert all(issue.fix for issue in issues)
-    assert not asyncio.run(make_etsy(FakeEtsy()).validate(us_draft()))
+    assert not asyncio.run(make_etsy(FakeEtsy()).validate(grown_in(us_draft(), "US")))
+    # The sample bird from Jiangxi may not go to US buyers (the food policy says why).
+    (issue,) = asyncio.run(make_etsy(FakeEtsy()).validate(us_draft()))
+    assert (issue.field, issue.severity) == ("food_policy", IssueSeverity.ERROR)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -513,11 +517,12 @@ def test_the_quota_headers_are_kept() -> None:
 
 def test_a_missing_shipping_or_processing_profile_is_refused_before_any_request() -> None:
     fake = FakeEtsy()
+    draft = grown_in(us_draft(), "US")
     for setting in ("shipping_profile_id", "readiness_state_id"):
         with pytest.raises(InvalidValueError, match=setting) as caught:
             run(make_etsy(fake, **{setting: None}), lambda m: m.upsert(us_draft(), pictures()))
         assert caught.value.field == setting
-        issues = run(make_etsy(fake, **{setting: None}), lambda m: m.validate(us_draft()))
+        issues = run(make_etsy(fake, **{setting: None}), lambda m: m.validate(draft))
         assert [i.field for i in issues if i.severity is IssueSeverity.ERROR] == [setting]
     assert fake.seen == []
 

@@ -31,6 +31,7 @@ from tests.marketplaces.fake_shopee import (
     THROTTLE_BODY,
     FakeShopee,
 )
+from tests.marketplaces.origins import grown_in
 
 from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
@@ -658,7 +659,11 @@ def test_validate_adds_the_shops_own_checks() -> None:
     errors = [i for i in issues if i.severity is IssueSeverity.ERROR]
     assert [i.field for i in errors] == ["price"]
     assert "MYR" in errors[0].message
-    assert run(make_adapter(fake).validate(sg_draft())) == ()
+    assert run(make_adapter(fake).validate(grown_in(sg_draft(), "MY"))) == ()
+    # Meat from China for Singapore: a likely prohibition, not verified, so a warning.
+    (warned,) = run(make_adapter(fake).validate(sg_draft()))
+    assert (warned.field, warned.severity) == ("food_policy", IssueSeverity.WARNING)
+    assert "not verified" in warned.message
     run(adapter.aclose())
 
 

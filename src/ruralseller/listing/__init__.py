@@ -8,6 +8,15 @@ to a profile's spec; :func:`render_preview` shows the partner the result.
 """
 
 from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText, ShippingPromise
+from ruralseller.listing.food_policy import (
+    FOOD_POLICIES,
+    FoodFinding,
+    FoodRule,
+    FoodVerdict,
+    PolicyStatus,
+    check_food_policy,
+    with_food_statements,
+)
 from ruralseller.listing.generate import (
     DEFAULT_LOCALES,
     LOCALES,
@@ -45,21 +54,27 @@ from ruralseller.listing.render import (
 __all__ = [
     "DEFAULT_LOCALES",
     "DEFAULT_MAX_PIXELS",
+    "FOOD_POLICIES",
     "LOCALES",
     "OUTPUT_FORMATS",
     "PROFILES",
     "SOURCE_FORMATS",
     "TEMPLATE_NAMES",
     "Attribute",
+    "FoodFinding",
+    "FoodRule",
+    "FoodVerdict",
     "ImageSpec",
     "IssueSeverity",
     "ListingDraft",
     "ListingIssue",
     "LocalizedText",
     "MarketplaceProfile",
+    "PolicyStatus",
     "ProcessedImage",
     "RenderResult",
     "ShippingPromise",
+    "check_food_policy",
     "draft_to_data",
     "generate_listing",
     "get_profile",
@@ -72,4 +87,5 @@ __all__ = [
     "template_environment",
     "title_length",
     "validate_draft",
+    "with_food_statements",
 ]

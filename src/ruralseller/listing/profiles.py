@@ -40,6 +40,7 @@ import attrs
 from ruralseller.catalog.checks import frozen_tuple, identifier, not_negative, positive
 from ruralseller.errors import InvalidValueError
 from ruralseller.listing.draft import ListingDraft, LocalizedText
+from ruralseller.listing.food_policy import FOOD_POLICIES, FoodRule, check_food_policy
 from ruralseller.listing.images import ImageSpec
 
 __all__ = [
@@ -274,6 +275,8 @@ class MarketplaceProfile:
         max_tags: the most search tags, if the platform has tags.
         tag_max_length: the longest tag, in characters.
         requires_stock: whether a listing with no stock is refused (else it only warns).
+        food_policy: the marketplace's food rules (:mod:`ruralseller.listing.food_policy`),
+            each with its source and status; a verified prohibition blocks the listing.
         source: where each number comes from, and which ones were verified.
         unverified: the limits (names from :data:`LIMITS`) whose numbers were not checked
             against the platform's own documents or specs.
@@ -302,6 +305,7 @@ class MarketplaceProfile:
     max_tags: int | None = attrs.field(default=None, validator=not_negative)
     tag_max_length: int | None = attrs.field(default=None, validator=positive)
     requires_stock: bool = False
+    food_policy: tuple[FoodRule, ...] = attrs.field(default=(), converter=frozen_tuple)
     source: str
     unverified: frozenset[str] = attrs.field(
         default=frozenset(), converter=_names, validator=_check_unverified
@@ -735,6 +739,15 @@ def validate_draft(
     issues += _image_issues(draft, profile)
     issues += _offer_issues(draft, profile)
     issues += _compliance_issues(draft)
+    issues += [
+        ListingIssue(
+            "food_policy",
+            finding.message,
+            finding.rule.remedy,
+            IssueSeverity.ERROR if finding.blocking else IssueSeverity.WARNING,
+        )
+        for finding in check_food_policy(draft, profile.food_policy, marketplace=profile.name)
+    ]
     return tuple(issues)
 
 
@@ -1042,7 +1055,10 @@ _BUILTINS: Final = (
 )
 
 PROFILES: Final[Mapping[str, MarketplaceProfile]] = MappingProxyType(
-    {profile.name: profile for profile in _BUILTINS}
+    {
+        profile.name: attrs.evolve(profile, food_policy=FOOD_POLICIES.get(profile.name, ()))
+        for profile in _BUILTINS
+    }
 )
 """The built-in profiles by name: ``sandbox`` (ours), ``taobao``, ``ebay``, ``etsy``,
 ``amazon``, ``shopify``, ``woocommerce``, ``shopee``, ``google_merchant``, ``mercadolibre``."""

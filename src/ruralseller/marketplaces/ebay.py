@@ -63,6 +63,7 @@ from ruralseller.listing import (
     ProcessedImage,
     get_profile,
     validate_draft,
+    with_food_statements,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
@@ -981,8 +982,11 @@ class EbayMarketplace:
 
         Nothing here makes a second offer: the offer is looked up by SKU first, a create
         whose answer is lost is reconciled by SKU (:func:`create_once`), and eBay's "offer
-        already exists" answer is taken as found.
+        already exists" answer is taken as found. The statement eBay's food policy asks of a
+        perishable (how it reaches the buyer cold) is written into the description
+        (:func:`~ruralseller.listing.with_food_statements`).
         """
+        draft = with_food_statements(draft, self.profile.food_policy, marketplace=self.name)
         urls = self._urls(images)
         await self._put_item(draft.sku, inventory_item_payload(draft, self.settings, urls))
         offer = await self._offer(draft.sku)
