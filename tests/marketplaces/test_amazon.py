@@ -743,3 +743,20 @@ def test_secrets_stay_out_of_reprs_errors_and_logs(caplog: pytest.LogCaptureFixt
     for secret in (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, "wrong-secret-value-99", *fake.issued):
         assert secret not in shown
     assert len(fake.issued) >= 2  # real tokens were issued, and checked above
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_a_stock_or_price_change_is_one_patch() -> None:
+    fake = new_fake()
+    run(lambda m: m.upsert(usd_draft("ONE-1")), fake=fake)
+    start = len(fake.operations)
+    run(lambda m: m.set_stock("ONE-1", 3, Money("19.00", "USD")), fake=fake)
+    writes = [op for op in fake.operations[start:] if op != "getDefinitionsProductType"]
+    assert writes == ["patchListingsItem"]
+    patch = json.loads(fake.requests[-1].content)
+    assert [p["path"] for p in patch["patches"]] == [
+        "/attributes/fulfillment_availability",
+        "/attributes/purchasable_offer",
+    ]

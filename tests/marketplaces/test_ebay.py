@@ -670,3 +670,15 @@ def test_the_sync_facade_works_for_scripts() -> None:
         state = ebay.set_stock("WJ-SYNC", 2, Money("30.00", "USD"))
     assert state.stock == 2
     assert state.price == Money("30.00", "USD")
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_a_stock_or_price_change_is_one_write() -> None:
+    fake = FakeEbay()
+    run(make_ebay(fake), lambda m: publish(m, us_draft()))
+    start = len(fake.calls)
+    run(make_ebay(fake), lambda m: m.set_stock("WJ261120A", 3, Money("6.10", "USD")))
+    writes = [c for c in fake.calls[start:] if not c.startswith("get")]
+    assert writes == ["bulkUpdatePriceQuantity"]

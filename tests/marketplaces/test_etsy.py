@@ -640,3 +640,26 @@ def test_the_sync_facade_and_the_default_rate() -> None:
     with SyncMarketplace(etsy) as sync:
         assert sync.upsert(us_draft(), pictures()).active
         assert sync.withdraw("WJ261120A").state == "withdrawn"
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_ETSY_WRITES = ("createDraftListing", "updateListing", "updateListingInventory")
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeEtsy()
+    run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
+
+    def writes(work: Callable[[EtsyMarketplace], Awaitable[Any]]) -> list[str]:
+        start = len(fake.seen)
+        run(make_etsy(fake), work)
+        return [op for op in fake.seen[start:] if op in _ETSY_WRITES]
+
+    price = us_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["updateListingInventory"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("6.10", "USD"))) == [
+        "updateListingInventory"
+    ]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("6.10", "USD"))) == []
+    assert writes(lambda m: m.set_stock("WJ261120A", 7)) == []

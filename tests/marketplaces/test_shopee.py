@@ -683,3 +683,38 @@ def test_the_sync_facade() -> None:
         assert shopee.set_stock("WJ261120A", 3, Money("8.50", "SGD")).price == Money("8.5", "SGD")
         assert shopee.upload_images("WJ261120A", _images(shopee.marketplace)) == state.images
     assert shopee.profile.title_max == fake_shopee.TITLE_MAX
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_SHOPEE_WRITES = ("add_item", "update_item", "update_stock", "update_price", "unlist_item")
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeShopee()
+    run(_upsert_and_close(make_adapter(fake), sg_draft(), _pictures()))
+
+    def writes(work: Any) -> list[str]:
+        start = len(fake.requests)
+
+        async def go() -> None:
+            adapter = make_adapter(fake)
+            try:
+                await work(adapter)
+            finally:
+                await adapter.aclose()
+
+        run(go())
+        paths = [r.url.path.rsplit("/", 1)[-1] for r in fake.requests[start:]]
+        return [p for p in paths if p in _SHOPEE_WRITES]
+
+    price = sg_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, price)) == ["update_stock"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, Money("8.50", "SGD"))) == ["update_price"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, Money("8.50", "SGD"))) == []
+    # A text change through upsert: the item, not its stock or price again.
+    text = attrs.evolve(sg_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = attrs.evolve(
+        sg_draft(texts={**sg_draft().texts, "en": text}, stock=5), price=Money("8.50", "SGD")
+    )
+    assert writes(lambda m: m.upsert(renamed, _pictures())) == ["update_item"]

@@ -41,6 +41,7 @@ from ruralseller.listing import (
     ListingDraft,
     ProcessedImage,
     generate_listing,
+    get_profile,
     process_image,
 )
 from ruralseller.marketplaces import RetryPolicy, SyncMarketplace
@@ -699,3 +700,46 @@ def test_a_refused_price_names_the_variant_field() -> None:
         _run(_adapter(fake), work)
     assert caught.value.field_errors == {"variants.0.price": "Price must be positive"}
     assert "productVariantsBulkUpdate" in str(caught.value)
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_WRITES = {
+    "ProductSet",
+    "StagedUploads",
+    "InventorySet",
+    "VariantPrice",
+    "ProductStatus",
+    "Publish",
+}
+
+
+def _writes_after(fake: FakeShopify, start: int) -> list[str]:
+    return [op for op, outcome in fake.log[start:] if op in _WRITES and outcome == "ok"]
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeShopify()
+    spec = get_profile("shopify").images
+    images = [_picture(spec, 10), _picture(spec, 20)]
+    _run(_adapter(fake), lambda m: m.upsert(_draft(), images))
+    price = _draft().price
+
+    def writes(work: Any) -> list[str]:
+        start = len(fake.log)
+        _run(_adapter(fake), work)
+        return _writes_after(fake, start)
+
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["InventorySet"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == ["VariantPrice"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == []
+    # A text change: the product is written again, its pictures are kept, not uploaded.
+    text = attrs.evolve(_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = _draft(texts={**_draft().texts, "en": text})
+    assert writes(lambda m: m.upsert(renamed, images)) == ["ProductSet", "Publish"]
+    # A new picture: only that one is uploaded.
+    assert writes(lambda m: m.upsert(renamed, [*images, _picture(spec, 30)])) == [
+        "StagedUploads",
+        "ProductSet",
+        "Publish",
+    ]

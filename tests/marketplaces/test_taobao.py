@@ -742,3 +742,28 @@ def test_a_draft_that_cannot_be_mapped_fails_before_any_call() -> None:
     with pytest.raises(InvalidValueError, match="CNY"):
         run(make_taobao(fake), lambda m: m.upsert(sample_draft(price=Money("5.00", "USD"))))
     assert fake.received == []
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_TOP_WRITES = ("item.add", "item.update", "item.quantity.update", "item.img.upload")
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeTaobao()
+    run(make_taobao(fake), lambda m: m.upsert(sample_draft(), pictures()))
+
+    def writes(work: Callable[[TaobaoMarketplace], Any]) -> list[str]:
+        start = len(fake.performed)
+        run(make_taobao(fake), work)
+        return [
+            m.removeprefix("taobao.")
+            for m in fake.performed[start:]
+            if m.removeprefix("taobao.") in _TOP_WRITES
+        ]
+
+    price = sample_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["item.quantity.update"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == ["item.update"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == []
+    assert writes(lambda m: m.set_stock("WJ261120A", 9)) == ["item.quantity.update"]

@@ -750,3 +750,22 @@ def test_over_http_the_secret_never_leaves_and_our_logs_hold_no_key(
     ours = "".join(r.getMessage() for r in caplog.records if r.name.startswith("ruralseller"))
     assert ours
     assert KEY not in ours
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_only_the_change_is_sent() -> None:
+    store = https_store()
+    run(adapter(store), lambda m: m.upsert(draft(), pictures()))
+
+    def writes(work: Callable[[WooCommerceMarketplace], Awaitable[Any]]) -> list[str]:
+        start = len(store.calls)
+        run(adapter(store), work)
+        return [f"{method} {path}" for method, path in store.calls[start:] if method != "GET"]
+
+    price = draft().price
+    (stock_write,) = writes(lambda m: m.set_stock("WJ-TEST-1", 7, price))
+    assert stock_write.startswith(f"PUT {PRODUCTS}/")
+    assert len(writes(lambda m: m.set_stock("WJ-TEST-1", 7, Money("38.00", "CNY")))) == 1
+    assert writes(lambda m: m.set_stock("WJ-TEST-1", 7, Money("38.00", "CNY"))) == []

@@ -1033,16 +1033,21 @@ class EtsyMarketplace:
         return await self._upload(int(listing["listing_id"]), images)
 
     async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
-        """Change the stock, and the price when given, in the listing's inventory."""
+        """Change the stock, and the price when given, in the listing's inventory.
+
+        Nothing is written when the inventory already holds that stock and price.
+        """
+        if price is not None:
+            self._check_currency(price)
         listing = await self._require(sku)
         listing_id = int(listing["listing_id"])
+        current = await self._state(sku, listing)
         if price is None:
-            current = await self._state(sku, listing)
             price = current.price
             if price is None:  # pragma: no cover - Etsy listings always have a price
                 raise MarketplaceError("etsy returned a listing without a price", status=None)
-        else:
-            self._check_currency(price)
+        if current.stock == stock and current.price == price:
+            return current
         body = inventory_payload(sku, stock, price, readiness_state_id=self._readiness())
         inventory = await self._put_inventory(listing_id, body)
         listing = await self._get(f"/v3/application/listings/{listing_id}")

@@ -948,7 +948,8 @@ class ShopeeMarketplace:
             item_id = int(found["item_id"])
             body = update_item_payload(item_id, draft, image_ids=image_ids, **options)
             await self._call("POST", _UPDATE_ITEM, idempotent=True, json=body)
-            await self._set_stock_and_price(item_id, draft.stock, draft.price)
+            now = self._state(found)
+            await self._set_stock_and_price(item_id, draft.stock, draft.price, now=now)
             if found.get("item_status") == "UNLIST":
                 await self._unlist(item_id, unlist=False)
         return await self._state_of(item_id, draft.sku)
@@ -963,12 +964,16 @@ class ShopeeMarketplace:
         return image_ids
 
     async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
-        """Change the stock, and the price when given (in the region's currency)."""
+        """Change the stock, and the price when given (in the region's currency).
+
+        Only what differs from the item as Shopee holds it is written: a stock-only change is
+        one ``update_stock``, a price-only change one ``update_price``.
+        """
         if price is not None:
             shopee_price(price, self.region)  # refuse a wrong currency before sending
         item = await self._require(sku)
         item_id = int(item["item_id"])
-        await self._set_stock_and_price(item_id, stock, price)
+        await self._set_stock_and_price(item_id, stock, price, now=self._state(item))
         return await self._state_of(item_id, sku)
 
     async def withdraw(self, sku: str) -> ListingState:
@@ -1121,9 +1126,13 @@ class ShopeeMarketplace:
             )
         return item
 
-    async def _set_stock_and_price(self, item_id: int, stock: int, price: Money | None) -> None:
-        await self._call("POST", _UPDATE_STOCK, idempotent=True, json=stock_payload(item_id, stock))
-        if price is not None:
+    async def _set_stock_and_price(
+        self, item_id: int, stock: int, price: Money | None, *, now: ListingState | None = None
+    ) -> None:
+        if now is None or now.stock != stock:
+            body = stock_payload(item_id, stock)
+            await self._call("POST", _UPDATE_STOCK, idempotent=True, json=body)
+        if price is not None and (now is None or now.price != price):
             body = update_price_payload(item_id, price, self.region.code)
             await self._call("POST", _UPDATE_PRICE, idempotent=True, json=body)
 

@@ -917,23 +917,30 @@ class ShopifyMarketplace:
         return tuple(image_name(image) for image in images)
 
     async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
-        """Set the ``available`` stock at the location, and the price when given."""
+        """Set the ``available`` stock at the location, and the price when given.
+
+        Only what differs from the product as Shopify holds it is written: a stock-only
+        change is one ``inventorySetQuantities``, a price-only change one
+        ``productVariantsBulkUpdate``.
+        """
         location = await self._context()
         if price is not None:
             self._check_currency(price)
         found = await self._require(sku)
         variant = self._variant(found["product"])
-        # One key per logical write, kept across the retries of this request (the body is
-        # sent again as it is), so a repeat after a lost answer is not applied twice.
-        await self._graphql(
-            "InventorySet",
-            _INVENTORY_SET,
-            {
-                "input": inventory_set_input(variant["inventoryItem"]["id"], location, stock),
-                "idempotencyKey": str(uuid.uuid4()),
-            },
-        )
-        if price is not None:
+        now = self._state(found["product"])
+        if now.stock != stock:
+            # One key per logical write, kept across the retries of this request (the body
+            # is sent again as it is), so a repeat after a lost answer is not applied twice.
+            await self._graphql(
+                "InventorySet",
+                _INVENTORY_SET,
+                {
+                    "input": inventory_set_input(variant["inventoryItem"]["id"], location, stock),
+                    "idempotencyKey": str(uuid.uuid4()),
+                },
+            )
+        if price is not None and now.price != price:
             await self._graphql(
                 "VariantPrice",
                 _VARIANT_PRICE,

@@ -862,14 +862,23 @@ class TaobaoMarketplace:
         return await self._put_images(sku, str(item["num_iid"]), images)
 
     async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
-        """Set the stock (``taobao.item.quantity.update``) and the price when given."""
-        num_iid = str((await self._existing(sku))["num_iid"])
-        if price is None:
+        """Set the stock (``taobao.item.quantity.update``) and the price when given.
+
+        Only what differs from the item as TOP holds it is written: a stock-only change is one
+        ``taobao.item.quantity.update``; a changed price goes with the stock in one
+        ``taobao.item.update``; nothing changed, nothing is sent.
+        """
+        item = await self._existing(sku)
+        num_iid = str(item["num_iid"])
+        now = self._state(item)
+        if price is not None and now.price != price:
+            params = {"method": "taobao.item.update", "num_iid": num_iid}
+            params |= {"num": str(stock), "price": _price(price)}
+        elif now.stock != stock:
             params = {"method": "taobao.item.quantity.update", "num_iid": num_iid}
             params |= {"quantity": str(stock), "type": "1"}  # type 1: set, not add
         else:
-            params = {"method": "taobao.item.update", "num_iid": num_iid}
-            params |= {"num": str(stock), "price": _price(price)}
+            return now
         await self._call(params, idempotent=True)
         return await self._state_of(sku)
 

@@ -1100,7 +1100,11 @@ class WooCommerceMarketplace:
         return results
 
     async def set_stock(self, sku: str, stock: int, price: Money | None = None) -> ListingState:
-        """Change the stock, and the price when given (in the store's currency)."""
+        """Change the stock, and the price when given (in the store's currency).
+
+        Only what differs from the product as the store holds it is written (one ``PUT``, or
+        none when nothing changed).
+        """
         if price is not None:
             currency = await self.store_currency()
             if price.currency != currency:
@@ -1112,6 +1116,11 @@ class WooCommerceMarketplace:
                     code="ruralseller_currency",
                 )
         product = await self._require(sku)
+        now = await self._state(product)
+        if price is not None and now.price == price:
+            price = None  # unchanged: only the stock is written
+        if price is None and now.stock == stock and product.get("manage_stock"):
+            return now  # nothing changed: nothing is written
         return await self._state(await self._put(int(product["id"]), stock_payload(stock, price)))
 
     async def withdraw(self, sku: str) -> ListingState:
