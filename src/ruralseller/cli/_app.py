@@ -1123,6 +1123,9 @@ def _run_publisher(
         adapter = get_marketplace(marketplace, **config)
     except TypeError as exc:
         raise click.BadParameter(str(exc), param_hint="--option") from None
+    except InvalidValueError as exc:  # a setting the adapter refuses (e.g. image_base_url)
+        hint = f"; {exc.hint}" if exc.hint else ""
+        raise click.BadParameter(f"{exc.message}{hint}", param_hint="--option") from None
 
     async def run(progress: Progress) -> PublishReport:
         task = progress.add_task("publishing", total=None)

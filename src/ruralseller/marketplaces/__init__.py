@@ -15,6 +15,7 @@ from ruralseller.marketplaces.base import (
     ListingState,
     Marketplace,
     SyncMarketplace,
+    guard_answers,
     image_name,
 )
 from ruralseller.marketplaces.http import (
@@ -71,6 +72,7 @@ __all__ = [
     "current_write_key",
     "error_from_response",
     "get_marketplace",
+    "guard_answers",
     "idempotency_scope",
     "image_name",
     "installed_marketplaces",

@@ -68,7 +68,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -793,6 +793,7 @@ def _secret(value: Secret | str) -> Secret:
 _SCHEMAS: dict[str, Any] = {}
 
 
+@guard_answers
 class AmazonMarketplace:
     """Publishes to one Amazon store through the Selling Partner API.
 

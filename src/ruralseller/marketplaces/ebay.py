@@ -65,7 +65,7 @@ from ruralseller.listing import (
     validate_draft,
     with_food_statements,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
@@ -825,6 +825,7 @@ def _path(*parts: str) -> str:
     return "/" + "/".join(quote(p, safe="") for p in parts)
 
 
+@guard_answers
 class EbayMarketplace:
     """Publishes to eBay through the Sell Inventory API (one eBay site per adapter).
 

@@ -60,7 +60,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import (
     DEFAULT_TIMEOUT,
     AsyncMarketplaceHttp,
@@ -619,6 +619,7 @@ def _money(value: Any) -> Money | None:
     return Money(amount.quantize(Decimal(1).scaleb(-places)), str(value["currency_code"]))
 
 
+@guard_answers
 class EtsyMarketplace:
     """Publishes listings to one Etsy shop through the Open API v3.
 

@@ -38,7 +38,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -111,6 +111,7 @@ def _path(sku: str, *rest: str) -> str:
     return "/".join(["/v1/listings", quote(sku, safe=""), *(quote(p, safe="") for p in rest)])
 
 
+@guard_answers
 class SandboxMarketplace:
     """Publishes to a sandbox marketplace (see :mod:`ruralseller.sandbox`).
 

@@ -67,7 +67,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
@@ -754,6 +754,7 @@ _STATES = {"NORMAL": "active", "UNLIST": "withdrawn", "BANNED": "withdrawn", "RE
 _LIVE_STATUSES = ("NORMAL", "UNLIST", "BANNED", "REVIEWING")
 
 
+@guard_answers
 class ShopeeMarketplace:
     """Publishes to one Shopee shop through Open Platform v2.
 
@@ -1013,12 +1014,36 @@ class ShopeeMarketplace:
         used = self.tokens.access_token
         kwargs = {"json": json, "params": params, "content": content, "headers": headers}
         try:
-            return await self.http.request(method, path, idempotent=idempotent, **kwargs)
+            response = await self.http.request(method, path, idempotent=idempotent, **kwargs)
         except _TokenRejectedError:
             if self.tokens.refresh_token is None:
                 raise
             await self._refresh(used)
-            return await self.http.request(method, path, idempotent=idempotent, **kwargs)
+            response = await self.http.request(method, path, idempotent=idempotent, **kwargs)
+        return self._with_response(response, path)
+
+    def _with_response(self, response: httpx.Response, path: str) -> httpx.Response:
+        """``response``, when it carries Shopee's ``response`` object; else a clear error.
+
+        Every successful v2 shop call answers ``{"error": "", "response": {...}}``. Without
+        it nothing can be told of what Shopee did (a search without it is not "nothing
+        found"), so the call fails as a marketplace error rather than a ``KeyError``.
+        """
+        try:
+            body = response.json()
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("response"), dict):
+            return response
+        raise MarketplaceError(
+            f"shopee answered {path} without its 'response' object; nothing is assumed "
+            "about what it did: try again later (report it if it keeps happening) "
+            f"[HTTP {response.status_code}]",
+            marketplace=self.name,
+            status=response.status_code,
+            code="unexpected_answer",
+            request_id=body.get("request_id") if isinstance(body, dict) else None,
+        )
 
     def _token_expired(self) -> bool:
         expires_at = self.tokens.expires_at

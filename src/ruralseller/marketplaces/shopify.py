@@ -73,7 +73,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import TokenBucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -710,6 +710,7 @@ def _picture_name(url: str) -> str:
 # --- the adapter ----------------------------------------------------------------------------
 
 
+@guard_answers
 class ShopifyMarketplace:
     """Publishes to a Shopify store through the Admin GraphQL API.
 

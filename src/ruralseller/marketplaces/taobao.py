@@ -65,7 +65,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -668,6 +668,7 @@ def _unwrap(body: Any, method: str) -> dict[str, Any]:
     return inner if isinstance(inner, dict) else {}
 
 
+@guard_answers
 class TaobaoMarketplace:
     """Publishes to a Taobao shop through the Taobao Open Platform.
 

@@ -71,7 +71,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
 from ruralseller.marketplaces.http import AsyncMarketplaceHttp, create_once, error_from_response
 from ruralseller.marketplaces.ratelimit import account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -644,6 +644,7 @@ def _chunks(items: Sequence[ListingDraft], size: int) -> list[Sequence[ListingDr
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
+@guard_answers
 class WooCommerceMarketplace:
     """Publishes to a WooCommerce store (REST API v3).
 
