@@ -1,6 +1,6 @@
 """A fake Shopee Open Platform v2 shop on ``httpx.MockTransport``, for the adapter's tests.
 
-It answers the calls the adapter makes as Shopee's guides describe them (research §1.6, the
+It answers the calls the adapter makes as Shopee's guides describe them (open.shopee.com, the
 "API calls", "Authorization and Authentication", "Creating product" and "Stock & Price
 Management" guides): every request is checked for ``partner_id``, a ``timestamp`` within 5
 minutes of its clock and a correct ``sign`` (plus ``access_token`` and ``shop_id`` on shop

@@ -182,7 +182,7 @@ class TestShopeeConformanceUnderFaults(TestShopeeConformance):
 
 
 def test_the_research_vector_step_by_step() -> None:
-    """research §1.6: partner 2001887, add_item, ts 1655714431, token, shop, key "testkey"."""
+    """A self-computed vector (Shopee publishes none): partner 2001887, add_item, key "testkey"."""
     partner_id, path, timestamp = 2001887, "/api/v2/product/add_item", 1655714431
     token, shop_id = "59777174636562737266615546704c6d", 14701711
     base = base_string(partner_id, path, timestamp, token, shop_id)

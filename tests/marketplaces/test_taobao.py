@@ -177,7 +177,7 @@ class TestTaobaoConformance(MarketplaceConformance):
 # --- signing -----------------------------------------------------------------------------------
 
 DOCS_PARAMS = {"foo": "1", "bar": "2", "foo_bar": "3", "foobar": "4"}
-RESEARCH_DIGESTS = {  # research/marketplaces.md §1.7, self-computed (TOP publishes none)
+RESEARCH_DIGESTS = {  # self-computed with secret "helloworld" (TOP publishes no digest)
     "md5": "5AAF1C690262A24768F5478B084C2C8A",
     "hmac": "E687005F819D6F9E6ED085311C8ACC75",
     "hmac-sha256": "339676BF36C50A8BD3D8F6B4A81B2F9AA614B05BFCFEBEFC169CB830D6B77D3B",

@@ -754,7 +754,7 @@ def validate_draft(
 # --- the built-in profiles -----------------------------------------------------------------
 
 # An unknown description limit is taken as 4000 characters: the smallest description limit
-# our research found documented (eBay's product.description), so it is safe everywhere.
+# found documented for any marketplace (eBay's Product.description), so it is safe everywhere.
 _UNKNOWN_DESCRIPTION: Final = 4000
 _ETSY_CURRENCIES: Final = (
     *("USD", "CAD", "EUR", "GBP", "AUD", "DKK", "HKD", "ILS", "MXN", "MAD", "NZD", "NOK"),
@@ -810,7 +810,7 @@ _BUILTINS: Final = (
         ),
         source=(
             "Taobao Open Platform (TOP) taobao.item.add; no machine-readable spec, HTML docs "
-            "only (research/marketplaces.md §1.7). Title: about 30 Chinese characters, i.e. "
+            "only (open.taobao.com API docs). Title: about 30 Chinese characters, i.e. "
             "60 bytes counted in GBK (a Chinese character 2 bytes, ASCII 1) - unverified. "
             "Main picture at most 1 MB, JPG or GIF (we write JPEG), desc at most 25,000 "
             "characters: documented for the sister call taobao.product.add "
@@ -841,8 +841,9 @@ _BUILTINS: Final = (
             max_count=24,
         ),
         source=(
-            "eBay Sell Inventory API OAS3 v1.18.4 (shared/specs/ebay/sell_inventory_v1_oas3"
-            ".json, a third-party copy of eBay's own file): Product.title 'Max Length: 80', "
+            "eBay Sell Inventory API OAS3 v1.18.4 (developer.ebay.com/api-docs/master/sell/"
+            "inventory/openapi/3/sell_inventory_v1_oas3.json, via a third-party copy of "
+            "eBay's own file): Product.title 'Max Length: 80', "
             "Product.description 'Max Length: 4000', EbayOfferDetailsWithKeys."
             "listingDescription 'Max length: 500000 (which includes HTML markup/tags)', "
             "Product.imageUrls up to 24 pictures, HTTPS only, at least one to publish - "
@@ -877,8 +878,8 @@ _BUILTINS: Final = (
         tag_max_length=20,
         requires_stock=True,
         source=(
-            "Etsy Open API v3, alpha-era spec of 2021-06-01 (shared/specs/etsy/openapi_"
-            "2021-06-01_official-repo.json, official repo history), createListing: title "
+            "Etsy Open API v3, alpha-era spec of 2021-06-01 (github.com/etsy/open-api, "
+            "openapi.json at commit 6d6b1aa, official repo history), createListing: title "
             "characters 'regex: /[^\\p{L}\\p{Nd}\\p{P}\\p{Sm}\\p{Zs}™©®]/u', '%, :, & and + "
             "once each', image_ids 'up to 10 images', quantity 'positive non-zero' - verified "
             "against that spec. Title 140 characters and 13 tags of 20 characters: community "
@@ -912,7 +913,8 @@ _BUILTINS: Final = (
         ),
         source=(
             "Amazon SP-API Listings Items 2021-08-01 and Product Type Definitions 2020-09-01 "
-            "(shared/specs/amazon-sp-api, official): the field limits live in each product "
+            "(github.com/amzn/selling-partner-api-models, official): the field limits live "
+            "in each product "
             "type's JSON Schema, fetched at run time, and none is in the saved files, so "
             "every number here is unverified: item_name 200 characters without ! $ ? _ { } "
             "^ ¬ ¦, product_description 2000 characters of plain text, 5 bullet points of "
@@ -940,7 +942,7 @@ _BUILTINS: Final = (
         ),
         source=(
             "Shopify Admin GraphQL productCreate/productSet; no static schema "
-            "(research/marketplaces.md §1.3). Pictures PNG, GIF or JPG up to 4472 x 4472 px "
+            "(shopify.dev/docs/api/admin-graphql). Pictures PNG, GIF or JPG up to 4472 x 4472 px "
             "(20 MP), input arrays of at most 250 items: shopify.dev pages as stored - "
             "verified there. Title 255 characters, at most 20 MB a picture: unverified. No "
             "description limit found: 4000 characters (conservative). Any locale and the "
@@ -990,7 +992,8 @@ _BUILTINS: Final = (
         ),
         source=(
             "Shopee Open Platform v2 product/add_item; no public spec, HTML docs only "
-            "(research/marketplaces.md §1.6). A weight (from net_weight) and at least one "
+            "(open.shopee.com, 'Creating product' guide). A weight (from net_weight) and at "
+            "least one "
             "image_id are required as commonly documented - unverified. Limits vary by "
             "region and none was verified: item_name 100 characters and descriptions of "
             "3000 in plain text (conservative), 1 to 9 square pictures of at most 2 MB. "
@@ -1017,7 +1020,7 @@ _BUILTINS: Final = (
         source=(
             "Google Merchant API productInputs:insert and the product data spec "
             "(support.google.com/merchants/answer/7052112 and 6324350, stored pages; "
-            "research/marketplaces.md §1.9): image_link JPEG, WebP, PNG, GIF, BMP or TIFF, "
+            "developers.google.com/merchant/api): image_link JPEG, WebP, PNG, GIF, BMP or TIFF, "
             "at least 500 x 500 px from 2027-01-31 (1500 x 1500 recommended) - verified "
             "there; up to 10 additional_image_link (a commercetools mapping), so 11 pictures - "
             "partly verified. Title 150 and description 5000 characters, plain text: not "
@@ -1042,8 +1045,9 @@ _BUILTINS: Final = (
             max_count=10,
         ),
         source=(
-            "Mercado Libre items API POST /items; no public spec (research/marketplaces.md "
-            "§1.8). Title 60 characters (from an MCP tool's docs) - unverified. Up to 10 "
+            "Mercado Libre items API POST /items; no public spec (developers.mercadolibre.com, "
+            "'Publish items'). Title 60 characters (from an MCP tool's docs) - unverified. "
+            "Up to 10 "
             "photos are recommended: taken as the limit. Category attributes are required per "
             "category, so none here. Descriptions in plain text of 4000 characters "
             "(conservative), pictures at least 500 px and at most 10 MB, Spanish and "

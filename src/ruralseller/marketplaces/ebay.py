@@ -11,9 +11,9 @@ Pictures are not uploaded: eBay fetches them from HTTPS addresses (``product.ima
 partner hosts them under an ``image_base_url``, each named by
 :func:`~ruralseller.marketplaces.base.image_name`.
 
-Sources: the official OpenAPI document (``shared/specs/ebay/sell_inventory_v1_oas3.json``,
-"Inventory API" v1.18.4; operationIds are cited below) and ``shared/research/marketplaces.md``
-§1.1.
+Sources: eBay's OpenAPI document of the Sell Inventory API ("Inventory API" v1.18.4,
+developer.ebay.com/api-docs/master/sell/inventory/openapi/3/sell_inventory_v1_oas3.json;
+operationIds are cited below) and eBay's developer documentation pages named where used.
 
 Example:
     >>> ebay = EbayMarketplace(
@@ -100,7 +100,7 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 #: The Inventory API root in production (the spec's ``servers`` and its basePath).
 PRODUCTION_URL = "https://api.ebay.com/sell/inventory/v1"
-#: The same API on eBay's sandbox (research §1.1: sandbox host ``api.sandbox.ebay.com``).
+#: The same API on eBay's sandbox (developer.ebay.com "Sandbox": host ``api.sandbox.ebay.com``).
 SANDBOX_URL = "https://api.sandbox.ebay.com/sell/inventory/v1"
 #: Where a user access token is renewed with the refresh token (the spec's
 #: ``securitySchemes.api_auth`` tokenUrl; developer.ebay.com/api-docs/static/
@@ -111,8 +111,7 @@ SANDBOX_TOKEN_URL = "https://api.sandbox.ebay.com/identity/v1/oauth2/token"  # n
 #: The OAuth scope the Inventory API needs (the spec's ``securitySchemes.api_auth`` scopes).
 INVENTORY_SCOPE = "https://api.ebay.com/oauth/api_scope/sell.inventory"
 #: Requests per second: eBay sets a daily quota per API, believed to be 2,000,000 calls a day
-#: for the Inventory API (research §1.1, unverified; developer.ebay.com/develop/api/sell/
-#: api_call_limits), i.e. about 23 a second spread over the day.
+#: for the Inventory API (unverified; developer.ebay.com/develop/api/sell/api_call_limits), i.e. about 23 a second spread over the day.
 DEFAULT_RATE = 2_000_000 / 86_400
 #: ``Product.title``: "Max Length: 80" (spec, schema Product), counted in characters.
 TITLE_MAX = 80

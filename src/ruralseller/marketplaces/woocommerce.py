@@ -2,7 +2,7 @@
 
 A WooCommerce store is a WordPress site; each one is its own marketplace, at its own address.
 Products are keyed by ``sku``, which WooCommerce keeps unique, so our SKU is the key here too
-(research/marketplaces.md §1.4; woocommerce-rest-api-docs ``_products.md``):
+(woocommerce/woocommerce-rest-api-docs, ``source/includes/wp-api-v3/_products.md``):
 
 * look up: ``GET /wp-json/wc/v3/products?sku=…``;
 * create: ``POST /wp-json/wc/v3/products``. There is no idempotency key, so a create whose
@@ -105,14 +105,14 @@ logger = logging.getLogger("ruralseller.marketplaces")
 API_ROOT: Final = "/wp-json/wc/v3"
 #: The WordPress REST API media collection, where pictures are uploaded.
 MEDIA_ROOT: Final = "/wp-json/wp/v2/media"
-#: Products per ``POST /products/batch``: "up to 100 objects" by default (research §1.4,
-#: ``_products.md`` "Batch update products"); the store answers more with HTTP 413.
+#: Products per ``POST /products/batch``: "up to 100 objects" by default
+#: (``_products.md`` "Batch update products"); the store answers more with HTTP 413.
 BATCH_LIMIT: Final = 100
-#: Requests per second. WooCommerce has no rate limit of its own, the host decides (research
-#: §1.4); shared hosting, where many village shops live, is slow, so we stay gentle (unverified).
+#: Requests per second. WooCommerce has no rate limit of its own, the host decides (the REST
+#: API docs set none); shared hosting, where many village shops live, is slow, so we stay gentle (unverified).
 DEFAULT_RATE: Final = 4.0
 #: A long read timeout: a product save with pictures takes many seconds on shared hosting, and
-#: 5 s was too low for the official Python client (wc-api-python PR #78, research §1.4).
+#: 5 s was too low for the official Python client (wc-api-python PR #78).
 WOOCOMMERCE_TIMEOUT: Final = httpx.Timeout(120.0, connect=10.0)
 #: What prefixes the keys of the product meta data we write (our attributes, lot, GTIN...).
 META_PREFIX: Final = "ruralseller_"
