@@ -111,7 +111,8 @@ SANDBOX_TOKEN_URL = "https://api.sandbox.ebay.com/identity/v1/oauth2/token"  # n
 #: The OAuth scope the Inventory API needs (the spec's ``securitySchemes.api_auth`` scopes).
 INVENTORY_SCOPE = "https://api.ebay.com/oauth/api_scope/sell.inventory"
 #: Requests per second: eBay sets a daily quota per API, believed to be 2,000,000 calls a day
-#: for the Inventory API (unverified; developer.ebay.com/develop/api/sell/api_call_limits), i.e. about 23 a second spread over the day.
+#: for the Inventory API (unverified; developer.ebay.com/develop/api/sell/api_call_limits),
+#: i.e. about 23 a second spread over the day.
 DEFAULT_RATE = 2_000_000 / 86_400
 #: ``Product.title``: "Max Length: 80" (spec, schema Product), counted in characters.
 TITLE_MAX = 80

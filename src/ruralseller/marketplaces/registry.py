@@ -30,6 +30,7 @@ import attrs
 
 from ruralseller.errors import InvalidValueError
 from ruralseller.marketplaces.base import Capabilities, Marketplace
+from ruralseller.marketplaces.driver import Driver, structure_settings
 from ruralseller.marketplaces.secrets import Secret
 
 __all__ = [
@@ -255,6 +256,8 @@ def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
     ruralseller.errors.InvalidValueError: the sandbox adapter has no setting 'rat' (did you ...
     """
     cls = load_marketplace(name)
+    if isinstance(cls, type) and issubclass(cls, Driver):
+        return _driver_settings(cls, name, text)
     parameters = {
         key: parameter
         for key, parameter in inspect.signature(cls.__init__).parameters.items()
@@ -304,6 +307,40 @@ def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
             hint=f"give each with -o {missing[0]}=... or the environment variable "
             f"{prefix}{missing[0].upper()}",
         )
+    return result
+
+
+def _driver_settings(cls: type[Driver[Any]], name: str, text: Mapping[str, str]) -> dict[str, Any]:
+    """Text settings of a :class:`Driver`: checked against its settings class, kept as text.
+
+    The settings are structured (and refused, naming each bad one) by the driver's own
+    converter; only the wiring's ``rate`` is read here.
+    """
+    wiring = {"rate": _number}
+    known = sorted([*(f.name for f in attrs.fields(cls.settings_class)), *wiring])
+    for key in text:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            raise InvalidValueError(
+                f"the {name} adapter has no setting {key!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f"; its settings: {', '.join(known)}",
+                field=key,
+                hint=f"see `ruralseller marketplaces` and the {name} adapter's page in the docs",
+            )
+    settings = {key: value for key, value in text.items() if key not in wiring}
+    structure_settings(cls.settings_class, settings, name=name)  # raises, naming the setting
+    result: dict[str, Any] = dict(settings)
+    for key, reader in wiring.items():
+        if key in text:
+            try:
+                result[key] = reader(text[key])
+            except ValueError as exc:
+                raise InvalidValueError(
+                    f"the {name} adapter's setting {key}={text[key]!r} is not valid: {exc}",
+                    field=key,
+                    hint=f"give {key} as a number",
+                ) from None
     return result
 
 
