@@ -51,6 +51,7 @@ PACKAGES = [
     "ruralseller.marketplaces.amazon",
     "ruralseller.marketplaces.base",
     "ruralseller.marketplaces.conformance",
+    "ruralseller.marketplaces.driver",
     "ruralseller.marketplaces.ebay",
     "ruralseller.marketplaces.etsy",
     "ruralseller.marketplaces.http",

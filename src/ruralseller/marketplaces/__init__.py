@@ -18,6 +18,7 @@ from ruralseller.marketplaces.base import (
     guard_answers,
     image_name,
 )
+from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.http import (
     DEFAULT_TIMEOUT,
     AsyncMarketplaceHttp,
@@ -59,6 +60,7 @@ __all__ = [
     "AsyncMarketplaceHttp",
     "Capabilities",
     "ClassifyHook",
+    "Driver",
     "ListingState",
     "Marketplace",
     "MarketplaceHttp",

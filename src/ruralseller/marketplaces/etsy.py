@@ -28,12 +28,11 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Final
 from urllib.parse import urlencode
@@ -55,20 +54,16 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
+from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.http import (
-    DEFAULT_TIMEOUT,
-    AsyncMarketplaceHttp,
     create_once,
     error_from_response,
 )
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
+from ruralseller.marketplaces.retry import parse_retry_after
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -80,6 +75,7 @@ __all__ = [
     "WHO_MADE",
     "EtsyAuth",
     "EtsyMarketplace",
+    "EtsySettings",
     "EtsyTokens",
     "classify_response",
     "create_listing_form",
@@ -619,11 +615,15 @@ def _money(value: Any) -> Money | None:
     return Money(amount.quantize(Decimal(1).scaleb(-places)), str(value["currency_code"]))
 
 
-@guard_answers
-class EtsyMarketplace:
-    """Publishes listings to one Etsy shop through the Open API v3.
+def _root(url: str) -> str:
+    return url.rstrip("/")
 
-    Args:
+
+@attrs.frozen(kw_only=True)
+class EtsySettings:
+    """The settings of one Etsy shop.
+
+    Attributes:
         shop_id: the shop's numeric id.
         keystring: the app's API key (keystring) from developers.etsy.com "Your apps".
         shared_secret: the app's shared secret, from the same page; Etsy wants
@@ -641,12 +641,32 @@ class EtsyMarketplace:
         currency: the shop's currency, when known: drafts in another one are refused locally.
         base_url: the API root.
         token_url: where tokens are refreshed (``base_url`` + :data:`ETSY_TOKEN_PATH`).
-        retry: the retry policy (a create is never retried blindly; see :meth:`upsert`).
-        rate: requests per second for this app (Etsy's default is 10, "Rate limits").
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
-        clock: the time, for token expiry; injectable for tests.
+    """
+
+    shop_id: int
+    keystring: Secret = attrs.field(repr=False)
+    shared_secret: Secret = attrs.field(repr=False)
+    refresh_token: Secret = attrs.field(repr=False)
+    access_token: Secret | None = attrs.field(default=None, repr=False)
+    taxonomy_id: int | None = attrs.field(default=None, repr=False)
+    shipping_profile_id: int | None = attrs.field(default=None, repr=False)
+    readiness_state_id: int | None = attrs.field(default=None, repr=False)
+    currency: str | None = attrs.field(default=None, repr=False)
+    base_url: str = attrs.field(default=DEFAULT_ETSY_URL, converter=_root)
+    token_url: str | None = attrs.field(default=None, repr=False)
+
+
+@guard_answers
+class EtsyMarketplace(Driver[EtsySettings]):
+    """Publishes listings to one Etsy shop through the Open API v3.
+
+    Its settings are :class:`EtsySettings`; the wiring (``retry``, ``rate``, ``transport``,
+    ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s:
+    a create is never retried blindly (see :meth:`upsert`), and ``rate`` is requests per
+    second for this app (Etsy's default is 10, "Rate limits"), shared by every adapter of
+    the app.
+
+    Args:
         on_tokens: called with every fresh :class:`EtsyTokens`, to store the new refresh token.
     """
 
@@ -658,83 +678,61 @@ class EtsyMarketplace:
         withdraw=True,
         stock_and_price=True,
     )
+    settings_class: ClassVar[type[EtsySettings]] = EtsySettings
+    default_rate: ClassVar[float] = ETSY_RATE
 
-    def __init__(  # noqa: PLR0913 - all keyword-only, as the platform needs them
-        self,
-        *,
-        shop_id: int,
-        keystring: Secret | str,
-        shared_secret: Secret | str,
-        refresh_token: Secret | str,
-        access_token: Secret | str | None = None,
-        taxonomy_id: int | None = None,
-        shipping_profile_id: int | None = None,
-        readiness_state_id: int | None = None,
-        currency: str | None = None,
-        base_url: str = DEFAULT_ETSY_URL,
-        token_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        rate: float = ETSY_RATE,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
-        on_tokens: Callable[[EtsyTokens], None] | None = None,
+    def __init__(
+        self, *args: Any, on_tokens: Callable[[EtsyTokens], None] | None = None, **kwargs: Any
     ) -> None:
-        keystring = keystring if isinstance(keystring, Secret) else Secret(keystring)
-        secret = shared_secret if isinstance(shared_secret, Secret) else Secret(shared_secret)
-        refresh = refresh_token if isinstance(refresh_token, Secret) else Secret(refresh_token)
-        access = Secret(access_token) if isinstance(access_token, str) else access_token
-        self.shop_id = int(shop_id)
-        self.taxonomy_id = taxonomy_id
-        self.shipping_profile_id = shipping_profile_id
-        self.readiness_state_id = readiness_state_id
-        self.currency = currency
-        self.base_url = base_url.rstrip("/")
+        self._on_tokens = on_tokens
+        super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        """The shop's ids, the auth and the caches, from the settings."""
+        settings = self.settings
+        self.shop_id = settings.shop_id
+        self.taxonomy_id = settings.taxonomy_id
+        self.shipping_profile_id = settings.shipping_profile_id
+        self.readiness_state_id = settings.readiness_state_id
+        self.currency = settings.currency
+        self.base_url = settings.base_url
         self.auth = EtsyAuth(
-            keystring,
-            refresh,
-            shared_secret=secret,
-            token_url=token_url or self.base_url + ETSY_TOKEN_PATH,
-            access_token=access,
-            clock=clock,
-            on_tokens=on_tokens,
+            settings.keystring,
+            settings.refresh_token,
+            shared_secret=settings.shared_secret,
+            token_url=settings.token_url or self.base_url + ETSY_TOKEN_PATH,
+            access_token=settings.access_token,
+            clock=self.clock,
+            on_tokens=self._on_tokens,
         )
         #: The rate-limit headers of Etsy's last answer (``x-remaining-today``...).
         self.quota: dict[str, str] = {}
         self._listing_ids: dict[str, int] = {}
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            self.base_url,
-            auth=self.auth,
-            retry=retry,
-            # Etsy counts per app (keystring), not per shop ("Rate limits"); the bucket is
-            # keyed by a digest so the key itself is not kept in one more place.
-            rate_limit=account_bucket(
-                self.name,
-                f"{self.base_url} {hashlib.sha256(keystring.reveal().encode()).hexdigest()}",
-                rate=rate,
-                capacity=max(1.0, rate),
-            ),
-            classify=self._classify,
-            secrets=[keystring, secret, refresh, *([access] if access else [])],
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
-        )
+
+    def make_auth(self) -> httpx.Auth:
+        """Etsy's ``x-api-key`` and OAuth 2.0 bearer (:class:`EtsyAuth`)."""
+        return self.auth
+
+    def account_key(self) -> str:
+        """The app: Etsy counts per app (keystring), not per shop ("Rate limits").
+
+        Keyed by a digest, so the keystring is not kept in one more place.
+        """
+        digest = hashlib.sha256(self.settings.keystring.reveal().encode()).hexdigest()
+        return f"{self.base_url} {digest}"
+
+    def connected(self) -> None:
+        """Keep Etsy's rate-limit headers of every answer in :attr:`quota`."""
         self.http.client.event_hooks["response"].append(self._note_quota)
 
-    def __repr__(self) -> str:
-        return f"EtsyMarketplace(shop_id={self.shop_id}, base_url={self.base_url!r})"
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``etsy`` listing profile (title 140 characters, 13 tags, 10 pictures...)."""
-        return get_profile("etsy")
+    def secrets(self) -> list[Secret]:
+        """Every credential the auth holds now (tokens are renewed)."""
+        return list(self.auth.secrets)
 
     # --- checks ---------------------------------------------------------------------------
 
-    def _classify(self, response: httpx.Response) -> MarketplaceError | None:
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """Etsy's own error bodies and rate-limit headers (:func:`classify_response`)."""
         return classify_response(response, secrets=self.auth.secrets)
 
     async def _note_quota(self, response: httpx.Response) -> None:
@@ -1066,7 +1064,3 @@ class EtsyMarketplace:
         """The listing as Etsy holds it, or ``None`` when the shop has none with the SKU."""
         listing = await self._find(sku)
         return None if listing is None else await self._state(sku, listing)
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self.http.aclose()
