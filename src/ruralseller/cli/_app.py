@@ -44,7 +44,6 @@ from ruralseller.listing import (
     ProcessedImage,
     draft_to_data,
     generate_listing,
-    get_profile,
     process_images,
     profile_locales,
     render_listing,
@@ -55,6 +54,7 @@ from ruralseller.marketplaces import (
     image_name,
     installed_marketplaces,
     load_marketplace,
+    marketplace_profile,
     settings_from_environment,
     settings_from_text,
 )
@@ -1079,9 +1079,18 @@ def _prices(items: tuple[str, ...]) -> dict[str, Money]:
 
 
 def _drafts(
-    catalog: Catalog, lot_ids: tuple[str, ...], marketplace: str, prices: dict[str, Money]
+    catalog: Catalog,
+    lot_ids: tuple[str, ...],
+    marketplace: str,
+    prices: dict[str, Money],
+    options: tuple[str, ...] = (),
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
-    profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
+    # The adapter's own profile: a third-party adapter's drafts meet its rules, not ours.
+    profile = (
+        PROFILES[marketplace]
+        if marketplace in PROFILES
+        else marketplace_profile(marketplace, **_marketplace_options(marketplace, options))
+    )
     locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
@@ -1186,7 +1195,7 @@ def publish(
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
-        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices))
+        items, refused = _drafts(catalog, lot_ids, marketplace, _prices(prices), options)
     except CatalogValidationError as exc:
         _report(exc.problems)
         raise SystemExit(2) from None

@@ -39,6 +39,7 @@ from ruralseller.marketplaces.registry import (
     installed_marketplaces,
     load_marketplace,
     marketplace_names,
+    marketplace_profile,
     settings_from_environment,
     settings_from_text,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "is_sensitive_header",
     "load_marketplace",
     "marketplace_names",
+    "marketplace_profile",
     "parse_retry_after",
     "redact_headers",
     "redact_text",

@@ -186,8 +186,11 @@ class Driver(Generic[SettingsT]):
     name: ClassVar[str]
     capabilities: ClassVar[Capabilities]
     settings_class: ClassVar[type[Any]]
-    #: The listing profile the adapter's drafts and pictures must meet; :attr:`name` if None.
+    #: The built-in listing profile the adapter's drafts and pictures must meet (by name);
+    #: :attr:`name` if None.
     profile_name: ClassVar[str | None] = None
+    #: A profile of the adapter's own, for a marketplace with no built-in one; wins.
+    listing_profile: ClassVar[MarketplaceProfile | None] = None
     default_rate: ClassVar[float] = 10.0
     default_timeout: ClassVar[httpx.Timeout] = DEFAULT_TIMEOUT
     #: The settings a positional argument stands for (``Sandbox("http://...")``).
@@ -284,7 +287,7 @@ class Driver(Generic[SettingsT]):
     @property
     def profile(self) -> MarketplaceProfile:
         """The adapter's own listing profile, which its drafts and pictures must meet."""
-        return get_profile(self.profile_name or self.name)
+        return self.listing_profile or get_profile(self.profile_name or self.name)
 
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
         """The issues of ``draft`` for this marketplace, checked locally against the profile."""

@@ -14,6 +14,7 @@ wins and :func:`installed_marketplaces` reports the clash.
 
 from __future__ import annotations
 
+import asyncio
 import collections.abc
 import difflib
 import functools
@@ -29,6 +30,7 @@ from typing import Any
 import attrs
 
 from ruralseller.errors import InvalidValueError
+from ruralseller.listing import PROFILES, MarketplaceProfile, get_profile
 from ruralseller.marketplaces.base import Capabilities, Marketplace
 from ruralseller.marketplaces.driver import Driver, structure_settings
 from ruralseller.marketplaces.secrets import Secret
@@ -42,6 +44,7 @@ __all__ = [
     "installed_marketplaces",
     "load_marketplace",
     "marketplace_names",
+    "marketplace_profile",
     "settings_from_environment",
     "settings_from_text",
 ]
@@ -169,6 +172,53 @@ def get_marketplace(name: str, **config: Any) -> Marketplace:
     """
     adapter: Marketplace = load_marketplace(name)(**config)
     return adapter
+
+
+def marketplace_profile(name: str, **config: Any) -> MarketplaceProfile:
+    """The listing profile adapter ``name``'s drafts and pictures must meet: its own.
+
+    A built-in marketplace's is its built-in profile. A third-party adapter's is the one it
+    declares: a :class:`~ruralseller.listing.MarketplaceProfile` as its class's ``profile``,
+    a :class:`~ruralseller.marketplaces.driver.Driver`'s ``listing_profile`` or
+    ``profile_name``, or else the ``profile`` of an adapter made with ``config`` (and closed).
+
+    Raises:
+        InvalidValueError: no adapter has that name, or it cannot be made with ``config`` to
+            read its profile (the message says why and how to give its settings).
+
+    >>> marketplace_profile("etsy").title_max
+    140
+    """
+    if name in PROFILES:
+        return PROFILES[name]
+    cls = load_marketplace(name)
+    declared = getattr(cls, "profile", None)
+    if isinstance(declared, MarketplaceProfile):
+        return declared
+    if isinstance(cls, type) and issubclass(cls, Driver):
+        return cls.listing_profile or get_profile(cls.profile_name or cls.name)
+    try:
+        adapter: Any = cls(**config)
+    except (TypeError, InvalidValueError) as error:
+        raise InvalidValueError(
+            f"the {name} adapter's listing profile cannot be read: it cannot be made with "
+            f"the settings given ({error})",
+            field="marketplace",
+            hint=f"give its settings with -o KEY=VALUE or RURALSELLER_{name.upper()}_KEY",
+        ) from None
+    try:
+        profile = adapter.profile
+    finally:
+        closing = getattr(adapter, "aclose", None)
+        if closing is not None:
+            asyncio.run(closing())
+    if not isinstance(profile, MarketplaceProfile):
+        raise InvalidValueError(
+            f"the {name} adapter's profile is not a MarketplaceProfile",
+            field="marketplace",
+            hint="an adapter's profile says what its listings must meet",
+        )
+    return profile
 
 
 def _provider(point: EntryPoint) -> str:
