@@ -130,6 +130,16 @@ def settings_converter() -> cattrs.Converter:
 _CONVERTER = settings_converter()
 
 
+def _literal_options(kind: Any) -> tuple[str, ...]:
+    """The allowed values of a ``Literal`` type (or of one inside ``X | None``)."""
+    if typing.get_origin(kind) is typing.Literal:
+        return tuple(str(option) for option in typing.get_args(kind))
+    for part in typing.get_args(kind):
+        if typing.get_origin(part) is typing.Literal:
+            return _literal_options(part)
+    return ()
+
+
 def structure_settings(cls: type[SettingsT], values: Mapping[str, Any], *, name: str) -> SettingsT:
     """``values`` as the settings class ``cls`` of adapter ``name``.
 
@@ -147,6 +157,24 @@ def structure_settings(cls: type[SettingsT], values: Mapping[str, Any], *, name:
             + f"; its settings: {', '.join(known)}",
             field=unknown[0],
             hint=f"see the {name} adapter's page in the docs",
+        )
+    fields = attrs.fields(attrs.resolve_types(cls))  # type: ignore[type-var, arg-type]
+    for field in fields:
+        options = _literal_options(field.type)
+        if options and field.name in values and str(values[field.name]) not in options:
+            raise InvalidValueError(
+                f"the {name} adapter's setting {field.name} is {values[field.name]!r}, "
+                f"expected one of {', '.join(options)}",
+                field=field.name,
+                hint=f"give {field.name} as one of {', '.join(options)}",
+            )
+    missing = [f.name for f in fields if f.default is attrs.NOTHING and f.name not in values]
+    if missing:
+        raise InvalidValueError(
+            f"the {name} adapter needs {', '.join(missing)}",
+            field=missing[0],
+            hint=f"give each with -o {missing[0]}=... or the environment variable "
+            f"RURALSELLER_{name.upper().replace('-', '_')}_{missing[0].upper()}",
         )
     try:
         return _CONVERTER.structure(dict(values), cls)

@@ -361,10 +361,10 @@ def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _driver_settings(cls: type[Driver[Any]], name: str, text: Mapping[str, str]) -> dict[str, Any]:
-    """Text settings of a :class:`Driver`: checked against its settings class, kept as text.
+    """Text settings of a :class:`Driver`, typed as its settings class says.
 
     The settings are structured (and refused, naming each bad one) by the driver's own
-    converter; only the wiring's ``rate`` is read here.
+    converter; credentials stay text; the wiring's ``rate`` is read as a number.
     """
     wiring = {"rate": _number}
     known = sorted([*(f.name for f in attrs.fields(cls.settings_class)), *wiring])
@@ -379,8 +379,12 @@ def _driver_settings(cls: type[Driver[Any]], name: str, text: Mapping[str, str])
                 hint=f"see `ruralseller marketplaces` and the {name} adapter's page in the docs",
             )
     settings = {key: value for key, value in text.items() if key not in wiring}
-    structure_settings(cls.settings_class, settings, name=name)  # raises, naming the setting
-    result: dict[str, Any] = dict(settings)
+    structured = structure_settings(cls.settings_class, settings, name=name)  # names a bad one
+    # Typed as the settings class says; credentials stay text (the driver wraps them).
+    result: dict[str, Any] = {
+        key: value if isinstance(getattr(structured, key), Secret) else getattr(structured, key)
+        for key, value in settings.items()
+    }
     for key, reader in wiring.items():
         if key in text:
             try:

@@ -33,17 +33,17 @@ sign_method='hmac-sha256')
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import hashlib
 import hmac
 import re
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
+import attrs
 import httpx
 
 from ruralseller.catalog import Money
@@ -60,15 +60,12 @@ from ruralseller.listing import (
     IssueSeverity,
     ListingDraft,
     ListingIssue,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.driver import Driver
+from ruralseller.marketplaces.http import create_once
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -83,6 +80,7 @@ __all__ = [
     "SignMethod",
     "TaobaoAuth",
     "TaobaoMarketplace",
+    "TaobaoSettings",
     "food_security_params",
     "item_add_params",
     "item_location",
@@ -668,12 +666,14 @@ def _unwrap(body: Any, method: str) -> dict[str, Any]:
     return inner if isinstance(inner, dict) else {}
 
 
-@guard_answers
-class TaobaoMarketplace:
-    """Publishes to a Taobao shop through the Taobao Open Platform.
+@attrs.frozen(kw_only=True)
+class TaobaoSettings:
+    """The settings of one Taobao shop on the Taobao Open Platform.
 
-    Args:
+    Attributes:
+        base_url: the gateway.
         app_key: the app's key from the TOP console.
+        sign_method: ``md5``, ``hmac`` or ``hmac-sha256``.
         app_secret: the app's secret (a :class:`Secret`, or a string to wrap).
         session: the seller's session key from TOP's OAuth (a :class:`Secret` or a string).
         cid: the leaf category to list in (``taobao.itemcats.get``); a draft can set its own
@@ -684,14 +684,28 @@ class TaobaoMarketplace:
         food_licence_no: the producer's food production licence number (食品生产许可证, SC),
             sent as ``food_security.prd_license_no``; processed food (cured meat, packaged
             food) needs one, and ``validate`` warns when it is missing.
-        sign_method: ``md5``, ``hmac`` or ``hmac-sha256``.
-        base_url: the gateway.
-        retry: the retry policy (item.add is never repeated blindly, see :func:`create_once`).
-        rate: requests per second to stay under; adapters with the same app key share it.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
-        clock: POSIX seconds now, for the timestamp; injectable for tests.
+    """
+
+    base_url: str = TAOBAO_GATEWAY
+    app_key: str
+    sign_method: SignMethod = "hmac-sha256"
+    app_secret: Secret = attrs.field(repr=False)
+    session: Secret = attrs.field(repr=False)
+    cid: int | None = attrs.field(default=None, repr=False)
+    props: str = attrs.field(default="", repr=False)
+    location: tuple[str, str] | None = attrs.field(default=None, repr=False)
+    locale: str = attrs.field(default="zh-CN", repr=False)
+    food_licence_no: str | None = attrs.field(default=None, repr=False)
+
+
+@guard_answers
+class TaobaoMarketplace(Driver[TaobaoSettings]):
+    """Publishes to a Taobao shop through the Taobao Open Platform.
+
+    Its settings are :class:`TaobaoSettings`; the wiring (``retry``, ``rate``, ``transport``,
+    ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s.
+    ``item.add`` is never repeated blindly (see :func:`create_once`); adapters with the same
+    app key share one rate budget.
     """
 
     name: ClassVar[str] = "taobao"
@@ -702,62 +716,39 @@ class TaobaoMarketplace:
         stock_and_price=True,
     )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only
-        self,
-        *,
-        app_key: str,
-        app_secret: Secret | str,
-        session: Secret | str,
-        cid: int | None = None,
-        props: str = "",
-        location: tuple[str, str] | None = None,
-        locale: str = "zh-CN",
-        food_licence_no: str | None = None,
-        sign_method: SignMethod = "hmac-sha256",
-        base_url: str = TAOBAO_GATEWAY,
-        retry: RetryPolicy | None = None,
-        rate: float = DEFAULT_RATE,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        app_secret = app_secret if isinstance(app_secret, Secret) else Secret(app_secret)
-        session = session if isinstance(session, Secret) else Secret(session)
-        self.base_url = base_url
-        self.app_key = app_key
-        self.cid = cid
-        self.props = props
-        self.location = location
-        self.locale = locale
-        self.food_licence_no = food_licence_no
-        self.sign_method: SignMethod = sign_method
-        secrets = (app_secret, session)
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            base_url,
-            auth=TaobaoAuth(app_key, app_secret, session, sign_method=sign_method, clock=clock),
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name, f"{base_url} {app_key}", rate=rate, capacity=max(1.0, rate)
-            ),
-            classify=lambda response: top_error(response, secrets=secrets),
-            secrets=secrets,
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
+    settings_class: ClassVar[type[TaobaoSettings]] = TaobaoSettings
+    default_rate: ClassVar[float] = DEFAULT_RATE
+
+    def setup(self) -> None:
+        """The shop's settings as attributes."""
+        settings = self.settings
+        self.base_url = settings.base_url
+        self.app_key = settings.app_key
+        self.cid = settings.cid
+        self.props = settings.props
+        self.location = settings.location
+        self.locale = settings.locale
+        self.food_licence_no = settings.food_licence_no
+        self.sign_method: SignMethod = settings.sign_method
+
+    def make_auth(self) -> httpx.Auth:
+        """TOP's common parameters and signature (:class:`TaobaoAuth`)."""
+        settings = self.settings
+        return TaobaoAuth(
+            settings.app_key,
+            settings.app_secret,
+            settings.session,
+            sign_method=settings.sign_method,
+            clock=self.clock,
         )
 
-    def __repr__(self) -> str:
-        return (
-            f"TaobaoMarketplace(base_url={self.base_url!r}, app_key={self.app_key!r}, "
-            f"sign_method={self.sign_method!r})"
-        )
+    def account_key(self) -> str:
+        """The gateway and the app key: one rate budget per app."""
+        return f"{self.base_url} {self.app_key}"
 
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``taobao`` listing profile (title in GBK bytes, CNY, zh-CN)."""
-        return get_profile("taobao")
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """TOP's errors, in the body of an HTTP 200 (:func:`top_error`)."""
+        return top_error(response, secrets=self.secrets())
 
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
         """The profile's issues, plus what this adapter needs: a category and a location."""
@@ -896,10 +887,6 @@ class TaobaoMarketplace:
         """The item with ``outer_id`` = ``sku``, or ``None``."""
         item = await self._item(sku)
         return None if item is None else self._state(item)
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self.http.aclose()
 
     # --- plumbing ----------------------------------------------------------------------------
 
