@@ -60,7 +60,7 @@ from ruralseller.listing import (
 )
 from ruralseller.marketplaces.base import Capabilities
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import account_bucket
+from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret
 
@@ -257,9 +257,7 @@ class Driver(Generic[SettingsT]):
             self.api_root(),
             auth=self.make_auth(),
             retry=retry,
-            rate_limit=account_bucket(
-                self.name, self.account_key(), rate=self.rate, capacity=max(1.0, self.rate)
-            ),
+            rate_limit=self.rate_limit(),
             classify=self.classify,
             secrets=self.secrets(),
             transport=transport,
@@ -275,8 +273,9 @@ class Driver(Generic[SettingsT]):
         """Derive the adapter's attributes from :attr:`settings` (before the client exists)."""
 
     def api_root(self) -> str:
-        """The API's root URL: the settings' ``base_url`` unless overridden."""
-        return str(getattr(self.settings, "base_url", "")).rstrip("/")
+        """The API's root URL: the ``base_url`` :meth:`setup` set, else the settings' one."""
+        root = getattr(self, "base_url", None) or getattr(self.settings, "base_url", None)
+        return str(root or "").rstrip("/")
 
     def make_auth(self) -> httpx.Auth | None:
         """The request signer or token auth (``None`` for none)."""
@@ -285,6 +284,15 @@ class Driver(Generic[SettingsT]):
     def account_key(self) -> str:
         """What identifies the account whose rate budget requests share."""
         return self.api_root()
+
+    def rate_limit(self) -> TokenBucket | None:
+        """The account's request budget: :attr:`rate` a second, shared per :meth:`account_key`.
+
+        ``None`` leaves pacing to the adapter (Shopify's query-cost bucket).
+        """
+        return account_bucket(
+            self.name, self.account_key(), rate=self.rate, capacity=max(1.0, self.rate)
+        )
 
     def classify(self, response: httpx.Response) -> MarketplaceError | None:
         """The marketplace's own reading of an error answer (``None``: the shared one)."""

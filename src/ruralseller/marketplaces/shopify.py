@@ -54,6 +54,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, Final
 from urllib.parse import urlsplit
 
+import attrs
 import httpx
 
 from ruralseller.catalog import Money
@@ -68,15 +69,12 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
+from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.ratelimit import TokenBucket
-from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -86,6 +84,7 @@ __all__ = [
     "STANDARD_RESTORE_RATE",
     "QueryCostBucket",
     "ShopifyMarketplace",
+    "ShopifySettings",
     "ShopifyTokenAuth",
     "classify_graphql",
     "file_inputs",
@@ -710,15 +709,19 @@ def _picture_name(url: str) -> str:
 # --- the adapter ----------------------------------------------------------------------------
 
 
-@guard_answers
-class ShopifyMarketplace:
-    """Publishes to a Shopify store through the Admin GraphQL API.
+def _upper(value: str | None) -> str | None:
+    return value.upper() if value else None
 
-    Args:
+
+@attrs.frozen(kw_only=True)
+class ShopifySettings:
+    """The settings of one Shopify store.
+
+    Attributes:
         shop: the store, as ``village-hens``, ``village-hens.myshopify.com`` or its URL.
+        api_version: the Admin API version.
         access_token: the Admin API access token of a custom app (``shpat_...``), a
             :class:`~ruralseller.marketplaces.secrets.Secret` or a string to wrap.
-        api_version: the Admin API version.
         base_url: where the API is; ``https://{shop}`` unless given.
         currency: the shop's currency; read from the shop on first use unless given.
             Shopify prices a product in the shop's currency only.
@@ -733,14 +736,35 @@ class ShopifyMarketplace:
             reported ``draft`` until it is on one.
         publication_ids: sales channels by publication id; when given, used instead of
             ``publish_to``.
-        retry: the retry policy (every request this adapter sends can be repeated).
-        rate: query-cost points restored per second (the plan's; Standard 100).
+    """
+
+    shop: str = attrs.field(converter=_shop_domain)
+    api_version: str = DEFAULT_API_VERSION
+    access_token: Secret = attrs.field(repr=False)
+    base_url: str | None = attrs.field(default=None, repr=False)
+    currency: str | None = attrs.field(default=None, converter=_upper, repr=False)
+    locale: str = attrs.field(default="en", repr=False)
+    location_id: str | None = attrs.field(default=None, repr=False)
+    vendor: str | None = attrs.field(default=None, repr=False)
+    publish_to: tuple[str, ...] = attrs.field(default=DEFAULT_CHANNELS, converter=tuple, repr=False)
+    publication_ids: tuple[str, ...] = attrs.field(default=(), converter=tuple, repr=False)
+
+
+@guard_answers
+class ShopifyMarketplace(Driver[ShopifySettings]):
+    """Publishes to a Shopify store through the Admin GraphQL API.
+
+    Its settings are :class:`ShopifySettings` (``shop`` may come first, by position); the
+    wiring (``retry``, ``rate``, ``transport``, ``timeout``, ``sleep``, ``clock``) is the
+    :class:`~ruralseller.marketplaces.driver.Driver`'s. Every request this adapter sends can
+    be repeated, so all are retried; ``rate`` is the query-cost points restored per second
+    (the plan's; Standard 100), and requests wait for the shop's query-cost bucket, not a
+    request count.
+
+    Args:
         cost_bucket: the shop's query-cost bucket; by default the one every adapter for the
             shop in this process shares (:func:`shop_cost_bucket`). Tests pass one on the
             fake shop's clock.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries and for the cost bucket; injectable for tests.
     """
 
     name: ClassVar[str] = _NAME
@@ -750,69 +774,56 @@ class ShopifyMarketplace:
         withdraw=True,
         stock_and_price=True,
     )
+    settings_class: ClassVar[type[ShopifySettings]] = ShopifySettings
+    default_rate: ClassVar[float] = STANDARD_RESTORE_RATE
+    positional: ClassVar[tuple[str, ...]] = ("shop",)
 
-    def __init__(  # noqa: PLR0913 - all keyword-only, each with a working default
-        self,
-        shop: str,
-        *,
-        access_token: Secret | str,
-        api_version: str = DEFAULT_API_VERSION,
-        base_url: str | None = None,
-        currency: str | None = None,
-        locale: str = "en",
-        location_id: str | None = None,
-        vendor: str | None = None,
-        publish_to: Sequence[str] = DEFAULT_CHANNELS,
-        publication_ids: Sequence[str] = (),
-        retry: RetryPolicy | None = None,
-        rate: float = STANDARD_RESTORE_RATE,
-        cost_bucket: QueryCostBucket | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    def __init__(
+        self, *args: Any, cost_bucket: QueryCostBucket | None = None, **kwargs: Any
     ) -> None:
-        token = access_token if isinstance(access_token, Secret) else Secret(access_token)
-        self.shop = _shop_domain(shop)
-        self.api_version = api_version
-        self.base_url = (base_url or f"https://{self.shop}").rstrip("/")
-        self.currency = currency.upper() if currency else None
-        self.locale = locale
-        self.location_id = location_id
-        self.vendor = vendor
-        self.publish_to = tuple(publish_to)
-        self.publication_ids = tuple(publication_ids)
+        self._given_bucket = cost_bucket
+        super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        """The store's settings as attributes, and its query-cost bucket."""
+        settings = self.settings
+        self.shop = settings.shop
+        self.api_version = settings.api_version
+        self.base_url = (settings.base_url or f"https://{self.shop}").rstrip("/")
+        self.currency = settings.currency
+        self.locale = settings.locale
+        self.location_id = settings.location_id
+        self.vendor = settings.vendor
+        self.publish_to = settings.publish_to
+        self.publication_ids = settings.publication_ids
         #: The API version Shopify last said it served (``X-Shopify-API-Version``).
         self.served_version: str | None = None
-        self._sleep = sleep
-        self._secrets = (token,)
+        self._sleep = self.sleep
+        self._secrets = (settings.access_token,)
         self.cost_bucket = (
-            cost_bucket if cost_bucket is not None else shop_cost_bucket(self.shop, rate)
+            self._given_bucket
+            if self._given_bucket is not None
+            else shop_cost_bucket(self.shop, self.rate)
         )
         self._costs: dict[str, float] = {}
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            self.base_url,
-            auth=ShopifyTokenAuth(token, urlsplit(self.base_url).hostname or self.shop),
-            retry=retry,
-            classify=self._classify,
-            secrets=self._secrets,
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
-        )
 
-    def __repr__(self) -> str:
-        return f"ShopifyMarketplace(shop={self.shop!r}, api_version={self.api_version!r})"
+    def make_auth(self) -> httpx.Auth:
+        """The access token, sent to the shop only (:class:`ShopifyTokenAuth`)."""
+        host = urlsplit(self.base_url).hostname or self.shop
+        return ShopifyTokenAuth(self.settings.access_token, host)
+
+    def rate_limit(self) -> None:
+        """None: requests wait for the query-cost bucket (:class:`QueryCostBucket`)."""
+        return
+
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """Shopify's GraphQL errors, and its cost report for the bucket."""
+        return self._classify(response)
 
     @property
     def endpoint(self) -> str:
         """The GraphQL endpoint every request goes to."""
         return f"{self.base_url}/admin/api/{self.api_version}/graphql.json"
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``shopify`` listing profile (title of 255 characters, pictures up to 4472 px)."""
-        return get_profile(self.name)
 
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
         """The issues Shopify would refuse, checked locally, for the text that is sent.
@@ -975,10 +986,6 @@ class ShopifyMarketplace:
         await self._context()
         found = await self._find(sku)
         return self._state(found["product"]) if found else None
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self.http.aclose()
 
     # --- helpers ------------------------------------------------------------------------
 
