@@ -37,12 +37,11 @@ base_url='https://sellingpartnerapi-na.amazon.com', product_type='MEAT')
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -63,15 +62,13 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.driver import Driver
+from ruralseller.marketplaces.http import AsyncMarketplaceHttp
+from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -86,6 +83,7 @@ __all__ = [
     "REGION_HOSTS",
     "REQUIRED_ATTRIBUTES",
     "AmazonMarketplace",
+    "AmazonSettings",
     "AmazonSite",
     "LwaAuth",
     "image_attributes",
@@ -793,34 +791,74 @@ def _secret(value: Secret | str) -> Secret:
 _SCHEMAS: dict[str, Any] = {}
 
 
-@guard_answers
-class AmazonMarketplace:
-    """Publishes to one Amazon store through the Selling Partner API.
+def _https_or_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith("https://"):
+        raise InvalidValueError(
+            f"image_base_url must be an https:// address Amazon can fetch pictures from, "
+            f"not {value!r}",
+            field="image_base_url",
+            hint="serve the processed pictures over HTTPS and give that address",
+        )
+    return value.rstrip("/")
 
-    Args:
+
+def _not_empty(_instance: Any, attribute: Any, value: str) -> None:
+    if not value:
+        raise InvalidValueError(f"{attribute.name} is empty", field=attribute.name)
+
+
+@attrs.frozen(kw_only=True)
+class AmazonSettings:
+    """The settings of one seller in one Amazon store.
+
+    Attributes:
         seller_id: the seller's merchant token (Seller Central > Settings > Merchant token).
-        client_id: the LWA client id of your SP-API app.
-        client_secret: the LWA client secret of your app.
-        refresh_token: the seller's refresh token for your app.
         marketplace_id: the store to list in (Amazon.com unless told otherwise).
-        region: ``na``, ``eu`` or ``fe``; the store's region unless told otherwise.
         base_url: the API root; the region's host unless told otherwise.
         product_type: the Amazon product type of the listings (a draft may override it).
             ``MEAT`` by default, which is unverified: find yours with
             searchDefinitionsProductTypes.
+        client_id: the LWA client id of your SP-API app.
+        client_secret: the LWA client secret of your app.
+        refresh_token: the seller's refresh token for your app.
+        region: ``na``, ``eu`` or ``fe``; the store's region unless told otherwise.
         item_type_keyword: the item type keyword of the listings, when the product kind's
             (:data:`ITEM_TYPE_KEYWORDS`, unverified) is not your category's.
         image_base_url: the HTTPS address where the processed pictures are served, by
             content name; needed to list pictures.
         schema_check: check attributes against the product type schema before sending.
         token_url: the LWA token endpoint.
-        retry: the retry policy (every request is idempotent: upsert and patch by SKU).
-        rate: requests per second to stay under.
-        burst: requests allowed at once.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
-        clock: monotonic seconds for token expiry; injectable for tests.
+    """
+
+    seller_id: str = attrs.field(validator=_not_empty)
+    marketplace_id: str = DEFAULT_MARKETPLACE_ID
+    base_url: str | None = None
+    product_type: str = DEFAULT_PRODUCT_TYPE
+    client_id: Secret = attrs.field(repr=False)
+    client_secret: Secret = attrs.field(repr=False)
+    refresh_token: Secret = attrs.field(repr=False)
+    region: str | None = attrs.field(default=None, repr=False)
+    item_type_keyword: str | None = attrs.field(default=None, repr=False)
+    image_base_url: str | None = attrs.field(default=None, converter=_https_or_none, repr=False)
+    schema_check: bool = attrs.field(default=True, repr=False)
+    token_url: str = attrs.field(default=LWA_TOKEN_URL, repr=False)
+
+
+@guard_answers
+class AmazonMarketplace(Driver[AmazonSettings]):
+    """Publishes to one Amazon store through the Selling Partner API.
+
+    Its settings are :class:`AmazonSettings`; the wiring (``retry``, ``rate``, ``transport``,
+    ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s.
+    Every request is idempotent (upsert and patch by SKU). putListingsItem and
+    getListingsItem allow 5 requests/s with bursts of 10, patchListingsItem and
+    deleteListingsItem 5/s with bursts of 5 (usage plans in the spec's operation
+    descriptions); one bucket of 5 keeps every operation under its plan.
+
+    Args:
+        burst: requests allowed at once (5).
     """
 
     name: ClassVar[str] = "amazon"
@@ -831,79 +869,70 @@ class AmazonMarketplace:
         stock_and_price=True,
     )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only, the account's credentials and tuning
-        self,
-        *,
-        seller_id: str,
-        client_id: Secret | str,
-        client_secret: Secret | str,
-        refresh_token: Secret | str,
-        marketplace_id: str = DEFAULT_MARKETPLACE_ID,
-        region: str | None = None,
-        base_url: str | None = None,
-        product_type: str = DEFAULT_PRODUCT_TYPE,
-        item_type_keyword: str | None = None,
-        image_base_url: str | None = None,
-        schema_check: bool = True,
-        token_url: str = LWA_TOKEN_URL,
-        retry: RetryPolicy | None = None,
-        # putListingsItem and getListingsItem allow 5 requests/s with bursts of 10,
-        # patchListingsItem and deleteListingsItem 5/s with bursts of 5 (usage plans in the
-        # spec's operation descriptions); one bucket of 5 keeps every operation under its plan.
-        rate: float = 5.0,
-        burst: float = 5.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.site = _site(marketplace_id)
-        region = region or self.site.region
+    settings_class: ClassVar[type[AmazonSettings]] = AmazonSettings
+    default_rate: ClassVar[float] = 5.0
+
+    def __init__(self, *args: Any, burst: float = 5.0, **kwargs: Any) -> None:
+        self.burst = burst
+        super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        """The store, the region's host and the LWA auth, from the settings."""
+        settings = self.settings
+        self.site = _site(settings.marketplace_id)
+        region = settings.region or self.site.region
         if region not in REGION_HOSTS:
             raise InvalidValueError(
                 f"unknown SP-API region {region!r}; use one of {', '.join(REGION_HOSTS)}",
                 field="region",
             )
-        if image_base_url is not None and not image_base_url.startswith("https://"):
-            raise InvalidValueError(
-                f"image_base_url must be an https:// address Amazon can fetch pictures from, "
-                f"not {image_base_url!r}",
-                field="image_base_url",
-            )
-        if not seller_id:
-            raise InvalidValueError("seller_id is empty", field="seller_id")
-        self.seller_id = seller_id
-        self.marketplace_id = marketplace_id
-        self.base_url = (base_url or REGION_HOSTS[region]).rstrip("/")
-        self.product_type = product_type
-        self.item_type_keyword = item_type_keyword
-        self.image_base_url = image_base_url.rstrip("/") if image_base_url else None
-        self.schema_check = schema_check
+        self.seller_id = settings.seller_id
+        self.marketplace_id = settings.marketplace_id
+        self.base_url = (settings.base_url or REGION_HOSTS[region]).rstrip("/")
+        self.product_type = settings.product_type
+        self.item_type_keyword = settings.item_type_keyword
+        self.image_base_url = settings.image_base_url
+        self.schema_check = settings.schema_check
         self._definitions: dict[str, tuple[str, str]] = {}
         self.auth = LwaAuth(
-            _secret(client_id),
-            _secret(client_secret),
-            _secret(refresh_token),
-            token_url=token_url,
-            clock=clock,
+            settings.client_id,
+            settings.client_secret,
+            settings.refresh_token,
+            token_url=settings.token_url,
+            clock=self.clock,
         )
-        self.http = AsyncMarketplaceHttp(
+
+    def make_auth(self) -> httpx.Auth:
+        """Login with Amazon: access tokens from the refresh token (:class:`LwaAuth`)."""
+        return self.auth
+
+    def account_key(self) -> str:
+        """The region's host and the seller."""
+        return f"{self.base_url} {self.seller_id}"
+
+    def rate_limit(self) -> TokenBucket:
+        """5 requests a second, in bursts of :attr:`burst` (the usage plans)."""
+        return account_bucket(
+            self.name, self.account_key(), rate=self.rate, capacity=max(1.0, self.burst)
+        )
+
+    def secrets(self) -> list[Secret]:
+        """The LWA credentials and tokens."""
+        return list(self.auth.secrets)
+
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """SP-API's errors and throttling."""
+        return self._classify(response)
+
+    def connected(self) -> None:
+        """A second client for schema files: presigned links, no token goes there."""
+        self.downloads = AsyncMarketplaceHttp(
             self.name,
             self.base_url,
-            auth=self.auth,
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name, f"{self.base_url} {seller_id}", rate=rate, capacity=max(1.0, burst)
-            ),
-            classify=self._classify,
-            secrets=self.auth.secrets,
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
-        )
-        # Schema files are presigned download links outside the API: no token goes there.
-        self.downloads = AsyncMarketplaceHttp(
-            self.name, self.base_url, retry=retry, transport=transport, timeout=timeout, sleep=sleep
+            retry=self.retry,
+            transport=self.transport,
+            timeout=self.timeout,
+            sleep=self.sleep,
         )
 
     def __repr__(self) -> str:
@@ -912,13 +941,6 @@ class AmazonMarketplace:
             f"marketplace_id={self.marketplace_id!r}, base_url={self.base_url!r}, "
             f"product_type={self.product_type!r})"
         )
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``amazon`` listing profile (title, text and picture limits)."""
-        return get_profile("amazon")
-
-    # --- paths and parameters -----------------------------------------------------------
 
     def _item_path(self, sku: str) -> str:
         return f"{LISTINGS_API}/{quote(self.seller_id, safe='')}/{quote(sku, safe='')}"

@@ -130,6 +130,17 @@ def settings_converter() -> cattrs.Converter:
 _CONVERTER = settings_converter()
 
 
+def _our_error(error: BaseException) -> InvalidValueError | None:
+    """The first :class:`InvalidValueError` inside a cattrs error group, if any."""
+    if isinstance(error, InvalidValueError):
+        return error
+    for inner in getattr(error, "exceptions", ()):
+        found = _our_error(inner)
+        if found is not None:
+            return found
+    return None
+
+
 def _literal_options(kind: Any) -> tuple[str, ...]:
     """The allowed values of a ``Literal`` type (or of one inside ``X | None``)."""
     if typing.get_origin(kind) is typing.Literal:
@@ -179,6 +190,9 @@ def structure_settings(cls: type[SettingsT], values: Mapping[str, Any], *, name:
     try:
         return _CONVERTER.structure(dict(values), cls)
     except cattrs.ClassValidationError as error:
+        ours = _our_error(error)
+        if ours is not None:  # a converter or validator of the settings class said why
+            raise ours from None
         problems = cattrs.transform_error(error, path="")
         named = "; ".join(
             problem.replace(" @ $.", " @ ").replace("@ .", "@ ") for problem in problems
@@ -250,6 +264,9 @@ class Driver(Generic[SettingsT]):
         self.settings: SettingsT = settings
         self.clock = clock
         self.sleep = sleep
+        #: The wiring as given, for an adapter that needs a second client (downloads).
+        self.retry, self.transport = retry, transport
+        self.timeout = self.default_timeout if timeout is None else timeout
         self.rate = float(self.default_rate if rate is None else rate)
         self.setup()
         self.http = AsyncMarketplaceHttp(
@@ -261,7 +278,7 @@ class Driver(Generic[SettingsT]):
             classify=self.classify,
             secrets=self.secrets(),
             transport=transport,
-            timeout=self.default_timeout if timeout is None else timeout,
+            timeout=self.timeout,
             sleep=sleep,
             **self.http_options,
         )
