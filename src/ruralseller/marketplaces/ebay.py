@@ -30,13 +30,11 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import functools
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode, urlsplit
@@ -59,16 +57,14 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
     with_food_statements,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
+from ruralseller.marketplaces.driver import Driver
+from ruralseller.marketplaces.http import create_once
+from ruralseller.marketplaces.retry import parse_retry_after
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -86,6 +82,7 @@ __all__ = [
     "EbayAuth",
     "EbayListingSettings",
     "EbayMarketplace",
+    "EbaySettings",
     "EbaySite",
     "OfferExistsError",
     "ebay_error",
@@ -825,11 +822,16 @@ def _path(*parts: str) -> str:
     return "/" + "/".join(quote(p, safe="") for p in parts)
 
 
-@guard_answers
-class EbayMarketplace:
-    """Publishes to eBay through the Sell Inventory API (one eBay site per adapter).
+def _https_images(_instance: Any, _attribute: Any, value: str | None) -> None:
+    if value is not None:
+        _check_https(value)
 
-    Args:
+
+@attrs.frozen(kw_only=True)
+class EbaySettings:
+    """The settings of one eBay seller on one eBay site.
+
+    Attributes:
         client_id: the app's client id (eBay developer account, Application Keys).
         client_secret: the app's client secret (a :class:`Secret`, or a string to wrap).
         refresh_token: the seller's refresh token from the consent flow (idem).
@@ -846,13 +848,33 @@ class EbayMarketplace:
         sandbox: use eBay's sandbox (``api.sandbox.ebay.com``) instead of production.
         base_url: the Inventory API root; by default production's, or the sandbox's.
         token_url: the OAuth token endpoint; by default the one of the same environment.
-        retry: the retry policy.
-        rate: requests per second to stay under (:data:`DEFAULT_RATE`); adapters for the same
-            app share one budget.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
-        clock: monotonic seconds for the token's expiry; injectable for tests.
+    """
+
+    client_id: str
+    client_secret: Secret = attrs.field(repr=False)
+    refresh_token: Secret = attrs.field(repr=False)
+    category_id: str
+    merchant_location_key: str
+    fulfillment_policy_id: str
+    payment_policy_id: str
+    return_policy_id: str
+    marketplace_id: str = "EBAY_US"
+    image_base_url: str | None = attrs.field(default=None, validator=_https_images)
+    access_token: Secret | None = attrs.field(default=None, repr=False)
+    sandbox: bool = False
+    base_url: str | None = None
+    token_url: str | None = None
+
+
+@guard_answers
+class EbayMarketplace(Driver[EbaySettings]):
+    """Publishes to eBay through the Sell Inventory API (one eBay site per adapter).
+
+    Its settings are :class:`EbaySettings`; the wiring (``retry``, ``rate``, ``transport``,
+    ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s:
+    ``rate`` is requests per second to stay under (:data:`DEFAULT_RATE`), shared by the
+    adapters of the same app. The listing settings (category, location, policies, site) are
+    :attr:`listing_settings`.
     """
 
     name: ClassVar[str] = "ebay"
@@ -866,85 +888,60 @@ class EbayMarketplace:
         stock_and_price=True,
     )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only; credentials and account setup
-        self,
-        *,
-        client_id: str,
-        client_secret: Secret | str,
-        refresh_token: Secret | str,
-        category_id: str,
-        merchant_location_key: str,
-        fulfillment_policy_id: str,
-        payment_policy_id: str,
-        return_policy_id: str,
-        marketplace_id: str = "EBAY_US",
-        image_base_url: str | None = None,
-        access_token: Secret | str | None = None,
-        sandbox: bool = False,
-        base_url: str | None = None,
-        token_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        rate: float = DEFAULT_RATE,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.settings = EbayListingSettings(
-            category_id=category_id,
-            merchant_location_key=merchant_location_key,
-            fulfillment_policy_id=fulfillment_policy_id,
-            payment_policy_id=payment_policy_id,
-            return_policy_id=return_policy_id,
-            marketplace_id=marketplace_id,
+    settings_class: ClassVar[type[EbaySettings]] = EbaySettings
+    default_rate: ClassVar[float] = DEFAULT_RATE
+
+    def setup(self) -> None:
+        """The listing settings, the environment's hosts and the OAuth auth."""
+        settings = self.settings
+        self.listing_settings = EbayListingSettings(
+            category_id=settings.category_id,
+            merchant_location_key=settings.merchant_location_key,
+            fulfillment_policy_id=settings.fulfillment_policy_id,
+            payment_policy_id=settings.payment_policy_id,
+            return_policy_id=settings.return_policy_id,
+            marketplace_id=settings.marketplace_id,
         )
-        if image_base_url is not None:
-            _check_https(image_base_url)
-        self.image_base_url = image_base_url
-        self.sandbox = sandbox
-        self.base_url = (base_url or (SANDBOX_URL if sandbox else PRODUCTION_URL)).rstrip("/")
+        self.image_base_url = settings.image_base_url
+        self.sandbox = settings.sandbox
+        default = SANDBOX_URL if settings.sandbox else PRODUCTION_URL
+        self.base_url = (settings.base_url or default).rstrip("/")
         self.auth = EbayAuth(
-            client_id=client_id,
-            client_secret=_secret(client_secret),
-            refresh_token=_secret(refresh_token),
-            access_token=_secret(access_token) if access_token is not None else None,
-            token_url=token_url or (SANDBOX_TOKEN_URL if sandbox else TOKEN_URL),
-            clock=clock,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            refresh_token=settings.refresh_token,
+            access_token=settings.access_token,
+            token_url=settings.token_url or (SANDBOX_TOKEN_URL if settings.sandbox else TOKEN_URL),
+            clock=self.clock,
         )
-        secrets = self.auth.secrets
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            self.base_url,
-            auth=self.auth,
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name,
-                f"{self.base_url} {client_id}",  # eBay's quota is per app, for all sites
-                rate=rate,
-                capacity=max(1.0, rate),
-            ),
-            classify=functools.partial(ebay_error, secrets=secrets),
-            secrets=secrets,
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
-        )
+
+    def make_auth(self) -> httpx.Auth:
+        """EBay's user token, renewed with the refresh token (:class:`EbayAuth`)."""
+        return self.auth
+
+    def account_key(self) -> str:
+        """EBay's quota is per app, for all sites."""
+        return f"{self.base_url} {self.settings.client_id}"
+
+    def secrets(self) -> list[Secret]:
+        """The app's and the seller's credentials."""
+        return list(self.auth.secrets)
+
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """EBay's error bodies (:func:`ebay_error`)."""
+        return ebay_error(response, secrets=self.auth.secrets)
 
     def __repr__(self) -> str:
         return (
             f"EbayMarketplace(base_url={self.base_url!r}, "
-            f"marketplace_id={self.settings.marketplace_id!r}, client_id={self.auth.client_id!r})"
+            f"marketplace_id={self.listing_settings.marketplace_id!r}, "
+            f"client_id={self.auth.client_id!r})"
         )
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``ebay`` listing profile (80-character titles, up to 24 pictures...)."""
-        return get_profile("ebay")
 
     @property
     def site(self) -> EbaySite:
         """The eBay site this adapter lists on."""
-        return self.settings.site
+        return self.listing_settings.site
 
     async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
         """The issues eBay would refuse or warn about, checked locally.
@@ -989,7 +986,7 @@ class EbayMarketplace:
         """
         draft = with_food_statements(draft, self.profile.food_policy, marketplace=self.name)
         urls = self._urls(images)
-        await self._put_item(draft.sku, inventory_item_payload(draft, self.settings, urls))
+        await self._put_item(draft.sku, inventory_item_payload(draft, self.listing_settings, urls))
         offer = await self._offer(draft.sku)
         published: str | None = None
         if offer is None:
@@ -1000,7 +997,7 @@ class EbayMarketplace:
                 "PUT",
                 _path("offer", offer_id),
                 idempotent=True,
-                json=offer_payload(draft, self.settings, for_update=True),
+                json=offer_payload(draft, self.listing_settings, for_update=True),
                 headers=self._language(),
             )
             if offer.get("status") == "PUBLISHED":
@@ -1134,7 +1131,7 @@ class EbayMarketplace:
         return None
 
     async def _create_offer(self, draft: ListingDraft) -> str:
-        body = offer_payload(draft, self.settings)
+        body = offer_payload(draft, self.listing_settings)
 
         async def create() -> str:
             try:
