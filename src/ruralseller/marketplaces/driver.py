@@ -123,6 +123,10 @@ def settings_converter() -> cattrs.Converter:
     converter.register_structure_hook(int, _whole)
     converter.register_structure_hook(float, lambda v, _: float(str(v).strip()))
     converter.register_structure_hook(str, lambda v, _: v if isinstance(v, str) else str(v))
+    # A value id or a text (Shopee's attributes): kept as given.
+    converter.register_structure_hook(
+        int | str, lambda v, _: v if isinstance(v, int | str) else str(v)
+    )
     converter.register_structure_hook_func(_is_tuple, _sequence(converter))
     return converter
 

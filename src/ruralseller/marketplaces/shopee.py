@@ -41,7 +41,7 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -62,15 +62,13 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp, create_once
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
+from ruralseller.marketplaces.driver import Driver
+from ruralseller.marketplaces.http import create_once
+from ruralseller.marketplaces.retry import parse_retry_after
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -82,6 +80,7 @@ __all__ = [
     "ShopeeAuth",
     "ShopeeMarketplace",
     "ShopeeRegion",
+    "ShopeeSettings",
     "ShopeeTokens",
     "add_item_payload",
     "base_string",
@@ -754,19 +753,21 @@ _STATES = {"NORMAL": "active", "UNLIST": "withdrawn", "BANNED": "withdrawn", "RE
 _LIVE_STATUSES = ("NORMAL", "UNLIST", "BANNED", "REVIEWING")
 
 
-@guard_answers
-class ShopeeMarketplace:
-    """Publishes to one Shopee shop through Open Platform v2.
+def _int_tuple(values: Any) -> tuple[int, ...]:
+    return tuple(int(value) for value in values)
 
-    Args:
+
+@attrs.frozen(kw_only=True)
+class ShopeeSettings:
+    """The settings of one Shopee shop in one region.
+
+    Attributes:
         partner_id: the app's partner id (Open Platform console, app list).
         partner_key: the app's partner key (a :class:`Secret`, or a string to wrap).
         shop_id: the shop that authorised the app.
         access_token: the shop's access token (from ``v2.auth.token.get``).
         refresh_token: the shop's refresh token; with it an expired access token is renewed.
         token_expires_at: when the access token expires, seconds since the epoch, if known.
-        on_token_refresh: called with the new :class:`ShopeeTokens` after each refresh, so
-            they can be stored (Shopee hands out a new refresh token each time).
         category_id: the Shopee leaf category every listing goes in.
         logistic_ids: the logistics channels to enable on each listing.
         region: the shop's region, one of :data:`SHOPEE_REGIONS` (sets currency and language).
@@ -779,13 +780,37 @@ class ShopeeMarketplace:
             a draft's ``extra["shopee"]["attributes"]`` adds to them.
         sandbox: talk to Shopee's sandbox (:data:`SHOPEE_SANDBOX_URL`).
         base_url: another API host (overrides ``sandbox``).
-        retry: the retry policy.
-        rate: requests per second to stay under (:data:`SHOPEE_DEFAULT_RATE`); every adapter
-            for the same host and shop shares one budget.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
-        clock: the time source for signatures and token expiry; injectable for tests.
+    """
+
+    base_url: str | None = None
+    partner_id: int
+    shop_id: int
+    region: str = "SG"
+    partner_key: Secret = attrs.field(repr=False)
+    access_token: Secret = attrs.field(repr=False)
+    refresh_token: Secret | None = attrs.field(default=None, repr=False)
+    token_expires_at: float | None = attrs.field(default=None, repr=False)
+    category_id: int = attrs.field(repr=False)
+    logistic_ids: tuple[int, ...] = attrs.field(converter=_int_tuple, repr=False)
+    locale: str | None = attrs.field(default=None, repr=False)
+    brand_id: int | None = attrs.field(default=None, repr=False)
+    brand_name: str | None = attrs.field(default=None, repr=False)
+    attributes: dict[int, int | str] = attrs.field(factory=dict, repr=False)
+    sandbox: bool = attrs.field(default=False, repr=False)
+
+
+@guard_answers
+class ShopeeMarketplace(Driver[ShopeeSettings]):
+    """Publishes to one Shopee shop through Open Platform v2.
+
+    Its settings are :class:`ShopeeSettings`; the wiring (``retry``, ``rate``, ``transport``,
+    ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s:
+    ``rate`` is requests per second to stay under (:data:`SHOPEE_DEFAULT_RATE`), shared by
+    every adapter for the same host and shop; ``clock`` times signatures and token expiry.
+
+    Args:
+        on_token_refresh: called with the new :class:`ShopeeTokens` after each refresh, so
+            they can be stored (Shopee hands out a new refresh token each time).
     """
 
     name: ClassVar[str] = "shopee"
@@ -797,73 +822,66 @@ class ShopeeMarketplace:
         stock_and_price=True,
     )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only: credentials, shop settings, plumbing
+    settings_class: ClassVar[type[ShopeeSettings]] = ShopeeSettings
+    default_rate: ClassVar[float] = SHOPEE_DEFAULT_RATE
+
+    def __init__(
         self,
-        *,
-        partner_id: int,
-        partner_key: Secret | str,
-        shop_id: int,
-        access_token: Secret | str,
-        refresh_token: Secret | str | None = None,
-        token_expires_at: float | None = None,
+        *args: Any,
         on_token_refresh: Callable[[ShopeeTokens], None] | None = None,
-        category_id: int,
-        logistic_ids: Sequence[int],
-        region: str = "SG",
-        locale: str | None = None,
-        brand_id: int | None = None,
-        brand_name: str | None = None,
-        attributes: Mapping[int, int | str] | None = None,
-        sandbox: bool = False,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        rate: float = SHOPEE_DEFAULT_RATE,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
+        **kwargs: Any,
     ) -> None:
-        self.region = _region(region)
-        self.partner_id = int(partner_id)
-        self.shop_id = int(shop_id)
-        self.category_id = int(category_id)
-        self.logistic_ids = tuple(int(i) for i in logistic_ids)
-        self.locale = locale
-        self.brand_id = brand_id
-        self.brand_name = brand_name
-        self.attributes = dict(attributes or {})
-        default_url = SHOPEE_SANDBOX_URL if sandbox else SHOPEE_PRODUCTION_URL
-        self.base_url = (base_url or default_url).rstrip("/")
-        self.tokens = ShopeeTokens(
-            access_token=_secret(access_token),
-            refresh_token=None if refresh_token is None else _secret(refresh_token),
-            expires_at=token_expires_at,
-        )
-        self._partner_key = _secret(partner_key)
         self._on_token_refresh = on_token_refresh
-        self._clock = clock
+        super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        """The shop's settings as attributes, and its tokens."""
+        settings = self.settings
+        self.region = _region(settings.region)
+        self.partner_id = settings.partner_id
+        self.shop_id = settings.shop_id
+        self.category_id = settings.category_id
+        self.logistic_ids = settings.logistic_ids
+        self.locale = settings.locale
+        self.brand_id = settings.brand_id
+        self.brand_name = settings.brand_name
+        self.attributes = dict(settings.attributes)
+        default_url = SHOPEE_SANDBOX_URL if settings.sandbox else SHOPEE_PRODUCTION_URL
+        self.base_url = (settings.base_url or default_url).rstrip("/")
+        self.tokens = ShopeeTokens(
+            access_token=settings.access_token,
+            refresh_token=settings.refresh_token,
+            expires_at=settings.token_expires_at,
+        )
+        self._partner_key = settings.partner_key
+        self._clock = self.clock
         self._refresh_lock = asyncio.Lock()
         self._image_ids: dict[str, str] = {}
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            self.base_url,
-            auth=ShopeeAuth(
-                self.partner_id,
-                self._partner_key,
-                shop_id=self.shop_id,
-                tokens=self.tokens,
-                clock=clock,
-            ),
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name, f"{self.base_url} {self.shop_id}", rate=rate, capacity=max(1.0, rate)
-            ),
-            classify=lambda response: shopee_error(response, secrets=self._secrets()),
-            secrets=[self._partner_key],
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
+
+    def make_auth(self) -> httpx.Auth:
+        """Shopee's v2 signature (:class:`ShopeeAuth`)."""
+        return ShopeeAuth(
+            self.partner_id,
+            self._partner_key,
+            shop_id=self.shop_id,
+            tokens=self.tokens,
+            clock=self.clock,
         )
+
+    def account_key(self) -> str:
+        """The host and the shop."""
+        return f"{self.base_url} {self.shop_id}"
+
+    def secrets(self) -> list[Secret]:
+        """The partner key (the tokens, which change, are scrubbed by :meth:`classify`)."""
+        return [self._partner_key]
+
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """Shopee's errors, in the body (:func:`shopee_error`)."""
+        return shopee_error(response, secrets=self._secrets())
+
+    def connected(self) -> None:
+        """Scrub the access token, which Shopee wants in the URL, from httpx's log."""
         self._log_filter = _RedactHttpxLog(self)
         logging.getLogger("httpx").addFilter(self._log_filter)
 
@@ -872,11 +890,6 @@ class ShopeeMarketplace:
             f"ShopeeMarketplace(base_url={self.base_url!r}, partner_id={self.partner_id!r}, "
             f"shop_id={self.shop_id!r}, region={self.region.code!r})"
         )
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``shopee`` listing profile (limits unverified per region; see its source)."""
-        return get_profile("shopee")
 
     def _secrets(self) -> list[Secret]:
         tokens = [self.tokens.access_token, self.tokens.refresh_token]
