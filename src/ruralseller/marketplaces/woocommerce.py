@@ -36,14 +36,13 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import html
 import logging
 import secrets as secrets_module
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import partial
 from types import SimpleNamespace
@@ -67,15 +66,12 @@ from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
     LocalizedText,
-    MarketplaceProfile,
     ProcessedImage,
-    get_profile,
     validate_draft,
 )
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
-from ruralseller.marketplaces.http import AsyncMarketplaceHttp, create_once, error_from_response
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.driver import Driver
+from ruralseller.marketplaces.http import create_once, error_from_response
 from ruralseller.marketplaces.secrets import Secret, redact_text
 
 __all__ = [
@@ -90,6 +86,7 @@ __all__ = [
     "WooCommerceBasicAuth",
     "WooCommerceMarketplace",
     "WooCommerceOAuth1",
+    "WooCommerceSettings",
     "hmac_sha1_signature",
     "normalized_parameters",
     "percent_encode",
@@ -644,11 +641,40 @@ def _chunks(items: Sequence[ListingDraft], size: int) -> list[Sequence[ListingDr
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-@guard_answers
-class WooCommerceMarketplace:
-    """Publishes to a WooCommerce store (REST API v3).
+def _store_root(url: str) -> str:
+    return url.rstrip("/")
 
-    Args:
+
+def _upper(value: str | None) -> str | None:
+    return value.upper() if value else None
+
+
+def _one_of(allowed: Sequence[str], hint: str) -> Callable[[Any, Any, str], None]:
+    def check(_instance: Any, attribute: Any, value: str) -> None:
+        if value not in allowed:
+            raise InvalidValueError(
+                f"{attribute.name} is one of {', '.join(allowed)}, got {value!r}",
+                field=attribute.name,
+                hint=hint,
+            )
+
+    return check
+
+
+def _both_or_neither(instance: Any, _attribute: Any, value: Secret | None) -> None:
+    if (instance.media_username is None) != (value is None):
+        raise InvalidValueError(
+            "give both media_username and media_password, or neither",
+            field="media_password",
+            hint="create an application password under Users > Profile in WordPress",
+        )
+
+
+@attrs.frozen(kw_only=True)
+class WooCommerceSettings:
+    """The settings of one WooCommerce store.
+
+    Attributes:
         base_url: the store's address, e.g. ``https://shop.example`` (a WordPress site in a
             folder keeps its folder: ``https://example.com/shop``).
         consumer_key: the REST API consumer key (``ck_…``), with Read/Write permission.
@@ -666,12 +692,47 @@ class WooCommerceMarketplace:
         weight_unit: the store's weight unit: ``kg``, ``g``, ``lbs`` or ``oz``.
         withdraw_status: what withdrawing sets: ``private`` (only shop managers see it; the
             default) or ``draft``.
-        retry: the retry policy (creates are never retried blindly: see the module docs).
-        rate: requests per second to stay under, shared by every adapter on this store.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts; reads are long by default (:data:`WOOCOMMERCE_TIMEOUT`).
-        sleep: how to wait between tries; injectable for tests.
-        clock: the time for OAuth 1.0a timestamps; injectable for tests.
+    """
+
+    base_url: str = attrs.field(converter=_store_root)
+    currency: str | None = attrs.field(default=None, converter=_upper)
+    locale: str = "en"
+    consumer_key: Secret = attrs.field(repr=False)
+    consumer_secret: Secret = attrs.field(repr=False)
+    media_username: Secret | None = attrs.field(default=None, repr=False)
+    media_password: Secret | None = attrs.field(
+        default=None, repr=False, validator=_both_or_neither
+    )
+    category_ids: tuple[int, ...] = attrs.field(default=(), converter=tuple, repr=False)
+    shipping_classes: dict[str, str] = attrs.field(factory=dict, repr=False)
+    weight_unit: str = attrs.field(
+        default="kg",
+        repr=False,
+        validator=_one_of(
+            tuple(_WEIGHT_UNITS), "use the unit set in WooCommerce > Settings > Products"
+        ),
+    )
+    withdraw_status: str = attrs.field(
+        default="private",
+        repr=False,
+        validator=_one_of(
+            _WITHDRAW_STATUSES,
+            "private hides it from buyers; draft also from the shop's product lists",
+        ),
+    )
+
+
+@guard_answers
+class WooCommerceMarketplace(Driver[WooCommerceSettings]):
+    """Publishes to a WooCommerce store (REST API v3).
+
+    Its settings are :class:`WooCommerceSettings`; the wiring (``retry``, ``rate``,
+    ``transport``, ``timeout``, ``sleep``, ``clock``) is the
+    :class:`~ruralseller.marketplaces.driver.Driver`'s: creates are never retried blindly
+    (see the module docs); ``rate`` is shared by every adapter on this store; reads are long
+    by default (:data:`WOOCOMMERCE_TIMEOUT`); ``clock`` times OAuth 1.0a signatures.
+
+    Args:
         nonce: makes OAuth 1.0a nonces; injectable for tests.
     """
 
@@ -683,91 +744,58 @@ class WooCommerceMarketplace:
         stock_and_price=True,
     )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only, store settings with working defaults
-        self,
-        *,
-        base_url: str,
-        consumer_key: Secret | str,
-        consumer_secret: Secret | str,
-        media_username: Secret | str | None = None,
-        media_password: Secret | str | None = None,
-        currency: str | None = None,
-        locale: str = "en",
-        category_ids: Sequence[int] = (),
-        shipping_classes: Mapping[str, str] | None = None,
-        weight_unit: str = "kg",
-        withdraw_status: str = "private",
-        retry: RetryPolicy | None = None,
-        rate: float = DEFAULT_RATE,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = WOOCOMMERCE_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-        clock: Callable[[], float] = time.time,
-        nonce: Callable[[], str] = _new_nonce,
-    ) -> None:
-        if withdraw_status not in _WITHDRAW_STATUSES:
-            raise InvalidValueError(
-                f"withdraw_status is 'private' or 'draft', got {withdraw_status!r}",
-                field="withdraw_status",
-                hint="private hides it from buyers; draft also from the shop's product lists",
-            )
-        if weight_unit not in _WEIGHT_UNITS:
-            raise InvalidValueError(
-                f"weight_unit is one of {', '.join(_WEIGHT_UNITS)}, got {weight_unit!r}",
-                field="weight_unit",
-                hint="use the unit set in WooCommerce > Settings > Products",
-            )
-        key = consumer_key if isinstance(consumer_key, Secret) else Secret(consumer_key)
-        secret = consumer_secret if isinstance(consumer_secret, Secret) else Secret(consumer_secret)
-        known: list[Secret] = [key, secret]
+    settings_class: ClassVar[type[WooCommerceSettings]] = WooCommerceSettings
+    default_rate: ClassVar[float] = DEFAULT_RATE
+    default_timeout: ClassVar[httpx.Timeout] = WOOCOMMERCE_TIMEOUT
+
+    def __init__(self, *args: Any, nonce: Callable[[], str] = _new_nonce, **kwargs: Any) -> None:
+        self._nonce = nonce
+        super().__init__(*args, **kwargs)
+
+    def setup(self) -> None:
+        """The store's settings as attributes."""
+        settings = self.settings
+        self.base_url = settings.base_url
+        self.currency = settings.currency
+        self.locale = settings.locale
+        self.category_ids = settings.category_ids
+        self.shipping_classes = dict(settings.shipping_classes)
+        self.weight_unit = settings.weight_unit
+        self.withdraw_status = settings.withdraw_status
+
+    def make_auth(self) -> httpx.Auth:
+        """Basic on HTTPS, OAuth 1.0a on HTTP; the media library by application password."""
+        settings = self.settings
         media: httpx.Auth | None = None
-        if (media_username is None) != (media_password is None):
-            raise InvalidValueError(
-                "give both media_username and media_password, or neither",
-                field="media_password",
-                hint="create an application password under Users > Profile in WordPress",
+        if settings.media_username is not None and settings.media_password is not None:
+            media = WooCommerceBasicAuth(
+                settings.media_username,
+                settings.media_password,
+                what="WordPress application password",
             )
-        if media_username is not None and media_password is not None:
-            user = media_username if isinstance(media_username, Secret) else Secret(media_username)
-            word = media_password if isinstance(media_password, Secret) else Secret(media_password)
-            media = WooCommerceBasicAuth(user, word, what="WordPress application password")
-            known += [user, word]
-        self.base_url = base_url.rstrip("/")
-        self.currency = currency.upper() if currency else None
-        self.locale = locale
-        self.category_ids = tuple(category_ids)
-        self.shipping_classes = dict(shipping_classes or {})
-        self.weight_unit = weight_unit
-        self.withdraw_status = withdraw_status
-        auth = _RoutedAuth(store_auth(self.base_url, key, secret, clock=clock, nonce=nonce), media)
-        self.http = AsyncMarketplaceHttp(
-            self.name,
+        store = store_auth(
             self.base_url,
-            auth=auth,
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name,
-                f"{self.base_url} {hashlib.sha256(key.reveal().encode()).hexdigest()[:12]}",
-                rate=rate,
-                capacity=max(1.0, rate),
-            ),
-            classify=partial(_classify, secrets=tuple(known)),
-            secrets=known,
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
+            settings.consumer_key,
+            settings.consumer_secret,
+            clock=self.clock,
+            nonce=self._nonce,
         )
+        return _RoutedAuth(store, media)
+
+    def account_key(self) -> str:
+        """The store and (a digest of) its key."""
+        digest = hashlib.sha256(self.settings.consumer_key.reveal().encode()).hexdigest()
+        return f"{self.base_url} {digest[:12]}"
+
+    def classify(self, response: httpx.Response) -> MarketplaceError | None:
+        """WordPress's error bodies."""
+        return _classify(response, secrets=tuple(self.secrets()))
 
     def __repr__(self) -> str:
         return (
             f"WooCommerceMarketplace(base_url={self.base_url!r}, currency={self.currency!r}, "
             f"locale={self.locale!r})"
         )
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``woocommerce`` listing profile (our conservative limits; see its ``source``)."""
-        return get_profile(self.name)
 
     # --- checks -------------------------------------------------------------------------------
 
