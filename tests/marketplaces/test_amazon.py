@@ -44,7 +44,6 @@ from ruralseller.listing import (
     generate_listing,
 )
 from ruralseller.marketplaces import RetryPolicy, SyncMarketplace
-from ruralseller.marketplaces import amazon as amazon_module
 from ruralseller.marketplaces.amazon import (
     AmazonMarketplace,
     LwaAuth,
@@ -54,6 +53,7 @@ from ruralseller.marketplaces.amazon import (
     put_listing_body,
     stock_and_price_patches,
 )
+from ruralseller.marketplaces.amazon import adapter as amazon_adapter
 from ruralseller.marketplaces.conformance import MarketplaceConformance
 from ruralseller.marketplaces.secrets import Secret
 
@@ -475,7 +475,7 @@ def test_the_schema_check_counts_utf8_bytes() -> None:
 
 
 def test_the_schema_is_downloaded_once_per_checksum(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(amazon_module, "_SCHEMAS", {})
+    monkeypatch.setattr(amazon_adapter, "_SCHEMAS", {})
     fake = new_fake()
     run(lambda m: m.upsert(usd_draft("SCHEMA-1")), fake=fake)
     run(lambda m: m.upsert(usd_draft("SCHEMA-2")), fake=fake)
