@@ -644,7 +644,10 @@ def test_the_sync_facade_and_the_default_rate() -> None:
 
 # --- only the change is sent ----------------------------------------------------------------
 
-_ETSY_WRITES = ("createDraftListing", "updateListing", "updateListingInventory")
+_ETSY_WRITES = (
+    *("createDraftListing", "updateListing", "updateListingInventory"),
+    *("uploadListingImage", "deleteListingImage"),
+)
 
 
 def test_only_the_change_is_sent() -> None:
@@ -663,3 +666,11 @@ def test_only_the_change_is_sent() -> None:
     ]
     assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("6.10", "USD"))) == []
     assert writes(lambda m: m.set_stock("WJ261120A", 7)) == []
+    # A text change: the listing's text, not its inventory, nor a second activation.
+    text = attrs.evolve(us_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = attrs.evolve(
+        us_draft(), texts={**us_draft().texts, "en": text}, stock=7, price=Money("6.10", "USD")
+    )
+    sent = writes(lambda m: m.upsert(renamed, pictures()))
+    # Pictures are sent again by rank (overwrite): Etsy keeps nothing to tell them apart by.
+    assert [w for w in sent if w != "uploadListingImage"] == ["updateListing"]

@@ -415,6 +415,7 @@ class EtsyMarketplace(Driver[EtsySettings]):
         shipping_profile = self._shipping_profile()
         self._readiness()
         listing = await self._find(draft.sku)
+        existed = listing is not None
         if listing is None:
             form = create_listing_form(
                 draft,
@@ -430,16 +431,42 @@ class EtsyMarketplace(Driver[EtsySettings]):
             listing = await self._update(int(listing["listing_id"]), form)
         listing_id = int(listing["listing_id"])
         self._listing_ids[draft.sku] = listing_id
-        inventory = await self._put_inventory(
-            listing_id,
-            inventory_payload(
-                draft.sku, draft.stock, draft.price, readiness_state_id=self._readiness()
-            ),
+        body = inventory_payload(
+            draft.sku, draft.stock, draft.price, readiness_state_id=self._readiness()
         )
+        inventory = (
+            await self._get(f"/v3/application/listings/{listing_id}/inventory") if existed else None
+        )
+        if not self._inventory_holds(inventory, body):  # only a change is written
+            inventory = await self._put_inventory(listing_id, body)
         await self._upload(listing_id, images)
         await self._trim_images(listing_id, len(images))
-        active = await self._update(listing_id, {"state": "active"})
-        return await self._state(draft.sku, active, inventory)
+        if listing.get("state") != "active":
+            listing = await self._update(listing_id, {"state": "active"})
+        return await self._state(draft.sku, listing, inventory)
+
+    @staticmethod
+    def _inventory_holds(inventory: Any, body: Mapping[str, Any]) -> bool:
+        """Whether Etsy's inventory already has the product and offering ``body`` writes."""
+        want = body["products"][0]
+        offer = want["offerings"][0]
+        products = [
+            p
+            for p in (inventory or {}).get("products", [])
+            if isinstance(p, dict) and not p.get("is_deleted")
+        ]
+        if len(products) != 1 or products[0].get("sku") != want["sku"]:
+            return False
+        offerings = [o for o in products[0].get("offerings", []) if not o.get("is_deleted")]
+        if len(offerings) != 1:
+            return False
+        price = _money(offerings[0].get("price"))
+        return (
+            offerings[0].get("quantity") == offer["quantity"]
+            and bool(offerings[0].get("is_enabled", True))
+            and price is not None
+            and float(price.amount) == offer["price"]
+        )
 
     async def upload_images(self, sku: str, images: Sequence[ProcessedImage]) -> tuple[str, ...]:
         """Upload pictures to the listing, ranked in order (replacing those ranks)."""
