@@ -1,4 +1,4 @@
-"""The amazon adapter: adapter."""
+"""The Amazon adapter: a Driver with Amazon's settings, auth and calls."""
 
 from __future__ import annotations
 

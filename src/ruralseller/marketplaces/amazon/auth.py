@@ -1,4 +1,4 @@
-"""The amazon adapter: auth."""
+"""How requests to Amazon are authenticated."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The amazon adapter's constants."""
+"""Amazon's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

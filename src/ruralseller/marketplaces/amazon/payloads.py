@@ -1,4 +1,4 @@
-"""The amazon adapter: payloads."""
+"""What is sent to Amazon, as pure functions of a draft."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The settings of the amazon adapter."""
+"""The settings of one Amazon account, checked as they are given."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ebay adapter: adapter."""
+"""The eBay adapter: a Driver with eBay's settings, auth and calls."""
 
 from __future__ import annotations
 

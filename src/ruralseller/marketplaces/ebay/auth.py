@@ -1,4 +1,4 @@
-"""The ebay adapter: auth."""
+"""How requests to eBay are authenticated."""
 
 from __future__ import annotations
 

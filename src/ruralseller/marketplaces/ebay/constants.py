@@ -1,4 +1,4 @@
-"""The ebay adapter's constants."""
+"""eBay's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

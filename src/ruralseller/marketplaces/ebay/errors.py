@@ -1,4 +1,4 @@
-"""The ebay adapter: errors."""
+"""eBay's answers read as errors of the MarketplaceError family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ebay adapter: payloads."""
+"""What is sent to eBay, as pure functions of a draft."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The settings of the ebay adapter."""
+"""The settings of one eBay account, checked as they are given."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopee adapter: adapter."""
+"""The Shopee adapter: a Driver with Shopee's settings, auth and calls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopee adapter's constants."""
+"""Shopee's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopee adapter: errors."""
+"""Shopee's answers read as errors of the MarketplaceError family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopee adapter: payloads."""
+"""What is sent to Shopee, as pure functions of a draft."""
 
 from __future__ import annotations
 

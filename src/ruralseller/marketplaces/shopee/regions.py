@@ -1,4 +1,4 @@
-"""The shopee adapter: regions."""
+"""Shopee's regions: currency, languages and prices per region."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The settings of the shopee adapter."""
+"""The settings of one Shopee account, checked as they are given."""
 
 from __future__ import annotations
 

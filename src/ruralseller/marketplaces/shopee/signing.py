@@ -1,4 +1,4 @@
-"""The shopee adapter: signing."""
+"""How Shopee requests are signed."""
 
 from __future__ import annotations
 

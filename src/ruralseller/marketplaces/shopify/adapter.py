@@ -1,4 +1,4 @@
-"""The shopify adapter: adapter."""
+"""The Shopify adapter: a Driver with Shopify's settings, auth and calls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopify adapter's constants."""
+"""Shopify's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopify adapter: documents."""
+"""The GraphQL documents the Shopify adapter sends."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopify adapter: errors."""
+"""Shopify's answers read as errors of the MarketplaceError family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The shopify adapter: payloads."""
+"""What is sent to Shopify, as pure functions of a draft."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The settings of the shopify adapter."""
+"""The settings of one Shopify account, checked as they are given."""
 
 from __future__ import annotations
 

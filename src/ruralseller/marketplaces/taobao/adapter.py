@@ -1,4 +1,4 @@
-"""The taobao adapter: adapter."""
+"""The Taobao adapter: a Driver with Taobao's settings, auth and calls."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The taobao adapter's constants."""
+"""Taobao's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The taobao adapter: errors."""
+"""Taobao's answers read as errors of the MarketplaceError family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The taobao adapter: payloads."""
+"""What is sent to Taobao, as pure functions of a draft."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The settings of the taobao adapter."""
+"""The settings of one Taobao account, checked as they are given."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The taobao adapter: signing."""
+"""How Taobao requests are signed."""
 
 from __future__ import annotations
 

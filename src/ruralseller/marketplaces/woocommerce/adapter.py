@@ -1,4 +1,4 @@
-"""The woocommerce adapter: adapter."""
+"""The WooCommerce adapter: a Driver with WooCommerce's settings, auth and calls."""
 
 from __future__ import annotations
 

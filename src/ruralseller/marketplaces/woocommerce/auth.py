@@ -1,4 +1,4 @@
-"""The woocommerce adapter: auth."""
+"""How requests to WooCommerce are authenticated."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The woocommerce adapter's constants."""
+"""WooCommerce's hosts, limits and names the adapter relies on."""
 
 from __future__ import annotations
 

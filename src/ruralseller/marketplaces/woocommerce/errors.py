@@ -1,4 +1,4 @@
-"""The woocommerce adapter: errors."""
+"""WooCommerce's answers read as errors of the MarketplaceError family."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The woocommerce adapter: payloads."""
+"""What is sent to WooCommerce, as pure functions of a draft."""
 
 from __future__ import annotations
 

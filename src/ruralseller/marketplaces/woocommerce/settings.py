@@ -1,4 +1,4 @@
-"""The settings of the woocommerce adapter."""
+"""The settings of one WooCommerce account, checked as they are given."""
 
 from __future__ import annotations
 
