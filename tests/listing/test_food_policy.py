@@ -52,22 +52,18 @@ def _food_issues(draft: ListingDraft, marketplace: str) -> list[tuple[str, str]]
     ]
 
 
-def test_render_refuses_chilled_chicken_from_jiangxi_for_amazon_us(tmp_path: Path) -> None:
+def test_render_refuses_chilled_chicken_from_jiangxi_for_amazon_us(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # the issue's exact command: no -o, so listings/LOT-MARKET
     result = CliRunner().invoke(
         cli,
         [
-            "render",
-            str(EXAMPLES),
-            "--lot",
-            "WJ261123A",
-            "--marketplace",
-            "amazon",
-            "--price",
-            "18.00 USD",
-            "-o",
-            str(tmp_path / "out"),
+            *("render", str(EXAMPLES), "--lot", "WJ261123A", "--marketplace", "amazon"),
+            *("--price", "18.00 USD"),
         ],
     )
+    assert (tmp_path / "listings" / "WJ261123A-amazon" / "draft.json").is_file()
     assert result.exit_code == 1, result.output
     output = " ".join(result.output.split())
     assert "amazon food policy US-IMPORT-POULTRY-CN" in output

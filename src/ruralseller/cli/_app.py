@@ -884,8 +884,8 @@ def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="The folder to write preview.html, images/ and draft.json into.",
+    help="The folder to write preview.html, images/ and draft.json into "
+    "(default: listings/LOT-MARKETPLACE).",
 )
 def render(
     catalog_path: Path,
@@ -894,13 +894,14 @@ def render(
     locales: tuple[str, ...],
     templates: Path | None,
     price: str | None,
-    output: Path,
+    output: Path | None,
 ) -> None:
     """Write a lot's listing for a marketplace: preview page, pictures and draft JSON.
 
     Exits 0 when the listing meets the marketplace's rules, 1 when it does not (each problem
     with its fix), 2 on bad input.
     """
+    output = output or Path("listings") / f"{lot_id}-{marketplace}"
     try:
         catalog = load_catalog(catalog_path)
         result = render_listing(
