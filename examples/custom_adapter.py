@@ -7,8 +7,9 @@ What it shows: the whole of an adapter for a marketplace ruralseller does not kn
 * ``GET /products?sku=…`` finds products by SKU; ``PATCH /products/{id}`` changes one;
 * an API key in a header.
 
-The adapter maps a ``ListingDraft`` onto that API, sends everything through ruralseller's
-shared HTTP layer (retries, rate limit, errors, secrets), and uses ``create_once`` so that
+The adapter subclasses ruralseller's ``Driver``, which owns the wiring once (the shared HTTP
+layer: retries, rate limit, errors, secrets; settings, repr, profile, validate), maps a
+``ListingDraft`` onto that API, and uses ``create_once`` so that
 when the answer to a create is lost, it looks the SKU up before sending it again: the shop
 never gets a duplicate. Then it publishes through the outbox, like any built-in adapter.
 
@@ -32,22 +33,20 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, ClassVar
 
+import attrs
 import httpx
 
 from ruralseller.catalog import Money, load_catalog
 from ruralseller.listing import (
     ListingDraft,
-    ListingIssue,
-    MarketplaceProfile,
     ProcessedImage,
     generate_listing,
     get_profile,
     process_images,
-    validate_draft,
 )
 from ruralseller.marketplaces import (
-    AsyncMarketplaceHttp,
     Capabilities,
+    Driver,
     ListingState,
     RetryPolicy,
     Secret,
@@ -63,43 +62,32 @@ API_KEY = "coop-demo-key"  # the stand-in server's key; a real one comes from th
 # --- the adapter: everything a third party writes ---------------------------------------------
 
 
-class CoopShop:
-    """The Taihe county co-op's shop: products by SKU, created without idempotency keys."""
+@attrs.frozen(kw_only=True)
+class CoopSettings:
+    """What the co-op shop needs to know: its address and the API key (never shown)."""
+
+    api_key: Secret = attrs.field(repr=False)
+    base_url: str = "https://shop.taihe-coop.example"
+
+
+class CoopShop(Driver[CoopSettings]):
+    """The Taihe county co-op's shop: products by SKU, created without idempotency keys.
+
+    The Driver base owns the wiring (retries, rate budget, transport, timeout, a repr without
+    the key, the profile and validate); the adapter is its settings, its auth and its calls.
+    """
 
     name: ClassVar[str] = "coopshop"
     capabilities: ClassVar[Capabilities] = Capabilities(
         image_upload=True, native_idempotency=False, withdraw=True, stock_and_price=True
     )
+    settings_class: ClassVar[type[CoopSettings]] = CoopSettings
+    # The co-op has no rules of its own: the sandbox profile's limits will do.
+    profile_name: ClassVar[str | None] = "sandbox"
 
-    def __init__(
-        self,
-        base_url: str = "https://shop.taihe-coop.example",
-        *,
-        api_key: Secret | str,
-        transport: httpx.AsyncBaseTransport | None = None,
-        retry: RetryPolicy | None = None,
-    ) -> None:
-        key = api_key if isinstance(api_key, Secret) else Secret(api_key)
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            base_url,
-            auth=_KeyAuth(key),
-            secrets=[key],  # scrubbed from every error message
-            transport=transport,
-            retry=retry,
-        )
-
-    def __repr__(self) -> str:
-        return "CoopShop()"  # never the key
-
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The co-op has no rules of its own: the sandbox profile's limits will do."""
-        return get_profile("sandbox")
-
-    async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
-        """What the shop would refuse, checked locally."""
-        return validate_draft(draft, self.profile)
+    def make_auth(self) -> httpx.Auth:
+        """The key in a header; the Driver scrubs it from every error message."""
+        return _KeyAuth(self.settings.api_key)
 
     async def upsert(
         self, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
@@ -147,10 +135,6 @@ class CoopShop:
         """The product as the shop holds it."""
         product = await self._find(sku)
         return None if product is None else self._state(product)
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self.http.aclose()
 
     # the API calls, each saying whether it is safe to repeat
     async def _find(self, sku: str) -> dict[str, Any] | None:

@@ -396,7 +396,7 @@ class TestCommitmentCertificate:
         assert findings(SAMPLE, "CN-COMMITMENT-CERTIFICATE") == []
 
     def test_farmer_without_certificate_is_told(self) -> None:
-        """Chickens, eggs and potatoes without a certificate get a finding citing 农产品质量安全法."""
+        """Chickens, eggs and potatoes without a certificate: a finding citing 农产品质量安全法."""
         found = findings(self.without_certificates(), "CN-COMMITMENT-CERTIFICATE")
         assert [f.lot for f in found] == ["WJ261120A", "WJ261123A", "WE261118", "WP261115"]
         assert all("农产品质量安全法" in str(f.citation) for f in found)

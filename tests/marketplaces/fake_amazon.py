@@ -8,9 +8,13 @@ tokens, validates attributes against a product type schema, and can throttle or 
 
 ``MEAT_SCHEMA`` is a FIXTURE written for these tests: a small product type schema in the
 shape Amazon publishes (JSON Schema draft 2019-09, Amazon's ``maxUtf8ByteLength`` keyword,
-attributes as arrays of ``{value, language_tag, marketplace_id}``). Its limits (item_name 200
-characters, 5 bullet points...) mirror our ``amazon`` listing profile, not a schema downloaded
-from Amazon; the real MEAT schema has many more attributes.
+attributes as arrays of ``{value, language_tag, marketplace_id}``). Its required attributes
+are those of Amazon's generic ``PRODUCT`` type, read from its published documentation
+(``tests/specs/amazon-product-types``), but ``color`` (no food product type schema is public
+to say whether a food type asks for a colour; a test shows a schema that does is answered
+with the attribute named). Its limits (item_name 200 characters, 5 bullet points...) mirror
+our ``amazon`` listing profile, not a schema downloaded from Amazon; the real MEAT schema,
+if that product type exists, has many more attributes.
 
 What the specs do not say and the fake assumes: the LWA error bodies (``error`` and
 ``error_description``, as OAuth 2 has them), the issue codes other than 90220 (the spec's own
@@ -30,6 +34,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -64,6 +69,15 @@ def _texts(max_length: int, max_bytes: int | None = None) -> dict[str, Any]:
             },
         },
     }
+
+
+def product_required_fields() -> list[str]:
+    """The "Required Fields" of Amazon's PRODUCT type, from its published documentation."""
+    text = (
+        Path(__file__).parents[1] / "specs" / "amazon-product-types" / "PRODUCT_documentation.md"
+    ).read_text(encoding="utf-8")
+    section = text.split("## Required Fields", 1)[1].split("##", 1)[0]
+    return re.findall(r"^- `(\w+)`$", section, flags=re.MULTILINE)
 
 
 def _single(value: dict[str, Any], **more: Any) -> dict[str, Any]:
@@ -103,8 +117,7 @@ MEAT_SCHEMA: dict[str, Any] = {
     "title": "Amazon Product Type Definition JSON Schema for MEAT (fixture)",
     "type": "object",
     "required": [
-        "item_name",
-        "brand",
+        *(name for name in product_required_fields() if name != "color"),
         "condition_type",
         "purchasable_offer",
         "fulfillment_availability",
@@ -189,6 +202,32 @@ MEAT_SCHEMA: dict[str, Any] = {
             {"type": "number", "exclusiveMinimum": 0},
             unit={"type": "string", "enum": ["grams", "kilograms", "ounces", "pounds"]},
         ),
+        "item_package_weight": _single(
+            {"type": "number", "exclusiveMinimum": 0},
+            unit={"type": "string", "enum": ["grams", "kilograms", "ounces", "pounds"]},
+        ),
+        "item_type_keyword": _single({"type": "string", "minLength": 1}),
+        "supplier_declared_dg_hz_regulation": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["value"],
+                "additionalProperties": False,
+                "properties": {
+                    # Values as Amazon's listing files use them (not from a food schema).
+                    "value": {
+                        "type": "string",
+                        "enum": [
+                            *("ghs", "not_applicable", "other", "storage"),
+                            *("transportation", "unknown", "waste"),
+                        ],
+                    },
+                    "marketplace_id": {"type": "string"},
+                },
+            },
+        },
+        "color": _texts(100),
         "country_of_origin": _single({"type": "string", "pattern": "^[A-Z]{2}$"}),
         "is_expiration_dated_product": _single({"type": "boolean"}),
         "main_product_image_locator": _IMAGE,
@@ -254,7 +293,9 @@ class FakeAmazon:
         marketplace_id: str = "ATVPDKIKX0DER",
         host: str = "sellingpartnerapi-na.amazon.com",
         clock: Callable[[], float] = time.monotonic,
+        schema: dict[str, Any] | None = None,
     ) -> None:
+        self.schema = MEAT_SCHEMA if schema is None else schema
         self.seller_id = seller_id
         self.client_id = client_id
         self.client_secret = client_secret
@@ -403,7 +444,7 @@ class FakeAmazon:
     # --- Product Type Definitions ----------------------------------------------------------
 
     def _schema_bytes(self) -> bytes:
-        schema = {**MEAT_SCHEMA, "$comment": f"{MEAT_SCHEMA['$comment']} v{self.schema_version}"}
+        schema = {**self.schema, "$comment": f"{self.schema['$comment']} v{self.schema_version}"}
         return json.dumps(schema).encode()
 
     def _schema_file(self, request: httpx.Request) -> httpx.Response:

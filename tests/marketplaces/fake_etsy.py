@@ -1,9 +1,10 @@
 """A fake Etsy Open API v3 shop on ``httpx.MockTransport``, checked against the official spec.
 
-Every request is checked with :meth:`OpenApiSpec.check` against the 2021 spec snapshot (with the
-few patches below, each with its reason) and every success answer against the spec's response
-schema. The fake answers as Etsy does (research §1.2): ``x-api-key`` plus an OAuth bearer on the
-calls whose ``security`` asks for ``oauth2``, refresh at ``/v3/public/oauth/token``, rate-limit
+Every request is checked with :meth:`OpenApiSpec.check` against Etsy's current description
+(``tests/specs/etsy-v3-2026``) and every success answer against its response schema. The fake
+answers as Etsy does: ``x-api-key`` as ``keystring:shared_secret`` plus an OAuth bearer on the
+calls whose ``security`` asks for ``oauth2`` (the description's ``securitySchemes``), refresh at
+``/v3/public/oauth/token`` (developers.etsy.com/documentation/essentials/oauth2), rate-limit
 headers on every answer and 429 with ``retry-after`` when throttled, ``{"error": ...}`` bodies,
 and lists of ``{path, type, message}`` for invalid fields (etsy/open-api#622, #472).
 
@@ -27,6 +28,7 @@ import httpx
 from tests.marketplaces.specs import OpenApiSpec
 
 KEYSTRING = "fake-keystring-1x2y3z"
+SHARED_SECRET = "fake-shared-secret-4q5r"  # noqa: S105 - a test value
 SHOP_ID = 31415926
 USER_ID = 27182818
 ACCESS_TOKEN = f"{USER_ID}.fake-access-token-aa11"
@@ -34,66 +36,17 @@ REFRESH_TOKEN = f"{USER_ID}.fake-refresh-token-bb22"
 SHIPPING_PROFILE_ID = 555001
 READINESS_STATE_ID = 777001
 TAXONOMY_ID = 1047
-TITLE_MAX = 140  # research §1.2 (community figure, not in the 2021 spec)
-IMAGES_MAX = 10  # spec, createListing image_ids: "up to 10 images"
+TITLE_MAX = 140  # a community figure (etsy/open-api discussions), not in the description
+IMAGES_MAX = 10  # the 2021 description, createListing image_ids: "up to 10 images"
 PER_SECOND = 10
 PER_DAY = 10_000
 
-_BASE = "/v3/application"
-_SHOP_LISTINGS = f"{_BASE}/shops/{{shop_id}}/listings"
-_FORM = "application~1x-www-form-urlencoded"
-_CREATE = f"/paths/{_SHOP_LISTINGS.replace('/', '~1')}/post/requestBody/content/{_FORM}/schema"
-_UPDATE = (
-    f"/paths/{(_SHOP_LISTINGS + '/{listing_id}').replace('/', '~1')}/put/requestBody/content/"
-    f"{_FORM}/schema"
-)
 _NULLABLE = re.compile(r"^body\.(results\[\d+\]\.)?(\w+): None is not (of type|one of)")
 
 
-def _form_properties(spec: OpenApiSpec, pointer: str) -> dict[str, Any]:
-    node: Any = spec.document
-    for part in pointer.removeprefix("/").split("/"):
-        node = node[part.replace("~1", "/").replace("~0", "~")]
-    return dict(node["properties"])
-
-
 def etsy_spec() -> OpenApiSpec:
-    """The official 2021 snapshot, with the patches the current API needs (each says why)."""
-    spec = OpenApiSpec.load("etsy/openapi_2021-06-01_official-repo.json")
-    create = _form_properties(spec, _CREATE)
-    spec = spec.with_patch(
-        _CREATE + "/properties",
-        {**create, "readiness_state_id": {"type": "integer", "minimum": 1}},
-        because=(
-            "today's createDraftListing needs readiness_state_id for physical listings "
-            "(research §1.2); the 2021 alpha snapshot predates the field"
-        ),
-    )
-    update = _form_properties(spec, _UPDATE)
-    spec = spec.with_patch(
-        _UPDATE + "/properties",
-        {**update, "description": {"type": "string"}},
-        because=(
-            "today's updateListing takes description (developers.etsy.com reference, "
-            "updateListing; etsy/open-api#485 sends it); the 2021 snapshot's form omits it"
-        ),
-    )
-    spec = spec.with_patch(
-        "/components/schemas/ShopListing/properties/state",
-        {
-            "type": "string",
-            "enum": ["active", "inactive", "sold_out", "draft", "removed", "expired", "edit"],
-        },
-        because=(
-            "the snapshot's ShopListing.state enum is '0'..'5' while its own description, "
-            "getListings and updateListing use the state names"
-        ),
-    )
-    return spec.with_patch(
-        "/components/schemas/ShopListing/properties/listing_type",
-        {"type": "string", "enum": ["physical", "download", "both"]},
-        because="described as an enumerated type string (physical/download/both), typed boolean",
-    )
+    """Etsy's current description (3.0.0, validated 2026-05-30), as published."""
+    return OpenApiSpec.load("etsy-v3-2026/etsy-openapi-original.yml")
 
 
 def _error(status: int, message: str, **headers: str) -> httpx.Response:
@@ -190,14 +143,14 @@ class FakeEtsy:
                 "description": "A bowl.",
                 "price": "12.00",
                 "who_made": "someone_else",
-                "when_made": "2020_2021",
+                "when_made": "2020_2026",
                 "is_supply": "false",
                 "taxonomy_id": "1",
                 "shipping_profile_id": str(SHIPPING_PROFILE_ID),
                 "tags": "bowl,pottery",
             }
             request = httpx.Request("POST", "https://fake.test/", data=form)
-            listing = self._createListing(request, {}).json()
+            listing = self._createDraftListing(request, {}).json()
             self.listings[listing["listing_id"]]["state"] = state
 
     def by_sku(self, sku: str) -> list[dict[str, Any]]:
@@ -249,7 +202,7 @@ class FakeEtsy:
         return response
 
     def _refuse(self, request: httpx.Request) -> httpx.Response | None:
-        if request.headers.get("x-api-key") != KEYSTRING:
+        if request.headers.get("x-api-key") != f"{KEYSTRING}:{SHARED_SECRET}":
             return _error(403, "Invalid API key")
         if self._throttles:
             return _error(429, "Too many requests", **self._throttles.pop(0))
@@ -310,7 +263,7 @@ class FakeEtsy:
             )
         return None
 
-    def _createListing(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
+    def _createDraftListing(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
         form = {k.removesuffix("[]"): v[-1] for k, v in parse_qs(request.content.decode()).items()}
         together = {"who_made", "when_made", "is_supply"} & set(form)
         if together and len(together) < 3:  # etsy/open-api#472, #511
@@ -341,14 +294,12 @@ class FakeEtsy:
             "shop_section_id": None,
             "featured_rank": -1,
             "url": f"https://www.etsy.com/listing/{listing_id}/fake",
-            "views": 0,
             "num_favorers": 0,
             "non_taxable": False,
             "is_customizable": False,
             "listing_type": form.get("type", "physical"),
             "tags": [t for t in form.get("tags", "").split(",") if t],
             "materials": [],
-            "shipping_template_id": None,
             "processing_min": None,
             "processing_max": None,
             "who_made": form["who_made"],
@@ -360,8 +311,6 @@ class FakeEtsy:
             "item_height": None,
             "item_dimensions_unit": None,
             "is_private": False,
-            "recipient": None,
-            "occasion": None,
             "style": [],
             "file_data": "",
             "has_variations": False,
@@ -402,7 +351,7 @@ class FakeEtsy:
             return _error(404, f"Listing {params['listing_id']} does not exist")
         return httpx.Response(200, json=listing)
 
-    def _getListings(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
+    def _getListingsByShop(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
         query = request.url.params
         limit, offset = int(query.get("limit", 25)), int(query.get("offset", 0))
         found = [
@@ -543,7 +492,7 @@ class FakeEtsy:
         images.append(image)
         images.sort(key=lambda x: x["rank"])
         self._renumber(images)
-        return httpx.Response(200, json=image)
+        return httpx.Response(201, json=image)
 
     @staticmethod
     def _renumber(images: list[dict[str, Any]]) -> None:

@@ -1,6 +1,6 @@
 """A fake Shopee Open Platform v2 shop on ``httpx.MockTransport``, for the adapter's tests.
 
-It answers the calls the adapter makes as Shopee's guides describe them (research §1.6, the
+It answers the calls the adapter makes as Shopee's guides describe them (open.shopee.com, the
 "API calls", "Authorization and Authentication", "Creating product" and "Stock & Price
 Management" guides): every request is checked for ``partner_id``, a ``timestamp`` within 5
 minutes of its clock and a correct ``sign`` (plus ``access_token`` and ``shop_id`` on shop
@@ -242,6 +242,10 @@ class FakeShopee:
         missing = [name for name in required if name not in body]
         if missing:
             return self._error(200, "product.error_param", f"{missing[0]} is required.")
+        brand = body.get("brand")
+        if brand is not None and not (isinstance(brand, dict) and brand.get("original_brand_name")):
+            # add_item's brand object: brand_id with its original_brand_name (v2 reference).
+            return self._error(200, "product.error_param", "original_brand_name is required.")
         name = body["item_name"]
         if not isinstance(name, str) or not 1 <= len(name) <= self.title_max:
             return self._error(

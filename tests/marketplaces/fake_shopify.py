@@ -1,14 +1,20 @@
 """A small fake of Shopify's Admin GraphQL API and its staged-upload storage, for tests.
 
-It does not parse GraphQL. It knows the operations the adapter sends by name and checks, for
-each request, what a real server would refuse:
+Every GraphQL request is first checked against Shopify's Admin API schema (2026-01 SDL,
+``tests/specs/shopify-admin-graphql``) with :class:`~tests.marketplaces.specs.GraphQLSpec`:
+the document must validate, its variables coerce, it must use nothing deprecated (removed by
+2026-04 or later) and carry ``@idempotent`` where the schema says the key is required. A
+violation fails the test that sent it. Then, as a real server would, it checks:
 
 * the access token (``X-Shopify-Access-Token``; a wrong one gets Shopify's 401 body);
 * that the document declares the operation (``mutation ProductSet(``), calls the root field
   it claims, and declares exactly the variables, with the types, of the documented signature;
-* that the variables have the documented input shapes (2025-10 input objects, enums,
-  scalars): an unknown field or a missing required one is a GraphQL error, as Shopify
-  returns it (HTTP 200, ``errors``);
+* that the variables have the documented input shapes (input objects, enums, scalars): an
+  unknown field or a missing required one is a GraphQL error, as Shopify returns it (HTTP
+  200, ``errors``);
+* the API version in the path: a supported one is served; an older one falls forward to the
+  oldest supported version, which ``X-Shopify-API-Version`` names on every answer
+  (shopify.dev/docs/api/usage/versioning);
 * the query cost, with a real leaky bucket of points (``THROTTLED`` with ``extensions.cost``).
 
 Products live in memory. Staged uploads go to a second host (the storage bucket), which
@@ -17,8 +23,8 @@ Faults can be injected: lose the answer to an operation after carrying it out (a
 timeout or a 503), answer 429 with ``Retry-After``, drain the cost bucket, or lag the search
 index so a product just made is not found by SKU for the next few searches.
 
-Sources: shopify.dev Admin GraphQL 2025-10 reference pages for productSet, ProductSetInput,
-ProductVariantSetInput, FileSetInput, stagedUploadsCreate, StagedUploadInput,
+Sources: the schema above, and shopify.dev Admin GraphQL reference pages for productSet,
+ProductSetInput, ProductVariantSetInput, FileSetInput, stagedUploadsCreate, StagedUploadInput,
 inventorySetQuantities, productVariantsBulkUpdate, productUpdate, publishablePublish; rate
 limits from shopify.dev/docs/api/usage/limits.
 """
@@ -40,17 +46,20 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
+from tests.marketplaces.specs import GraphQLSpec
 
 SHOP = "ruralseller-test.myshopify.com"
 TOKEN = "shpat_fake_0123456789abcdef"  # noqa: S105 - a test credential for the fake
-VERSION = "2025-10"
+VERSION = "2026-10"
+# The versions the fake serves; an older one falls forward to the first (12 months of support).
+SUPPORTED = ("2026-01", "2026-04", "2026-07", "2026-10")
 UPLOAD_HOST = "shopify-staged-uploads.storage.googleapis.com"
 CDN = "https://cdn.shopify.com/s/files/1/0700/0001/files"
 LOCATION = "gid://shopify/Location/70001"
 ONLINE_STORE = "gid://shopify/Publication/1"
 MAX_UPLOAD_BYTES = 20_000_000
 
-# --- the documented input shapes (2025-10) ---------------------------------------------------
+# --- the documented input shapes (2026-01 schema) --------------------------------------------
 
 ENUMS: dict[str, set[str]] = {
     "ProductStatus": {"ACTIVE", "ARCHIVED", "DRAFT"},
@@ -70,6 +79,7 @@ ENUMS: dict[str, set[str]] = {
         "VIDEO",
     },
     "ProductVariantInventoryPolicy": {"DENY", "CONTINUE"},
+    "WeightUnit": {"KILOGRAMS", "GRAMS", "POUNDS", "OUNCES"},
 }
 
 INPUTS: dict[str, dict[str, str]] = {
@@ -140,11 +150,14 @@ INPUTS: dict[str, dict[str, str]] = {
         "cost": "Decimal",
         "countryCodeOfOrigin": "String",
         "harmonizedSystemCode": "String",
+        "measurement": "InventoryItemMeasurementInput",
         "provinceCodeOfOrigin": "String",
         "requiresShipping": "Boolean",
         "sku": "String",
         "tracked": "Boolean",
     },
+    "InventoryItemMeasurementInput": {"weight": "WeightInput", "shippingPackageId": "ID"},
+    "WeightInput": {"value": "Float!", "unit": "WeightUnit!"},
     "FileSetInput": {
         "alt": "String",
         "contentType": "FileContentType",
@@ -161,14 +174,13 @@ INPUTS: dict[str, dict[str, str]] = {
         "resource": "StagedUploadTargetGenerateUploadResource!",
     },
     "InventorySetQuantitiesInput": {
-        "ignoreCompareQuantity": "Boolean",
         "name": "String!",
         "quantities": "[InventoryQuantityInput!]!",
         "reason": "String!",
         "referenceDocumentUri": "String",
     },
     "InventoryQuantityInput": {
-        "compareQuantity": "Int",
+        "changeFromQuantity": "Int",
         "inventoryItemId": "ID!",
         "locationId": "ID!",
         "quantity": "Int!",
@@ -199,6 +211,7 @@ INPUTS: dict[str, dict[str, str]] = {
 # 10 a mutation: shopify.dev "GraphQL Admin API rate limits").
 OPERATIONS: dict[str, tuple[str, str, dict[str, str], int]] = {
     "ShopContext": ("query", "shop", {}, 4),
+    "Publications": ("query", "publications", {}, 42),
     "ProductBySku": ("query", "productVariants", {"query": "String!"}, 8),
     "ProductByIdentifier": (
         "query",
@@ -220,7 +233,7 @@ OPERATIONS: dict[str, tuple[str, str, dict[str, str], int]] = {
     "InventorySet": (
         "mutation",
         "inventorySetQuantities",
-        {"input": "InventorySetQuantitiesInput!"},
+        {"input": "InventorySetQuantitiesInput!", "idempotencyKey": "String!"},
         12,
     ),
     "VariantPrice": (
@@ -253,6 +266,8 @@ def _scalar_ok(kind: str, value: Any) -> bool:
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "Boolean":
         return isinstance(value, bool)
+    if kind == "Float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
     if kind == "UnsignedInt64":
         return isinstance(value, str) and value.isdigit()
     if kind in {"Money", "Decimal"}:
@@ -306,6 +321,8 @@ class FakeShopify:
         capacity: the cost bucket's size in points.
         restore_rate: points restored per second.
         clock: the server's clock (a test advances it from the adapter's ``sleep``).
+        check_schema: fail the test on a request the schema refuses (off only for a test of
+            how Shopify's own answer to a malformed request is read).
     """
 
     def __init__(
@@ -315,7 +332,9 @@ class FakeShopify:
         capacity: float = 2000.0,
         restore_rate: float = 100.0,
         clock: Callable[[], float] = time.monotonic,
+        check_schema: bool = True,
     ) -> None:
+        self.check_schema = check_schema
         self.currency = currency
         self.capacity = capacity
         self.restore_rate = restore_rate
@@ -334,6 +353,9 @@ class FakeShopify:
         self._faults: list[tuple[str, str]] = []
         self._ids = itertools.count(1001)
         self._signing_key = uuid.uuid4().bytes
+        self.spec = GraphQLSpec.load("shopify-admin-graphql/admin-2026-01.graphql")
+        self.served: list[str] = []  # the API version of each GraphQL answer
+        self.idempotency_keys: list[str] = []
 
     # --- fault injection ------------------------------------------------------------------
 
@@ -382,8 +404,11 @@ class FakeShopify:
                     "wrong password)"
                 },
             )
-        if request.method != "POST" or request.url.path != f"/admin/api/{VERSION}/graphql.json":
+        asked = re.fullmatch(r"/admin/api/([\w-]+)/graphql\.json", request.url.path)
+        if request.method != "POST" or asked is None or asked.group(1) > SUPPORTED[-1]:
             return httpx.Response(404, json={"errors": "Not Found"})
+        served = asked.group(1) if asked.group(1) in SUPPORTED else SUPPORTED[0]
+        self.served.append(served)
         if not request.headers.get("content-type", "").startswith("application/json"):
             return httpx.Response(415, json={"errors": "Unsupported Media Type"})
         body = json.loads(request.content)
@@ -399,7 +424,10 @@ class FakeShopify:
                     "rates to resume uninterrupted service."
                 },
             )
+        if self.check_schema:
+            self.spec.check(body)  # fails the test on a request the schema refuses
         response = self._graphql(body, request)
+        response.headers["X-Shopify-API-Version"] = served
         if self._faults and self._faults[0][0] == operation:
             _, how = self._faults.pop(0)
             self.log[-1] = (operation, f"lost:{how}")  # carried out, answer lost
@@ -537,6 +565,16 @@ class FakeShopify:
             "locations": {"nodes": [{"id": LOCATION, "name": "Village store"}]},
         }
 
+    def _op_Publications(self, _variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        return {
+            "publications": {
+                "nodes": [
+                    {"id": ONLINE_STORE, "catalog": {"title": "Online Store"}},
+                    {"id": "gid://shopify/Publication/2", "catalog": {"title": "Point of Sale"}},
+                ]
+            }
+        }
+
     def _op_ProductBySku(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         match = re.fullmatch(r'sku:"((?:[^"\\]|\\.)*)"', variables["query"])
         if match is None:
@@ -572,6 +610,7 @@ class FakeShopify:
             "status": product["status"],
             "updatedAt": f"2026-11-21T08:00:{product['version']:02d}Z",
             "onlineStoreUrl": f"https://{SHOP}/products/{product['handle']}" if published else None,
+            "resourcePublicationsCount": {"count": len(product["publications"])},
             "variants": {
                 "nodes": [
                     {
@@ -683,6 +722,9 @@ class FakeShopify:
                     "price": Decimal(0),
                 }
             variant["sku"] = item.get("sku", variant["sku"])
+            weight = ((item.get("inventoryItem") or {}).get("measurement") or {}).get("weight")
+            if weight is not None:
+                variant["weight"] = (weight["value"], weight["unit"])
             if "price" in item:
                 variant["price"] = Decimal(str(item["price"]))
             for j, level in enumerate(item.get("inventoryQuantities") or ()):
@@ -777,6 +819,7 @@ class FakeShopify:
         return None
 
     def _op_InventorySet(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        self.idempotency_keys.append(variables["idempotencyKey"])
         data = variables["input"]
         errors = []
         if data["name"] not in {"available", "on_hand"}:
@@ -790,11 +833,12 @@ class FakeShopify:
                 errors.append(
                     _user_error(["input", "quantities", str(i)], "Inventory item not stocked here")
                 )
-            elif not data.get("ignoreCompareQuantity") and item.get("compareQuantity") is None:
+            elif "changeFromQuantity" not in item:
                 errors.append(
                     _user_error(
-                        ["input", "quantities", str(i), "compareQuantity"],
-                        "compareQuantity is required unless ignoreCompareQuantity is true",
+                        ["input", "quantities", str(i), "changeFromQuantity"],
+                        "changeFromQuantity is required: the expected quantity, or null to "
+                        "skip the check",
                     )
                 )
             else:

@@ -1,7 +1,8 @@
 """A fake Taobao Open Platform gateway for the taobao adapter's tests (``httpx.MockTransport``).
 
-It answers the way research/marketplaces.md §1.7 and TOP's error-code table describe: one
-``/router/rest`` endpoint taking a form ``POST`` (multipart when a picture is attached); every
+It answers the way TOP's "API调用方法详解" page, its official SDKs and its error-code table
+describe: one ``/router/rest`` endpoint taking a form ``POST`` (multipart when a picture is
+attached); every
 request checked for the common parameters, a timestamp in China time within 10 minutes, and
 the signature (md5, hmac or hmac-sha256, uppercase hex, files left out); answers in
 ``format=json`` with ``simplify=true``; errors as HTTP 200 with an ``error_response`` body.
@@ -72,7 +73,8 @@ def _bad(field: str, why: str) -> TopError:
 
 
 def _expected_sign(params: dict[str, str], secret: str, method: str) -> str:
-    text = "".join(k + params[k] for k in sorted(params) if k != "sign").encode()
+    # Empty values are not signed (the official SDKs' TaobaoUtils.signTopRequest).
+    text = "".join(k + params[k] for k in sorted(params) if k != "sign" and params[k]).encode()
     key = secret.encode()
     if method == "md5":
         return hashlib.md5(key + text + key, usedforsecurity=False).hexdigest().upper()

@@ -4,7 +4,8 @@ The fake servers in the adapter tests call :meth:`OpenApiSpec.check` on every re
 request the real platform would refuse for its shape (an unknown path or method, a missing
 required header or query parameter, a body that does not match the schema, a field the schema
 does not declare) fails the test that sent it. Swagger 2.0 (Amazon SP-API) and OpenAPI 3.0
-(eBay, Etsy) are both read.
+(eBay, Etsy), as JSON or YAML, are read; :class:`GraphQLSpec` does the same for a GraphQL
+schema (Shopify's Admin API SDL).
 
 The specs live in ``tests/specs/`` (see each folder's SOURCE.md for where they came from).
 """
@@ -22,6 +23,21 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import jsonschema
 import pytest
+import yaml
+from graphql import (
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLSchema,
+    build_schema,
+    parse,
+    type_from_ast,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from graphql.language import OperationDefinitionNode
+from graphql.validation import NoDeprecatedCustomRule, specified_rules
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
@@ -48,16 +64,16 @@ class OpenApiSpec:
     """
 
     def __init__(self, document: dict[str, Any], name: str, base_path: str | None = None) -> None:
-        self.document = document
-        self.name = name
         self.swagger2 = str(document.get("swagger", "")).startswith("2")
+        self.document = document if self.swagger2 else _nullable(document)
+        self.name = name
         self.base_path = self._base_path() if base_path is None else base_path.rstrip("/")
         self._registry: Registry[Any] = Registry().with_resource(
-            _DOC, Resource.from_contents(document, default_specification=DRAFT4)
+            _DOC, Resource.from_contents(self.document, default_specification=DRAFT4)
         )
         self._templates = [
             (re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(p)) + "$"), p)
-            for p in document["paths"]
+            for p in self.document["paths"]
         ]
         self.seen: list[str] = []
         self.patches: dict[str, str] = {}
@@ -173,9 +189,9 @@ class OpenApiSpec:
         schema = parameter if self.swagger2 else parameter.get("schema", {})
         schema = self._deref(schema)
         enum = schema.get("enum")
-        if enum is not None and schema.get("type") != "array" and value not in map(str, enum):
+        if enum is not None and _type(schema) != "array" and value not in map(str, enum):
             yield f"{where} parameter {name!r} is {value!r}, not one of {enum}"
-        if schema.get("type") == "integer" and not re.fullmatch(r"-?\d+", value):
+        if _type(schema) == "integer" and not re.fullmatch(r"-?\d+", value):
             yield f"{where} parameter {name!r} is {value!r}, not an integer"
 
     def _body_schema(
@@ -246,12 +262,12 @@ class OpenApiSpec:
         for key, values in parse_qs(content.decode(), keep_blank_values=True).items():
             name = key.removesuffix("[]")
             kind = self._deref(properties.get(name, {}))
-            if kind.get("type") == "array":
+            if _type(kind) == "array":
                 items = self._deref(kind.get("items", {}))
                 parts = [p for v in values for p in v.split(",")]
-                form[name] = [_typed(p, items.get("type")) for p in parts]
+                form[name] = [_typed(p, _type(items)) for p in parts]
             else:
-                form[name] = _typed(values[-1], kind.get("type"))
+                form[name] = _typed(values[-1], _type(kind))
         return form
 
     def validate(self, instance: Any, pointer: str) -> Iterator[str]:
@@ -329,6 +345,32 @@ class OpenApiSpec:
         return []
 
 
+def _type(schema: Mapping[str, Any]) -> str | None:
+    """The schema's type, ``null`` aside (a nullable field is still of its type)."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return kind if isinstance(kind, str) else None
+
+
+def _nullable(node: Any) -> Any:
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema says it (``null`` among the types).
+
+    Draft 4 does not know ``nullable``; without this, every ``null`` an API documents as
+    allowed would count as a violation.
+    """
+    if isinstance(node, list):
+        return [_nullable(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _nullable(value) for key, value in node.items()}
+    if out.get("nullable") is True and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
 def _typed(value: str, kind: str | None) -> Any:
     """A form value as the schema type says, left as text when it does not parse."""
     try:
@@ -352,4 +394,127 @@ def _load(relative: str, base_path: str | None) -> OpenApiSpec:
     file = SPECS / relative
     if not file.is_file():
         pytest.fail(f"the official spec is missing: expected {file} (see tests/specs/README.md)")
-    return OpenApiSpec(json.loads(file.read_text(encoding="utf-8")), file.name, base_path)
+    text = file.read_text(encoding="utf-8")
+    if file.suffix in {".yml", ".yaml"}:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        # YAML reads unquoted dates in examples as dates; JSON keeps them as text.
+        document = json.loads(
+            json.dumps(yaml.load(text, Loader=loader), default=str)  # noqa: S506 - safe loader
+        )
+    else:
+        document = json.loads(text)
+    return OpenApiSpec(document, file.name, base_path)
+
+
+class GraphQLSpec:
+    """One official GraphQL schema (SDL), ready to check GraphQL requests against.
+
+    A request passes when its document validates against the schema (every field, argument,
+    type and directive exists and fits), its variables coerce to the declared types (every
+    input field known, every required one present, enums and scalars right), it uses nothing
+    the schema marks ``@deprecated`` (deprecated parts are removed in a later version, so an
+    adapter that asks for a newer version than the schema must not lean on them), and every
+    mutation whose description says its idempotency key is required carries ``@idempotent``.
+
+    Args:
+        schema: the built schema.
+        name: how messages name it (its file name).
+    """
+
+    def __init__(self, schema: GraphQLSchema, name: str) -> None:
+        self.schema = schema
+        self.name = name
+        self.seen: list[str] = []
+
+    @classmethod
+    def load(cls, relative: str) -> GraphQLSpec:
+        """The schema at ``tests/specs/<relative>``; fails the test if it is missing."""
+        return _load_graphql(relative)
+
+    def check(self, body: Mapping[str, Any]) -> str:
+        """Check a GraphQL request body; return its operation name or raise."""
+
+        name = str(body.get("operationName") or "")
+        try:
+            document = parse(str(body.get("query", "")))
+        except GraphQLError as error:
+            raise SpecViolationError(f"{self.name}: {name}: {error.message}") from None
+        problems = [
+            e.message
+            for e in validate(self.schema, document, [*specified_rules, NoDeprecatedCustomRule])
+        ]
+        operations = [
+            d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+            and (not name or (d.name is not None and d.name.value == name))
+        ]
+        if not operations:
+            problems.append(f"the document has no operation named {name!r}")
+        for operation in operations:
+            coerced = get_variable_values(
+                self.schema, operation.variable_definitions or (), dict(body.get("variables") or {})
+            )
+            if isinstance(coerced, list):
+                problems.extend(e.message for e in coerced)
+            else:
+                problems.extend(self._deprecated_inputs(operation, body.get("variables") or {}))
+            problems.extend(self._idempotency(operation))
+        if problems:
+            raise SpecViolationError(
+                f"{self.name}: {name or 'the request'} breaks the schema:\n  "
+                + "\n  ".join(problems)
+            )
+        self.seen.append(name)
+        return name
+
+    def _deprecated_inputs(self, operation: Any, variables: Mapping[str, Any]) -> Iterator[str]:
+        for definition in operation.variable_definitions or ():
+            key = definition.variable.name.value
+            if key in variables:
+                kind = type_from_ast(self.schema, definition.type)
+                yield from _deprecated_in(kind, variables[key], f"${key}")
+
+    def _idempotency(self, operation: Any) -> Iterator[str]:
+        if operation.operation.value != "mutation":
+            return
+        mutation = self.schema.mutation_type
+        for selection in operation.selection_set.selections:
+            field = mutation.fields.get(getattr(selection, "name", None) and selection.name.value)
+            description = (field.description or "") if field is not None else ""
+            needs_key = "idempotency key is required" in description
+            has_key = any(d.name.value == "idempotent" for d in selection.directives or ())
+            if needs_key and not has_key:
+                yield (
+                    f"{selection.name.value} needs @idempotent(key: ...): its description says "
+                    "the idempotency key is required (from 2026-04)"
+                )
+
+
+def _deprecated_in(kind: Any, value: Any, where: str) -> Iterator[str]:
+    """Input fields marked ``@deprecated`` that ``value`` sets, walking nested inputs."""
+    while isinstance(kind, GraphQLNonNull):
+        kind = kind.of_type
+    if isinstance(kind, GraphQLList) and isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _deprecated_in(kind.of_type, item, f"{where}[{index}]")
+    elif isinstance(kind, GraphQLInputObjectType) and isinstance(value, dict):
+        for key, item in value.items():
+            field = kind.fields.get(key)
+            if field is None:
+                continue
+            if field.deprecation_reason:
+                yield f"{where}.{key} is deprecated: {field.deprecation_reason}"
+            yield from _deprecated_in(field.type, item, f"{where}.{key}")
+
+
+@cache
+def _load_graphql(relative: str) -> GraphQLSpec:
+    file = SPECS / relative
+    if not file.is_file():
+        pytest.fail(f"the official schema is missing: expected {file} (see tests/specs/README.md)")
+    # assume_valid: graphql-core 3.3 checks rules newer than Shopify's schema keeps (a
+    # deprecated field implementing an interface field that is not); the requests are what
+    # is checked here, not the schema.
+    schema = build_schema(file.read_text(encoding="utf-8"), assume_valid=True)
+    return GraphQLSpec(schema, file.name)

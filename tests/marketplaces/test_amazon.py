@@ -17,10 +17,17 @@ import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.marketplaces.fake_amazon import FEED_SCHEMA_FILE, LISTINGS, MEAT_SCHEMA, FakeAmazon
+from tests.marketplaces.fake_amazon import (
+    FEED_SCHEMA_FILE,
+    LISTINGS,
+    MEAT_SCHEMA,
+    FakeAmazon,
+    product_required_fields,
+)
+from tests.marketplaces.origins import grown_in
 from tests.marketplaces.specs import SPECS
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -37,7 +44,6 @@ from ruralseller.listing import (
     generate_listing,
 )
 from ruralseller.marketplaces import RetryPolicy, SyncMarketplace
-from ruralseller.marketplaces import amazon as amazon_module
 from ruralseller.marketplaces.amazon import (
     AmazonMarketplace,
     LwaAuth,
@@ -47,6 +53,7 @@ from ruralseller.marketplaces.amazon import (
     put_listing_body,
     stock_and_price_patches,
 )
+from ruralseller.marketplaces.amazon import adapter as amazon_adapter
 from ruralseller.marketplaces.conformance import MarketplaceConformance
 from ruralseller.marketplaces.secrets import Secret
 
@@ -401,6 +408,63 @@ def test_the_schema_check_refuses_before_sending() -> None:
     assert "putListingsItem" not in fake.operations
 
 
+def test_item_type_keyword_and_dangerous_goods_are_sent() -> None:
+    attributes = put_listing_body(usd_draft())["attributes"]
+    assert attributes["item_type_keyword"] == [
+        {"value": "chicken", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    assert attributes["supplier_declared_dg_hz_regulation"] == [
+        {"value": "not_applicable", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    for name in product_required_fields():  # Amazon's PRODUCT type, as documented
+        assert name in attributes or name == "color", name
+
+
+def test_a_missing_required_attribute_is_named_before_any_request() -> None:
+    fake = new_fake()
+    live = usd_draft("LIVE-1", kind="live_birds")  # no item type keyword known for it
+    with pytest.raises(ListingRejectedError, match="nothing was sent") as caught:
+        run(lambda m: m.upsert(live), fake=fake)
+    assert list(caught.value.field_errors) == ["kind (item_type_keyword)"]
+    assert "item_type_keyword" in caught.value.field_errors["kind (item_type_keyword)"]
+    assert fake.requests == []
+    issues = run(lambda m: m.validate(live), fake=fake)
+    assert [i.field for i in issues if i.severity is IssueSeverity.ERROR] == [
+        "kind (item_type_keyword)"
+    ]
+    assert fake.requests == []
+    # The adapter's setting fills it.
+    state = run(lambda m: m.upsert(live), fake=fake, item_type_keyword="live-poultry")
+    assert state.sku == "LIVE-1"
+
+
+def test_an_attribute_the_product_type_requires_is_named_with_how_to_give_it() -> None:
+    schema = {**MEAT_SCHEMA, "required": [*MEAT_SCHEMA["required"], "color"]}
+    fake = new_fake(schema=schema)
+    with pytest.raises(ListingRejectedError, match="nothing was sent") as caught:
+        run(lambda m: m.upsert(usd_draft("COLOUR-1")), fake=fake)
+    assert caught.value.field_errors == {
+        "color": "'color' is required but not supplied: give it in "
+        "draft.extra['amazon']['attributes']['color'] as the product type's definition "
+        "describes it"
+    }
+    assert "putListingsItem" not in fake.operations
+
+
+def test_the_packed_unit_weight_is_the_package_weight() -> None:
+    draft = usd_draft(shipping_weight=Mass("1.9", "kg"))
+    attributes = put_listing_body(draft)["attributes"]
+    assert attributes["item_package_weight"] == [
+        {"value": 1.9, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    assert attributes["purchasable_offer"][0]["our_price"] == [
+        {"schedule": [{"value_with_tax": 18.0}]}
+    ]
+    assert "item_package_weight" not in put_listing_body(usd_draft())["attributes"]
+    state = run(lambda m: m.upsert(draft), fake=new_fake())
+    assert state.price == Money("18.00", "USD")
+
+
 def test_the_schema_check_counts_utf8_bytes() -> None:
     fake = new_fake()
     # 160 characters (within maxLength 200) but 640 bytes (over maxUtf8ByteLength 600).
@@ -411,7 +475,7 @@ def test_the_schema_check_counts_utf8_bytes() -> None:
 
 
 def test_the_schema_is_downloaded_once_per_checksum(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(amazon_module, "_SCHEMAS", {})
+    monkeypatch.setattr(amazon_adapter, "_SCHEMAS", {})
     fake = new_fake()
     run(lambda m: m.upsert(usd_draft("SCHEMA-1")), fake=fake)
     run(lambda m: m.upsert(usd_draft("SCHEMA-2")), fake=fake)
@@ -619,9 +683,20 @@ def test_validate_offline_sends_nothing() -> None:
     assert fake.requests == []
 
 
+def test_chilled_chicken_from_china_is_refused_to_us_buyers_before_any_request() -> None:
+    fake = new_fake()
+    issues = run(lambda m: m.validate(usd_draft("CN-1"), preview=True), fake=fake)
+    (blocked,) = [i for i in issues if i.severity is IssueSeverity.ERROR]
+    assert blocked.field == "food_policy"
+    assert "US-IMPORT-POULTRY-CN" in blocked.message
+    assert "84 FR 60318" in blocked.message  # the source is named
+    assert fake.requests == []
+
+
 def test_validate_with_preview_asks_amazon_without_saving() -> None:
     fake = new_fake()
-    issues = run(lambda m: m.validate(usd_draft("DRY-1"), preview=True), fake=fake)
+    draft = grown_in(usd_draft("DRY-1"), "US")
+    issues = run(lambda m: m.validate(draft, preview=True), fake=fake)
     assert [i.severity for i in issues] == [IssueSeverity.WARNING]  # no main image
     assert issues[0].field == "images (main_product_image_locator)"
     put = next(r for r in fake.requests if r.method == "PUT")
@@ -631,7 +706,7 @@ def test_validate_with_preview_asks_amazon_without_saving() -> None:
 
 def test_validate_with_preview_reports_amazons_errors() -> None:
     fake = new_fake()
-    bad = usd_draft("DRY-2", extra={"amazon": {"product_type": "LUGGAGE"}})
+    bad = grown_in(usd_draft("DRY-2", extra={"amazon": {"product_type": "LUGGAGE"}}), "US")
     issues = run(lambda m: m.validate(bad, preview=True), fake=fake, schema_check=False)
     errors = [i for i in issues if i.severity is IssueSeverity.ERROR]
     assert errors
@@ -668,3 +743,20 @@ def test_secrets_stay_out_of_reprs_errors_and_logs(caplog: pytest.LogCaptureFixt
     for secret in (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, "wrong-secret-value-99", *fake.issued):
         assert secret not in shown
     assert len(fake.issued) >= 2  # real tokens were issued, and checked above
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_a_stock_or_price_change_is_one_patch() -> None:
+    fake = new_fake()
+    run(lambda m: m.upsert(usd_draft("ONE-1")), fake=fake)
+    start = len(fake.operations)
+    run(lambda m: m.set_stock("ONE-1", 3, Money("19.00", "USD")), fake=fake)
+    writes = [op for op in fake.operations[start:] if op != "getDefinitionsProductType"]
+    assert writes == ["patchListingsItem"]
+    patch = json.loads(fake.requests[-1].content)
+    assert [p["path"] for p in patch["patches"]] == [
+        "/attributes/fulfillment_availability",
+        "/attributes/purchasable_offer",
+    ]

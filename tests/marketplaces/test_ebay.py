@@ -26,7 +26,7 @@ from tests.marketplaces.fake_ebay import (
     load_spec,
 )
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -189,6 +189,17 @@ def test_the_inventory_item_carries_the_english_text_stock_and_pictures() -> Non
     assert "ean" not in body["product"]
     assert "upc" not in body["product"]
     assert not list(load_spec().validate(body, "#/components/schemas/InventoryItem"))
+
+
+def test_the_packed_unit_weight_is_the_package_weight() -> None:
+    draft = attrs.evolve(us_draft(), shipping_weight=Mass("1.9", "kg"))
+    body = inventory_item_payload(draft, SETTINGS)
+    assert body["packageWeightAndSize"] == {"weight": {"value": 1900.0, "unit": "GRAM"}}
+    assert not list(load_spec().validate(body, "#/components/schemas/InventoryItem"))
+    assert "packageWeightAndSize" not in inventory_item_payload(us_draft(), SETTINGS)
+    assert offer_payload(draft, SETTINGS)["pricingSummary"]["price"]["value"] == str(
+        draft.price.amount
+    )
 
 
 def test_item_specifics_keep_to_ebays_lengths() -> None:
@@ -659,3 +670,15 @@ def test_the_sync_facade_works_for_scripts() -> None:
         state = ebay.set_stock("WJ-SYNC", 2, Money("30.00", "USD"))
     assert state.stock == 2
     assert state.price == Money("30.00", "USD")
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_a_stock_or_price_change_is_one_write() -> None:
+    fake = FakeEbay()
+    run(make_ebay(fake), lambda m: publish(m, us_draft()))
+    start = len(fake.calls)
+    run(make_ebay(fake), lambda m: m.set_stock("WJ261120A", 3, Money("6.10", "USD")))
+    writes = [c for c in fake.calls[start:] if not c.startswith("get")]
+    assert writes == ["bulkUpdatePriceQuantity"]

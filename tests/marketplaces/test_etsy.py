@@ -22,12 +22,14 @@ from tests.marketplaces.fake_etsy import (
     KEYSTRING,
     READINESS_STATE_ID,
     REFRESH_TOKEN,
+    SHARED_SECRET,
     SHIPPING_PROFILE_ID,
     SHOP_ID,
     TAXONOMY_ID,
     FakeEtsy,
     etsy_spec,
 )
+from tests.marketplaces.origins import grown_in
 
 from ruralseller.catalog import Money, load_catalog
 from ruralseller.catalog.samples import sample_path
@@ -39,7 +41,13 @@ from ruralseller.errors import (
     MarketplaceUnavailableError,
     RateLimitedError,
 )
-from ruralseller.listing import ListingDraft, ProcessedImage, generate_listing, process_image
+from ruralseller.listing import (
+    IssueSeverity,
+    ListingDraft,
+    ProcessedImage,
+    generate_listing,
+    process_image,
+)
 from ruralseller.marketplaces import RetryPolicy, SyncMarketplace
 from ruralseller.marketplaces.conformance import MarketplaceConformance
 from ruralseller.marketplaces.etsy import (
@@ -83,7 +91,9 @@ def us_draft(sku: str = "WJ261120A", **changes: Any) -> ListingDraft:
 
 @functools.cache
 def pictures(count: int = 2) -> tuple[ProcessedImage, ...]:
-    spec = EtsyMarketplace(shop_id=1, keystring="k", refresh_token=REFRESH_TOKEN).profile.images
+    spec = EtsyMarketplace(
+        shop_id=1, keystring="k", shared_secret=SHARED_SECRET, refresh_token=REFRESH_TOKEN
+    ).profile.images
     made = []
     for n in range(count):
         buffer = io.BytesIO()
@@ -96,6 +106,7 @@ def make_etsy(fake: FakeEtsy, **kwargs: Any) -> EtsyMarketplace:
     options: dict[str, Any] = {
         "shop_id": SHOP_ID,
         "keystring": KEYSTRING,
+        "shared_secret": SHARED_SECRET,
         "refresh_token": REFRESH_TOKEN,
         "access_token": ACCESS_TOKEN,
         "taxonomy_id": TAXONOMY_ID,
@@ -175,16 +186,16 @@ def test_the_create_form_is_what_the_spec_allows() -> None:
         f"{BASE}/v3/application/shops/{SHOP_ID}/listings",
         data=form,
     )
-    assert etsy_spec().check(request) == "createListing"
+    assert etsy_spec().check(request) == "createDraftListing"
 
 
 def test_who_made_when_made_and_is_supply_always_go_together() -> None:
     """etsy/open-api#472: with only some of the three, Etsy fails with images array_too_short."""
-    draft = us_draft(extra={"etsy": {"when_made": "2020_2021", "is_supply": True}})
+    draft = us_draft(extra={"etsy": {"when_made": "2020_2026", "is_supply": True}})
     form = create_listing_form(draft, taxonomy_id=TAXONOMY_ID)
     assert (form["who_made"], form["when_made"], form["is_supply"]) == (
         "i_did",
-        "2020_2021",
+        "2020_2026",
         "true",
     )
     with pytest.raises(InvalidValueError, match="when_made is 'yesterday'"):
@@ -200,9 +211,11 @@ def test_the_draft_can_choose_its_taxonomy() -> None:
 
 
 def test_the_inventory_carries_our_sku_stock_and_price() -> None:
-    body = inventory_payload("WJ261120A", 7, Money("39.5", "USD"))
+    body = inventory_payload("WJ261120A", 7, Money("39.5", "USD"), readiness_state_id=1)
     assert body["products"][0]["sku"] == "WJ261120A"
-    assert body["products"][0]["offerings"] == [{"price": 39.5, "quantity": 7, "is_enabled": True}]
+    assert body["products"][0]["offerings"] == [
+        {"price": 39.5, "quantity": 7, "is_enabled": True, "readiness_state_id": 1}
+    ]
     request = httpx.Request("PUT", f"{BASE}/v3/application/listings/1/inventory", json=body)
     assert etsy_spec().check(request) == "updateListingInventory"
 
@@ -231,7 +244,10 @@ def test_validate_adds_what_etsy_needs() -> None:
     fields = {issue.field for issue in issues}
     assert {"sku", "taxonomy_id", "price"} <= fields
     assert all(issue.fix for issue in issues)
-    assert not asyncio.run(make_etsy(FakeEtsy()).validate(us_draft()))
+    assert not asyncio.run(make_etsy(FakeEtsy()).validate(grown_in(us_draft(), "US")))
+    # The sample bird from Jiangxi may not go to US buyers (the food policy says why).
+    (issue,) = asyncio.run(make_etsy(FakeEtsy()).validate(us_draft()))
+    assert (issue.field, issue.severity) == ("food_policy", IssueSeverity.ERROR)
 
 
 # --- publishing -----------------------------------------------------------------------------
@@ -241,8 +257,8 @@ def test_upsert_sends_the_flow_in_order_and_keeps_the_sku() -> None:
     fake = FakeEtsy()
     state = run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
     assert fake.seen == [
-        *["getListings"] * 5,  # no listing with this SKU tag in any state
-        "createListing",
+        *["getListingsByShop"] * 5,  # no listing with this SKU tag in any state
+        "createDraftListing",
         "updateListingInventory",
         "uploadListingImage",
         "uploadListingImage",
@@ -314,18 +330,18 @@ def test_currency_other_than_the_shops_is_refused_before_sending() -> None:
 @pytest.mark.parametrize("how", ["timeout", "503"])
 def test_a_lost_create_is_found_by_sku_not_sent_again(how: str) -> None:
     fake = FakeEtsy()
-    fake.lose("createListing", how)
+    fake.lose("createDraftListing", how)
     state = run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
     assert len(fake.by_sku("WJ261120A")) == len(fake.listings) == 1
-    assert fake.seen.count("createListing") == 1
+    assert fake.seen.count("createDraftListing") == 1
     assert state.active
 
 
 def test_a_create_that_failed_before_doing_anything_is_sent_again_once() -> None:
     fake = FakeEtsy()
-    fake.fail("createListing")
+    fake.fail("createDraftListing")
     state = run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
-    assert fake.seen.count("createListing") == 1  # the refused one never reached the shop
+    assert fake.seen.count("createDraftListing") == 1  # the refused one never reached the shop
     assert len(fake.listings) == 1
     assert state.active
 
@@ -333,10 +349,10 @@ def test_a_create_that_failed_before_doing_anything_is_sent_again_once() -> None
 def test_a_create_refused_every_time_is_tried_three_times_in_all() -> None:
     """The HTTP layer never repeats a create by itself; create_once looks up before each."""
     fake = FakeEtsy()
-    fake.fail("createListing", 5)
+    fake.fail("createDraftListing", 5)
     with pytest.raises(MarketplaceUnavailableError, match="server error"):
         run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
-    assert fake.attempts.count("createListing") == 3
+    assert fake.attempts.count("createDraftListing") == 3
     assert not fake.listings
 
 
@@ -384,13 +400,14 @@ def test_a_token_about_to_expire_is_refreshed_before_sending() -> None:
     auth = EtsyAuth(
         Secret(KEYSTRING),
         Secret(REFRESH_TOKEN),
+        shared_secret=Secret(SHARED_SECRET),
         token_url=f"{BASE}/v3/public/oauth/token",
         access_token=Secret(ACCESS_TOKEN),
         expires_at=1030.0,
         clock=lambda: now[0],
     )
     with httpx.Client(auth=auth, transport=httpx.MockTransport(fake)) as client:
-        client.get(f"{BASE}/v3/application/listings", params={"state": "draft"})
+        client.get(f"{BASE}/v3/application/shops/{SHOP_ID}/listings", params={"state": "draft"})
     assert len(fake.refreshes) == 1  # 30 s left is inside the 60 s margin
 
 
@@ -430,7 +447,7 @@ def test_a_wrong_keystring_is_an_auth_error_that_hides_it() -> None:
     keystring=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1),
     token=st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1),
 )
-def test_every_request_carries_the_key_and_the_bearer(keystring: str, token: str) -> None:
+def test_every_request_carries_the_key_secret_and_the_bearer(keystring: str, token: str) -> None:
     seen: list[httpx.Request] = []
 
     def shop(request: httpx.Request) -> httpx.Response:
@@ -439,14 +456,20 @@ def test_every_request_carries_the_key_and_the_bearer(keystring: str, token: str
 
     keystring, token = f"ks-{keystring}", f"tok-{token}"
     auth = EtsyAuth(
-        Secret(keystring), Secret("r"), token_url=f"{BASE}/t", access_token=Secret(token)
+        Secret(keystring),
+        Secret("r"),
+        shared_secret=Secret("shh-9"),
+        token_url=f"{BASE}/t",
+        access_token=Secret(token),
     )
     with httpx.Client(auth=auth, transport=httpx.MockTransport(shop)) as client:
-        client.get(f"{BASE}/v3/application/listings?state=active")
-        client.get(f"{BASE}/v3/application/listings?state=draft")
-    assert [r.headers["x-api-key"] for r in seen] == [keystring, keystring]
+        client.get(f"{BASE}/v3/application/shops/1/listings?state=active")
+        client.get(f"{BASE}/v3/application/shops/1/listings?state=draft")
+    # The description's securitySchemes.api_key: "in the format keystring:shared_secret".
+    assert [r.headers["x-api-key"] for r in seen] == [f"{keystring}:shh-9"] * 2
     assert [r.headers["authorization"] for r in seen] == [f"Bearer {token}"] * 2
     assert keystring not in repr(auth)
+    assert "shh-9" not in repr(auth)
     assert token not in repr(auth)
 
 
@@ -492,15 +515,29 @@ def test_the_quota_headers_are_kept() -> None:
     assert int(etsy.quota["x-remaining-today"]) < 10_000
 
 
+def test_a_missing_shipping_or_processing_profile_is_refused_before_any_request() -> None:
+    fake = FakeEtsy()
+    draft = grown_in(us_draft(), "US")
+    for setting in ("shipping_profile_id", "readiness_state_id"):
+        with pytest.raises(InvalidValueError, match=setting) as caught:
+            run(make_etsy(fake, **{setting: None}), lambda m: m.upsert(us_draft(), pictures()))
+        assert caught.value.field == setting
+        issues = run(make_etsy(fake, **{setting: None}), lambda m: m.validate(draft))
+        assert [i.field for i in issues if i.severity is IssueSeverity.ERROR] == [setting]
+    assert fake.seen == []
+
+
 def test_etsy_field_errors_name_the_field() -> None:
     fake = FakeEtsy()
-    etsy = make_etsy(fake, shipping_profile_id=None)
+    long_title = us_draft()
+    text = attrs.evolve(long_title.texts["en"], title="Hen " * 40)
+    long_title = attrs.evolve(long_title, texts={"en": text})
     with pytest.raises(ListingRejectedError) as caught:
-        run(etsy, lambda m: m.upsert(us_draft(), pictures()))
+        run(make_etsy(fake), lambda m: m.upsert(long_title, pictures()))
     assert caught.value.field_errors == {
-        "shipping_profile_id": "A shipping_profile_id is required for physical listings."
+        "title": "string_too_long cannot be longer than 140 characters"
     }
-    assert "shipping_profile_id" in str(caught.value)
+    assert "title" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -603,3 +640,37 @@ def test_the_sync_facade_and_the_default_rate() -> None:
     with SyncMarketplace(etsy) as sync:
         assert sync.upsert(us_draft(), pictures()).active
         assert sync.withdraw("WJ261120A").state == "withdrawn"
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_ETSY_WRITES = (
+    *("createDraftListing", "updateListing", "updateListingInventory"),
+    *("uploadListingImage", "deleteListingImage"),
+)
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeEtsy()
+    run(make_etsy(fake), lambda m: m.upsert(us_draft(), pictures()))
+
+    def writes(work: Callable[[EtsyMarketplace], Awaitable[Any]]) -> list[str]:
+        start = len(fake.seen)
+        run(make_etsy(fake), work)
+        return [op for op in fake.seen[start:] if op in _ETSY_WRITES]
+
+    price = us_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["updateListingInventory"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("6.10", "USD"))) == [
+        "updateListingInventory"
+    ]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("6.10", "USD"))) == []
+    assert writes(lambda m: m.set_stock("WJ261120A", 7)) == []
+    # A text change: the listing's text, not its inventory, nor a second activation.
+    text = attrs.evolve(us_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = attrs.evolve(
+        us_draft(), texts={**us_draft().texts, "en": text}, stock=7, price=Money("6.10", "USD")
+    )
+    sent = writes(lambda m: m.upsert(renamed, pictures()))
+    # Pictures are sent again by rank (overwrite): Etsy keeps nothing to tell them apart by.
+    assert [w for w in sent if w != "uploadListingImage"] == ["updateListing"]

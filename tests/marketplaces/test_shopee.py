@@ -31,8 +31,9 @@ from tests.marketplaces.fake_shopee import (
     THROTTLE_BODY,
     FakeShopee,
 )
+from tests.marketplaces.origins import grown_in
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     InvalidValueError,
@@ -181,7 +182,7 @@ class TestShopeeConformanceUnderFaults(TestShopeeConformance):
 
 
 def test_the_research_vector_step_by_step() -> None:
-    """research §1.6: partner 2001887, add_item, ts 1655714431, token, shop, key "testkey"."""
+    """A self-computed vector (Shopee publishes none): partner 2001887, add_item, key "testkey"."""
     partner_id, path, timestamp = 2001887, "/api/v2/product/add_item", 1655714431
     token, shop_id = "59777174636562737266615546704c6d", 14701711
     base = base_string(partner_id, path, timestamp, token, shop_id)
@@ -568,8 +569,43 @@ def test_the_add_item_payload_for_singapore() -> None:
         "logistic_info": [{"logistic_id": 2, "enabled": True}],
         "condition": "NEW",
         "item_status": "NORMAL",
-        "brand": {"brand_id": 0},
+        "brand": {"brand_id": 0, "original_brand_name": "NoBrand"},
+        "gtin_code": "99506000160019",
     }
+
+
+def test_a_brand_goes_with_its_name_and_attributes_with_their_values() -> None:
+    draft = attrs.evolve(sg_draft(), extra={"shopee": {"attributes": {"100010": "Jiangxi"}}})
+    body = add_item_payload(
+        draft,
+        image_ids=["a"],
+        category_id=1,
+        logistic_ids=[2],
+        brand_id=1078,
+        attributes={100037: 580},
+    )
+    assert body["brand"] == {"brand_id": 1078, "original_brand_name": "吴家乌鸡养殖场"}
+    assert body["attribute_list"] == [
+        {"attribute_id": 100037, "attribute_value_list": [{"value_id": 580}]},
+        {
+            "attribute_id": 100010,
+            "attribute_value_list": [{"value_id": 0, "original_value_name": "Jiangxi"}],
+        },
+    ]
+    named = add_item_payload(
+        draft, image_ids=["a"], category_id=1, logistic_ids=[2], brand_id=7, brand_name="Wu"
+    )
+    assert named["brand"] == {"brand_id": 7, "original_brand_name": "Wu"}
+    assert "gtin_code" not in add_item_payload(
+        attrs.evolve(sg_draft(), gtin=None), image_ids=["a"], category_id=1, logistic_ids=[2]
+    )
+
+
+def test_the_parcel_weight_is_the_packed_unit_weight() -> None:
+    draft = attrs.evolve(sg_draft(), shipping_weight=Mass("1.9", "kg"))
+    body = add_item_payload(draft, image_ids=["a"], category_id=1, logistic_ids=[2])
+    assert body["weight"] == 1.9
+    assert body["original_price"] == 9.9
 
 
 def test_regions_without_cents_take_whole_prices_only() -> None:
@@ -623,7 +659,11 @@ def test_validate_adds_the_shops_own_checks() -> None:
     errors = [i for i in issues if i.severity is IssueSeverity.ERROR]
     assert [i.field for i in errors] == ["price"]
     assert "MYR" in errors[0].message
-    assert run(make_adapter(fake).validate(sg_draft())) == ()
+    assert run(make_adapter(fake).validate(grown_in(sg_draft(), "MY"))) == ()
+    # Meat from China for Singapore: a likely prohibition, not verified, so a warning.
+    (warned,) = run(make_adapter(fake).validate(sg_draft()))
+    assert (warned.field, warned.severity) == ("food_policy", IssueSeverity.WARNING)
+    assert "not verified" in warned.message
     run(adapter.aclose())
 
 
@@ -643,3 +683,38 @@ def test_the_sync_facade() -> None:
         assert shopee.set_stock("WJ261120A", 3, Money("8.50", "SGD")).price == Money("8.5", "SGD")
         assert shopee.upload_images("WJ261120A", _images(shopee.marketplace)) == state.images
     assert shopee.profile.title_max == fake_shopee.TITLE_MAX
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_SHOPEE_WRITES = ("add_item", "update_item", "update_stock", "update_price", "unlist_item")
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeShopee()
+    run(_upsert_and_close(make_adapter(fake), sg_draft(), _pictures()))
+
+    def writes(work: Any) -> list[str]:
+        start = len(fake.requests)
+
+        async def go() -> None:
+            adapter = make_adapter(fake)
+            try:
+                await work(adapter)
+            finally:
+                await adapter.aclose()
+
+        run(go())
+        paths = [r.url.path.rsplit("/", 1)[-1] for r in fake.requests[start:]]
+        return [p for p in paths if p in _SHOPEE_WRITES]
+
+    price = sg_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, price)) == ["update_stock"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, Money("8.50", "SGD"))) == ["update_price"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 5, Money("8.50", "SGD"))) == []
+    # A text change through upsert: the item, not its stock or price again.
+    text = attrs.evolve(sg_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = attrs.evolve(
+        sg_draft(texts={**sg_draft().texts, "en": text}, stock=5), price=Money("8.50", "SGD")
+    )
+    assert writes(lambda m: m.upsert(renamed, _pictures())) == ["update_item"]

@@ -28,7 +28,7 @@ from tests.marketplaces.fake_shopify import (
     check_value,
 )
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     ListingRejectedError,
@@ -41,6 +41,7 @@ from ruralseller.listing import (
     ListingDraft,
     ProcessedImage,
     generate_listing,
+    get_profile,
     process_image,
 )
 from ruralseller.marketplaces import RetryPolicy, SyncMarketplace
@@ -402,6 +403,79 @@ def test_publication_ids_publish_to_the_online_store() -> None:
     assert "Publish" in fake.operations()
 
 
+def test_products_go_on_the_online_store_by_default_and_are_active_only_there() -> None:
+    fake = FakeShopify()
+    state = _run(_adapter(fake), lambda m: m.upsert(_draft(), ()))
+    assert state.active
+    assert state.extra["channels"] == 1
+    assert [p["publications"] for p in fake.products.values()] == [{ONLINE_STORE}]
+    # Published nowhere, an ACTIVE product is seen by no buyer: reported as a draft.
+    hidden = _run(_adapter(FakeShopify(), publish_to=()), lambda m: m.upsert(_draft(), ()))
+    assert (hidden.state, hidden.extra["status"], hidden.extra["channels"]) == (
+        "draft",
+        "ACTIVE",
+        0,
+    )
+
+
+def test_a_sales_channel_the_shop_lacks_is_named_with_those_it_has() -> None:
+    fake = FakeShopify()
+    with pytest.raises(MarketplaceError, match="no sales channel called 'Farm Stall'") as caught:
+        _run(_adapter(fake, publish_to=("Farm Stall",)), lambda m: m.upsert(_draft(), ()))
+    assert "Online Store, Point of Sale" in str(caught.value)
+
+
+def test_the_unit_weight_goes_on_the_inventory_item() -> None:
+    fake = FakeShopify()
+    draft = _draft(shipping_weight=Mass("1.9", "kg"))
+    _run(_adapter(fake), lambda m: m.upsert(draft, ()))
+    (product,) = fake.products.values()
+    assert product["variants"][0]["weight"] == (1900.0, "GRAMS")
+    assert product["variants"][0]["price"] == draft.price.amount
+    unweighed = product_set_input(_draft(), text=_draft().text("en"), location_id=LOCATION)
+    assert "measurement" not in unweighed["variants"][0]["inventoryItem"]
+
+
+def test_stock_is_set_with_a_fresh_idempotency_key_per_write() -> None:
+    fake = FakeShopify()
+
+    async def work(m: ShopifyMarketplace) -> None:
+        await m.upsert(_draft(), ())
+        await m.set_stock("WJ261120A", 5)
+        await m.set_stock("WJ261120A", 3)
+
+    _run(_adapter(fake), work)
+    assert len(fake.idempotency_keys) == 2
+    assert len(set(fake.idempotency_keys)) == 2
+
+
+def test_a_lost_stock_answer_is_retried_with_the_same_key() -> None:
+    fake = FakeShopify()
+    _run(_adapter(fake), lambda m: m.upsert(_draft(), ()))
+    fake.lose("InventorySet", "503")
+    _run(_adapter(fake), lambda m: m.set_stock("WJ261120A", 4))
+    assert len(fake.idempotency_keys) == 2
+    assert len(set(fake.idempotency_keys)) == 1
+
+
+def test_the_default_version_is_served_and_a_fallen_forward_one_is_warned_about(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    fake = FakeShopify()
+    adapter = _adapter(fake)
+    assert adapter.api_version == "2026-10"
+    with caplog.at_level(logging.WARNING, logger="ruralseller.marketplaces.shopify"):
+        _run(adapter, lambda m: m.fetch("NOPE"))
+    assert adapter.served_version == "2026-10"
+    assert not caplog.records
+    old = _adapter(fake, api_version="2025-10")
+    with caplog.at_level(logging.WARNING, logger="ruralseller.marketplaces.shopify"):
+        _run(old, lambda m: m.fetch("NOPE"))
+    assert old.served_version == "2026-01"
+    (record,) = caplog.records
+    assert "served API version 2026-01, not the 2025-10 asked for" in record.getMessage()
+
+
 def test_a_price_in_another_currency_is_refused_before_sending() -> None:
     fake = FakeShopify(currency="USD")
     adapter = _adapter(fake)
@@ -441,7 +515,7 @@ def test_user_errors_carry_the_field() -> None:
 
 
 def test_a_malformed_request_is_a_marketplace_error_not_a_retry() -> None:
-    fake = FakeShopify()
+    fake = FakeShopify(check_schema=False)  # the point is how Shopify's refusal is read
     adapter = _adapter(fake)
 
     async def work(m: ShopifyMarketplace) -> Any:
@@ -545,7 +619,7 @@ def test_the_cost_bucket_waits_before_shopify_has_to_throttle() -> None:
 
     _run(adapter, work)
     assert clock.slept, "the adapter never waited for the bucket"
-    assert all(outcome == "ok" for _, outcome in fake.log), fake.log
+    assert all(outcome == "ok" for _, outcome in fake.log), [x for x in fake.log if x[1] != "ok"]
     assert adapter.cost_bucket.capacity == 100  # adopted from Shopify's throttleStatus
     assert adapter.cost_bucket.rate == 50
 
@@ -626,3 +700,46 @@ def test_a_refused_price_names_the_variant_field() -> None:
         _run(_adapter(fake), work)
     assert caught.value.field_errors == {"variants.0.price": "Price must be positive"}
     assert "productVariantsBulkUpdate" in str(caught.value)
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_WRITES = {
+    "ProductSet",
+    "StagedUploads",
+    "InventorySet",
+    "VariantPrice",
+    "ProductStatus",
+    "Publish",
+}
+
+
+def _writes_after(fake: FakeShopify, start: int) -> list[str]:
+    return [op for op, outcome in fake.log[start:] if op in _WRITES and outcome == "ok"]
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeShopify()
+    spec = get_profile("shopify").images
+    images = [_picture(spec, 10), _picture(spec, 20)]
+    _run(_adapter(fake), lambda m: m.upsert(_draft(), images))
+    price = _draft().price
+
+    def writes(work: Any) -> list[str]:
+        start = len(fake.log)
+        _run(_adapter(fake), work)
+        return _writes_after(fake, start)
+
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["InventorySet"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == ["VariantPrice"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == []
+    # A text change: the product is written again, its pictures are kept, not uploaded.
+    text = attrs.evolve(_draft().text("en"), title="Taihe silkie, whole, chilled")
+    renamed = _draft(texts={**_draft().texts, "en": text})
+    assert writes(lambda m: m.upsert(renamed, images)) == ["ProductSet", "Publish"]
+    # A new picture: only that one is uploaded.
+    assert writes(lambda m: m.upsert(renamed, [*images, _picture(spec, 30)])) == [
+        "StagedUploads",
+        "ProductSet",
+        "Publish",
+    ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
-from tests.marketplaces.specs import OpenApiSpec, SpecViolationError
+from tests.marketplaces.specs import GraphQLSpec, OpenApiSpec, SpecViolationError
 
 EBAY = "https://api.ebay.com/sell/inventory/v1"
 AMAZON = "https://sellingpartnerapi-na.amazon.com/listings/2021-08-01/items/A1"
@@ -105,3 +107,67 @@ def test_responses_are_checked_too() -> None:
     assert spec.response_problems("PUT", path, 200, good) == []
     bad = spec.response_problems("PUT", path, 200, {"sku": "HEN-1", "status": "WHAT"})
     assert any("'WHAT' is not one of" in p for p in bad)
+
+
+_SHOPIFY = "shopify-admin-graphql/admin-2026-01.graphql"
+_SET_STOCK = (
+    "mutation InventorySet($input: InventorySetQuantitiesInput!, $key: String!) "
+    "{ inventorySetQuantities(input: $input) @idempotent(key: $key) { userErrors { message } } }"
+)
+_QUANTITY = {"inventoryItemId": "gid://shopify/InventoryItem/1", "locationId": "gid://x/1"}
+
+
+def test_a_graphql_request_the_schema_allows_passes() -> None:
+    spec = GraphQLSpec.load(_SHOPIFY)
+    body = {
+        "query": _SET_STOCK,
+        "operationName": "InventorySet",
+        "variables": {
+            "key": "k-1",
+            "input": {
+                "name": "available",
+                "reason": "correction",
+                "quantities": [{**_QUANTITY, "quantity": 3, "changeFromQuantity": None}],
+            },
+        },
+    }
+    assert spec.check(body) == "InventorySet"
+
+
+@pytest.mark.parametrize(
+    ("query", "input_", "problem"),
+    [
+        (_SET_STOCK, {"ignoreCompareQuantity": True}, "ignoreCompareQuantity is deprecated"),
+        (_SET_STOCK, {"colour": "red"}, "not to include unknown field 'colour'"),
+        (
+            _SET_STOCK.replace(" @idempotent(key: $key)", "").replace(", $key: String!", ""),
+            {},
+            "inventorySetQuantities needs @idempotent",
+        ),
+        (_SET_STOCK.replace("message", "mesage"), {}, "Cannot query field 'mesage'"),
+    ],
+)
+def test_a_graphql_request_the_schema_refuses_is_named(
+    query: str, input_: dict[str, object], problem: str
+) -> None:
+    spec = GraphQLSpec.load(_SHOPIFY)
+    variables: dict[str, object] = {
+        "input": {
+            "name": "available",
+            "reason": "correction",
+            "quantities": [{**_QUANTITY, "quantity": 3}],
+            **input_,
+        }
+    }
+    if "$key" in query:
+        variables["key"] = "k-1"
+    body = {"query": query, "operationName": "InventorySet", "variables": variables}
+    with pytest.raises(SpecViolationError, match=re.escape(problem)):
+        spec.check(body)
+
+
+def test_openapi_nullable_allows_null() -> None:
+    spec = OpenApiSpec.load("etsy-v3-2026/etsy-openapi-original.yml")
+    listing = {"listing_id": 1, "shop_section_id": None, "item_weight_unit": None}
+    assert list(spec.validate(listing, "#/components/schemas/ShopListing")) == []
+    assert list(spec.validate({"item_weight_unit": "stone"}, "#/components/schemas/ShopListing"))

@@ -57,6 +57,7 @@ from ruralseller.marketplaces import Marketplace, RetryPolicy, SyncMarketplace
 from ruralseller.marketplaces.conformance import MarketplaceConformance
 from ruralseller.marketplaces.secrets import Secret
 from ruralseller.marketplaces.taobao import (
+    TAOBAO_GATEWAY,
     TaobaoAuth,
     TaobaoMarketplace,
     item_add_params,
@@ -176,7 +177,7 @@ class TestTaobaoConformance(MarketplaceConformance):
 # --- signing -----------------------------------------------------------------------------------
 
 DOCS_PARAMS = {"foo": "1", "bar": "2", "foo_bar": "3", "foobar": "4"}
-RESEARCH_DIGESTS = {  # research/marketplaces.md §1.7, self-computed (TOP publishes none)
+RESEARCH_DIGESTS = {  # self-computed with secret "helloworld" (TOP publishes no digest)
     "md5": "5AAF1C690262A24768F5478B084C2C8A",
     "hmac": "E687005F819D6F9E6ED085311C8ACC75",
     "hmac-sha256": "339676BF36C50A8BD3D8F6B4A81B2F9AA614B05BFCFEBEFC169CB830D6B77D3B",
@@ -328,8 +329,69 @@ def test_item_add_params_of_the_sample() -> None:
         "location.city": "吉安",
         "cid": str(LEAF_CID),
         "outer_id": "WJ261120A",
+        "food_security.factory": "吴家乌鸡养殖场",
+        "food_security.factory_site": "江西省吉安市泰和县武山镇汪陂村",
+        "food_security.plan_storage": "0~4 °C 冷藏",
+        "food_security.period": "5",
+        "food_security.product_date_start": "2026-11-20",
+        "food_security.product_date_end": "2026-11-20",
         "approve_status": "onsale",
     }
+
+
+def test_the_default_gateway_is_tops_https_one() -> None:
+    assert TAOBAO_GATEWAY == "https://eco.taobao.com/router/rest"
+    adapter = TaobaoMarketplace(
+        app_key=APP_KEY, app_secret=APP_SECRET, session=SESSION, cid=LEAF_CID
+    )
+    assert adapter.base_url == TAOBAO_GATEWAY
+
+
+def test_food_security_takes_the_licence_and_the_drafts_own_fields() -> None:
+    draft = attrs.evolve(
+        sample_draft(),
+        extra={"taobao": {"food_security": {"contact": "0796-5300000", "mix": ""}}},
+    )
+    params = item_add_params(draft, cid=LEAF_CID, licence_no="SC10436082600012")
+    assert params["food_security.prd_license_no"] == "SC10436082600012"
+    assert params["food_security.contact"] == "0796-5300000"
+    assert "food_security.mix" not in params  # empty: not sent
+    bad = attrs.evolve(sample_draft(), extra={"taobao": {"food_security": {"colour": "x"}}})
+    with pytest.raises(InvalidValueError, match=r"taobao has no food_security\.colour"):
+        item_add_params(bad, cid=LEAF_CID)
+    live = attrs.evolve(sample_draft(), kind="live_birds")
+    assert not [k for k in item_add_params(live, cid=LEAF_CID) if k.startswith("food_")]
+
+
+def test_processed_food_without_a_licence_number_is_warned_about() -> None:
+    cured = attrs.evolve(sample_draft(), kind="cured_meat")
+    adapter = TaobaoMarketplace(
+        app_key=APP_KEY, app_secret=APP_SECRET, session=SESSION, cid=LEAF_CID
+    )
+    issues = asyncio.run(adapter.validate(cured))
+    (issue,) = [i for i in issues if i.field == "food_security.prd_license_no"]
+    assert issue.severity is IssueSeverity.WARNING
+    licensed = TaobaoMarketplace(
+        app_key=APP_KEY, app_secret=APP_SECRET, session=SESSION, cid=LEAF_CID, food_licence_no="SC1"
+    )
+    issues = asyncio.run(licensed.validate(cured))
+    assert not [i for i in issues if i.field == "food_security.prd_license_no"]
+
+
+def test_empty_parameters_are_neither_sent_nor_signed() -> None:
+    seen: list[httpx.Request] = []
+
+    def gateway(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"time_get_response": {}})
+
+    auth = TaobaoAuth(APP_KEY, Secret(APP_SECRET), Secret(SESSION), clock=lambda: 1764000000)
+    with httpx.Client(auth=auth, transport=httpx.MockTransport(gateway)) as client:
+        client.post(GATEWAY, data={"method": "taobao.time.get", "props": "", "num": "3"})
+    form = dict(parse_qsl(seen[0].content.decode(), keep_blank_values=True))
+    assert "props" not in form
+    assert form["num"] == "3"
+    assert form["sign"] == sign({k: v for k, v in form.items() if k != "sign"}, APP_SECRET)
 
 
 def test_item_update_params_set_every_field_again() -> None:
@@ -680,3 +742,28 @@ def test_a_draft_that_cannot_be_mapped_fails_before_any_call() -> None:
     with pytest.raises(InvalidValueError, match="CNY"):
         run(make_taobao(fake), lambda m: m.upsert(sample_draft(price=Money("5.00", "USD"))))
     assert fake.received == []
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+_TOP_WRITES = ("item.add", "item.update", "item.quantity.update", "item.img.upload")
+
+
+def test_only_the_change_is_sent() -> None:
+    fake = FakeTaobao()
+    run(make_taobao(fake), lambda m: m.upsert(sample_draft(), pictures()))
+
+    def writes(work: Callable[[TaobaoMarketplace], Any]) -> list[str]:
+        start = len(fake.performed)
+        run(make_taobao(fake), work)
+        return [
+            m.removeprefix("taobao.")
+            for m in fake.performed[start:]
+            if m.removeprefix("taobao.") in _TOP_WRITES
+        ]
+
+    price = sample_draft().price
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, price)) == ["item.quantity.update"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == ["item.update"]
+    assert writes(lambda m: m.set_stock("WJ261120A", 7, Money("38.00", "CNY"))) == []
+    assert writes(lambda m: m.set_stock("WJ261120A", 9)) == ["item.quantity.update"]

@@ -202,3 +202,41 @@ def test_lost_creates_were_really_exercised() -> None:
     suite.test_upsert_publishes_and_fetch_reads_it_back()
     assert fake.lost == 1
     assert len(fake.skus()) == 1
+
+
+@pytest.mark.usefixtures("villagemart_installed")
+def test_a_third_party_adapters_drafts_meet_its_own_profile() -> None:
+    from ruralseller.listing import get_profile  # noqa: PLC0415
+    from ruralseller.marketplaces import marketplace_profile  # noqa: PLC0415
+
+    profile = marketplace_profile("villagemart")
+    assert profile.name == "villagemart"
+    assert profile.title_max == 80  # its own rule, not the sandbox's 200
+    assert get_profile("sandbox").title_max == 200
+    assert marketplace_profile("etsy") is get_profile("etsy")
+
+
+@pytest.mark.usefixtures("villagemart_installed")
+def test_the_cli_checks_a_third_party_adapters_drafts_against_its_profile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import attrs  # noqa: PLC0415
+    from click.testing import CliRunner  # noqa: PLC0415
+
+    from ruralseller.catalog.samples import sample_path  # noqa: PLC0415
+    from ruralseller.cli._app import cli  # noqa: PLC0415
+
+    module = __import__("villagemart_ruralseller")
+    monkeypatch.setattr(module, "PROFILE", attrs.evolve(module.PROFILE, title_max=20))
+    result = CliRunner().invoke(
+        cli,
+        [
+            *("publish", str(sample_path()), "--to", "villagemart", "--offline"),
+            *("--outbox", str(tmp_path / "outbox.db")),
+        ],
+    )
+    output = " ".join(result.output.split())
+    assert result.exit_code == 1, output
+    assert "nothing to send: every lot was refused" in output
+    assert "villagemart takes at most 20" in output, output
+    assert "Traceback" not in output

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from PIL import Image
 from tests.marketplaces.fake_woocommerce import FakeWooCommerceStore, wp_error
 
-from ruralseller.catalog import Money, load_catalog
+from ruralseller.catalog import Mass, Money, load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import (
     ListingRejectedError,
@@ -435,6 +435,13 @@ def test_payload_weight_by_the_piece_and_in_pounds() -> None:
         product_payload(draft(), weight_unit="jin")
 
 
+def test_the_packed_unit_weight_wins() -> None:
+    packed = draft(sale_unit="piece", shipping_weight=Mass("1.9", "kg"))
+    assert product_payload(packed)["weight"] == "1.9"
+    assert product_payload(packed, weight_unit="g")["weight"] == "1900"
+    assert product_payload(packed)["regular_price"] == str(packed.price.amount)
+
+
 def test_html_in_bullets_is_escaped() -> None:
     text = attrs.evolve(draft().text("en"), bullets=("<b>fresh</b> & free-range",))
     body = product_payload(draft(texts={"en": text}))
@@ -743,3 +750,22 @@ def test_over_http_the_secret_never_leaves_and_our_logs_hold_no_key(
     ours = "".join(r.getMessage() for r in caplog.records if r.name.startswith("ruralseller"))
     assert ours
     assert KEY not in ours
+
+
+# --- only the change is sent ----------------------------------------------------------------
+
+
+def test_only_the_change_is_sent() -> None:
+    store = https_store()
+    run(adapter(store), lambda m: m.upsert(draft(), pictures()))
+
+    def writes(work: Callable[[WooCommerceMarketplace], Awaitable[Any]]) -> list[str]:
+        start = len(store.calls)
+        run(adapter(store), work)
+        return [f"{method} {path}" for method, path in store.calls[start:] if method != "GET"]
+
+    price = draft().price
+    (stock_write,) = writes(lambda m: m.set_stock("WJ-TEST-1", 7, price))
+    assert stock_write.startswith(f"PUT {PRODUCTS}/")
+    assert len(writes(lambda m: m.set_stock("WJ-TEST-1", 7, Money("38.00", "CNY")))) == 1
+    assert writes(lambda m: m.set_stock("WJ-TEST-1", 7, Money("38.00", "CNY"))) == []

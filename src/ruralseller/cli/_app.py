@@ -73,7 +73,6 @@ from ruralseller.listing import (
     ProcessedImage,
     draft_to_data,
     generate_listing,
-    get_profile,
     process_images,
     profile_locales,
     render_listing,
@@ -84,6 +83,7 @@ from ruralseller.marketplaces import (
     image_name,
     installed_marketplaces,
     load_marketplace,
+    marketplace_profile,
     settings_from_environment,
     settings_from_text,
 )
@@ -1024,8 +1024,8 @@ def _plot(catalog: Catalog, plan: ShipmentPlan, path: Path) -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path, file_okay=False),
-    required=True,
-    help="The folder to write preview.html, images/ and draft.json into.",
+    help="The folder to write preview.html, images/ and draft.json into "
+    "(default: listings/LOT-MARKETPLACE).",
 )
 @on_option
 def render(
@@ -1035,7 +1035,7 @@ def render(
     locales: tuple[str, ...],
     templates: Path | None,
     price: str | None,
-    output: Path,
+    output: Path | None,
     day: dt.datetime | None,
 ) -> None:
     """Write a lot's listing for a marketplace: preview page, pictures and draft JSON.
@@ -1043,6 +1043,7 @@ def render(
     Exits 0 when the listing meets the marketplace's rules, 1 when it does not (each problem
     with its fix), 2 on bad input.
     """
+    output = output or Path("listings") / f"{lot_id}-{marketplace}"
     try:
         catalog = load_catalog(catalog_path)
         result = render_listing(
@@ -1244,8 +1245,14 @@ def _drafts(
     prices: dict[str, Money],
     on: dt.date,
     delivery: dt.timedelta,
+    options: tuple[str, ...] = (),
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
-    profile = PROFILES[marketplace] if marketplace in PROFILES else get_profile("sandbox")
+    # The adapter's own profile: a third-party adapter's drafts meet its rules, not ours.
+    profile = (
+        PROFILES[marketplace]
+        if marketplace in PROFILES
+        else marketplace_profile(marketplace, **_marketplace_options(marketplace, options))
+    )
     locales = profile_locales(profile)
     ready, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
@@ -1302,6 +1309,9 @@ def _run_publisher(
         adapter = get_marketplace(marketplace, **config)
     except TypeError as exc:
         raise click.BadParameter(str(exc), param_hint="--option") from None
+    except InvalidValueError as exc:  # a setting the adapter refuses (e.g. image_base_url)
+        hint = f"; {exc.hint}" if exc.hint else ""
+        raise click.BadParameter(f"{exc.message}{hint}", param_hint="--option") from None
 
     async def run(progress: Progress) -> PublishReport:
         task = progress.add_task("publishing", total=None)
@@ -1376,7 +1386,7 @@ def publish(
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
         items, refused = _drafts(
-            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery
+            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery, options
         )
         items = ledger_stock(
             catalog, _outbox_path(catalog_path, outbox), marketplace, items, today(day)

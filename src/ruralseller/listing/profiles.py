@@ -40,6 +40,7 @@ import attrs
 from ruralseller.catalog.checks import frozen_tuple, identifier, not_negative, positive
 from ruralseller.errors import InvalidValueError
 from ruralseller.listing.draft import ListingDraft, LocalizedText
+from ruralseller.listing.food_policy import FOOD_POLICIES, FoodRule, check_food_policy
 from ruralseller.listing.images import ImageSpec
 
 __all__ = [
@@ -279,6 +280,8 @@ class MarketplaceProfile:
         max_tags: the most search tags, if the platform has tags.
         tag_max_length: the longest tag, in characters.
         requires_stock: whether a listing with no stock is refused (else it only warns).
+        food_policy: the marketplace's food rules (:mod:`ruralseller.listing.food_policy`),
+            each with its source and status; a verified prohibition blocks the listing.
         source: where each number comes from, and which ones were verified.
         unverified: the limits (names from :data:`LIMITS`) whose numbers were not checked
             against the platform's own documents or specs.
@@ -307,6 +310,7 @@ class MarketplaceProfile:
     max_tags: int | None = attrs.field(default=None, validator=not_negative)
     tag_max_length: int | None = attrs.field(default=None, validator=positive)
     requires_stock: bool = False
+    food_policy: tuple[FoodRule, ...] = attrs.field(default=(), converter=frozen_tuple)
     source: str
     unverified: frozenset[str] = attrs.field(
         default=frozenset(), converter=_names, validator=_check_unverified
@@ -773,13 +777,22 @@ def validate_draft(
     issues += _image_issues(draft, profile)
     issues += _offer_issues(draft, profile)
     issues += _compliance_issues(draft)
+    issues += [
+        ListingIssue(
+            "food_policy",
+            finding.message,
+            finding.rule.remedy,
+            IssueSeverity.ERROR if finding.blocking else IssueSeverity.WARNING,
+        )
+        for finding in check_food_policy(draft, profile.food_policy, marketplace=profile.name)
+    ]
     return tuple(issues)
 
 
 # --- the built-in profiles -----------------------------------------------------------------
 
 # An unknown description limit is taken as 4000 characters: the smallest description limit
-# our research found documented (eBay's product.description), so it is safe everywhere.
+# found documented for any marketplace (eBay's Product.description), so it is safe everywhere.
 _UNKNOWN_DESCRIPTION: Final = 4000
 _ETSY_CURRENCIES: Final = (
     *("USD", "CAD", "EUR", "GBP", "AUD", "DKK", "HKD", "ILS", "MXN", "MAD", "NZD", "NOK"),
@@ -835,7 +848,7 @@ _BUILTINS: Final = (
         ),
         source=(
             "Taobao Open Platform (TOP) taobao.item.add; no machine-readable spec, HTML docs "
-            "only (research/marketplaces.md §1.7). Title: about 30 Chinese characters, i.e. "
+            "only (open.taobao.com API docs). Title: about 30 Chinese characters, i.e. "
             "60 bytes counted in GBK (a Chinese character 2 bytes, ASCII 1) - unverified. "
             "Main picture at most 1 MB, JPG or GIF (we write JPEG), desc at most 25,000 "
             "characters: documented for the sister call taobao.product.add "
@@ -866,8 +879,9 @@ _BUILTINS: Final = (
             max_count=24,
         ),
         source=(
-            "eBay Sell Inventory API OAS3 v1.18.4 (shared/specs/ebay/sell_inventory_v1_oas3"
-            ".json, a third-party copy of eBay's own file): Product.title 'Max Length: 80', "
+            "eBay Sell Inventory API OAS3 v1.18.4 (developer.ebay.com/api-docs/master/sell/"
+            "inventory/openapi/3/sell_inventory_v1_oas3.json, via a third-party copy of "
+            "eBay's own file): Product.title 'Max Length: 80', "
             "Product.description 'Max Length: 4000', EbayOfferDetailsWithKeys."
             "listingDescription 'Max length: 500000 (which includes HTML markup/tags)', "
             "Product.imageUrls up to 24 pictures, HTTPS only, at least one to publish - "
@@ -902,8 +916,8 @@ _BUILTINS: Final = (
         tag_max_length=20,
         requires_stock=True,
         source=(
-            "Etsy Open API v3, alpha-era spec of 2021-06-01 (shared/specs/etsy/openapi_"
-            "2021-06-01_official-repo.json, official repo history), createListing: title "
+            "Etsy Open API v3, alpha-era spec of 2021-06-01 (github.com/etsy/open-api, "
+            "openapi.json at commit 6d6b1aa, official repo history), createListing: title "
             "characters 'regex: /[^\\p{L}\\p{Nd}\\p{P}\\p{Sm}\\p{Zs}™©®]/u', '%, :, & and + "
             "once each', image_ids 'up to 10 images', quantity 'positive non-zero' - verified "
             "against that spec. Title 140 characters and 13 tags of 20 characters: community "
@@ -937,7 +951,8 @@ _BUILTINS: Final = (
         ),
         source=(
             "Amazon SP-API Listings Items 2021-08-01 and Product Type Definitions 2020-09-01 "
-            "(shared/specs/amazon-sp-api, official): the field limits live in each product "
+            "(github.com/amzn/selling-partner-api-models, official): the field limits live "
+            "in each product "
             "type's JSON Schema, fetched at run time, and none is in the saved files, so "
             "every number here is unverified: item_name 200 characters without ! $ ? _ { } "
             "^ ¬ ¦, product_description 2000 characters of plain text, 5 bullet points of "
@@ -965,7 +980,7 @@ _BUILTINS: Final = (
         ),
         source=(
             "Shopify Admin GraphQL productCreate/productSet; no static schema "
-            "(research/marketplaces.md §1.3). Pictures PNG, GIF or JPG up to 4472 x 4472 px "
+            "(shopify.dev/docs/api/admin-graphql). Pictures PNG, GIF or JPG up to 4472 x 4472 px "
             "(20 MP), input arrays of at most 250 items: shopify.dev pages as stored - "
             "verified there. Title 255 characters, at most 20 MB a picture: unverified. No "
             "description limit found: 4000 characters (conservative). Any locale and the "
@@ -1015,7 +1030,8 @@ _BUILTINS: Final = (
         ),
         source=(
             "Shopee Open Platform v2 product/add_item; no public spec, HTML docs only "
-            "(research/marketplaces.md §1.6). A weight (from net_weight) and at least one "
+            "(open.shopee.com, 'Creating product' guide). A weight (from net_weight) and at "
+            "least one "
             "image_id are required as commonly documented - unverified. Limits vary by "
             "region and none was verified: item_name 100 characters and descriptions of "
             "3000 in plain text (conservative), 1 to 9 square pictures of at most 2 MB. "
@@ -1042,7 +1058,7 @@ _BUILTINS: Final = (
         source=(
             "Google Merchant API productInputs:insert and the product data spec "
             "(support.google.com/merchants/answer/7052112 and 6324350, stored pages; "
-            "research/marketplaces.md §1.9): image_link JPEG, WebP, PNG, GIF, BMP or TIFF, "
+            "developers.google.com/merchant/api): image_link JPEG, WebP, PNG, GIF, BMP or TIFF, "
             "at least 500 x 500 px from 2027-01-31 (1500 x 1500 recommended) - verified "
             "there; up to 10 additional_image_link (a commercetools mapping), so 11 pictures - "
             "partly verified. Title 150 and description 5000 characters, plain text: not "
@@ -1067,8 +1083,9 @@ _BUILTINS: Final = (
             max_count=10,
         ),
         source=(
-            "Mercado Libre items API POST /items; no public spec (research/marketplaces.md "
-            "§1.8). Title 60 characters (from an MCP tool's docs) - unverified. Up to 10 "
+            "Mercado Libre items API POST /items; no public spec (developers.mercadolibre.com, "
+            "'Publish items'). Title 60 characters (from an MCP tool's docs) - unverified. "
+            "Up to 10 "
             "photos are recommended: taken as the limit. Category attributes are required per "
             "category, so none here. Descriptions in plain text of 4000 characters "
             "(conservative), pictures at least 500 px and at most 10 MB, Spanish and "
@@ -1080,7 +1097,10 @@ _BUILTINS: Final = (
 )
 
 PROFILES: Final[Mapping[str, MarketplaceProfile]] = MappingProxyType(
-    {profile.name: profile for profile in _BUILTINS}
+    {
+        profile.name: attrs.evolve(profile, food_policy=FOOD_POLICIES.get(profile.name, ()))
+        for profile in _BUILTINS
+    }
 )
 """The built-in profiles by name: ``sandbox`` (ours), ``taobao``, ``ebay``, ``etsy``,
 ``amazon``, ``shopify``, ``woocommerce``, ``shopee``, ``google_merchant``, ``mercadolibre``."""

@@ -15,8 +15,10 @@ from ruralseller.marketplaces.base import (
     ListingState,
     Marketplace,
     SyncMarketplace,
+    guard_answers,
     image_name,
 )
+from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.http import (
     DEFAULT_TIMEOUT,
     AsyncMarketplaceHttp,
@@ -43,6 +45,7 @@ from ruralseller.marketplaces.registry import (
     installed_marketplaces,
     load_marketplace,
     marketplace_names,
+    marketplace_profile,
     settings_from_environment,
     settings_from_text,
 )
@@ -65,6 +68,7 @@ __all__ = [
     "AsyncMarketplaceHttp",
     "Capabilities",
     "ClassifyHook",
+    "Driver",
     "ListingState",
     "Marketplace",
     "MarketplaceHttp",
@@ -82,12 +86,14 @@ __all__ = [
     "current_write_key",
     "error_from_response",
     "get_marketplace",
+    "guard_answers",
     "idempotency_scope",
     "image_name",
     "installed_marketplaces",
     "is_sensitive_header",
     "load_marketplace",
     "marketplace_names",
+    "marketplace_profile",
     "parse_retry_after",
     "redact_headers",
     "redact_text",

@@ -9,15 +9,83 @@ exists), nor retries and rate limits (the shared HTTP layer does those). What it
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, ClassVar, Protocol, Self, runtime_checkable
+import functools
+import json
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar, Protocol, Self, TypeVar, runtime_checkable
 
 import attrs
 
 from ruralseller.catalog import Money
+from ruralseller.errors import MarketplaceError, RuralSellerError
 from ruralseller.listing import ListingDraft, ListingIssue, MarketplaceProfile, ProcessedImage
 
-__all__ = ["Capabilities", "ListingState", "Marketplace", "SyncMarketplace", "image_name"]
+__all__ = [
+    "ANSWERING_METHODS",
+    "Capabilities",
+    "ListingState",
+    "Marketplace",
+    "SyncMarketplace",
+    "guard_answers",
+    "image_name",
+]
+
+#: The adapter methods that read a marketplace's answers, guarded by :func:`guard_answers`.
+ANSWERING_METHODS = ("upsert", "upload_images", "set_stock", "withdraw", "fetch", "delete")
+# What reading an answer of an unexpected shape raises in Python: a missing key or item, a
+# value of another type, a body that is not JSON.
+_SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, json.JSONDecodeError)
+_Adapter = TypeVar("_Adapter", bound=type)
+
+
+def guard_answers(cls: _Adapter) -> _Adapter:
+    """Class decorator: an answer of an unexpected shape becomes a :class:`MarketplaceError`.
+
+    A marketplace that answers 200 without a field the adapter reads (Shopee's ``response``,
+    WooCommerce's ``id``...) would otherwise raise ``KeyError`` out of the adapter and leave
+    a publishing job in flight. Wrapped, each of :data:`ANSWERING_METHODS` raises a
+    ``MarketplaceError`` (code ``unexpected_answer``) that names the marketplace and what was
+    missing, so the job is released and tried again later. Our own errors pass unchanged.
+
+    >>> @guard_answers
+    ... class Shop:
+    ...     name = "shop"
+    ...     async def fetch(self, sku):
+    ...         return {}["response"]
+    >>> try:
+    ...     asyncio.run(Shop().fetch("HEN-1"))
+    ... except MarketplaceError as error:
+    ...     print(error.code, str(error)[:58])
+    unexpected_answer shop answered fetch in a shape ruralseller did not expect
+    """
+    for method_name in ANSWERING_METHODS:
+        method = cls.__dict__.get(method_name)
+        if method is not None and asyncio.iscoroutinefunction(method):
+            setattr(cls, method_name, _guarded(method, method_name))
+    return cls
+
+
+def _guarded(
+    method: Callable[..., Awaitable[Any]], method_name: str
+) -> Callable[..., Awaitable[Any]]:
+    @functools.wraps(method)
+    async def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except RuralSellerError:
+            raise
+        except _SHAPE_ERRORS as error:
+            name = getattr(self, "name", type(self).__name__)
+            detail = f"{type(error).__name__}: {error}"[:200]
+            raise MarketplaceError(
+                f"{name} answered {method_name} in a shape ruralseller did not expect "
+                f"({detail}); nothing is assumed about what it did: the job is released "
+                "to be tried again later (report it if it keeps happening)",
+                marketplace=str(name),
+                code="unexpected_answer",
+            ) from error
+
+    return guarded
 
 
 @attrs.frozen(kw_only=True)

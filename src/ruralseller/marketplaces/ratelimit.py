@@ -1,7 +1,8 @@
 """A token bucket per marketplace account, shared by async tasks and threads.
 
-Marketplaces limit calls per account (Etsy 10 per second by default, Shopify's leaky bucket; see
-``shared/research/marketplaces.md``). Waiting here before sending is cheaper than a 429.
+Marketplaces limit calls per account (Etsy 10 per second by default, developers.etsy.com "Rate
+limits"; Shopify's leaky bucket, shopify.dev/docs/api/usage/limits). Waiting here before sending
+is cheaper than a 429.
 """
 
 from __future__ import annotations

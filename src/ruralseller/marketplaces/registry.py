@@ -14,6 +14,7 @@ wins and :func:`installed_marketplaces` reports the clash.
 
 from __future__ import annotations
 
+import asyncio
 import collections.abc
 import difflib
 import functools
@@ -29,7 +30,9 @@ from typing import Any
 import attrs
 
 from ruralseller.errors import InvalidValueError
+from ruralseller.listing import PROFILES, MarketplaceProfile, get_profile
 from ruralseller.marketplaces.base import Capabilities, Marketplace
+from ruralseller.marketplaces.driver import Driver, structure_settings
 from ruralseller.marketplaces.secrets import Secret
 
 __all__ = [
@@ -41,6 +44,7 @@ __all__ = [
     "installed_marketplaces",
     "load_marketplace",
     "marketplace_names",
+    "marketplace_profile",
     "settings_from_environment",
     "settings_from_text",
 ]
@@ -170,6 +174,53 @@ def get_marketplace(name: str, **config: Any) -> Marketplace:
     return adapter
 
 
+def marketplace_profile(name: str, **config: Any) -> MarketplaceProfile:
+    """The listing profile adapter ``name``'s drafts and pictures must meet: its own.
+
+    A built-in marketplace's is its built-in profile. A third-party adapter's is the one it
+    declares: a :class:`~ruralseller.listing.MarketplaceProfile` as its class's ``profile``,
+    a :class:`~ruralseller.marketplaces.driver.Driver`'s ``listing_profile`` or
+    ``profile_name``, or else the ``profile`` of an adapter made with ``config`` (and closed).
+
+    Raises:
+        InvalidValueError: no adapter has that name, or it cannot be made with ``config`` to
+            read its profile (the message says why and how to give its settings).
+
+    >>> marketplace_profile("etsy").title_max
+    140
+    """
+    if name in PROFILES:
+        return PROFILES[name]
+    cls = load_marketplace(name)
+    declared = getattr(cls, "profile", None)
+    if isinstance(declared, MarketplaceProfile):
+        return declared
+    if isinstance(cls, type) and issubclass(cls, Driver):
+        return cls.listing_profile or get_profile(cls.profile_name or cls.name)
+    try:
+        adapter: Any = cls(**config)
+    except (TypeError, InvalidValueError) as error:
+        raise InvalidValueError(
+            f"the {name} adapter's listing profile cannot be read: it cannot be made with "
+            f"the settings given ({error})",
+            field="marketplace",
+            hint=f"give its settings with -o KEY=VALUE or RURALSELLER_{name.upper()}_KEY",
+        ) from None
+    try:
+        profile = adapter.profile
+    finally:
+        closing = getattr(adapter, "aclose", None)
+        if closing is not None:
+            asyncio.run(closing())
+    if not isinstance(profile, MarketplaceProfile):
+        raise InvalidValueError(
+            f"the {name} adapter's profile is not a MarketplaceProfile",
+            field="marketplace",
+            hint="an adapter's profile says what its listings must meet",
+        )
+    return profile
+
+
 def _provider(point: EntryPoint) -> str:
     dist = point.dist
     return dist.name if dist is not None else "unknown distribution"
@@ -255,6 +306,8 @@ def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
     ruralseller.errors.InvalidValueError: the sandbox adapter has no setting 'rat' (did you ...
     """
     cls = load_marketplace(name)
+    if isinstance(cls, type) and issubclass(cls, Driver):
+        return _driver_settings(cls, name, text)
     parameters = {
         key: parameter
         for key, parameter in inspect.signature(cls.__init__).parameters.items()
@@ -304,6 +357,44 @@ def settings_from_text(name: str, text: Mapping[str, str]) -> dict[str, Any]:
             hint=f"give each with -o {missing[0]}=... or the environment variable "
             f"{prefix}{missing[0].upper()}",
         )
+    return result
+
+
+def _driver_settings(cls: type[Driver[Any]], name: str, text: Mapping[str, str]) -> dict[str, Any]:
+    """Text settings of a :class:`Driver`, typed as its settings class says.
+
+    The settings are structured (and refused, naming each bad one) by the driver's own
+    converter; credentials stay text; the wiring's ``rate`` is read as a number.
+    """
+    wiring = {"rate": _number}
+    known = sorted([*(f.name for f in attrs.fields(cls.settings_class)), *wiring])
+    for key in text:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            raise InvalidValueError(
+                f"the {name} adapter has no setting {key!r}"
+                + (f" (did you mean {close[0]!r}?)" if close else "")
+                + f"; its settings: {', '.join(known)}",
+                field=key,
+                hint=f"see `ruralseller marketplaces` and the {name} adapter's page in the docs",
+            )
+    settings = {key: value for key, value in text.items() if key not in wiring}
+    structured = structure_settings(cls.settings_class, settings, name=name)  # names a bad one
+    # Typed as the settings class says; credentials stay text (the driver wraps them).
+    result: dict[str, Any] = {
+        key: value if isinstance(getattr(structured, key), Secret) else getattr(structured, key)
+        for key, value in settings.items()
+    }
+    for key, reader in wiring.items():
+        if key in text:
+            try:
+                result[key] = reader(text[key])
+            except ValueError as exc:
+                raise InvalidValueError(
+                    f"the {name} adapter's setting {key}={text[key]!r} is not valid: {exc}",
+                    field=key,
+                    hint=f"give {key} as a number",
+                ) from None
     return result
 
 

@@ -15,33 +15,28 @@ Example:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import quote
 
+import attrs
 import httpx
 
 from ruralseller.catalog import Money
 from ruralseller.errors import MarketplaceError
 from ruralseller.listing import (
     ListingDraft,
-    ListingIssue,
-    MarketplaceProfile,
     ProcessedImage,
     draft_to_data,
-    get_profile,
-    validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities, ListingState, image_name
-from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import account_bucket
-from ruralseller.marketplaces.retry import RetryPolicy
+from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers, image_name
+from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.sandbox_orders import SandboxOrders
 from ruralseller.marketplaces.secrets import Secret
 
@@ -54,6 +49,7 @@ __all__ = [
     "DEMO_SECRET",
     "SandboxAuth",
     "SandboxMarketplace",
+    "SandboxSettings",
     "canonical_request",
 ]
 
@@ -115,19 +111,35 @@ def _path(sku: str, *rest: str) -> str:
     return "/".join(["/v1/listings", quote(sku, safe=""), *(quote(p, safe="") for p in rest)])
 
 
-class SandboxMarketplace(SandboxOrders):
-    """Publishes to a sandbox marketplace (see :mod:`ruralseller.sandbox`).
+def _secret(value: Secret | str) -> Secret:
+    return value if isinstance(value, Secret) else Secret(value)
 
-    Args:
+
+@attrs.frozen(kw_only=True)
+class SandboxSettings:
+    """The settings of a sandbox account.
+
+    Attributes:
         base_url: where the sandbox runs.
         key_id: the account's API key id.
         secret: the account's signing secret (a :class:`Secret`, or a string to wrap).
-        retry: the retry policy (every sandbox write is idempotent, so all are retried).
-        rate: requests per second to stay under (the sandbox allows 20 by default); every
-            adapter for the same sandbox and key shares one budget.
-        transport: an httpx transport, for tests.
-        timeout: per-request timeouts.
-        sleep: how to wait between tries; injectable for tests.
+    """
+
+    base_url: str = DEFAULT_SANDBOX_URL
+    key_id: str = DEMO_KEY_ID
+    secret: Secret = attrs.field(default=Secret(DEMO_SECRET), converter=_secret, repr=False)
+
+
+@guard_answers
+class SandboxMarketplace(SandboxOrders, Driver[SandboxSettings]):
+    """Publishes to a sandbox marketplace (see :mod:`ruralseller.sandbox`).
+
+    Its settings are :class:`SandboxSettings` (``base_url`` may also come first, by position);
+    the wiring (``retry``, ``rate``, ``transport``, ``timeout``, ``sleep``, ``clock``) is the
+    :class:`~ruralseller.marketplaces.driver.Driver`'s. The sandbox allows 20 requests a
+    second by default; every adapter for the same sandbox and key shares one budget, and
+    every sandbox write is idempotent, so all are retried. It takes orders in too
+    (:class:`~ruralseller.marketplaces.sandbox_orders.SandboxOrders`).
     """
 
     name: ClassVar[str] = "sandbox"
@@ -138,48 +150,25 @@ class SandboxMarketplace(SandboxOrders):
         withdraw=True,
         stock_and_price=True,
     )
+    settings_class: ClassVar[type[SandboxSettings]] = SandboxSettings
+    default_rate: ClassVar[float] = 20.0
+    positional: ClassVar[tuple[str, ...]] = ("base_url",)
+    http_options: ClassVar[Mapping[str, Any]] = MappingProxyType(
+        {"idempotency_header": "Idempotency-Key"}
+    )
 
-    def __init__(  # noqa: PLR0913 - all keyword-only, each with a working default
-        self,
-        base_url: str = DEFAULT_SANDBOX_URL,
-        *,
-        key_id: str = DEMO_KEY_ID,
-        secret: Secret | str = DEMO_SECRET,
-        retry: RetryPolicy | None = None,
-        rate: float = 20.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        timeout: httpx.Timeout = DEFAULT_TIMEOUT,
-        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
-    ) -> None:
-        secret = secret if isinstance(secret, Secret) else Secret(secret)
-        self.base_url = base_url.rstrip("/")
-        self.key_id = key_id
-        self.http = AsyncMarketplaceHttp(
-            self.name,
-            self.base_url,
-            auth=SandboxAuth(key_id, secret),
-            retry=retry,
-            rate_limit=account_bucket(
-                self.name, f"{self.base_url} {key_id}", rate=rate, capacity=max(1.0, rate)
-            ),
-            secrets=[secret],
-            transport=transport,
-            timeout=timeout,
-            sleep=sleep,
-            idempotency_header="Idempotency-Key",
-        )
+    def setup(self) -> None:
+        """The sandbox's address and key id, from the settings."""
+        self.base_url = self.settings.base_url.rstrip("/")
+        self.key_id = self.settings.key_id
 
-    def __repr__(self) -> str:
-        return f"SandboxMarketplace(base_url={self.base_url!r}, key_id={self.key_id!r})"
+    def make_auth(self) -> httpx.Auth:
+        """The sandbox's request signature (:class:`SandboxAuth`)."""
+        return SandboxAuth(self.key_id, self.settings.secret, clock=self.clock)
 
-    @property
-    def profile(self) -> MarketplaceProfile:
-        """The ``sandbox`` listing profile, which the sandbox enforces."""
-        return get_profile("sandbox")
-
-    async def validate(self, draft: ListingDraft) -> tuple[ListingIssue, ...]:
-        """The issues the sandbox would refuse or warn about, checked locally."""
-        return validate_draft(draft, self.profile)
+    def account_key(self) -> str:
+        """The sandbox and the key: one rate budget per account."""
+        return f"{self.base_url} {self.key_id}"
 
     async def upsert(
         self, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
@@ -261,10 +250,6 @@ class SandboxMarketplace(SandboxOrders):
             headers={"Content-Type": "application/ld+json", "Idempotency-Key": uuid.uuid4().hex},
         )
         return int(response.json()["newEventCount"])
-
-    async def aclose(self) -> None:
-        """Close the connections."""
-        await self.http.aclose()
 
     def _state(self, body: dict[str, Any]) -> ListingState:
         price = body.get("price")
