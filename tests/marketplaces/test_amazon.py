@@ -192,7 +192,8 @@ def test_the_put_body_matches_the_spec_and_the_product_type_schema() -> None:
     assert attributes["fulfillment_availability"] == [
         {"fulfillment_channel_code": "DEFAULT", "quantity": 40}
     ]
-    assert attributes["externally_assigned_product_identifier"][0]["value"] == "99506000160019"
+    # The sample's GTIN under its GS1 prefix 952.
+    assert attributes["externally_assigned_product_identifier"][0]["value"] == "99526000160017"
     assert attributes["item_weight"][0] == {
         "value": 1.0,
         "unit": "kilograms",
@@ -457,12 +458,18 @@ def test_the_packed_unit_weight_is_the_package_weight() -> None:
     assert attributes["item_package_weight"] == [
         {"value": 1.9, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}
     ]
+    # The price of one bird: 18.00 USD per jin × 2.8 jin (1.4 kg), the lot's heaviest bird.
     assert attributes["purchasable_offer"][0]["our_price"] == [
-        {"schedule": [{"value_with_tax": 18.0}]}
+        {"schedule": [{"value_with_tax": 50.4}]}
     ]
-    assert "item_package_weight" not in put_listing_body(usd_draft())["attributes"]
+    # The sample's pack plan packs a bird in 7 kg (foam box and ice); without one, no weight.
+    assert put_listing_body(usd_draft())["attributes"]["item_package_weight"] == [
+        {"value": 7.0, "unit": "kilograms", "marketplace_id": "ATVPDKIKX0DER"}
+    ]
+    unpacked = put_listing_body(usd_draft(shipping_weight=None))["attributes"]
+    assert "item_package_weight" not in unpacked
     state = run(lambda m: m.upsert(draft), fake=new_fake())
-    assert state.price == Money("18.00", "USD")
+    assert state.price == Money("50.40", "USD")
 
 
 def test_the_schema_check_counts_utf8_bytes() -> None:

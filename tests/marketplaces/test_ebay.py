@@ -196,7 +196,12 @@ def test_the_packed_unit_weight_is_the_package_weight() -> None:
     body = inventory_item_payload(draft, SETTINGS)
     assert body["packageWeightAndSize"] == {"weight": {"value": 1900.0, "unit": "GRAM"}}
     assert not list(load_spec().validate(body, "#/components/schemas/InventoryItem"))
-    assert "packageWeightAndSize" not in inventory_item_payload(us_draft(), SETTINGS)
+    # The sample's pack plan packs a bird in 7 kg (foam box and ice); without one, no weight.
+    assert inventory_item_payload(us_draft(), SETTINGS)["packageWeightAndSize"] == {
+        "weight": {"value": 7000.0, "unit": "GRAM"}
+    }
+    unpacked = attrs.evolve(us_draft(), shipping_weight=None)
+    assert "packageWeightAndSize" not in inventory_item_payload(unpacked, SETTINGS)
     assert offer_payload(draft, SETTINGS)["pricingSummary"]["price"]["value"] == str(
         draft.price.amount
     )

@@ -180,6 +180,9 @@ def test_the_create_form_is_what_the_spec_allows() -> None:
         "tags": "WJ261120A",
         "shipping_profile_id": str(SHIPPING_PROFILE_ID),
         "readiness_state_id": str(READINESS_STATE_ID),
+        # One bird packed for the parcel (foam box and ice), from the sample's pack plan.
+        "item_weight": "7000",
+        "item_weight_unit": "g",
     }
     request = httpx.Request(
         "POST",

@@ -26,7 +26,8 @@ async def _walk(url: str) -> None:
             LOT,
             2,
         )
-        assert first.unit_price == Money("36.00", "CNY")
+        # The listed price of one bird: 36.00 CNY per jin × 2.8 jin, the lot's heaviest bird.
+        assert first.unit_price == Money("100.80", "CNY")
         assert first.buyer == {"name": "吴"}
         assert (await sandbox.list_orders(page.cursor)).orders == ()
         assert (await sandbox.acknowledge_order(first.order_id)).state == "acknowledged"

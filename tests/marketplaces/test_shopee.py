@@ -562,7 +562,7 @@ def test_the_add_item_payload_for_singapore() -> None:
         "description": sg_draft().text("en").description,
         "original_price": 9.9,
         "seller_stock": [{"stock": 12}],
-        "weight": 0.5,
+        "weight": 7.0,  # one bird packed in a foam box with ice (the sample's pack plan)
         "item_sku": "WJ261120A",
         "category_id": 1,
         "image": {"image_id_list": ["a", "b"]},
@@ -570,7 +570,7 @@ def test_the_add_item_payload_for_singapore() -> None:
         "condition": "NEW",
         "item_status": "NORMAL",
         "brand": {"brand_id": 0, "original_brand_name": "NoBrand"},
-        "gtin_code": "99506000160019",
+        "gtin_code": "99526000160017",  # the sample's GTIN under its GS1 prefix 952
     }
 
 
@@ -641,12 +641,16 @@ def test_update_item_leaves_price_stock_status_and_missing_pictures_out() -> Non
 
 
 def test_the_weight_comes_from_the_sale_unit_or_the_heaviest_piece() -> None:
-    assert str(item_weight_kg(sg_draft())) == "0.5"  # sold by the jin
-    assert str(item_weight_kg(attrs.evolve(sg_draft(), sale_unit="piece"))) == "1.4"
+    """The packed unit first; without a pack plan, the mass sold, else the heaviest piece."""
+    # One bird packed in a foam box with ice, from the sample's pack plan.
+    assert str(item_weight_kg(sg_draft())) == "7"
+    unpacked = sg_draft(shipping_weight=None)
+    assert unpacked.sale_unit == "piece"
+    assert str(item_weight_kg(unpacked)) == "1.4"  # the heaviest bird of the lot
+    assert str(item_weight_kg(attrs.evolve(unpacked, sale_unit="1 jin"))) == "0.5"
     bare = attrs.evolve(
-        sg_draft(),
-        sale_unit="piece",
-        texts={"en": attrs.evolve(sg_draft().text("en"), attributes=())},
+        unpacked,
+        texts={"en": attrs.evolve(unpacked.text("en"), attributes=())},
     )
     with pytest.raises(InvalidValueError, match="no weight"):
         item_weight_kg(bare)

@@ -204,7 +204,8 @@ def test_product_set_input_maps_the_draft() -> None:
     assert "files" not in data  # no pictures given: the product keeps its own
     (variant,) = data["variants"]
     assert variant["sku"] == "WJ261120A"
-    assert variant["price"] == "36.00"
+    # One bird: 36.00 CNY per jin × 2.8 jin (1.4 kg), the lot's heaviest bird.
+    assert variant["price"] == "100.80"
     assert variant["barcode"] == draft.gtin
     assert variant["inventoryQuantities"] == [
         {"locationId": LOCATION, "name": "available", "quantity": draft.stock}
@@ -432,7 +433,13 @@ def test_the_unit_weight_goes_on_the_inventory_item() -> None:
     (product,) = fake.products.values()
     assert product["variants"][0]["weight"] == (1900.0, "GRAMS")
     assert product["variants"][0]["price"] == draft.price.amount
-    unweighed = product_set_input(_draft(), text=_draft().text("en"), location_id=LOCATION)
+    # The sample's pack plan packs a bird in 7 kg (foam box and ice); without one, no weight.
+    sample = product_set_input(_draft(), text=_draft().text("en"), location_id=LOCATION)
+    assert sample["variants"][0]["inventoryItem"]["measurement"] == {
+        "weight": {"value": 7000.0, "unit": "GRAMS"}
+    }
+    unpacked = _draft(shipping_weight=None)
+    unweighed = product_set_input(unpacked, text=unpacked.text("en"), location_id=LOCATION)
     assert "measurement" not in unweighed["variants"][0]["inventoryItem"]
 
 

@@ -323,7 +323,7 @@ def test_item_add_params_of_the_sample() -> None:
         "title": text.title,
         "desc": text.description_html,
         "num": "40",
-        "price": "36.00",
+        "price": "100.80",  # one bird: 36.00 CNY per jin × 2.8 jin, the lot's heaviest bird
         "stuff_status": "new",
         "location.state": "江西",
         "location.city": "吉安",
@@ -663,7 +663,7 @@ def test_set_stock_alone_uses_the_quantity_call() -> None:
 
     state = run(make_taobao(fake), work)
     assert state.stock == 7
-    assert state.price == Money("36.00", "CNY")
+    assert state.price == Money("100.80", "CNY")  # the listed price of one bird, kept
     assert fake.performed[-2:] == ["taobao.item.quantity.update", "taobao.items.custom.get"]
 
 

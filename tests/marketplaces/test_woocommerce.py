@@ -409,12 +409,14 @@ def test_product_payload_maps_the_draft() -> None:
     assert body["type"] == "simple"
     assert body["status"] == "publish"
     assert body["sku"] == "WJ-TEST-1"
-    assert body["regular_price"] == "36.00"
+    # One bird: 36.00 CNY per jin × 2.8 jin (1.4 kg), the lot's heaviest bird.
+    assert body["regular_price"] == "100.80"
     assert body["description"] == text.description_html
     assert body["short_description"].startswith("<ul><li>")
     assert body["manage_stock"] is True
     assert body["stock_quantity"] == 12
-    assert body["weight"] == "0.5"  # one sale unit: 1 jin = 0.5 kg
+    # One sale unit packed: a bird in a foam box with ice, 7 kg (the sample's pack plan).
+    assert body["weight"] == "7"
     assert body["categories"] == [{"id": 15}]
     assert [i["id"] for i in body["images"]] == [7, 8]
     assert all("src" not in image for image in body["images"])  # never a remote fetch
@@ -428,9 +430,14 @@ def test_product_payload_maps_the_draft() -> None:
 
 
 def test_payload_weight_by_the_piece_and_in_pounds() -> None:
-    by_piece = draft(sale_unit="piece")
+    # Without a pack plan: the piece's heavier end, or the mass sold.
+    by_piece = draft(sale_unit="piece", shipping_weight=None)
     assert product_payload(by_piece)["weight"] == "1.4"  # heavier end of 1-1.4 kg
-    assert product_payload(draft(), weight_unit="lbs")["weight"] == "1.102"
+    by_jin = draft(sale_unit="1 jin", shipping_weight=None)
+    assert product_payload(by_jin)["weight"] == "0.5"
+    assert product_payload(by_jin, weight_unit="lbs")["weight"] == "1.102"
+    # The packed bird, 7 kg, in pounds: 7 / 0.45359237 = 15.4323... lb.
+    assert product_payload(draft(), weight_unit="lbs")["weight"] == "15.432"
     with pytest.raises(ValueError, match="weight unit"):
         product_payload(draft(), weight_unit="jin")
 
@@ -705,7 +712,7 @@ def test_the_sync_facade_works_over_oauth() -> None:
         assert sync.upsert(draft(), pictures()).active
         fetched = sync.fetch("WJ-TEST-1")
     assert fetched is not None
-    assert fetched.price == Money("36.00", "CNY")
+    assert fetched.price == Money("100.80", "CNY")  # 36.00 CNY per jin × 2.8 jin, one bird
 
 
 def test_the_default_read_timeout_is_long() -> None:

@@ -191,8 +191,8 @@ def listing_attributes(
         >>> attributes = listing_attributes(draft)
         >>> attributes["item_name"][0]["value"]
         'Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi'
-        >>> attributes["purchasable_offer"][0]["our_price"]
-        [{'schedule': [{'value_with_tax': 18.0}]}]
+        >>> attributes["purchasable_offer"][0]["our_price"]  # 18.00 USD/jin x 2.8 jin (1.4 kg)
+        [{'schedule': [{'value_with_tax': 50.4}]}]
         >>> attributes["fulfillment_availability"]
         [{'fulfillment_channel_code': 'DEFAULT', 'quantity': 40}]
     """

@@ -181,8 +181,11 @@ def update_listing_form(
     >>> from ruralseller.listing import generate_listing
     >>> draft = generate_listing(load_catalog(sample_path()), "WJ261120A",
     ...                          on=dt.date(2026, 11, 21))
-    >>> sorted(update_listing_form(draft, taxonomy_id=1047))
-    ['description', 'tags', 'taxonomy_id', 'title']
+    >>> form = update_listing_form(draft, taxonomy_id=1047)
+    >>> sorted(form)  # the weight is the sample's pack plan: one bird in a foam box with ice
+    ['description', 'item_weight', 'item_weight_unit', 'tags', 'taxonomy_id', 'title']
+    >>> form["item_weight"], form["item_weight_unit"]
+    ('7000', 'g')
     """
     text = _english(draft)
     form = {

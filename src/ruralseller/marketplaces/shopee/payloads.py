@@ -192,9 +192,11 @@ def add_item_payload(  # noqa: PLR0913 - keyword-only, each one a Shopee field's
         >>> draft = attrs.evolve(draft, price=Money("9.90", "SGD"), price_per_kg=None)
         >>> body = add_item_payload(draft, image_ids=["sg-1"], category_id=100629,
         ...                         logistic_ids=[18028])
-        >>> body["item_name"], body["original_price"], body["weight"], body["item_sku"]
+        >>> body["item_name"], body["original_price"], body["item_sku"]
         ('Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi', 9.9, \
-0.5, 'WJ261120A')
+'WJ261120A')
+        >>> body["weight"]  # kg: one bird packed in a foam box with ice, from the pack plan
+        7.0
         >>> body["seller_stock"], body["image"], body["logistic_info"]
         ([{'stock': 40}], {'image_id_list': ['sg-1']}, [{'logistic_id': 18028, 'enabled': True}])
     """

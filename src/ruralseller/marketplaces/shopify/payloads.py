@@ -157,8 +157,8 @@ def product_set_input(  # noqa: PLR0913 - keyword-only, each a plain value
         >>> data["title"], data["status"], data["vendor"], data["productType"]
         ('Taihe black-bone silkie chicken, whole, chilled, 1-1.4 kg each, from Jiangxi', \
 'ACTIVE', '吴家乌鸡养殖场', 'Poultry meat')
-        >>> data["variants"][0]["sku"], data["variants"][0]["price"]
-        ('WJ261120A', '36.00')
+        >>> data["variants"][0]["sku"], data["variants"][0]["price"]  # 36.00 CNY/jin x 2.8 jin
+        ('WJ261120A', '100.80')
         >>> data["variants"][0]["inventoryQuantities"]
         [{'locationId': 'gid://shopify/Location/1', 'name': 'available', 'quantity': 40}]
     """

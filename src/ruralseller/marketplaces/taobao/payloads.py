@@ -249,9 +249,11 @@ def item_add_params(  # noqa: PLR0913 - keyword-only, each a plain value
         >>> draft = generate_listing(load_catalog(sample_path()), "WJ261120A",
         ...                          on=dt.date(2026, 11, 21))
         >>> params = item_add_params(draft, cid=50050359)
+        >>> params["price"]  # one bird: 36.00 CNY per jin x 2.8 jin, the lot's heaviest bird
+        '100.80'
         >>> {k: params[k] for k in ("method", "title", "price", "num", "outer_id", "type")}
-        {'method': 'taobao.item.add', 'title': '泰和乌鸡 整只 冰鲜 1-1.4 kg/只', 'price': '36.00', \
-'num': '40', 'outer_id': 'WJ261120A', 'type': 'fixed'}
+        {'method': 'taobao.item.add', 'title': '泰和乌鸡 整只 冰鲜 1-1.4 kg/只', \
+'price': '100.80', 'num': '40', 'outer_id': 'WJ261120A', 'type': 'fixed'}
 
     Raises:
         InvalidValueError: the price is not in CNY fen, or the origin is unknown.

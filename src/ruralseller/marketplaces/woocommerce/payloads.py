@@ -133,8 +133,10 @@ def product_payload(  # noqa: PLR0913 - keyword-only store settings, each with a
         >>> draft = generate_listing(load_catalog(sample_path()), "WJ261120A",
         ...                          on=dt.date(2026, 11, 21))
         >>> body = product_payload(draft, images=[MediaImage(41, "9f2c.jpg")])
-        >>> body["sku"], body["regular_price"], body["stock_quantity"], body["weight"]
-        ('WJ261120A', '36.00', 40, '0.5')
+        >>> body["sku"], body["regular_price"], body["stock_quantity"]  # one bird: 36.00 x 2.8
+        ('WJ261120A', '100.80', 40)
+        >>> body["weight"]  # kg: one bird packed in a foam box with ice, from the pack plan
+        '7'
         >>> body["images"][0]["id"], body["images"][0]["name"]
         (41, '9f2c.jpg')
     """
