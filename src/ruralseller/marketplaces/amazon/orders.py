@@ -19,8 +19,10 @@ Amazon's models in github.com/amzn/selling-partner-api-models,
 * Each order item with a seller SKU is one :class:`~ruralseller.marketplaces.orders.RemoteOrder`
   with the id ``{orderId}/{orderItemId}``; the unit price is ``product.price.unitPrice``
   ("The price charged for a single unit"); the buyer and the delivery address come with
-  ``includedData=BUYER,RECIPIENT`` (Amazon gives them only to apps with the roles for
-  personal data; unverified which role a seller's app needs in each store).
+  ``includedData=BUYER,RECIPIENT``; Amazon gives the address only to apps with the
+  Direct-to-Consumer Delivery (Restricted) role and a Restricted Data Token
+  (developer-docs.amazon.com/sp-api/docs/get-order-information), which this adapter does
+  not ask for yet: without one, ``buyer`` holds only what Amazon sends unrestricted.
 * States, from the order's ``fulfillment.fulfillmentStatus``: ``PENDING_AVAILABILITY``,
   ``PENDING`` and ``UNSHIPPED`` are placed; ``PARTIALLY_SHIPPED`` is shipped for an item
   with nothing left to ship (``fulfillment.quantityUnfulfilled`` 0) and acknowledged
