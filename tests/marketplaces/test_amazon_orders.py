@@ -268,6 +268,7 @@ def test_orders_taken_in_through_the_order_stage_reserve_stock_once(tmp_path: Pa
         (1, OrderStatus.RESERVED),
     ]
     assert StockLedger(store).stock(LOT).reserved == 3
+    assert "getOrder" not in fake.operations  # acknowledged from the page listed
     fake.tick(1)
     again = asyncio.run(take_orders(amazon, inbox, channel, day=DAY, page_size=1))
     assert (again.new, again.changed) == ((), ())

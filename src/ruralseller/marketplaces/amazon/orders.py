@@ -116,6 +116,7 @@ class AmazonOrders:
     marketplace_id: str
     settings: Any
     clock: Callable[[], float]
+    _listed: dict[str, RemoteOrder]
 
     # --- the OrderIntake protocol --------------------------------------------------------
 
@@ -143,6 +144,7 @@ class AmazonOrders:
             for order in sorted(orders, key=lambda o: str(o.get("lastUpdatedTime", "")))
             for remote in self._read_items("searchOrders", order)
         )
+        self._remember(mapped)
         if following:
             cursor = f"{_stamp(start)}..{_stamp(end)}@{following}"
             return OrderPage(orders=mapped, cursor=cursor, more=True)
@@ -168,8 +170,13 @@ class AmazonOrders:
         return next((o for o in items if o.extra["orderItemId"] == item_id), None)
 
     async def acknowledge_order(self, order_id: str) -> RemoteOrder:
-        """The order as Amazon holds it: the Orders API has no acknowledge call."""
-        return await self._existing(order_id)
+        """The order as Amazon holds it: the Orders API has no acknowledge call.
+
+        An order of the last page listed is answered from that page (getOrder allows half
+        a request a second), others are fetched.
+        """
+        listed = getattr(self, "_listed", {}).get(order_id)
+        return listed if listed is not None else await self._existing(order_id)
 
     async def ship_order(
         self,
@@ -236,6 +243,10 @@ class AmazonOrders:
         )
 
     # --- steps ---------------------------------------------------------------------------
+
+    def _remember(self, orders: tuple[RemoteOrder, ...]) -> None:
+        """Keep the last page listed, to answer acknowledge_order without a call."""
+        self._listed = {order.order_id: order for order in orders}
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC)

@@ -109,6 +109,7 @@ class EbayOrders:
     base_url: str
     settings: Any
     clock: Callable[[], float]
+    _listed: dict[str, RemoteOrder]
 
     # --- the OrderIntake protocol --------------------------------------------------------
 
@@ -141,6 +142,7 @@ class EbayOrders:
         mapped = tuple(
             remote for order in ordered for remote in self._read_lines("getOrders", order)
         )
+        self._remember(mapped)
         after = offset + count
         if count and after < listed_total:
             cursor = f"{_stamp(start)}..{_stamp(end)}@{after}/{listed_total}"
@@ -167,8 +169,12 @@ class EbayOrders:
         return next((o for o in lines if o.extra["lineItemId"] == line_id), None)
 
     async def acknowledge_order(self, order_id: str) -> RemoteOrder:
-        """The order as eBay holds it: eBay has no acknowledge call and needs none."""
-        return await self._existing(order_id)
+        """The order as eBay holds it: eBay has no acknowledge call and needs none.
+
+        An order of the last page listed is answered from that page, others are fetched.
+        """
+        listed = getattr(self, "_listed", {}).get(order_id)
+        return listed if listed is not None else await self._existing(order_id)
 
     async def ship_order(
         self,
@@ -232,6 +238,10 @@ class EbayOrders:
         )
 
     # --- steps ---------------------------------------------------------------------------
+
+    def _remember(self, orders: tuple[RemoteOrder, ...]) -> None:
+        """Keep the last page listed, to answer acknowledge_order without a call."""
+        self._listed = {order.order_id: order for order in orders}
 
     def _now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock(), dt.UTC)
