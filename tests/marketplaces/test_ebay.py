@@ -432,7 +432,11 @@ def test_the_first_request_renews_the_token_with_basic_auth() -> None:
     assert str(token.url) == "https://api.ebay.com/identity/v1/oauth2/token"
     form = parse_qs(token.content.decode())
     assert form["grant_type"] == ["refresh_token"]
-    assert form["scope"] == ["https://api.ebay.com/oauth/api_scope/sell.inventory"]
+    # The listing calls' scope, and the order calls' (the seller's consent must grant both).
+    assert form["scope"][0].split() == [
+        "https://api.ebay.com/oauth/api_scope/sell.inventory",
+        "https://api.ebay.com/oauth/api_scope/sell.fulfillment",
+    ]
     assert read.headers["authorization"].startswith("Bearer v^1.1#")
 
 

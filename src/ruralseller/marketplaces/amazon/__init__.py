@@ -56,6 +56,9 @@ from ruralseller.marketplaces.amazon.constants import (
     REQUIRED_ATTRIBUTES,
     AmazonSite,
 )
+from ruralseller.marketplaces.amazon.orders import (
+    AmazonOrders,
+)
 from ruralseller.marketplaces.amazon.payloads import (
     image_attributes,
     image_urls,
@@ -81,6 +84,7 @@ __all__ = [
     "REGION_HOSTS",
     "REQUIRED_ATTRIBUTES",
     "AmazonMarketplace",
+    "AmazonOrders",
     "AmazonSettings",
     "AmazonSite",
     "LwaAuth",

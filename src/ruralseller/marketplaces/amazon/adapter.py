@@ -36,6 +36,7 @@ from ruralseller.marketplaces.amazon.constants import (
     REGION_HOSTS,
     _site,
 )
+from ruralseller.marketplaces.amazon.orders import AmazonOrders
 from ruralseller.marketplaces.amazon.payloads import (
     image_attributes,
     image_urls,
@@ -69,7 +70,7 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 
 @guard_answers
-class AmazonMarketplace(Driver[AmazonSettings]):
+class AmazonMarketplace(AmazonOrders, Driver[AmazonSettings]):
     """Publishes to one Amazon store through the Selling Partner API.
 
     Its settings are :class:`AmazonSettings`; the wiring (``retry``, ``rate``, ``transport``,
@@ -77,7 +78,8 @@ class AmazonMarketplace(Driver[AmazonSettings]):
     Every request is idempotent (upsert and patch by SKU). putListingsItem and
     getListingsItem allow 5 requests/s with bursts of 10, patchListingsItem and
     deleteListingsItem 5/s with bursts of 5 (usage plans in the spec's operation
-    descriptions); one bucket of 5 keeps every operation under its plan.
+    descriptions); one bucket of 5 keeps every operation under its plan. Orders come in
+    through the Orders API (:class:`AmazonOrders`).
 
     Args:
         burst: requests allowed at once (5).

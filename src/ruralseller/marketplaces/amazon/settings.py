@@ -60,6 +60,8 @@ class AmazonSettings:
             content name; needed to list pictures.
         schema_check: check attributes against the product type schema before sending.
         token_url: the LWA token endpoint.
+        shipping_carrier: Amazon's code of the carrier the partner ships with (``UPS``,
+            ``China Post``...), sent with each tracking number when an order is shipped.
     """
 
     seller_id: str = attrs.field(validator=_not_empty)
@@ -74,3 +76,4 @@ class AmazonSettings:
     image_base_url: str | None = attrs.field(default=None, converter=_https_or_none, repr=False)
     schema_check: bool = attrs.field(default=True, repr=False)
     token_url: str = attrs.field(default=LWA_TOKEN_URL, repr=False)
+    shipping_carrier: str | None = attrs.field(default=None, repr=False)

@@ -55,6 +55,10 @@ from ruralseller.marketplaces.ebay.errors import (
     OfferExistsError,
     ebay_error,
 )
+from ruralseller.marketplaces.ebay.orders import (
+    FULFILLMENT_SCOPE,
+    EbayOrders,
+)
 from ruralseller.marketplaces.ebay.payloads import (
     image_urls,
     inventory_item_payload,
@@ -70,6 +74,7 @@ __all__ = [
     "ASPECT_NAME_MAX",
     "ASPECT_VALUE_MAX",
     "DEFAULT_RATE",
+    "FULFILLMENT_SCOPE",
     "IMAGE_MAX",
     "INVENTORY_SCOPE",
     "PRODUCTION_URL",
@@ -81,6 +86,7 @@ __all__ = [
     "EbayAuth",
     "EbayListingSettings",
     "EbayMarketplace",
+    "EbayOrders",
     "EbaySettings",
     "EbaySite",
     "OfferExistsError",

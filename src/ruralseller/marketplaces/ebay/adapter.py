@@ -34,6 +34,7 @@ from ruralseller.marketplaces.ebay.constants import (
     ASPECT_VALUE_MAX,
     DEFAULT_RATE,
     IMAGE_MAX,
+    INVENTORY_SCOPE,
     PRODUCTION_URL,
     SANDBOX_TOKEN_URL,
     SANDBOX_URL,
@@ -45,6 +46,7 @@ from ruralseller.marketplaces.ebay.errors import (
     OfferExistsError,
     ebay_error,
 )
+from ruralseller.marketplaces.ebay.orders import FULFILLMENT_SCOPE, EbayOrders
 from ruralseller.marketplaces.ebay.payloads import (
     image_urls,
     inventory_item_payload,
@@ -69,14 +71,14 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 
 @guard_answers
-class EbayMarketplace(Driver[EbaySettings]):
+class EbayMarketplace(EbayOrders, Driver[EbaySettings]):
     """Publishes to eBay through the Sell Inventory API (one eBay site per adapter).
 
     Its settings are :class:`EbaySettings`; the wiring (``retry``, ``rate``, ``transport``,
     ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s:
     ``rate`` is requests per second to stay under (:data:`DEFAULT_RATE`), shared by the
     adapters of the same app. The listing settings (category, location, policies, site) are
-    :attr:`listing_settings`.
+    :attr:`listing_settings`. Orders come in through the Fulfillment API (:class:`EbayOrders`).
     """
 
     name: ClassVar[str] = "ebay"
@@ -113,6 +115,7 @@ class EbayMarketplace(Driver[EbaySettings]):
             client_secret=settings.client_secret,
             refresh_token=settings.refresh_token,
             access_token=settings.access_token,
+            scopes=(INVENTORY_SCOPE, FULFILLMENT_SCOPE),
             token_url=settings.token_url or (SANDBOX_TOKEN_URL if settings.sandbox else TOKEN_URL),
             clock=self.clock,
         )

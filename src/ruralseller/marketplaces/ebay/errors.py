@@ -131,7 +131,8 @@ def ebay_error(
     if status in (401, 403):
         return MarketplaceAuthError(
             "ebay did not accept the access token: check that the seller granted the "
-            "sell.inventory scope and that the refresh token is still valid (they last about "
+            "sell.inventory (and, for orders, sell.fulfillment) scopes and that the refresh "
+            "token is still valid (they last about "
             f"18 months; sign the seller in again to get a new one) (ebay said: {said}){ref}",
             **common,
         )

@@ -57,6 +57,8 @@ class EbaySettings:
         sandbox: use eBay's sandbox (``api.sandbox.ebay.com``) instead of production.
         base_url: the Inventory API root; by default production's, or the sandbox's.
         token_url: the OAuth token endpoint; by default the one of the same environment.
+        shipping_carrier: eBay's code of the carrier the partner ships with (``China_Post``,
+            ``UPS``...), sent with each tracking number when an order is marked shipped.
     """
 
     client_id: str
@@ -73,3 +75,4 @@ class EbaySettings:
     sandbox: bool = False
     base_url: str | None = None
     token_url: str | None = None
+    shipping_carrier: str | None = None
