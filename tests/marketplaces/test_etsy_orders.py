@@ -16,7 +16,7 @@ from tests.marketplaces.test_etsy import make_etsy, run
 from tests.orders.shop import DAY, LOT, catalog
 
 from ruralseller.catalog import Mass, Money
-from ruralseller.errors import MarketplaceError
+from ruralseller.errors import MarketplaceError, MarketplaceUnavailableError
 from ruralseller.marketplaces import OrderIntake, supports_order_intake
 from ruralseller.marketplaces.etsy import ETSY_CANCELLED, EtsyMarketplace, etsy_order_state
 from ruralseller.marketplaces.orders import OrderPage, RemoteOrder
@@ -189,6 +189,38 @@ def test_tracking_without_a_carrier_is_sent_as_other() -> None:
     order_id = f"{receipt['receipt_id']}-{receipt['transactions'][0]['transaction_id']}"
     run(make_etsy(fake), lambda etsy: etsy.ship_order(order_id, tracking="SF123"))
     assert fake.receipts[receipt["receipt_id"]]["shipments"][0]["carrier_name"] == "other"
+
+
+@pytest.mark.parametrize("how", ["timeout", "503"])
+def test_a_lost_shipment_answer_is_not_sent_again(how: str) -> None:
+    fake = FakeEtsy()
+    receipt = fake.sell([(LOT, 1, "5.20")])
+    order_id = f"{receipt['receipt_id']}-{receipt['transactions'][0]['transaction_id']}"
+    fake.lose("createReceiptShipment", how)
+    shipped = run(make_etsy(fake), lambda etsy: etsy.ship_order(order_id, tracking="SF9"))
+    assert shipped.state == "shipped"
+    assert fake.seen.count("createReceiptShipment") == 1
+    assert len(fake.receipts[receipt["receipt_id"]]["shipments"]) == 1
+
+
+def test_a_failed_shipment_is_reported_not_assumed() -> None:
+    fake = FakeEtsy()
+    receipt = fake.sell([(LOT, 1, "5.20")])
+    order_id = f"{receipt['receipt_id']}-{receipt['transactions'][0]['transaction_id']}"
+    fake.fail("createReceiptShipment")
+    with pytest.raises(MarketplaceUnavailableError):
+        run(make_etsy(fake), lambda etsy: etsy.ship_order(order_id, tracking="SF9"))
+    assert fake.receipts[receipt["receipt_id"]]["shipments"] == []
+
+
+def test_a_shop_in_yen_keeps_whole_yen() -> None:
+    fake = FakeEtsy(currency="JPY")
+    receipt = fake.sell([(LOT, 1, "1200")])
+    receipt["transactions"][0]["price"] = {"amount": 1200, "divisor": 1, "currency_code": "JPY"}
+    page = run(make_etsy(fake, currency="JPY"), lambda etsy: etsy.list_orders())
+    price = page.orders[0].unit_price
+    assert price is not None
+    assert (str(price.amount), price.currency) == ("1200", "JPY")
 
 
 def test_cancelling_says_what_to_do_in_shop_manager() -> None:

@@ -192,6 +192,19 @@ def test_a_lost_fulfilment_answer_is_not_fulfilled_twice() -> None:
     assert len(fake.orders[order["id"]]["fulfillments"]) == 1
 
 
+def test_a_refused_fulfilment_says_what_shopify_said() -> None:
+    fake, clock = _fake()
+    order = fake.sell([(LOT, 1, "92.40")])
+
+    def refuse(_variables: dict[str, Any]) -> dict[str, Any]:
+        problem = {"field": ["fulfillment"], "message": "Fulfillment order is on hold"}
+        return {"fulfillmentCreate": {"fulfillment": None, "userErrors": [problem]}}
+
+    fake._op_FulfillmentCreate = refuse  # type: ignore[method-assign]
+    with pytest.raises(MarketplaceError, match=r"refused to fulfil .*on hold"):
+        run(fake, clock, lambda shop: shop.ship_order(_line(order), tracking="SF1"))
+
+
 def test_cancelling_cancels_the_order_refunded_and_restocked() -> None:
     fake, clock = _fake()
     order = fake.sell([(LOT, 3, "92.40")])

@@ -20,8 +20,9 @@ it uses the adapter's HTTP client (the app's rate budget, retries and token refr
   raw ``status`` is kept in ``extra["etsy_status"]``.
 - **Shipping** is ``createReceiptShipment`` with ``tracking_code``, ``carrier_name`` (Etsy
   takes ``other`` for a carrier it does not know) and the weighed ``weight`` in grams. It
-  ships the whole receipt (every line), and is not sent again for a receipt already shipped
-  with that tracking code (each call e-mails the buyer).
+  ships the whole receipt (every line). Each call e-mails the buyer, so it is never retried
+  blind: not sent for a receipt already shipped with that tracking code, and after a lost
+  answer the receipt is read before anything is sent again.
 - **Cancelling**: the Open API v3 has no call to cancel a receipt; :meth:`cancel_order`
   raises a :class:`~ruralseller.errors.MarketplaceError` saying what to do in Shop Manager.
 
@@ -42,7 +43,7 @@ from decimal import Decimal
 from typing import Any, ClassVar, ParamSpec, TypeVar
 
 from ruralseller.catalog import Mass, Money
-from ruralseller.errors import MarketplaceError, RuralSellerError
+from ruralseller.errors import MarketplaceError, MarketplaceUnavailableError, RuralSellerError
 from ruralseller.marketplaces.http import AsyncMarketplaceHttp
 from ruralseller.marketplaces.orders import OrderPage, RemoteOrder
 
@@ -120,7 +121,9 @@ def _unit_price(value: Any) -> Money | None:
         return None
     divisor = int(value.get("divisor") or 1)
     amount = Decimal(int(value["amount"])) / Decimal(divisor)
-    return Money(amount.quantize(Decimal("0.01")), str(value["currency_code"]))
+    # As many places as the divisor has zeros (100: cents; 1: yen), else cents.
+    places = len(str(divisor)) - 1 if str(divisor).strip("0") == "1" else 2
+    return Money(amount.quantize(Decimal(1).scaleb(-places)), str(value["currency_code"]))
 
 
 class EtsyOrders:
@@ -216,9 +219,21 @@ class EtsyOrders:
         if weight is not None:
             body["weight"] = float(weight.grams)
             body["weight_units"] = "grams"
-        response = await self.http.request(
-            "POST", self._receipts_path(receipt_id, "tracking"), idempotent=False, json=body
-        )
+        try:
+            # Not retried blind: each shipment e-mails the buyer, and a second one is a
+            # second shipment on the receipt.
+            response = await self.http.request(
+                "POST", self._receipts_path(receipt_id, "tracking"), idempotent=False, json=body
+            )
+        except MarketplaceUnavailableError:
+            # The answer was lost, not necessarily the shipment: look before sending it again.
+            again = await self._require_order(order_id)
+            shipped_now = again.state == "shipped" and (
+                tracking is None or tracking in again.extra.get("tracking_codes", ())
+            )
+            if shipped_now:
+                return again
+            raise
         shipped = next((o for o in self._orders(response.json()) if o.order_id == order_id), None)
         if shipped is None:
             raise KeyError(f"line {order_id} is missing from the shipped receipt")

@@ -353,11 +353,18 @@ class ShopifyOrders:
             await self._graphql(
                 "FulfillmentCreate", _FULFILLMENT_CREATE, {"fulfillment": fulfillment}
             )
-        except ListingRejectedError:
+        except ListingRejectedError as error:
             # A retry after a lost answer finds the line fulfilled already: that is success.
             again = await self._require_order(order_id)
             if again.state != "shipped":
-                raise
+                said = "; ".join(f"{k}: {v}" for k, v in error.field_errors.items())
+                raise MarketplaceError(
+                    f"shopify refused to fulfil order {order.extra.get('name')}: {said}; "
+                    "fulfil it in the Shopify admin, or fix what it names and ship again",
+                    marketplace=self.name,
+                    code=error.code,
+                    status=error.status,
+                ) from error
         return await self._require_order(order_id)
 
     @_answers
