@@ -30,9 +30,10 @@ adapter's GraphQL client (its query-cost bucket, retries and error mapping).
 
 Sources: Shopify's Admin GraphQL schema 2026-01 (``QueryRoot.orders``, ``Order``,
 ``LineItem``, ``FulfillmentOrder``, ``Mutation.fulfillmentCreate``, ``Mutation.orderCancel``
-and their descriptions), and shopify.dev "Search syntax" (``updated_at:>=``). That the
-search index trails orders by seconds is from shopify.dev's search notes and the overlap
-of :data:`SHOPIFY_OVERLAP` is our margin (unverified figure).
+and their descriptions); shopify.dev "Shopify API search syntax"
+(https://shopify.dev/docs/api/usage/search-syntax: comparators such as ``>=``, "Date values
+must be a string surrounded by quotes"). That the search can trail an order's last change is
+our assumption (unverified), and :data:`SHOPIFY_OVERLAP` is our margin for it.
 """
 
 from __future__ import annotations
