@@ -8,8 +8,8 @@ adapter's GraphQL client (its query-cost bucket, retries and error mapping).
   ``updated_at:>='START'`` and Shopify's own cursor (``after``). Shopify's cursor holds the
   sort value of the last order read, so an order changed while we page moves behind it and
   is read on a later page, never skipped. When a pass ends, the next one starts
-  :data:`SHOPIFY_OVERLAP` before the newest change read: the search index Shopify filters on
-  can trail the order itself, and an order seen twice is taken in once by the inbox. Our
+  :data:`SHOPIFY_OVERLAP` before the newest change read, in case the search Shopify filters
+  with trails the order itself (unverified); an order seen twice is taken in once. Our
   cursor is ``"START"`` between passes and ``"START|NEWEST|AFTER"`` within one.
 - **One order per line item** with a SKU; the id is ``"<order number id>-<line item id>"``
   (the numeric tails of the GIDs). The unit price is what the buyer paid for one unit after
