@@ -6,8 +6,9 @@ adapter's GraphQL client (its query-cost bucket, retries and error mapping).
 
 - **Listing** is the ``orders`` query sorted by ``UPDATED_AT`` with the search filter
   ``updated_at:>='START'`` and Shopify's own cursor (``after``). Shopify's cursor holds the
-  sort value of the last order read, so an order changed while we page moves behind it and
-  is read on a later page, never skipped. When a pass ends, the next one starts
+  sort value and id of the last order read (as decoded cursors show; Shopify calls them
+  opaque: unverified), so an order changed while we page moves behind it and is read on a
+  later page, never skipped. When a pass ends, the next one starts
   :data:`SHOPIFY_OVERLAP` before the newest change read, in case the search Shopify filters
   with trails the order itself (unverified); an order seen twice is taken in once. Our
   cursor is ``"START"`` between passes and ``"START|NEWEST|AFTER"`` within one.
