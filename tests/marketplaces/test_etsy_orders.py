@@ -230,6 +230,7 @@ def test_cancelling_says_what_to_do_in_shop_manager() -> None:
     with pytest.raises(MarketplaceError, match="Shop Manager") as caught:
         run(make_etsy(fake), lambda etsy: etsy.cancel_order(order_id, reason="oversold"))
     assert str(receipt["receipt_id"]) in str(caught.value)
+    assert "reason: oversold" in str(caught.value)
     assert caught.value.code == "no_cancel_call"
 
 

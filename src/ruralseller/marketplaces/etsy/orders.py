@@ -244,8 +244,8 @@ class EtsyOrders:
         receipt_id, _ = _split(order_id)
         raise MarketplaceError(
             f"etsy's Open API cannot cancel an order; cancel receipt {receipt_id} in Shop "
-            f"Manager (Orders & Shipping, the order, 'Cancel order'; reason: {reason}), and "
-            "the next intake will see it cancelled",
+            "Manager (Orders & Shipping, the order's menu, Cancel; Etsy Help 'How to Cancel a "
+            f"Sale'; reason: {reason}), and the next intake will see it cancelled",
             marketplace=self.name,
             code="no_cancel_call",
         )
