@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.marketplaces.fake_etsy import SHOP_ID, FakeEtsy
 from tests.marketplaces.test_etsy import make_etsy, run
@@ -132,9 +132,69 @@ def test_a_page_within_one_second_pages_on_inside_it_and_ends() -> None:
     pages = run(make_etsy(fake), lambda etsy: _all(etsy, "1765000000", limit=4))
     seen = {o.extra["receipt_id"] for p in pages for o in p.orders}
     assert seen == {r["receipt_id"] for r in [*receipts, later]}
-    assert pages[0].cursor == "1765000000:3"  # a quarter of the page is read again
-    assert pages[-1].cursor == "1765000005"
-    assert len(pages) < 6
+    assert [p.cursor for p in pages] == [
+        "1765000000:0:",  # a whole page in one second: page inside it
+        "1765000000:4:7",
+        "1765000001",  # the second is read whole: go on after it
+        "1765000005",
+    ]
+    assert [len(p.orders) for p in pages] == [4, 4, 3, 1]
+
+
+def test_a_receipt_leaving_the_second_being_paged_is_not_lost() -> None:
+    fake = FakeEtsy()
+    receipts = [fake.sell([(LOT, 1, "5.20")], at=1_765_000_000) for _ in range(3)]
+    calls: list[int] = []
+
+    def seller_cancels_the_first() -> None:
+        calls.append(1)
+        if len(calls) == 2:  # after the first page inside the second
+            fake.change(receipts[0]["receipt_id"], at=1_765_000_009, status="canceled")
+
+    fake.between_pages = seller_cancels_the_first
+    pages = run(make_etsy(fake), lambda etsy: _all(etsy, "1765000000", limit=1))
+    seen = [(o.extra["receipt_id"], o.state) for p in pages for o in p.orders]
+    assert {r for r, _ in seen} == {r["receipt_id"] for r in receipts}
+    assert (receipts[0]["receipt_id"], "cancelled") in seen
+    assert "1765000000:0:2" in [p.cursor for p in pages]  # the second was read again
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seconds=st.lists(st.integers(0, 3), min_size=1, max_size=9),
+    limit=st.integers(1, 4),
+    changes=st.lists(st.tuples(st.integers(0, 8), st.integers(1, 6)), max_size=4),
+)
+def test_paging_never_loses_a_receipt_however_they_change(
+    seconds: list[int], limit: int, changes: list[tuple[int, int]]
+) -> None:
+    fake = FakeEtsy()
+    base = 1_765_000_000
+    receipts = [fake.sell([(LOT, 1, "5.20")], at=base + second) for second in seconds]
+    pending = [(n % len(receipts), call) for n, call in changes]
+    calls: list[int] = []
+    changed: dict[int, int] = {}  # receipt id: the listing after which it changed
+
+    def buyers_and_sellers_act() -> None:
+        calls.append(1)
+        for index, call in pending:
+            if call == len(calls):
+                now = max(r["updated_timestamp"] for r in fake.receipts.values()) + 1
+                receipt_id = receipts[index]["receipt_id"]
+                fake.change(receipt_id, at=now, status="canceled")
+                changed[receipt_id] = len(calls)
+
+    fake.between_pages = buyers_and_sellers_act
+
+    async def two_intakes(etsy: EtsyMarketplace) -> list[OrderPage]:
+        first = await _all(etsy, limit=limit)  # a change after its last page...
+        return first + await _all(etsy, first[-1].cursor, limit=limit)  # ...is read next time
+
+    pages = run(make_etsy(fake), two_intakes)
+    seen = {(o.extra["receipt_id"], o.state) for p in pages for o in p.orders}
+    assert {r for r, _ in seen} == {r["receipt_id"] for r in receipts}
+    # A change made before the last listing is read (one after it waits for the next intake).
+    assert all((r, "cancelled") in seen for r, call in changed.items() if call < len(calls))
 
 
 def test_a_cursor_that_is_not_ours_is_refused_clearly() -> None:

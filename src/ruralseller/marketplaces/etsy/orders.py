@@ -8,8 +8,9 @@ it uses the adapter's HTTP client (the app's rate budget, retries and token refr
   that second again (``min_last_modified`` is inclusive; an order seen twice is taken in once
   by the inbox), so a receipt that changes while we page gets a newer timestamp and is read
   on a later page, never lost. Only when a whole page shares the cursor's second does the
-  cursor page within it (``"T:N"``, an ``offset``), stepping back a quarter of a page so
-  that receipts leaving that second meanwhile do not push an unread one past the offset.
+  cursor page inside it (``"T:OFFSET:COUNT"``, with ``max_last_modified`` too): should the
+  number of receipts in that second change meanwhile (one changed, so it left for a later
+  second), the second is read again from its start, so an offset never skips a receipt.
 - **One order per transaction** with our SKU (the inventory's ``sku``, which
   :meth:`~ruralseller.marketplaces.etsy.EtsyMarketplace.upsert` writes); the id is
   ``"<receipt_id>-<transaction_id>"``. Lines without a SKU are not ours and are skipped.
@@ -98,18 +99,23 @@ def etsy_order_state(receipt: Mapping[str, Any]) -> str:
     return "placed"
 
 
-def _cursor(cursor: str | None) -> tuple[int, int]:
+def _cursor(cursor: str | None) -> tuple[int, int | None, int | None]:
+    """(second, offset within it, receipts counted in it): the offset only inside a second."""
     if not cursor:
-        return 0, 0
+        return 0, None, None
     try:
-        second, _, offset = cursor.partition(":")
-        return int(second), int(offset or 0)
+        parts = cursor.split(":")
+        if len(parts) == 1:
+            return int(parts[0]), None, None
+        if len(parts) == 3:
+            return int(parts[0]), int(parts[1]), int(parts[2]) if parts[2] else None
     except ValueError:
-        raise MarketplaceError(
-            f"{cursor!r} is not an Etsy order cursor (it is 'SECONDS' or 'SECONDS:OFFSET'); "
-            "start again without one to read every receipt",
-            marketplace="etsy",
-        ) from None
+        pass
+    raise MarketplaceError(
+        f"{cursor!r} is not an Etsy order cursor (it is 'SECONDS' or "
+        "'SECONDS:OFFSET:COUNT'); start again without one to read every receipt",
+        marketplace="etsy",
+    )
 
 
 def _when(seconds: Any) -> dt.datetime:
@@ -139,30 +145,45 @@ class EtsyOrders:
     @_answers
     async def list_orders(self, since: str | None = None, *, limit: int = 100) -> OrderPage:
         """The lines of the receipts changed since ``since``, oldest change first."""
-        second, offset = _cursor(since)
+        second, offset, counted = _cursor(since)
         size = max(1, min(limit, _PAGE_MAX))
-        params: dict[str, Any] = {
-            "limit": size,
-            "offset": offset,
-            "sort_on": "updated",
-            "sort_order": "asc",
-        }
+        params: dict[str, Any] = {"limit": size, "sort_on": "updated", "sort_order": "asc"}
         if second:
             params["min_last_modified"] = second
+        if offset is not None:  # inside one second: only its receipts, by offset
+            params["max_last_modified"] = second
+            params["offset"] = offset
         response = await self.http.request(
             "GET", self._receipts_path(), idempotent=True, params=params
         )
-        receipts = list(response.json()["results"])
+        body = response.json()
+        receipts = list(body["results"])
         orders = tuple(order for receipt in receipts for order in self._orders(receipt))
+        if offset is not None:
+            return OrderPage(
+                orders=orders,
+                cursor=self._within(second, offset, counted, len(receipts), int(body["count"])),
+                more=True,
+            )
         newest = max((int(r["updated_timestamp"]) for r in receipts), default=second)
         full = len(receipts) == size
-        if not receipts:
-            cursor = since
-        elif newest > second or not full:
+        cursor = since
+        if receipts and (newest > second or not full):
             cursor = str(newest)
-        else:  # a whole page within the cursor's second: page on inside it
-            cursor = f"{second}:{offset + len(receipts) - len(receipts) // 4}"
+        elif receipts:  # a whole page within the cursor's second: page inside it
+            cursor = f"{second}:0:"
         return OrderPage(orders=orders, cursor=cursor, more=full)
+
+    @staticmethod
+    def _within(second: int, offset: int, counted: int | None, read: int, count: int) -> str:
+        """The cursor after a page inside one second (``count``: its receipts now)."""
+        if counted is not None and count != counted:
+            # Receipts left the second while we paged (changed since: a later time), and
+            # an offset would now skip one: read the second again from its start.
+            return f"{second}:0:{count}"
+        if offset + read >= count:  # the whole second is read: go on after it
+            return str(second + 1)
+        return f"{second}:{offset + read}:{count}"
 
     @_answers
     async def fetch_order(self, order_id: str) -> RemoteOrder | None:
