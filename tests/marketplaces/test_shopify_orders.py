@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.marketplaces.fake_shopify import SHOP, FakeShopify
 from tests.marketplaces.test_shopify import Clock, _adapter
@@ -137,6 +137,43 @@ def test_an_order_changed_while_paging_is_not_lost() -> None:
     seen = [o.order_id for p in pages for o in p.orders]
     assert set(seen) == {_line(o) for o in orders}
     assert seen.count(_line(orders[0])) == 2  # read again after its change
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    seconds=st.lists(st.integers(0, 3), min_size=1, max_size=8),
+    limit=st.integers(1, 3),
+    changes=st.lists(st.tuples(st.integers(0, 7), st.integers(1, 6)), max_size=4),
+)
+def test_paging_never_loses_an_order_however_they_change(
+    seconds: list[int], limit: int, changes: list[tuple[int, int]]
+) -> None:
+    fake, clock = _fake()
+    base = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+    orders = [fake.sell([(LOT, 1, "92.40")], at=base + dt.timedelta(seconds=s)) for s in seconds]
+    pending = [(n % len(orders), call) for n, call in changes]
+    calls: list[int] = []
+    changed: dict[str, int] = {}
+
+    def buyers_and_merchants_act() -> None:
+        calls.append(1)
+        for index, call in pending:
+            if call == len(calls):
+                now = max(o["updated"] for o in fake.orders.values()) + dt.timedelta(seconds=1)
+                fake.orders[orders[index]["id"]]["cancelled"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+                fake.touch(orders[index]["id"], at=now)
+                changed[_line(orders[index])] = len(calls)
+
+    fake.between_pages = buyers_and_merchants_act
+
+    async def two_intakes(shop: ShopifyMarketplace) -> list[OrderPage]:
+        first = await _all(shop, limit=limit)
+        return first + await _all(shop, first[-1].cursor, limit=limit)
+
+    pages = run(fake, clock, two_intakes)
+    seen = {(o.order_id, o.state) for p in pages for o in p.orders}
+    assert {i for i, _ in seen} == {_line(o) for o in orders}
+    assert all((i, "cancelled") in seen for i, call in changed.items() if call < len(calls))
 
 
 def test_an_order_of_many_lines_is_read_whole() -> None:
