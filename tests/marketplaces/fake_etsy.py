@@ -20,6 +20,7 @@ import email.policy
 import itertools
 import json
 import re
+from collections.abc import Callable
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 from urllib.parse import parse_qs
@@ -84,6 +85,9 @@ class FakeEtsy:
         seen: the operation ids of every request the shop carried out.
         attempts: the operation ids of every request that got past auth and throttling.
         refreshes: the forms of every token refresh asked for.
+        receipts: the shop's receipts by id, as Etsy's ShopReceipt (see :meth:`sell`).
+        between_pages: called after every ``getShopReceipts`` answer is made (to change
+            receipts while a client pages).
     """
 
     def __init__(
@@ -108,6 +112,9 @@ class FakeEtsy:
         self._throttles: list[dict[str, str]] = []
         self._lose: dict[str, list[str]] = {}
         self._fail: dict[str, int] = {}
+        self.receipts: dict[int, dict[str, Any]] = {}
+        self.between_pages: Callable[[], None] | None = None
+        self.shipped_weights: dict[int, tuple[Any, Any]] = {}
         self._ids = itertools.count(1_400_000_001)
         self._clock = itertools.count(1_764_000_000)
 
@@ -513,3 +520,126 @@ class FakeEtsy:
         images[:] = [image for image in images if image["listing_image_id"] != image_id]
         self._renumber(images)
         return httpx.Response(204)
+
+    # --- receipts (orders) -------------------------------------------------------------------
+
+    def sell(
+        self,
+        lines: list[tuple[str, int, str]],
+        *,
+        at: int | None = None,
+        name: str = "Ada Lovelace",
+        status: str = "paid",
+    ) -> dict[str, Any]:
+        """A buyer's receipt with ``(sku, quantity, unit price)`` lines, without requests."""
+        now = next(self._clock) if at is None else at
+        receipt_id = next(self._ids)
+        transactions = [
+            {
+                "transaction_id": next(self._ids),
+                "title": f"Listing of {sku}",
+                "seller_user_id": USER_ID,
+                "buyer_user_id": 99_000_001,
+                "create_timestamp": now,
+                "created_timestamp": now,
+                "paid_timestamp": now,
+                "shipped_timestamp": None,
+                "quantity": quantity,
+                "receipt_id": receipt_id,
+                "is_digital": False,
+                "listing_id": next((x["listing_id"] for x in self.by_sku(sku)), 1_300_000_001),
+                "transaction_type": "listing",
+                "product_id": 1_300_000_002,
+                "sku": sku,
+                "price": _money(Decimal(price), self.currency),
+                "shipping_cost": _money(Decimal(0), self.currency),
+                "variations": [],
+                "product_data": [],
+            }
+            for sku, quantity, price in lines
+        ]
+        receipt = {
+            "receipt_id": receipt_id,
+            "receipt_type": 0,
+            "seller_user_id": USER_ID,
+            "buyer_user_id": 99_000_001,
+            "name": name,
+            "first_line": "12 Orchard Lane",
+            "second_line": "",
+            "city": "Hudson",
+            "state": "NY",
+            "zip": "12534",
+            "country_iso": "US",
+            "status": status,
+            "is_paid": status != "open",
+            "is_shipped": False,
+            "create_timestamp": now,
+            "created_timestamp": now,
+            "update_timestamp": now,
+            "updated_timestamp": now,
+            "is_gift": False,
+            "shipments": [],
+            "transactions": transactions,
+            "refunds": [],
+        }
+        self.receipts[receipt_id] = receipt
+        return receipt
+
+    def change(self, receipt_id: int, *, at: int | None = None, **fields: Any) -> None:
+        """The seller or Etsy changes a receipt (in Shop Manager): a newer updated time."""
+        receipt = self.receipts[receipt_id]
+        receipt.update(fields)
+        now = next(self._clock) if at is None else at
+        receipt["update_timestamp"] = receipt["updated_timestamp"] = now
+
+    def _getShopReceipts(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
+        query = request.url.params
+        limit, offset = int(query.get("limit", 25)), int(query.get("offset", 0))
+        assert query.get("sort_on") == "updated", "receipts must be paged by their last change"
+        low = int(query.get("min_last_modified", 0))
+        high = int(query.get("max_last_modified", 2**62))
+        found = sorted(
+            (r for r in self.receipts.values() if low <= r["updated_timestamp"] <= high),
+            key=lambda r: (r["updated_timestamp"], r["receipt_id"]),
+            reverse=query.get("sort_order", "desc") in ("desc", "descending"),
+        )
+        answer = httpx.Response(
+            200,
+            json={
+                "count": len(found),
+                "results": json.loads(json.dumps(found[offset : offset + limit])),
+            },
+        )
+        if self.between_pages is not None:
+            self.between_pages()
+        return answer
+
+    def _getShopReceipt(self, _: httpx.Request, params: dict[str, str]) -> httpx.Response:  # noqa: N802
+        receipt = self.receipts.get(int(params["receipt_id"]))
+        if receipt is None:
+            return _error(404, f"Receipt {params['receipt_id']} does not exist")
+        return httpx.Response(200, json=receipt)
+
+    def _createReceiptShipment(  # noqa: N802
+        self, request: httpx.Request, params: dict[str, str]
+    ) -> httpx.Response:
+        receipt = self.receipts.get(int(params["receipt_id"]))
+        if receipt is None:
+            return _error(404, f"Receipt {params['receipt_id']} does not exist")
+        if receipt["status"] in ("canceled", "fully refunded"):
+            return _error(409, "The receipt was canceled")
+        body = json.loads(request.content or b"{}")
+        if bool(body.get("tracking_code")) != bool(body.get("carrier_name")):
+            return _error(400, "tracking_code and carrier_name must be sent together")
+        now = next(self._clock)
+        receipt["shipments"].append(
+            {
+                "receipt_shipping_id": next(self._ids),
+                "shipment_notification_timestamp": now,
+                "carrier_name": body.get("carrier_name", ""),
+                "tracking_code": body.get("tracking_code", ""),
+            }
+        )
+        self.shipped_weights[receipt["receipt_id"]] = (body.get("weight"), body.get("weight_units"))
+        self.change(receipt["receipt_id"], at=now, is_shipped=True, status="completed")
+        return httpx.Response(200, json=receipt)

@@ -32,6 +32,7 @@ limits from shopify.dev/docs/api/usage/limits.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import email.parser
 import email.policy
 import hashlib
@@ -80,6 +81,7 @@ ENUMS: dict[str, set[str]] = {
     },
     "ProductVariantInventoryPolicy": {"DENY", "CONTINUE"},
     "WeightUnit": {"KILOGRAMS", "GRAMS", "POUNDS", "OUNCES"},
+    "OrderCancelReason": {"CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "STAFF", "OTHER"},
 }
 
 INPUTS: dict[str, dict[str, str]] = {
@@ -204,6 +206,37 @@ INPUTS: dict[str, dict[str, str]] = {
         "vendor": "String",
     },
     "PublicationInput": {"publicationId": "ID", "publishDate": "DateTime"},
+    "FulfillmentInput": {
+        "trackingInfo": "FulfillmentTrackingInput",
+        "notifyCustomer": "Boolean",
+        "lineItemsByFulfillmentOrder": "[FulfillmentOrderLineItemsInput!]!",
+        "originAddress": "FulfillmentOriginAddressInput",
+    },
+    "FulfillmentOrderLineItemsInput": {
+        "fulfillmentOrderId": "ID!",
+        "fulfillmentOrderLineItems": "[FulfillmentOrderLineItemInput!]",
+    },
+    "FulfillmentOrderLineItemInput": {"id": "ID!", "quantity": "Int!"},
+    "FulfillmentTrackingInput": {
+        "number": "String",
+        "url": "String",
+        "company": "String",
+        "numbers": "[String!]",
+        "urls": "[String!]",
+    },
+    "FulfillmentOriginAddressInput": {
+        "address1": "String",
+        "address2": "String",
+        "city": "String",
+        "zip": "String",
+        "provinceCode": "String",
+        "countryCode": "String!",
+    },
+    "OrderCancelRefundMethodInput": {
+        "originalPaymentMethodsRefund": "Boolean",
+        "storeCreditRefund": "OrderCancelStoreCreditRefundInput",
+    },
+    "OrderCancelStoreCreditRefundInput": {"expiresAt": "DateTime"},
 }
 
 # Each operation the adapter sends: its kind, root field, variable signature, and the cost
@@ -247,6 +280,34 @@ OPERATIONS: dict[str, tuple[str, str, dict[str, str], int]] = {
         "mutation",
         "publishablePublish",
         {"id": "ID!", "input": "[PublicationInput!]!"},
+        11,
+    ),
+    # Orders (intake): the adapter's selections, priced by the same rule.
+    "Orders": (
+        "query",
+        "orders",
+        {"first": "Int!", "after": "String", "query": "String"},
+        2 + 20 * (2 + 2 + 10 * 3),
+    ),
+    "Order": ("query", "order", {"id": "ID!"}, 1 + 1 + 2 + 100 * 3),
+    "FulfillmentOrders": ("query", "order", {"id": "ID!"}, 1 + 2 + 10 * (1 + 2 + 50 * 2)),
+    "FulfillmentCreate": (
+        "mutation",
+        "fulfillmentCreate",
+        {"fulfillment": "FulfillmentInput!"},
+        11,
+    ),
+    "OrderCancel": (
+        "mutation",
+        "orderCancel",
+        {
+            "orderId": "ID!",
+            "reason": "OrderCancelReason!",
+            "restock": "Boolean!",
+            "refundMethod": "OrderCancelRefundMethodInput",
+            "notifyCustomer": "Boolean",
+            "staffNote": "String",
+        },
         11,
     ),
 }
@@ -356,6 +417,10 @@ class FakeShopify:
         self.spec = GraphQLSpec.load("shopify-admin-graphql/admin-2026-01.graphql")
         self.served: list[str] = []  # the API version of each GraphQL answer
         self.idempotency_keys: list[str] = []
+        self.orders: dict[str, dict[str, Any]] = {}
+        #: Called after every ``Orders`` answer is made (to change orders while a client pages).
+        self.between_pages: Callable[[], None] | None = None
+        self.now = dt.datetime(2026, 11, 21, 8, 0, tzinfo=dt.UTC)
 
     # --- fault injection ------------------------------------------------------------------
 
@@ -915,6 +980,226 @@ class FakeShopify:
         if not errors and product is not None:
             product["publications"].update(i["publicationId"] for i in variables["input"])
         return {"publishablePublish": {"userErrors": errors}}
+
+    # --- orders -----------------------------------------------------------------------------
+
+    def _tick(self, at: dt.datetime | None = None) -> dt.datetime:
+        self.now = at or self.now + dt.timedelta(seconds=1)
+        return self.now
+
+    def sell(
+        self,
+        lines: list[tuple[str, int, str]],
+        *,
+        at: dt.datetime | None = None,
+        name: str = "Wu Lan",
+    ) -> dict[str, Any]:
+        """A buyer's order of ``(sku, quantity, unit price paid)`` lines, without requests."""
+        now = self._tick(at)
+        order_id = self._gid("Order")
+        order = {
+            "id": order_id,
+            "name": f"#{1000 + len(self.orders) + 1}",
+            "created": now,
+            "updated": now,
+            "cancelled": None,
+            "address": {
+                "name": name,
+                "address1": "8 Tea Garden Road",
+                "address2": None,
+                "city": "Taihe",
+                "province": "Jiangxi",
+                "zip": "343700",
+                "countryCodeV2": "CN",
+                "phone": "+86 138 0000 0000",
+            },
+            "lines": [
+                {
+                    "id": self._gid("LineItem"),
+                    "sku": sku,
+                    "quantity": quantity,
+                    "current": quantity,
+                    "fulfilled": 0,
+                    "paid": price,
+                    "fo_line": self._gid("FulfillmentOrderLineItem"),
+                }
+                for sku, quantity, price in lines
+            ],
+            "fulfillment_order": self._gid("FulfillmentOrder"),
+            "fo_status": "OPEN",
+            "fulfillments": [],
+        }
+        self.orders[order_id] = order
+        return order
+
+    def touch(self, order_id: str, at: dt.datetime | None = None) -> None:
+        """The merchant or buyer changes the order (a note, an address): a newer updatedAt."""
+        self.orders[order_id]["updated"] = self._tick(at)
+
+    def _order_view(self, order: dict[str, Any], lines: int) -> dict[str, Any]:
+        current = [line for line in order["lines"] if line["current"] > 0]
+        fulfilled = sum(line["fulfilled"] for line in current)
+        wanted = sum(line["current"] for line in current)
+        status = (
+            "FULFILLED"
+            if current and fulfilled == wanted
+            else "PARTIALLY_FULFILLED"
+            if fulfilled
+            else "UNFULFILLED"
+        )
+        return {
+            "id": order["id"],
+            "name": order["name"],
+            "createdAt": order["created"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "updatedAt": order["updated"].strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "cancelledAt": order["cancelled"],
+            "displayFulfillmentStatus": status,
+            "displayFinancialStatus": "REFUNDED" if order["cancelled"] else "PAID",
+            "shippingAddress": order["address"],
+            "lineItems": {
+                "pageInfo": {"hasNextPage": len(order["lines"]) > lines},
+                "nodes": [
+                    {
+                        "id": line["id"],
+                        "sku": line["sku"] or None,
+                        "quantity": line["quantity"],
+                        "currentQuantity": line["current"],
+                        "unfulfilledQuantity": line["current"] - line["fulfilled"],
+                        "discountedUnitPriceAfterAllDiscountsSet": {
+                            "shopMoney": {"amount": line["paid"], "currencyCode": self.currency}
+                        },
+                    }
+                    for line in order["lines"][:lines]
+                ],
+            },
+        }
+
+    def _op_Orders(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        query = variables.get("query")
+        since = None
+        if query is not None:
+            match = re.fullmatch(r"updated_at:>='([^']+)'", query)
+            assert match, f"the fake knows only updated_at:>= searches, not {query!r}"
+            since = dt.datetime.fromisoformat(match.group(1))
+        found = sorted(
+            (o for o in self.orders.values() if since is None or o["updated"] >= since),
+            key=lambda o: (o["updated"], o["id"]),
+        )
+        if variables.get("after"):
+            # Shopify's cursor holds the sort value and id of the last node read.
+            last = json.loads(base64.b64decode(variables["after"]))
+            key = (dt.datetime.fromisoformat(last["value"]), last["id"])
+            found = [o for o in found if (o["updated"], o["id"]) > key]
+        page = found[: variables["first"]]
+        end = (
+            base64.b64encode(
+                json.dumps(
+                    {"value": page[-1]["updated"].isoformat(), "id": page[-1]["id"]}
+                ).encode()
+            ).decode()
+            if page
+            else None
+        )
+        answer = {
+            "orders": {
+                "pageInfo": {"hasNextPage": len(found) > len(page), "endCursor": end},
+                "nodes": [self._order_view(o, 10) for o in page],
+            }
+        }
+        if self.between_pages is not None:
+            self.between_pages()
+        return answer
+
+    def _op_Order(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        order = self.orders.get(variables["id"])
+        return {"order": self._order_view(order, 100) if order else None}
+
+    def _op_FulfillmentOrders(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        order = self.orders.get(variables["id"])
+        if order is None:
+            return {"order": None}
+        return {
+            "order": {
+                "fulfillmentOrders": {
+                    "nodes": [
+                        {
+                            "id": order["fulfillment_order"],
+                            "status": order["fo_status"],
+                            "lineItems": {
+                                "nodes": [
+                                    {
+                                        "id": line["fo_line"],
+                                        "remainingQuantity": line["current"] - line["fulfilled"],
+                                        "lineItem": {"id": line["id"]},
+                                    }
+                                    for line in order["lines"]
+                                ]
+                            },
+                        }
+                    ]
+                }
+            }
+        }
+
+    def _op_FulfillmentCreate(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        fulfillment = variables["fulfillment"]
+        errors = []
+        moves = []
+        for group in fulfillment["lineItemsByFulfillmentOrder"]:
+            order = next(
+                (
+                    o
+                    for o in self.orders.values()
+                    if o["fulfillment_order"] == group["fulfillmentOrderId"]
+                ),
+                None,
+            )
+            if order is None or order["fo_status"] not in ("OPEN", "IN_PROGRESS"):
+                errors.append(_user_error(["fulfillment"], "Fulfillment order is not open"))
+                continue
+            for item in group.get("fulfillmentOrderLineItems") or []:
+                line = next((x for x in order["lines"] if x["fo_line"] == item["id"]), None)
+                left = line["current"] - line["fulfilled"] if line else 0
+                if line is None or not 0 < item["quantity"] <= left:
+                    errors.append(
+                        _user_error(["fulfillment"], "Invalid fulfillment order line item quantity")
+                    )
+                else:
+                    moves.append((order, line, item["quantity"]))
+        if errors:
+            return {"fulfillmentCreate": {"fulfillment": None, "userErrors": errors}}
+        fulfillment_id = self._gid("Fulfillment")
+        for order, line, quantity in moves:
+            line["fulfilled"] += quantity
+            order["fulfillments"].append(
+                {"id": fulfillment_id, "tracking": fulfillment.get("trackingInfo")}
+            )
+            if all(x["fulfilled"] == x["current"] for x in order["lines"]):
+                order["fo_status"] = "CLOSED"
+            order["updated"] = self._tick()
+        return {
+            "fulfillmentCreate": {
+                "fulfillment": {"id": fulfillment_id, "status": "SUCCESS"},
+                "userErrors": [],
+            }
+        }
+
+    def _op_OrderCancel(self, variables: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        order = self.orders.get(variables["orderId"])
+        if order is None or order["cancelled"]:
+            problem = _user_error(["orderId"], "Order cannot be cancelled.", "INVALID")
+            return {"orderCancel": {"job": None, "orderCancelUserErrors": [problem]}}
+        now = self._tick()
+        order["cancelled"] = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        order["cancel"] = dict(variables)
+        order["fo_status"] = "CLOSED"
+        order["updated"] = now
+        return {
+            "orderCancel": {
+                "job": {"id": self._gid("Job"), "done": True},
+                "orderCancelUserErrors": [],
+            }
+        }
 
 
 def _user_error(field: list[str], message: str, code: str | None = None) -> dict[str, Any]:

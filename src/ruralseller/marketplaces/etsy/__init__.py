@@ -31,6 +31,7 @@ from __future__ import annotations
 from ruralseller.marketplaces.etsy.adapter import EtsyMarketplace
 from ruralseller.marketplaces.etsy.auth import EtsyAuth, EtsyTokens
 from ruralseller.marketplaces.etsy.errors import classify_response
+from ruralseller.marketplaces.etsy.orders import ETSY_CANCELLED, EtsyOrders, etsy_order_state
 from ruralseller.marketplaces.etsy.payloads import (
     create_listing_form,
     inventory_payload,
@@ -49,6 +50,7 @@ from ruralseller.marketplaces.etsy.settings import (
 
 __all__ = [
     "DEFAULT_ETSY_URL",
+    "ETSY_CANCELLED",
     "ETSY_DAILY_LIMIT",
     "ETSY_RATE",
     "ETSY_TOKEN_PATH",
@@ -56,10 +58,12 @@ __all__ = [
     "WHO_MADE",
     "EtsyAuth",
     "EtsyMarketplace",
+    "EtsyOrders",
     "EtsySettings",
     "EtsyTokens",
     "classify_response",
     "create_listing_form",
+    "etsy_order_state",
     "inventory_payload",
     "sku_tag",
     "update_listing_form",

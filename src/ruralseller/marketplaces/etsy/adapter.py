@@ -31,6 +31,7 @@ from ruralseller.marketplaces.etsy.auth import (
 from ruralseller.marketplaces.etsy.errors import (
     classify_response,
 )
+from ruralseller.marketplaces.etsy.orders import EtsyOrders
 from ruralseller.marketplaces.etsy.payloads import (
     _english,
     _extra,
@@ -72,7 +73,7 @@ def _money(value: Any) -> Money | None:
 
 
 @guard_answers
-class EtsyMarketplace(Driver[EtsySettings]):
+class EtsyMarketplace(EtsyOrders, Driver[EtsySettings]):
     """Publishes listings to one Etsy shop through the Open API v3.
 
     Its settings are :class:`EtsySettings`; the wiring (``retry``, ``rate``, ``transport``,
@@ -80,6 +81,8 @@ class EtsyMarketplace(Driver[EtsySettings]):
     a create is never retried blindly (see :meth:`upsert`), and ``rate`` is requests per
     second for this app (Etsy's default is 10, "Rate limits"), shared by every adapter of
     the app.
+
+    It takes the shop's orders in too (:class:`~ruralseller.marketplaces.etsy.orders.EtsyOrders`).
 
     Args:
         on_tokens: called with every fresh :class:`EtsyTokens`, to store the new refresh token.

@@ -58,6 +58,12 @@ from ruralseller.marketplaces.shopify.errors import (
     shop_cost_bucket,
     throttle_wait,
 )
+from ruralseller.marketplaces.shopify.orders import (
+    LINES_PAGE,
+    SHOPIFY_OVERLAP,
+    ShopifyOrders,
+    shopify_line_state,
+)
 from ruralseller.marketplaces.shopify.payloads import (
     file_inputs,
     inventory_set_input,
@@ -73,10 +79,13 @@ from ruralseller.marketplaces.shopify.settings import (
 __all__ = [
     "DEFAULT_API_VERSION",
     "DEFAULT_CHANNELS",
+    "LINES_PAGE",
     "MEDIA_PAGE",
+    "SHOPIFY_OVERLAP",
     "STANDARD_RESTORE_RATE",
     "QueryCostBucket",
     "ShopifyMarketplace",
+    "ShopifyOrders",
     "ShopifySettings",
     "ShopifyTokenAuth",
     "classify_graphql",
@@ -85,6 +94,7 @@ __all__ = [
     "product_handle",
     "product_set_input",
     "shop_cost_bucket",
+    "shopify_line_state",
     "sku_search_query",
     "staged_upload_input",
     "throttle_wait",

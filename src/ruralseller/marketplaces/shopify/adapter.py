@@ -53,6 +53,7 @@ from ruralseller.marketplaces.shopify.errors import (
     classify_graphql,
     shop_cost_bucket,
 )
+from ruralseller.marketplaces.shopify.orders import ORDER_COSTS, ShopifyOrders
 from ruralseller.marketplaces.shopify.payloads import (
     file_inputs,
     inventory_set_input,
@@ -75,7 +76,7 @@ logger = logging.getLogger("ruralseller.marketplaces.shopify")
 
 
 @guard_answers
-class ShopifyMarketplace(Driver[ShopifySettings]):
+class ShopifyMarketplace(ShopifyOrders, Driver[ShopifySettings]):
     """Publishes to a Shopify store through the Admin GraphQL API.
 
     Its settings are :class:`ShopifySettings` (``shop`` may come first, by position); the
@@ -83,7 +84,8 @@ class ShopifyMarketplace(Driver[ShopifySettings]):
     :class:`~ruralseller.marketplaces.driver.Driver`'s. Every request this adapter sends can
     be repeated, so all are retried; ``rate`` is the query-cost points restored per second
     (the plan's; Standard 100), and requests wait for the shop's query-cost bucket, not a
-    request count.
+    request count. It takes the store's orders in too
+    (:class:`~ruralseller.marketplaces.shopify.orders.ShopifyOrders`).
 
     Args:
         cost_bucket: the shop's query-cost bucket; by default the one every adapter for the
@@ -328,8 +330,10 @@ class ShopifyMarketplace(Driver[ShopifySettings]):
     async def _graphql(
         self, operation: str, document: str, variables: Mapping[str, Any]
     ) -> dict[str, Any]:
-        cost = self._costs.get(operation) or _ESTIMATED_COST.get(
-            operation, _ESTIMATED_COST["Publish"]
+        cost = (
+            self._costs.get(operation)
+            or _ESTIMATED_COST.get(operation)
+            or ORDER_COSTS.get(operation, _ESTIMATED_COST["Publish"])
         )
         await self.cost_bucket.acquire(cost, self._sleep)
         # Every document this adapter sends is safe to repeat: reads, productSet keyed by id
