@@ -182,6 +182,8 @@ def test_shipping_needs_a_carrier_and_a_closed_trade_is_not_shipped() -> None:
     order_id = f"{trade['tid']}-{trade['orders'][0]['oid']}"
     with pytest.raises(MarketplaceError, match="company code"):
         go(fake, lambda t: t.ship_order(order_id, tracking="SF1"))
+    shipped = go(fake, lambda t: t.ship_order(order_id, tracking="ZTO1"), carrier="ZTO")
+    assert shipped.extra["carrier"] == "ZTO"  # the shop's carrier setting
     fake.change_trade(trade["tid"], "TRADE_CLOSED")
     with pytest.raises(MarketplaceError, match="closed; it cannot be shipped"):
         go(fake, lambda t: t.ship_order(order_id, tracking="SF1", carrier="SF"))

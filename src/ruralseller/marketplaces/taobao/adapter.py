@@ -89,6 +89,7 @@ class TaobaoMarketplace(TaobaoOrders, Driver[TaobaoSettings]):
         self.location = settings.location
         self.locale = settings.locale
         self.food_licence_no = settings.food_licence_no
+        self.carrier = settings.carrier
         self.sign_method: SignMethod = settings.sign_method
 
     def make_auth(self) -> httpx.Auth:

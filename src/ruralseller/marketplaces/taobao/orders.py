@@ -123,11 +123,12 @@ class TaobaoOrders:
     """Order intake for :class:`~ruralseller.marketplaces.taobao.TaobaoMarketplace`.
 
     Each sub-order is one :class:`RemoteOrder` with id ``<tid>-<oid>``; shipping acts on the
-    whole trade.
+    whole trade, with the carrier given or the shop's ``carrier`` setting.
     """
 
     name: ClassVar[str]
     app_key: str
+    carrier: str | None
     clock: Any
     _call: _Caller
 
@@ -198,11 +199,12 @@ class TaobaoOrders:
                 marketplace=self.name,
                 code="order_cancelled",
             )
+        carrier = carrier or self.carrier
         if not tracking or not carrier:
             raise MarketplaceError(
                 "taobao needs the tracking number and the carrier's company code (SF, ZTO, "
                 "YTO... as taobao.logistics.companies.get lists them) to mark a trade sent: "
-                "give both",
+                "give both (the shop's carrier can be set once as the carrier setting)",
                 marketplace=self.name,
                 code="missing_tracking",
             )
