@@ -90,7 +90,8 @@ class FakeShopee:
         self.refreshes = 0
         self._scripts: dict[str, list[str]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
-        self.after_list: list[Callable[[], None]] = []
+        # Called after each get_order_list with its query; kept until one answers True.
+        self.after_list: list[Callable[[dict[str, str]], bool]] = []
         self._ids = itertools.count(800_000_001)
         self._request_ids = itertools.count(1)
 
@@ -500,9 +501,7 @@ class FakeShopee:
                 "order_list": [{"order_sn": o["order_sn"]} for o in page],
             }
         )
-        for change in self.after_list:
-            change()
-        self.after_list.clear()
+        self.after_list = [change for change in self.after_list if not change(dict(query))]
         return answer
 
     def _order_detail(self, request: httpx.Request) -> httpx.Response:

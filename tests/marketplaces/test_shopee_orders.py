@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.marketplaces.fake_shopee import FakeShopee
 from tests.marketplaces.test_shopee import make_adapter
 from tests.orders.shop import catalog
@@ -127,19 +129,18 @@ def test_a_cursor_weeks_old_moves_on_window_by_window() -> None:
     assert OVERLAP < WINDOW
 
 
-def test_an_order_changed_while_paging_is_not_lost() -> None:
+def test_an_order_changed_while_listing_is_not_lost() -> None:
     fake, clock = shop()
     sns = []
     for _ in range(6):
         sns.append(fake.add_order(LOT, 1, "9.90")["order_sn"])
         clock.tick()
 
-    def cancel_the_first() -> None:
+    def cancel_the_first(_query: dict[str, str]) -> bool:
         clock.tick()
         fake.change_order(sns[0], order_status="CANCELLED")
+        return True
 
-    # Offsets shift when the first order leaves the window: the second pass finds the order
-    # the shift hid, the next window the cancelled one.
     fake.after_list.append(cancel_the_first)
     pages = go(fake, lambda s: _all(s, None, 2))
     clock.tick(120)
@@ -147,6 +148,42 @@ def test_an_order_changed_while_paging_is_not_lost() -> None:
     seen = {(o.extra["order_sn"], o.state) for p in pages for o in p.orders}
     assert {sn for sn, _ in seen} == set(sns)
     assert (sns[0], "cancelled") in seen
+
+
+def test_a_window_of_more_than_a_page_is_narrowed_not_paged() -> None:
+    fake, clock = shop()
+    for _ in range(5):
+        fake.add_order(LOT, 1, "9.90")
+        clock.tick(3600)
+    go(fake, lambda s: _all(s, None, 2))
+    lists = [r.url.params for r in fake.requests if r.url.path.endswith("get_order_list")]
+    assert all(q["cursor"] == "" for q in lists)  # never paged: every window fits a page
+    assert max(int(q["time_to"]) - int(q["time_from"]) for q in lists) == WINDOW
+
+
+def test_orders_changed_in_one_second_are_paged_and_listed_twice() -> None:
+    fake, clock = shop()
+    sns = [fake.add_order(LOT, 1, "9.90")["order_sn"] for _ in range(5)]
+    clock.tick(2 * OVERLAP)
+
+    def cancel_while_paging(query: dict[str, str]) -> bool:
+        if int(query["time_to"]) - int(query["time_from"]) > 1:
+            return False  # still narrowing
+        clock.tick()
+        fake.change_order(sns[0], order_status="CANCELLED")
+        return True
+
+    # Offsets shift when the first order leaves the second: the second pass finds the order
+    # the shift hid, a later window the cancelled one.
+    fake.after_list.append(cancel_while_paging)
+    pages = go(fake, lambda s: _all(s, None, 2))
+    clock.tick(2 * OVERLAP)
+    pages += go(fake, lambda s: _all(s, pages[-1].cursor, 2))
+    seen = {(o.extra["order_sn"], o.state) for p in pages for o in p.orders}
+    assert {sn for sn, _ in seen} == set(sns)
+    assert (sns[0], "cancelled") in seen
+    lists = [r.url.params for r in fake.requests if r.url.path.endswith("get_order_list")]
+    assert any(q["cursor"] for q in lists)
 
 
 @pytest.mark.parametrize(("status", "state"), sorted(ORDER_STATES.items()))
@@ -245,3 +282,49 @@ def test_orders_are_taken_in_once_through_the_order_stage() -> None:
     assert (again.new, again.changed) == ((), ())
     assert StockLedger(orders).stock(LOT).reserved == 3
     assert {o.status for o in inbox.orders()} == {OrderStatus.RESERVED}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    offsets=st.lists(st.integers(0, 3 * 24 * 3600), min_size=1, max_size=12),
+    limit=st.integers(1, 4),
+    changes=st.lists(st.integers(0, 11), max_size=4),
+)
+def test_every_order_is_seen_with_its_last_state_whatever_changes_while_listing(
+    offsets: list[int], limit: int, changes: list[int]
+) -> None:
+    fake, clock = shop()
+    sns = []
+    for offset in sorted(offsets):
+        clock.now = START + offset
+        sns.append(fake.add_order(LOT, 1, "9.90")["order_sn"])
+    clock.tick(2 * OVERLAP)
+    pending = [sns[i % len(sns)] for i in changes]
+
+    def change(_query: dict[str, str]) -> bool:
+        clock.tick()
+        fake.change_order(pending.pop(0), order_status="CANCELLED")
+        return not pending
+
+    if pending:
+        fake.after_list.append(change)
+
+    async def drain(s: ShopeeMarketplace) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        cursor = None
+        for _ in range(len(changes) + 2):  # syncs a while apart, the last after every change
+            page = OrderPage(orders=(), cursor=cursor, more=True)
+            for _calls in range(2000):
+                if not page.more:
+                    break
+                page = await s.list_orders(page.cursor, limit=limit)
+                seen |= {o.extra["order_sn"]: o.state for o in page.orders}
+            else:
+                pytest.fail("the listing never ended")
+            cursor = page.cursor
+            clock.tick(2 * OVERLAP)
+        return seen
+
+    seen = go(fake, drain)
+    assert set(seen) == set(sns)
+    assert all(seen[sn] == ORDER_STATES[fake.orders[sn]["order_status"]] for sn in sns)

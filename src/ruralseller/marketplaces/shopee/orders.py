@@ -23,14 +23,17 @@ API reference (https://open.shopee.com/documents/v2/): ``v2.order.get_order_list
 
 Shopee has no "acknowledge" call: acknowledging reads the order back and changes nothing.
 The carrier is the logistics channel the buyer chose at checkout, so ``carrier=`` is kept
-only in what we answer. Unverified (status U): that ``next_cursor`` counts entries (an order
-changed while we page leaves the time window and could shift the rest); because of it, a
-window that took more than one page is listed a second time before the cursor moves on.
+only in what we answer. Unverified (status U): that ``next_cursor`` counts entries, so that an
+order changed while we page (it leaves the time window) would shift the rest. Because of
+it, a window holding more than a page of orders is not paged through but narrowed (halved)
+until it fits in one page; only a window of one second is paged, and then listed a second
+time before the cursor moves on.
 
 The cursor is ``<time_from>|<time_to>|<shopee cursor>|<pass>``: windows of at most
-:data:`WINDOW` of ``update_time``, each next one starting :data:`OVERLAP` before the last
-one ended, so an order updated while we page (its new ``update_time`` falls after the
-window) comes in the next window; orders seen twice are taken in once by the order inbox.
+:data:`WINDOW` of ``update_time``, each next one starting where the last ended (and
+:data:`OVERLAP` before it near the present, where Shopee may still be indexing), so an order
+updated while we read (its new ``update_time`` falls after the window) comes in a later
+window; orders seen twice are taken in once by the order inbox.
 """
 
 from __future__ import annotations
@@ -141,6 +144,8 @@ class ShopeeOrders:
             raise ValueError(f"Shopee lists 1 to 100 orders a page, not {limit}")
         now = int(self.clock())
         start, end, shopee_cursor, round_ = _cursor(since, now)
+        if end < start:  # read up to this second already
+            return OrderPage(orders=(), cursor=since, more=False)
         params: dict[str, Any] = {
             "time_range_field": "update_time",
             "time_from": start,
@@ -155,14 +160,18 @@ class ShopeeOrders:
             more_here = bool(body.get("more"))
             next_cursor = str(body.get("next_cursor") or "")
         orders = await self._details(sns)
-        if more_here and next_cursor:
-            cursor = f"{start}|{end}|{next_cursor}|{round_}"
-            more = True
+        if more_here and end - start > 1 and not shopee_cursor:
+            # More than a page: narrow the window rather than page through it (an order
+            # changed while we page would shift Shopee's offsets); what was read is kept.
+            cursor, more = f"{start}|{start + (end - start) // 2}||1", True
+        elif more_here and next_cursor:  # more than a page changed in one second: page
+            cursor, more = f"{start}|{end}|{next_cursor}|{round_}", True
         elif round_ == 1 and shopee_cursor:  # paged: list the window once more (see above)
             cursor, more = f"{start}|{end}||2", True
-        else:
-            cursor = f"{max(start, end - OVERLAP)}|||1"
-            more = end < now - OVERLAP
+        else:  # the window is read: the next starts where it ended, or earlier near now
+            near_now = end > now - OVERLAP
+            cursor = f"{max(start + 1, end - OVERLAP) if near_now else end}|||1"
+            more = end < now
         return OrderPage(
             orders=tuple(sorted(orders, key=lambda o: o.extra["update_time"])),
             cursor=cursor,
