@@ -552,9 +552,9 @@ class FakeWooCommerceStore:
         parts = request.url.path.removeprefix(f"{API}/orders").strip("/").split("/")
         if parts == [""] and request.method == "GET":
             response = self._list_orders(request)
-            for change in self.after_list:
+            hooks, self.after_list = self.after_list, []
+            for change in hooks:
                 change()
-            self.after_list.clear()
             return response
         if not parts[0].isdigit() or int(parts[0]) not in self.orders:
             return wp_error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
@@ -586,16 +586,14 @@ class FakeWooCommerceStore:
         if not 1 <= per_page <= 100:
             return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
         found = list(self.orders.values())
+        # WP_Date_Query's "after" and "before" are strict (not inclusive).
         if "modified_after" in params:
             found = [o for o in found if o["date_modified_gmt"] > params["modified_after"]]
-        if params.get("orderby") == "modified":
-            found.sort(key=lambda o: (o["date_modified_gmt"], o["id"]))
-        else:  # date, newest first by default
-            found.sort(key=lambda o: (o["date_created_gmt"], o["id"]), reverse=True)
-        if params.get("order") == "asc" and params.get("orderby") != "modified":
-            found.reverse()
-        if params.get("order", "desc") == "desc" and params.get("orderby") == "modified":
-            found.reverse()
+        if "modified_before" in params:
+            found = [o for o in found if o["date_modified_gmt"] < params["modified_before"]]
+        keys = {"modified": "date_modified_gmt", "id": "id", "date": "date_created_gmt"}
+        key = keys.get(params.get("orderby", "date"), "date_created_gmt")
+        found.sort(key=lambda o: (o[key], o["id"]), reverse=params.get("order", "desc") == "desc")
         start = int(params.get("offset", "0")) + (int(params.get("page", "1")) - 1) * per_page
         pages = max(1, -(-len(found) // per_page))
         headers = {"X-WP-Total": str(len(found)), "X-WP-TotalPages": str(pages)}

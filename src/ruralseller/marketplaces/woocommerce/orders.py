@@ -4,9 +4,11 @@ WooCommerce publishes no machine-readable description of its REST API; this foll
 official reference, https://woocommerce.github.io/woocommerce-rest-api-docs/ ("Orders" and
 "Order notes"), and the ``WC_REST_Orders_Controller`` collection parameters:
 
-* listing: ``GET /wp-json/wc/v3/orders`` with ``modified_after`` (ISO 8601, WooCommerce 5.8
-  and later), ``dates_are_gmt=true``, ``orderby=modified``, ``order=asc``, ``per_page`` (at
-  most 100) and ``offset``;
+* listing: ``GET /wp-json/wc/v3/orders`` with ``modified_after`` and ``modified_before``
+  (ISO 8601, WooCommerce 5.8 and later; ``WC_REST_Orders_Controller`` turns them into
+  ``WP_Date_Query`` ``after``/``before`` clauses, which are strict), ``dates_are_gmt=true``,
+  ``orderby`` (``modified`` or ``id``), ``order=asc``, ``per_page`` (at most 100) and
+  ``page``; the ``X-WP-Total`` header counts the matches;
 * an order: ``id``, ``status`` (``pending``, ``processing``, ``on-hold``, ``completed``,
   ``cancelled``, ``refunded``, ``failed``, ``trash``), ``currency``, ``date_created_gmt``,
   ``date_modified_gmt``, ``billing``/``shipping`` addresses, ``meta_data`` and
@@ -14,23 +16,22 @@ official reference, https://woocommerce.github.io/woocommerce-rest-api-docs/ ("O
 * ``PUT /orders/{id}`` sets ``status`` and ``meta_data``; ``POST /orders/{id}/notes`` adds a
   note (``note``, ``customer_note``).
 
-Unverified (status U): whether ``modified_after`` is inclusive (the cursor overlaps by a
-second, so either way no order is lost), and that an order changed while we page moves to the
-end of an ``orderby=modified`` listing (it does for a ``date_modified`` ordering, which every
-save updates). WooCommerce has no "acknowledged" status and no tracking field of its own:
-the acknowledgement, carrier, tracking number and weighed weight are kept as order meta data
-(``ruralseller_*``), and a note to the customer tells the tracking number.
+WooCommerce has no "acknowledged" status and no tracking field of its own: the
+acknowledgement, carrier, tracking number and weighed weight are kept as order meta data
+(``ruralseller_*``), and a note to the customer tells the tracking number. Cancelling sets
+the status ``cancelled``; WooCommerce does not refund the payment by itself: refund the
+buyer in WooCommerce > Orders > the order > Refund.
 
-Cancelling sets the status ``cancelled``; WooCommerce does not refund the payment by itself:
-refund the buyer in WooCommerce > Orders > the order > Refund.
-
-The cursor is ``<date_modified_gmt>|<skip>``: the next listing asks for the orders modified
-from a second before that time; ``skip`` is only set when a listing did not move the time on
-(a page of orders all changed in the same second), so paging always moves on. Only then, if
-one of those orders changes again while we page, could an order be skipped (unverified
-whether WooCommerce orders equal times stably). An order changed while we page gets a newer
-``date_modified`` and comes later in the listing: it is never lost, and one seen twice is
-taken in once by the order inbox.
+The cursor is ``<date_modified_gmt>|<mode>``. Normally (mode ``0``) the next listing asks,
+oldest change first, for the orders modified after a second before that time: an order
+changed while we page gets a newer ``date_modified`` and comes later in the listing, so it
+is never lost, and one seen twice is taken in once by the order inbox. When a whole page
+changed in one second (a bulk action), that second is read alone (mode ``p``): counted,
+then read by id from its last page to its first, so an order that leaves it while we page
+shifts only pages already read; then the listing goes on strictly after it (mode ``x``).
+A second less than a minute old is read again at the next listing rather than passed over.
+Unverified (status U): that every save moves ``date_modified_gmt`` (it does for the
+``WC_Order`` data store's saves; plugins writing the tables directly would not).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ ORDER_STATES: dict[str, str] = {
 }
 _ACK = f"{META_PREFIX}acknowledged"
 _OVERLAP = dt.timedelta(seconds=1)
+# A second this close to now may still take changes: it is not passed over yet.
+_RECENT = dt.timedelta(seconds=60)
 _SHAPES = (KeyError, IndexError, TypeError, AttributeError, ValueError, InvalidOperation)
 
 
@@ -88,17 +91,30 @@ def _gmt(text: str) -> dt.datetime:
     return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
 
 
-def _cursor(text: str | None) -> tuple[dt.datetime | None, int]:
+def _wc(when: dt.datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _cursor(text: str | None) -> tuple[dt.datetime | None, str]:
+    """The time of a cursor and its mode.
+
+    Modes: ``0`` (from a second before), ``x`` (past that second, read whole), ``p`` (read
+    that second alone; ``p<n>``: its page n next).
+    """
     if not text:
-        return None, 0
-    when, _, skip = text.partition("|")
+        return None, "0"
+    when, _, mode = text.partition("|")
+    known = mode in ("0", "x", "p") or (mode[:1] == "p" and mode[1:].isdigit())
     try:
-        return _gmt(when), int(skip or "0")
-    except ValueError as error:
+        moment = _gmt(when)
+    except ValueError:
+        known = False
+    if not known:
         raise ValueError(
-            f"{text!r} is not a WooCommerce order cursor (<date_modified_gmt>|<skip>); "
+            f"{text!r} is not a WooCommerce order cursor (<date_modified_gmt>|<mode>); "
             "start again without one"
-        ) from error
+        )
+    return moment, mode
 
 
 def _split(order_id: str) -> tuple[int, int | None]:
@@ -125,40 +141,79 @@ class WooCommerceOrders:
     name: ClassVar[str]
     http: AsyncMarketplaceHttp
     base_url: str
+    clock: Any
 
     async def list_orders(self, since: str | None = None, *, limit: int = 100) -> OrderPage:
         """The order lines of orders new or changed since ``since``, oldest change first."""
         if not 1 <= limit <= 100:
             raise ValueError(f"WooCommerce lists 1 to 100 orders a page, not {limit}")
-        after, skip = _cursor(since)
+        after, mode = _cursor(since)
+        if after is not None and mode.startswith("p"):
+            return await self._one_second(after, mode, limit)
+        params = {"orderby": "modified", "order": "asc", "per_page": str(limit)}
+        if after is not None:  # strictly after: a second back, or past a second read whole
+            params["modified_after"] = _wc(after if mode == "x" else after - _OVERLAP)
+        body = await self._order_list(params)
+        if not body:
+            return OrderPage(orders=(), cursor=since, more=False)
+        with _answer("the order list"):
+            first = _gmt(str(body[0]["date_modified_gmt"]))
+            last = _gmt(str(body[-1]["date_modified_gmt"]))
+            lines = [line for order in body for line in self._order_lines(order)]
+        full = len(body) == limit
+        # A full page changed in one second: read that second alone, last page first.
+        cursor = f"{_wc(last)}|{'p' if full and first == last else '0'}"
+        return OrderPage(orders=tuple(lines), cursor=cursor, more=full)
+
+    async def _one_second(self, second: dt.datetime, mode: str, limit: int) -> OrderPage:
+        """Page through the orders changed in ``second``, by id, from the last page.
+
+        An order changed again while we page leaves the second and shifts only the pages
+        after it, which were read already; it comes again after the second.
+        """
         params = {
-            "orderby": "modified",
+            "orderby": "id",
             "order": "asc",
-            "dates_are_gmt": "true",
             "per_page": str(limit),
-            **({"offset": str(skip)} if skip else {}),
+            "modified_after": _wc(second - _OVERLAP),
+            "modified_before": _wc(second + _OVERLAP),
         }
-        if after is not None:
-            params["modified_after"] = (after - _OVERLAP).strftime("%Y-%m-%dT%H:%M:%S")
+        if mode == "p":  # count the second's pages, then read from the last
+            response = await self.http.request(
+                "GET",
+                f"{API_ROOT}/orders",
+                idempotent=True,
+                params={**params, "page": "1", "dates_are_gmt": "true"},
+            )
+            with _answer("the order list"):
+                total = int(response.headers["X-WP-Total"])
+                body = response.json()
+                if not isinstance(body, list):
+                    raise TypeError(f"the order list is a {type(body).__name__}, not a list")
+            page = max(1, -(-total // limit))
+            if page > 1:
+                body = [*body, *await self._order_list({**params, "page": str(page)})]
+        else:
+            page = int(mode[1:])
+            body = await self._order_list({**params, "page": str(page)})
+        with _answer("the order list"):
+            lines = tuple(line for order in body for line in self._order_lines(order))
+        if page > 1:
+            return OrderPage(orders=lines, cursor=f"{_wc(second)}|p{page - 1}", more=True)
+        now = dt.datetime.fromtimestamp(self.clock(), dt.UTC)
+        if second > now - _RECENT:  # the second may still take changes: read it again later
+            return OrderPage(orders=lines, cursor=f"{_wc(second)}|p", more=False)
+        return OrderPage(orders=lines, cursor=f"{_wc(second)}|x", more=True)
+
+    async def _order_list(self, params: Mapping[str, str]) -> list[dict[str, Any]]:
         response = await self.http.request(
-            "GET", f"{API_ROOT}/orders", idempotent=True, params=params
+            "GET", f"{API_ROOT}/orders", idempotent=True, params={**params, "dates_are_gmt": "true"}
         )
         with _answer("the order list"):
             body = response.json()
             if not isinstance(body, list):
                 raise TypeError(f"the order list is a {type(body).__name__}, not a list")
-            orders = [self._order_lines(order) for order in body]
-            if not body:
-                return OrderPage(orders=(), cursor=since, more=False)
-            last = _gmt(str(body[-1]["date_modified_gmt"]))
-            # Stuck on one time (a full page of orders all changed then): skip what was read.
-            skip = skip + len(body) if last == after and len(body) == limit else 0
-        cursor = f"{last.strftime('%Y-%m-%dT%H:%M:%S')}|{skip}"
-        return OrderPage(
-            orders=tuple(line for lines in orders for line in lines),
-            cursor=cursor,
-            more=len(body) == limit,
-        )
+        return body
 
     async def fetch_order(self, order_id: str) -> RemoteOrder | None:
         """One order line, or None when the store has no such order or line."""
