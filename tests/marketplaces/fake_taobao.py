@@ -471,9 +471,9 @@ class FakeTaobao:
         )
         fields = set(params["fields"].split(","))
         shown = [self._shown(t, fields) for t in found[(page - 1) * size : page * size]]
-        for change in self.after_list:
+        hooks, self.after_list = self.after_list, []
+        for change in hooks:
             change()
-        self.after_list.clear()
         return (
             {"total_results": len(found), "trades": shown}
             if shown

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.marketplaces.fake_taobao import FakeTaobao
 from tests.marketplaces.test_taobao import make_taobao
 from tests.orders.shop import catalog
@@ -247,3 +249,55 @@ def test_orders_are_taken_in_once_through_the_order_stage() -> None:
     assert (again.new, again.changed) == ((), ())
     assert StockLedger(orders).stock(LOT).reserved == 3
     assert {o.status for o in inbox.orders()} == {OrderStatus.RESERVED}
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    offsets=st.lists(st.integers(0, 20 * 3600), min_size=1, max_size=12),  # a first look: a day
+    limit=st.integers(1, 4),
+    changes=st.lists(st.tuples(st.integers(0, 11), st.integers(1, 6)), max_size=4),
+)
+def test_every_order_is_seen_with_its_last_state_whatever_changes_while_listing(
+    offsets: list[int], limit: int, changes: list[tuple[int, int]]
+) -> None:
+    fake, clock = gateway()
+    tids = []
+    for offset in sorted(offsets):
+        clock.now = START + offset
+        tids.append(fake.add_trade(LOT, 1, "100.80")["tid"])
+    clock.tick(2 * OVERLAP)
+    pending = [(tids[i % len(tids)], wait) for i, wait in changes]
+
+    def change() -> None:
+        tid, wait = pending[0]
+        if wait > 1:
+            pending[0] = (tid, wait - 1)
+        else:
+            pending.pop(0)
+            clock.tick()
+            fake.change_trade(tid, "TRADE_CLOSED")
+        if pending:
+            fake.after_list.append(change)
+
+    if pending:
+        fake.after_list.append(change)
+
+    async def drain(taobao: TaobaoMarketplace) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        cursor = None
+        for _ in range(sum(w for _, w in changes) + 2):  # syncs, the last after every change
+            page = OrderPage(orders=(), cursor=cursor, more=True)
+            for _calls in range(500):
+                if not page.more:
+                    break
+                page = await taobao.list_orders(page.cursor, limit=limit)
+                seen |= {o.extra["tid"]: o.state for o in page.orders}
+            else:
+                pytest.fail("the listing never ended")
+            cursor = page.cursor
+            clock.tick(2 * OVERLAP)
+        return seen
+
+    seen = go(fake, drain)
+    assert set(seen) == set(tids)
+    assert all(seen[t] == ORDER_STATES[fake.trades[t]["status"]] for t in tids)
