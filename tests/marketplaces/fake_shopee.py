@@ -7,6 +7,13 @@ minutes of its clock and a correct ``sign`` (plus ``access_token`` and ``shop_id
 calls), and refused with Shopee's error body otherwise. Errors come as
 ``{"error": ..., "message": ..., "request_id": ...}``, with HTTP 200 for a refused parameter.
 
+Orders (the v2 order and logistics API reference): ``get_order_list`` checks its parameters
+(``time_range_field``, a ``time_from``/``time_to`` window of at most 15 days, ``page_size`` 1 to
+100) and pages with an offset-like ``next_cursor``; ``get_order_detail`` takes 1 to 50
+``order_sn``; ``ship_order`` needs exactly one of ``pickup``, ``dropoff`` or ``non_integrated``
+and a ``READY_TO_SHIP`` order; ``cancel_order`` checks ``cancel_reason`` and, for
+``OUT_OF_STOCK``, the ``item_list``. Every change moves the order's ``update_time``.
+
 Faults can be scripted per path (:meth:`FakeShopee.script`) or drawn at random with a seed
 (``chaos``): a throttle (HTTP 429, or Shopee's "too many requests" body), a server error, and a
 *lost response*: the call is carried out, then the answer never arrives.
@@ -82,6 +89,9 @@ class FakeShopee:
         self.faults_seen: list[str] = []
         self.refreshes = 0
         self._scripts: dict[str, list[str]] = {}
+        self.orders: dict[str, dict[str, Any]] = {}
+        # Called after each get_order_list with its query; kept until one answers True.
+        self.after_list: list[Callable[[dict[str, str]], bool]] = []
         self._ids = itertools.count(800_000_001)
         self._request_ids = itertools.count(1)
 
@@ -94,6 +104,53 @@ class FakeShopee:
     def skus(self) -> list[str]:
         """The SKU of every item the shop holds (duplicates included)."""
         return [item["item_sku"] for item in self.items.values()]
+
+    def add_order(
+        self, sku: str, quantity: int, price: str, *, status: str = "READY_TO_SHIP"
+    ) -> dict[str, Any]:
+        """A buyer's order of one item (paid, unless ``status`` says otherwise)."""
+        sn = f"2611{len(self.orders) + 1:06d}AB"
+        now = int(self.clock())
+        order = {
+            "order_sn": sn,
+            "region": "SG",
+            "currency": "SGD",
+            "order_status": status,
+            "create_time": now,
+            "update_time": now,
+            "buyer_username": "mei.wu",
+            "shipping_carrier": "Standard Delivery",
+            "recipient_address": {
+                "name": "M***u",
+                "phone": "******78",
+                "town": "",
+                "district": "",
+                "city": "Singapore",
+                "state": "",
+                "region": "SG",
+                "zipcode": "520123",
+                "full_address": "3 Village Road, Singapore 520123",
+            },
+            "item_list": [
+                {
+                    "item_id": next(self._ids),
+                    "item_name": sku,
+                    "item_sku": sku,
+                    "model_id": 0,
+                    "model_name": "",
+                    "model_sku": "",
+                    "model_quantity_purchased": quantity,
+                    "model_original_price": float(price),
+                    "model_discounted_price": float(price),
+                }
+            ],
+        }
+        self.orders[sn] = order
+        return order
+
+    def change_order(self, sn: str, **values: Any) -> None:
+        """Change an order as Shopee would (its update_time moves)."""
+        self.orders[sn] |= values | {"update_time": int(self.clock())}
 
     # --- the transport ---------------------------------------------------------------------
 
@@ -178,6 +235,10 @@ class FakeShopee:
             ("POST", "/api/v2/product/unlist_item"): self._unlist_item,
             ("GET", "/api/v2/product/search_item"): self._search_item,
             ("GET", "/api/v2/product/get_item_base_info"): self._base_info,
+            ("GET", "/api/v2/order/get_order_list"): self._order_list,
+            ("GET", "/api/v2/order/get_order_detail"): self._order_detail,
+            ("POST", "/api/v2/logistics/ship_order"): self._ship_order,
+            ("POST", "/api/v2/order/cancel_order"): self._cancel_order,
         }
         route = routes.get((request.method, request.url.path))
         if route is None:
@@ -407,6 +468,85 @@ class FakeShopee:
             "condition": item.get("condition", "NEW"),
             "has_model": False,
         }
+
+    # --- orders --------------------------------------------------------------------------------
+
+    def _order_list(self, request: httpx.Request) -> httpx.Response:
+        query = request.url.params
+        known = {"time_range_field", "time_from", "time_to", "page_size", "cursor"}
+        known |= {"order_status", "response_optional_fields", "request_order_status_pending"}
+        known |= {"partner_id", "timestamp", "sign", "access_token", "shop_id"}
+        if set(query) - known:
+            return self._error(200, "error_param", f"Unknown parameters {set(query) - known}.")
+        if query.get("time_range_field") not in ("create_time", "update_time"):
+            return self._error(200, "error_param", "time_range_field is invalid.")
+        try:
+            start, end = int(query["time_from"]), int(query["time_to"])
+            size = int(query["page_size"])
+            offset = int(query.get("cursor") or "0")
+        except (KeyError, ValueError):
+            return self._error(200, "error_param", "time_from, time_to and page_size are needed.")
+        if not 0 <= end - start <= 15 * 24 * 3600:
+            return self._error(200, "error_param", "time range should be within 15 days.")
+        if not 1 <= size <= 100:
+            return self._error(200, "error_param", "page_size should be in [1, 100].")
+        field = query["time_range_field"]
+        found = [o for o in self.orders.values() if start <= o[field] <= end]
+        page = found[offset : offset + size]
+        more = offset + size < len(found)
+        answer = self._ok(
+            {
+                "more": more,
+                "next_cursor": str(offset + size) if more else "",
+                "order_list": [{"order_sn": o["order_sn"]} for o in page],
+            }
+        )
+        self.after_list = [change for change in self.after_list if not change(dict(query))]
+        return answer
+
+    def _order_detail(self, request: httpx.Request) -> httpx.Response:
+        sns = [sn for sn in request.url.params.get("order_sn_list", "").split(",") if sn]
+        if not 1 <= len(sns) <= 50:
+            return self._error(200, "error_param", "order_sn_list should have 1 to 50 sn.")
+        return self._ok({"order_list": [self.orders[sn] for sn in sns if sn in self.orders]})
+
+    def _ship_order(self, request: httpx.Request) -> httpx.Response:
+        body = self._json(request)
+        order = self.orders.get(str(body.get("order_sn")))
+        if order is None:
+            return self._error(200, "error_not_found", "Order not found.")
+        ways = [w for w in ("pickup", "dropoff", "non_integrated") if w in body]
+        if len(ways) != 1 or not isinstance(body[ways[0]], dict):
+            return self._error(200, "error_param", "Give one of pickup, dropoff, non_integrated.")
+        if order["order_status"] != "READY_TO_SHIP":
+            return self._error(200, "logistics.error_status", "Order status is not ready to ship.")
+        tracking = body[ways[0]].get("tracking_number")
+        self.change_order(order["order_sn"], order_status="PROCESSED", tracking_number=tracking)
+        return self._ok({})
+
+    def _cancel_order(self, request: httpx.Request) -> httpx.Response:
+        body = self._json(request)
+        order = self.orders.get(str(body.get("order_sn")))
+        if order is None:
+            return self._error(200, "error_not_found", "Order not found.")
+        reason = body.get("cancel_reason")
+        if reason not in (
+            "OUT_OF_STOCK",
+            "CUSTOMER_REQUEST",
+            "UNDELIVERABLE_AREA",
+            "COD_NOT_SUPPORTED",
+        ):
+            return self._error(200, "error_param", "cancel_reason is invalid.")
+        wanted = {(i["item_id"], i["model_id"]) for i in order["item_list"]}
+        given = body.get("item_list")
+        if reason == "OUT_OF_STOCK" and (
+            not isinstance(given, list) or {(i["item_id"], i["model_id"]) for i in given} != wanted
+        ):
+            return self._error(200, "error_param", "item_list is needed for OUT_OF_STOCK.")
+        if order["order_status"] not in ("UNPAID", "READY_TO_SHIP"):
+            return self._error(200, "error_status", "The order cannot be cancelled now.")
+        self.change_order(order["order_sn"], order_status="CANCELLED")
+        return self._ok({"update_time": order["update_time"]})
 
     # --- answers ---------------------------------------------------------------------------------
 

@@ -9,6 +9,13 @@ the signature (md5, hmac or hmac-sha256, uppercase hex, files left out); answers
 The signature check and the multipart reading are written here on their own, not borrowed
 from the adapter, so a mistake in one is caught by the other.
 
+Trades (the API documents of ``taobao.trades.sold.increment.get``,
+``taobao.trade.fullinfo.get`` and ``taobao.logistics.offline.send``): the increment listing
+needs ``fields``, ``start_modified`` and ``end_modified`` at most a day apart and a
+``page_size`` of at most 100, answers only the fields asked for and ``total_results``;
+``offline.send`` needs ``tid``, ``out_sid`` and a known ``company_code`` and a trade waiting
+to be sent. Every change moves the trade's ``modified``.
+
 Faults on demand: :meth:`FakeTaobao.throttle` answers code 7 with a ban time,
 :meth:`FakeTaobao.lose` carries out a call and then loses its answer (a read timeout, a 503,
 or an ``isp`` timeout).
@@ -46,7 +53,12 @@ _ITEM_METHODS = (
     "taobao.item.update.listing",
     "taobao.item.img.upload",
     "taobao.items.custom.get",
+    "taobao.trades.sold.increment.get",
+    "taobao.trade.fullinfo.get",
+    "taobao.logistics.offline.send",
 )
+#: Carrier codes the fake knows (a few of taobao.logistics.companies.get's).
+CARRIERS = frozenset({"SF", "ZTO", "YTO", "STO", "YUNDA", "EMS", "POSTB", "JD"})
 # TOP's platform codes (its error-code table): (code, msg).
 _MISSING = {
     "method": (21, "Missing Method"),
@@ -121,6 +133,9 @@ class FakeTaobao:
         self.received: list[dict[str, str]] = []  # the text params of every request
         self.performed: list[str] = []  # the methods carried out
         self._ids = itertools.count(600_000_000_001)
+        self.trades: dict[str, dict[str, Any]] = {}
+        self.after_list: list[Callable[[], None]] = []
+        self._tids = itertools.count(3_921_000_000_001)
         self._picture_ids = itertools.count(1)
         self._throttles: list[int | None] = []
         self._losses: dict[str, list[str]] = {}
@@ -141,6 +156,47 @@ class FakeTaobao:
     def by_outer_id(self, outer_id: str) -> list[dict[str, Any]]:
         """The items stored under ``outer_id``."""
         return [item for item in self.items.values() if item["outer_id"] == outer_id]
+
+    def add_trade(
+        self, outer_id: str, num: int, payment: str, *, status: str = "WAIT_SELLER_SEND_GOODS"
+    ) -> dict[str, Any]:
+        """A buyer's trade of one item (paid, unless ``status`` says otherwise)."""
+        tid = str(next(self._tids))
+        now = self._now()
+        trade = {
+            "tid": tid,
+            "status": status,
+            "created": now,
+            "modified": now,
+            "buyer_nick": "吴**",
+            "receiver_name": "吴*",
+            "receiver_mobile": "138****0000",
+            "receiver_state": "湖北省",
+            "receiver_city": "武汉市",
+            "receiver_district": "江夏区",
+            "receiver_address": "乡村路3号",
+            "receiver_zip": "430200",
+            "orders": [
+                {
+                    "oid": str(next(self._tids)),
+                    "status": status,
+                    "outer_iid": outer_id,
+                    "outer_sku_id": "",
+                    "num": num,
+                    "payment": payment,
+                    "title": outer_id,
+                }
+            ],
+        }
+        self.trades[tid] = trade
+        return trade
+
+    def change_trade(self, tid: str, status: str) -> None:
+        """Change a trade's status as Taobao would (its modified time moves)."""
+        trade = self.trades[tid]
+        trade |= {"status": status, "modified": self._now()}
+        for order in trade["orders"]:
+            order["status"] = status
 
     # --- the gateway -----------------------------------------------------------------------
 
@@ -371,3 +427,82 @@ class FakeTaobao:
                     shown["item_imgs"] = [dict(p) for p in item["item_imgs"]]
                 found.append(shown)
         return {"items": found} if found else {}
+
+    # --- trades ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _shown(trade: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+        shown = {k: v for k, v in trade.items() if k in fields and k != "orders"}
+        sub = {f.removeprefix("orders.") for f in fields if f.startswith("orders.")}
+        if "orders" in fields or sub:
+            shown["orders"] = [
+                {k: v for k, v in o.items() if "orders" in fields or k in sub}
+                for o in trade["orders"]
+            ]
+        return shown
+
+    def _trades_sold_increment_get(
+        self, params: dict[str, str], _files: dict[str, bytes]
+    ) -> dict[str, Any]:
+        for name in ("fields", "start_modified", "end_modified"):
+            if not params.get(name):
+                raise TopError(40, "Missing Required Arguments", f"isv.missing-parameter:{name}")
+        try:
+            start = dt.datetime.strptime(params["start_modified"], "%Y-%m-%d %H:%M:%S").replace(
+                tzinfo=GMT8
+            )
+            end = dt.datetime.strptime(params["end_modified"], "%Y-%m-%d %H:%M:%S").replace(
+                tzinfo=GMT8
+            )
+        except ValueError:
+            raise _bad("start_modified", "时间格式错误") from None
+        if not dt.timedelta(0) <= end - start <= dt.timedelta(days=1):
+            raise _bad("end_modified", "修改时间跨度不能大于一天")
+        size, page = int(params.get("page_size", "40")), int(params.get("page_no", "1"))
+        if not 1 <= size <= 100 or page < 1:
+            raise _bad("page_size", "page_size 1-100")
+        found = sorted(
+            (
+                t
+                for t in self.trades.values()
+                if params["start_modified"] <= t["modified"] <= params["end_modified"]
+            ),
+            key=lambda t: (t["modified"], t["tid"]),
+        )
+        fields = set(params["fields"].split(","))
+        shown = [self._shown(t, fields) for t in found[(page - 1) * size : page * size]]
+        hooks, self.after_list = self.after_list, []
+        for change in hooks:
+            change()
+        return (
+            {"total_results": len(found), "trades": shown}
+            if shown
+            else {"total_results": len(found)}
+        )
+
+    def _trade_fullinfo_get(
+        self, params: dict[str, str], _files: dict[str, bytes]
+    ) -> dict[str, Any]:
+        if not params.get("fields") or not params.get("tid"):
+            raise TopError(40, "Missing Required Arguments", "isv.missing-parameter:tid")
+        trade = self.trades.get(params["tid"])
+        if trade is None:
+            raise TopError(15, "Remote service error", "isv.trade-not-exist", "交易不存在")
+        return {"trade": self._shown(trade, set(params["fields"].split(",")))}
+
+    def _logistics_offline_send(
+        self, params: dict[str, str], _files: dict[str, bytes]
+    ) -> dict[str, Any]:
+        for name in ("tid", "out_sid", "company_code"):
+            if not params.get(name):
+                raise TopError(40, "Missing Required Arguments", f"isv.missing-parameter:{name}")
+        trade = self.trades.get(params["tid"])
+        if trade is None:
+            raise TopError(15, "Remote service error", "isv.trade-not-exist", "交易不存在")
+        if params["company_code"] not in CARRIERS:
+            raise _bad("company_code", "物流公司不存在")
+        if trade["status"] != "WAIT_SELLER_SEND_GOODS":
+            raise TopError(15, "Remote service error", "isv.logistics-offline-service-error", "")
+        self.change_trade(params["tid"], "WAIT_BUYER_CONFIRM_GOODS")
+        trade["out_sid"] = params["out_sid"]
+        return {"shipping": {"is_success": True}}

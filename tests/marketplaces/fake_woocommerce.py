@@ -16,6 +16,11 @@ What it models, each from the source named beside it:
   the server (here: always failing, as on a slow host);
 * media (WordPress REST ``wp/v2/media``): the file in the body, named by
   ``Content-Disposition``; the slug made from the file name;
+* orders (``_orders.md``, ``_order-notes.md`` and ``WC_REST_Orders_Controller``'s collection
+  parameters): every list parameter checked against :data:`ORDER_LIST_PARAMS`, ``PUT`` bodies
+  against :data:`ORDER_WRITE_SCHEMA`, notes against :data:`ORDER_NOTE_SCHEMA`; every change
+  moves ``date_modified_gmt`` to the store's clock; ``modified_after`` keeps strictly later
+  changes, ``orderby=modified`` sorts oldest change first;
 * throttling by the host (429 with ``Retry-After``) and answers lost after the work was done.
 """
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import datetime as dt
 import hashlib
 import hmac
 import time
@@ -114,6 +120,67 @@ _VALIDATOR = jsonschema.Draft7Validator(PRODUCT_SCHEMA)
 _READ_ONLY = {"id", "permalink", "price", "date_created", "date_modified", "date_created_gmt"}
 
 
+# The documented list parameters of GET /orders ("List all orders", _orders.md), as strings.
+_ISO = {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"}
+_INT = {"type": "string", "pattern": r"^\d+$"}
+_BOOL = {"enum": ["true", "false", "1", "0"]}
+ORDER_LIST_PARAMS: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "patternProperties": {"^oauth_": {"type": "string"}},
+    "properties": {
+        "context": {"enum": ["view", "edit"]},
+        "page": _INT,
+        "per_page": _INT,
+        "search": {"type": "string"},
+        "after": _ISO,
+        "before": _ISO,
+        "modified_after": _ISO,
+        "modified_before": _ISO,
+        "dates_are_gmt": _BOOL,
+        "exclude": {"type": "string"},
+        "include": {"type": "string"},
+        "offset": _INT,
+        "order": {"enum": ["asc", "desc"]},
+        "orderby": {"enum": ["date", "id", "include", "title", "slug", "modified"]},
+        "parent": {"type": "string"},
+        "parent_exclude": {"type": "string"},
+        "status": {"type": "string"},
+        "customer": _INT,
+        "product": _INT,
+        "dp": _INT,
+    },
+}
+_ORDER_STATUSES = [
+    "pending",
+    "processing",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "refunded",
+    "failed",
+    "trash",
+]
+# What we write to an order (PUT /orders/<id>): documented properties and types.
+ORDER_WRITE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "status": {"enum": _ORDER_STATUSES},
+        "customer_note": {"type": "string"},
+        "transaction_id": {"type": "string"},
+        "meta_data": PRODUCT_SCHEMA["properties"]["meta_data"],
+    },
+}
+# POST /orders/<id>/notes (_order-notes.md): "note" mandatory.
+ORDER_NOTE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["note"],
+    "properties": {"note": {"type": "string"}, "customer_note": {"type": "boolean"}},
+}
+
+
 def rawurlencode(text: str) -> str:
     """PHP's ``rawurlencode`` (RFC 3986): what WooCommerce encodes signature parts with."""
     return quote(text, safe="-_.~")
@@ -182,6 +249,9 @@ class FakeWooCommerceStore:
         self.throttled: list[str | None] = []
         self.losses: list[_Loss] = []
         self._next_id = 100
+        self.orders: dict[int, dict[str, Any]] = {}
+        self.notes: dict[int, list[dict[str, Any]]] = {}
+        self.after_list: list[Callable[[], None]] = []
 
     # --- test controls ----------------------------------------------------------------------
 
@@ -196,6 +266,64 @@ class FakeWooCommerceStore:
     def lose_next(self, method: str, path: str, how: str = "timeout") -> None:
         """Do the next ``method`` on ``path`` (suffix of the API path), then lose the answer."""
         self.losses.append(_Loss(method, path, how))
+
+    def now(self) -> str:
+        """The store's clock as a ``*_gmt`` time (seconds, no zone)."""
+        return dt.datetime.fromtimestamp(int(self.clock()), dt.UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+    def add_order(
+        self,
+        lines: list[tuple[str, int, str]],
+        *,
+        status: str = "processing",
+        name: tuple[str, str] = ("Mei", "Wu"),
+    ) -> dict[str, Any]:
+        """A buyer's order: ``lines`` of (SKU, quantity, line total), in the store's currency."""
+        order_id = self._new_id()
+        now = self.now()
+        order = {
+            "id": order_id,
+            "status": status,
+            "currency": self.currency,
+            "date_created_gmt": now,
+            "date_modified_gmt": now,
+            "billing": {
+                "first_name": name[0],
+                "last_name": name[1],
+                "address_1": "",
+                "email": "mei@example.com",
+                "phone": "13800000000",
+            },
+            "shipping": {
+                "first_name": name[0],
+                "last_name": name[1],
+                "address_1": "3 Village Road",
+                "address_2": "",
+                "city": "Wuhan",
+                "state": "HB",
+                "postcode": "430000",
+                "country": "CN",
+            },
+            "meta_data": [],
+            "line_items": [
+                {
+                    "id": self._new_id(),
+                    "name": sku,
+                    "sku": sku,
+                    "quantity": quantity,
+                    "total": total,
+                    "total_tax": "0.00",
+                    "price": float(total) / quantity,
+                }
+                for sku, quantity, total in lines
+            ],
+        }
+        self.orders[order_id] = order
+        return order
+
+    def change_order(self, order_id: int, **values: Any) -> None:
+        """Change an order as the shop manager would (its modified time moves)."""
+        self.orders[order_id] |= values | {"date_modified_gmt": self.now()}
 
     def by_sku(self, sku: str) -> list[dict[str, Any]]:
         """Every product with ``sku`` (a real store never has more than one)."""
@@ -385,6 +513,8 @@ class FakeWooCommerceStore:
             return httpx.Response(201, json=self._create(request_json(request)))
         if path == f"{API}/products/batch" and method == "POST":
             return self._batch(request_json(request))
+        if path.startswith(f"{API}/orders"):
+            return self._order_route(request)
         if path.startswith(f"{API}/products/"):
             product_id = int(path.rsplit("/", 1)[1])
             if product_id not in self.products:
@@ -415,6 +545,60 @@ class FakeWooCommerceStore:
         ]
         headers = {"X-WP-Total": str(len(found)), "X-WP-TotalPages": "1"}
         return httpx.Response(200, json=found[:per_page], headers=headers)
+
+    # --- orders ---------------------------------------------------------------------------
+
+    def _order_route(self, request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.removeprefix(f"{API}/orders").strip("/").split("/")
+        if parts == [""] and request.method == "GET":
+            response = self._list_orders(request)
+            hooks, self.after_list = self.after_list, []
+            for change in hooks:
+                change()
+            return response
+        if not parts[0].isdigit() or int(parts[0]) not in self.orders:
+            return wp_error(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.")
+        order = self.orders[int(parts[0])]
+        if len(parts) == 1 and request.method == "GET":
+            return httpx.Response(200, json=order)
+        if len(parts) == 1 and request.method == "PUT":
+            body = request_json(request)
+            _check_schema(ORDER_WRITE_SCHEMA, body)
+            for meta in body.pop("meta_data", []):
+                order["meta_data"] = [m for m in order["meta_data"] if m["key"] != meta["key"]]
+                order["meta_data"].append({"id": self._new_id(), **meta})
+            order |= body | {"date_modified_gmt": self.now()}
+            return httpx.Response(200, json=order)
+        if parts[1:] == ["notes"] and request.method == "POST":
+            body = request_json(request)
+            _check_schema(ORDER_NOTE_SCHEMA, body)
+            note = {"id": self._new_id(), "customer_note": False, **body}
+            self.notes.setdefault(order["id"], []).append(note)
+            return httpx.Response(201, json=note)
+        return wp_error(
+            404, "rest_no_route", "No route was found matching the URL and request method."
+        )
+
+    def _list_orders(self, request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        _check_schema(ORDER_LIST_PARAMS, params)
+        per_page = int(params.get("per_page", "10"))
+        if not 1 <= per_page <= 100:
+            return wp_error(400, "rest_invalid_param", "Invalid parameter(s): per_page")
+        found = list(self.orders.values())
+        # WP_Date_Query's "after" and "before" are strict (not inclusive).
+        if "modified_after" in params:
+            found = [o for o in found if o["date_modified_gmt"] > params["modified_after"]]
+        if "modified_before" in params:
+            found = [o for o in found if o["date_modified_gmt"] < params["modified_before"]]
+        keys = {"modified": "date_modified_gmt", "id": "id", "date": "date_created_gmt"}
+        key = keys.get(params.get("orderby", "date"), "date_created_gmt")
+        found.sort(key=lambda o: (o[key], o["id"]), reverse=params.get("order", "desc") == "desc")
+        start = int(params.get("offset", "0")) + (int(params.get("page", "1")) - 1) * per_page
+        pages = max(1, -(-len(found) // per_page))
+        headers = {"X-WP-Total": str(len(found)), "X-WP-TotalPages": str(pages)}
+        page = copy.deepcopy(found[start : start + per_page])
+        return httpx.Response(200, json=page, headers=headers)
 
     def _upload(self, request: httpx.Request) -> httpx.Response:
         if not request.content:
@@ -597,6 +781,18 @@ class FakeWooCommerceStore:
             except _Refused as refused:
                 answer["update"].append({"id": item.get("id"), "error": refused.response.json()})
         return httpx.Response(200, json=answer)
+
+
+def _check_schema(schema: dict[str, Any], value: dict[str, Any]) -> None:
+    """Refuse what WordPress's argument validation would (``rest_invalid_param``)."""
+    errors = list(jsonschema.Draft7Validator(schema).iter_errors(value))
+    if errors:
+        where = {".".join(map(str, e.absolute_path)) or "body": e.message for e in errors}
+        raise _Refused(
+            wp_error(
+                400, "rest_invalid_param", f"Invalid parameter(s): {', '.join(where)}", params=where
+            )
+        )
 
 
 def request_json(request: httpx.Request) -> dict[str, Any]:

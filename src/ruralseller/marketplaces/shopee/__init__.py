@@ -46,6 +46,7 @@ from ruralseller.marketplaces.shopee.constants import (
 from ruralseller.marketplaces.shopee.errors import (
     shopee_error,
 )
+from ruralseller.marketplaces.shopee.orders import ORDER_STATES, ShopeeOrders
 from ruralseller.marketplaces.shopee.payloads import (
     add_item_payload,
     item_weight_kg,
@@ -70,6 +71,7 @@ from ruralseller.marketplaces.shopee.signing import (
 )
 
 __all__ = [
+    "ORDER_STATES",
     "SHOPEE_DEFAULT_RATE",
     "SHOPEE_PRODUCTION_URL",
     "SHOPEE_REGIONS",
@@ -77,6 +79,7 @@ __all__ = [
     "TIMESTAMP_VALIDITY",
     "ShopeeAuth",
     "ShopeeMarketplace",
+    "ShopeeOrders",
     "ShopeeRegion",
     "ShopeeSettings",
     "ShopeeTokens",

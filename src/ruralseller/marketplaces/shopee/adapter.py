@@ -50,6 +50,7 @@ from ruralseller.marketplaces.shopee.errors import (
     _TokenRejectedError,
     shopee_error,
 )
+from ruralseller.marketplaces.shopee.orders import ShopeeOrders
 from ruralseller.marketplaces.shopee.payloads import (
     _text,
     add_item_payload,
@@ -83,13 +84,14 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 
 @guard_answers
-class ShopeeMarketplace(Driver[ShopeeSettings]):
+class ShopeeMarketplace(ShopeeOrders, Driver[ShopeeSettings]):
     """Publishes to one Shopee shop through Open Platform v2.
 
     Its settings are :class:`ShopeeSettings`; the wiring (``retry``, ``rate``, ``transport``,
     ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s:
     ``rate`` is requests per second to stay under (:data:`SHOPEE_DEFAULT_RATE`), shared by
     every adapter for the same host and shop; ``clock`` times signatures and token expiry.
+    It takes orders in (:class:`~ruralseller.marketplaces.shopee.orders.ShopeeOrders`).
 
     Args:
         on_token_refresh: called with the new :class:`ShopeeTokens` after each refresh, so

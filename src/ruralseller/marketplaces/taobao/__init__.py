@@ -49,6 +49,7 @@ from ruralseller.marketplaces.taobao.constants import (
 from ruralseller.marketplaces.taobao.errors import (
     top_error,
 )
+from ruralseller.marketplaces.taobao.orders import ORDER_STATES, TRADE_FIELDS, TaobaoOrders
 from ruralseller.marketplaces.taobao.payloads import (
     FOOD_SECURITY_KEYS,
     food_security_params,
@@ -73,11 +74,14 @@ __all__ = [
     "FOOD_SECURITY_KEYS",
     "ITEM_FIELDS",
     "MAX_CLOCK_SKEW",
+    "ORDER_STATES",
     "SIGN_METHODS",
     "TAOBAO_GATEWAY",
+    "TRADE_FIELDS",
     "SignMethod",
     "TaobaoAuth",
     "TaobaoMarketplace",
+    "TaobaoOrders",
     "TaobaoSettings",
     "food_security_params",
     "item_add_params",

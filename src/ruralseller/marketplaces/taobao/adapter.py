@@ -32,6 +32,7 @@ from ruralseller.marketplaces.taobao.constants import (
 from ruralseller.marketplaces.taobao.errors import (
     top_error,
 )
+from ruralseller.marketplaces.taobao.orders import TaobaoOrders
 from ruralseller.marketplaces.taobao.payloads import (
     _LICENSED,
     _price,
@@ -57,13 +58,14 @@ __all__ = [
 
 
 @guard_answers
-class TaobaoMarketplace(Driver[TaobaoSettings]):
+class TaobaoMarketplace(TaobaoOrders, Driver[TaobaoSettings]):
     """Publishes to a Taobao shop through the Taobao Open Platform.
 
     Its settings are :class:`TaobaoSettings`; the wiring (``retry``, ``rate``, ``transport``,
     ``timeout``, ``sleep``, ``clock``) is the :class:`~ruralseller.marketplaces.driver.Driver`'s.
     ``item.add`` is never repeated blindly (see :func:`create_once`); adapters with the same
-    app key share one rate budget.
+    app key share one rate budget. It takes orders in
+    (:class:`~ruralseller.marketplaces.taobao.orders.TaobaoOrders`).
     """
 
     name: ClassVar[str] = "taobao"
@@ -87,6 +89,7 @@ class TaobaoMarketplace(Driver[TaobaoSettings]):
         self.location = settings.location
         self.locale = settings.locale
         self.food_licence_no = settings.food_licence_no
+        self.carrier = settings.carrier
         self.sign_method: SignMethod = settings.sign_method
 
     def make_auth(self) -> httpx.Auth:

@@ -53,6 +53,9 @@ class TaobaoSettings:
         food_licence_no: the producer's food production licence number (食品生产许可证, SC),
             sent as ``food_security.prd_license_no``; processed food (cured meat, packaged
             food) needs one, and ``validate`` warns when it is missing.
+        carrier: the company code of the carrier the shop ships with (``SF``, ``ZTO``...,
+            as ``taobao.logistics.companies.get`` lists them), for shipping orders when no
+            carrier is given.
     """
 
     base_url: str = TAOBAO_GATEWAY
@@ -65,3 +68,4 @@ class TaobaoSettings:
     location: tuple[str, str] | None = attrs.field(default=None, repr=False)
     locale: str = attrs.field(default="zh-CN", repr=False)
     food_licence_no: str | None = attrs.field(default=None, repr=False)
+    carrier: str | None = attrs.field(default=None, repr=False)

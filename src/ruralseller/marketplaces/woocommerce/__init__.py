@@ -58,6 +58,7 @@ from ruralseller.marketplaces.woocommerce.constants import (
     META_PREFIX,
     WOOCOMMERCE_TIMEOUT,
 )
+from ruralseller.marketplaces.woocommerce.orders import ORDER_STATES, WooCommerceOrders
 from ruralseller.marketplaces.woocommerce.payloads import (
     MediaImage,
     product_payload,
@@ -74,11 +75,13 @@ __all__ = [
     "DUPLICATE_SKU_CODES",
     "MEDIA_ROOT",
     "META_PREFIX",
+    "ORDER_STATES",
     "WOOCOMMERCE_TIMEOUT",
     "MediaImage",
     "WooCommerceBasicAuth",
     "WooCommerceMarketplace",
     "WooCommerceOAuth1",
+    "WooCommerceOrders",
     "WooCommerceSettings",
     "hmac_sha1_signature",
     "normalized_parameters",

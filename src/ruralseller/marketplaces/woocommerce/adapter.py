@@ -48,6 +48,7 @@ from ruralseller.marketplaces.woocommerce.errors import (
     _item_error,
     _SkuTakenError,
 )
+from ruralseller.marketplaces.woocommerce.orders import WooCommerceOrders
 from ruralseller.marketplaces.woocommerce.payloads import (
     MediaImage,
     product_payload,
@@ -67,7 +68,7 @@ logger = logging.getLogger("ruralseller.marketplaces")
 
 
 @guard_answers
-class WooCommerceMarketplace(Driver[WooCommerceSettings]):
+class WooCommerceMarketplace(WooCommerceOrders, Driver[WooCommerceSettings]):
     """Publishes to a WooCommerce store (REST API v3).
 
     Its settings are :class:`WooCommerceSettings`; the wiring (``retry``, ``rate``,
@@ -75,6 +76,7 @@ class WooCommerceMarketplace(Driver[WooCommerceSettings]):
     :class:`~ruralseller.marketplaces.driver.Driver`'s: creates are never retried blindly
     (see the module docs); ``rate`` is shared by every adapter on this store; reads are long
     by default (:data:`WOOCOMMERCE_TIMEOUT`); ``clock`` times OAuth 1.0a signatures.
+    It takes orders in (:class:`~ruralseller.marketplaces.woocommerce.orders.WooCommerceOrders`).
 
     Args:
         nonce: makes OAuth 1.0a nonces; injectable for tests.
