@@ -5,10 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
 from tests.orders.shop import ACCOUNTS, CHANNELS, LOT, adapter, publish_everywhere
 
 from ruralseller.catalog import Mass, Money
+from ruralseller.errors import MarketplaceError
 from ruralseller.marketplaces import OrderIntake, supports_order_intake
+from ruralseller.marketplaces.sandbox import SandboxMarketplace
 from ruralseller.publishing import Outbox
 from ruralseller.sandbox import create_app, running
 
@@ -57,3 +60,22 @@ def test_the_sandbox_adapter_takes_orders_in_and_moves_them_on() -> None:
             assert answer.status_code == 201
         asyncio.run(_walk(url))
     assert supports_order_intake(adapter("http://127.0.0.1:1", CHANNELS[0]))
+
+
+def test_an_order_answer_of_an_unexpected_shape_is_a_marketplace_error() -> None:
+    """guard_answers covers order methods an adapter inherits from its order mixin."""
+
+    def odd(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"no_orders_here": []})
+
+    async def listing() -> None:
+        shop = SandboxMarketplace(transport=httpx.MockTransport(odd))
+        try:
+            await shop.list_orders()
+        finally:
+            await shop.aclose()
+
+    with pytest.raises(MarketplaceError, match="sandbox answered list_orders") as caught:
+        asyncio.run(listing())
+    assert caught.value.code == "unexpected_answer"
+    assert "run the intake again later" in str(caught.value)

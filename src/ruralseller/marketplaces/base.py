@@ -32,9 +32,19 @@ __all__ = [
 
 #: The adapter methods that read a marketplace's answers, guarded by :func:`guard_answers`.
 ANSWERING_METHODS = ("upsert", "upload_images", "set_stock", "withdraw", "fetch", "delete")
+#: The order-intake methods (:mod:`ruralseller.marketplaces.orders`), guarded too, wherever
+#: the adapter gets them from (an order mixin, usually).
+ORDER_METHODS = ("list_orders", "fetch_order", "acknowledge_order", "ship_order", "cancel_order")
 # What reading an answer of an unexpected shape raises in Python: a missing key or item, a
 # value of another type, a body that is not JSON.
 _SHAPE_ERRORS = (KeyError, IndexError, TypeError, AttributeError, json.JSONDecodeError)
+# Orders are read into dates, numbers and money, whose parsers raise ValueError on a value of
+# the wrong form.
+_ORDER_SHAPE_ERRORS = (*_SHAPE_ERRORS, ValueError)
+_LISTING_ADVICE = (
+    "nothing is assumed about what it did: the job is released to be tried again later"
+)
+_ORDER_ADVICE = "nothing is assumed about the orders: run the intake again later"
 _Adapter = TypeVar("_Adapter", bound=type)
 
 
@@ -62,28 +72,41 @@ def guard_answers(cls: _Adapter) -> _Adapter:
         method = cls.__dict__.get(method_name)
         if method is not None and asyncio.iscoroutinefunction(method):
             setattr(cls, method_name, _guarded(method, method_name))
+    for method_name in ORDER_METHODS:
+        # Inherited too: order intake usually comes from a mixin of the adapter's package.
+        method = getattr(cls, method_name, None)
+        if (
+            method is not None
+            and asyncio.iscoroutinefunction(method)
+            and not getattr(method, "guards_answers", False)
+        ):
+            setattr(cls, method_name, _guarded(method, method_name, orders=True))
     return cls
 
 
 def _guarded(
-    method: Callable[..., Awaitable[Any]], method_name: str
+    method: Callable[..., Awaitable[Any]], method_name: str, *, orders: bool = False
 ) -> Callable[..., Awaitable[Any]]:
+    caught = _ORDER_SHAPE_ERRORS if orders else _SHAPE_ERRORS
+    advice = _ORDER_ADVICE if orders else _LISTING_ADVICE
+
     @functools.wraps(method)
     async def guarded(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return await method(self, *args, **kwargs)
         except RuralSellerError:
             raise
-        except _SHAPE_ERRORS as error:
+        except caught as error:
             name = getattr(self, "name", type(self).__name__)
             detail = f"{type(error).__name__}: {error}"[:200]
             raise MarketplaceError(
                 f"{name} answered {method_name} in a shape ruralseller did not expect "
-                f"({detail}); nothing is assumed about what it did: the job is released "
-                "to be tried again later (report it if it keeps happening)",
+                f"({detail}); {advice} (report it if it keeps happening)",
                 marketplace=str(name),
                 code="unexpected_answer",
             ) from error
+
+    guarded.guards_answers = True  # type: ignore[attr-defined] # marks it, never wrapped twice
 
     return guarded
 
