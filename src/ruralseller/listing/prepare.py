@@ -172,9 +172,9 @@ def prepare_listings(  # noqa: PLR0913 - everything after the marketplace is key
     Args:
         catalog: the catalogue.
         lot_ids: the lots to prepare; None or empty: every lot of the catalogue.
-        profile: the marketplace's listing profile: the adapter's own, e.g.
-            :func:`ruralseller.marketplaces.marketplace_profile` ``("etsy")`` or an installed
-            adapter's; a name is looked up among the built-in profiles only.
+        profile: the marketplace's listing profile, the adapter's own (a built-in or an
+            installed adapter's: :func:`ruralseller.marketplaces.marketplace_profile`); a
+            name is looked up among the built-in profiles only, never guessed.
         on: the day the listing is for (pass it: freshness and certifications depend on it).
         marketplace: the marketplace's name, for the offer's per-marketplace minimum
             remaining life and in the results (default: the profile's name).
