@@ -94,7 +94,10 @@ def test_demo_cli_and_library_make_the_same_draft(demo_folder: Path, tmp_path: P
     assert demo == cli_data == library
     for field in ("unit", "unit_price", "shipping_weight", "texts", "price", "sale_unit"):
         assert demo[field] is not None, field
-    assert demo["unit_price"] == str(prepared.lots[0].draft.price)
+    made = prepared.lots[0].draft
+    assert made is not None
+    assert demo["unit_price"] == str(made.price) == "108.00 CNY"
+    assert demo["shipping_weight"] == str(made.shipping_weight)
     draft_only = {k: v for k, v in demo.items() if k not in ("unit_price", "marketplace", "issues")}
     assert payload["draft"] == draft_only
     assert draft_to_data(job.draft()) == draft_only
