@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -12,6 +14,10 @@ import pytest
 from starlette.applications import Starlette
 
 from ruralseller import publishing
+from ruralseller.catalog import load_catalog
+from ruralseller.catalog.samples import sample_path
+from ruralseller.errors import InvalidValueError
+from ruralseller.listing import prepare_listings
 from ruralseller.marketplaces import RetryPolicy, get_marketplace
 from ruralseller.publishing import JobState, Outbox, Progress, Publisher
 from ruralseller.sandbox import Faults, create_app, running
@@ -179,3 +185,50 @@ def test_a_resent_job_carries_the_same_idempotency_keys(
     assert all(k for _, _, k in writes)
     assert len({k for _, _, k in writes}) == len(writes)  # one key per write
     assert [(m, p, k) for m, p, k in second if m != "GET"] == writes  # the same keys again
+
+
+class TestPublishFromLots:
+    """publish() prepares a catalogue's lots with the one pipeline, for the adapter's profile."""
+
+    DAY = dt.date(2026, 11, 26)  # the older chicken lot is past its use-by date
+
+    def test_lots_are_prepared_sent_and_the_refused_ones_reported(
+        self, sandbox: tuple[Starlette, str], tmp_path: Path
+    ) -> None:
+        catalog = load_catalog(sample_path())
+        report = publishing.publish(
+            tmp_path / "o.db", "sandbox", catalog=catalog, on=self.DAY, base_url=sandbox[1]
+        )
+        outcomes = {r.sku: r.outcome for r in report.results}
+        assert outcomes == {
+            "WJ261120A": "failed",
+            "WJ261123A": "published",
+            "WE261118": "published",
+            "WP261115": "published",
+        }
+        (refused,) = report.failed
+        assert "its use-by date 2026-11-25 has passed" in refused.message
+        assert "lots.use_by" in refused.field_errors
+        assert not report.ok
+
+    def test_a_prepared_batch_goes_as_it_is(self, tmp_path: Path) -> None:
+        prepared = prepare_listings(load_catalog(sample_path()), None, "sandbox", on=self.DAY)
+        box = Outbox(tmp_path / "o.db")
+        report = publishing.publish(
+            box, "sandbox", prepared, offline=True, base_url="http://127.0.0.1:9"
+        )
+        assert [r.sku for r in report.results] == ["WJ261120A"]
+        assert [job.sku for job in box.jobs()] == ["WJ261123A", "WE261118", "WP261115"]
+        box.close()
+
+    def test_drafts_prepared_for_another_marketplace_are_refused(self, tmp_path: Path) -> None:
+        prepared = prepare_listings(load_catalog(sample_path()), ["WE261118"], "etsy", on=self.DAY)
+        with pytest.raises(InvalidValueError, match="prepared for etsy, not sandbox"):
+            publishing.publish(tmp_path / "o.db", "sandbox", prepared, base_url="http://x")
+        assert not (tmp_path / "o.db").exists()
+
+    def test_a_catalogue_needs_the_day(self, tmp_path: Path) -> None:
+        with pytest.raises(InvalidValueError, match="needs the day"):
+            publishing.publish(
+                tmp_path / "o.db", "sandbox", catalog=load_catalog(sample_path()), base_url="x"
+            )

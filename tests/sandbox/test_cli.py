@@ -76,7 +76,7 @@ def test_the_demo_runs_end_to_end(tmp_path: Path) -> None:
     assert "(01)99526000160017(10)WJ261123A" in out
     assert "5 listing (zh-CN) 泰和乌鸡 整只 冰鲜" in out
     assert "5 listing (en   ) Taihe black-bone silkie chicken" in out
-    assert (tmp_path / "listing-WJ261123A.html").is_file()
+    assert (tmp_path / "listings" / "WJ261123A-sandbox" / "preview.html").is_file()
     assert "WJ261123A: published  http://127.0.0.1:" in out
     assert "WE261118: published  http://127.0.0.1:" in out
     assert "WJ261120A: published" not in out

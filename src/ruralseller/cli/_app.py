@@ -52,7 +52,6 @@ from ruralseller.compliance import (
     Sale,
     available_rule_packs,
     check,
-    freshness,
     freshness_rules,
     rule_changes,
     rule_pack,
@@ -67,16 +66,12 @@ from ruralseller.errors import (
 )
 from ruralseller.listing import (
     PROFILES,
-    IssueSeverity,
     ListingDraft,
     ListingIssue,
     ProcessedImage,
     draft_to_data,
-    generate_listing,
-    process_images,
-    profile_locales,
+    prepare_listings,
     render_listing,
-    validate_draft,
 )
 from ruralseller.marketplaces import (
     get_marketplace,
@@ -1253,29 +1248,17 @@ def _drafts(
         if marketplace in PROFILES
         else marketplace_profile(marketplace, **_marketplace_options(marketplace, options))
     )
-    locales = profile_locales(profile)
-    ready, refused = [], []
-    for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
-        fresh = freshness(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
-        if fresh is not None and not fresh.sellable:
-            # The date on the label rules: such a lot is never listed.
-            issue = ListingIssue(
-                field=f"lots.{fresh.date_kind}",
-                message=fresh.reason,
-                fix="do not list it; withdraw it where it is listed and sell the next lot",
-            )
-            refused.append((lot_id, [issue]))
-            continue
-        draft = generate_listing(catalog, lot_id, locales=locales, price=prices.get(lot_id), on=on)
-        errors = [
-            issue
-            for issue in validate_draft(draft, profile)
-            if issue.severity is IssueSeverity.ERROR
-        ]
-        if errors:
-            refused.append((lot_id, errors))
-            continue
-        ready.append((draft, list(process_images(draft.images, profile.images))))
+    prepared = prepare_listings(
+        catalog,
+        lot_ids,
+        profile,
+        marketplace=marketplace,
+        on=on,
+        prices=prices,
+        delivery=delivery,
+    )
+    ready = [(lot.draft, list(lot.images)) for lot in prepared.ready if lot.draft is not None]
+    refused = [(lot.lot, list(lot.errors)) for lot in prepared.refused]
     return ready, refused
 
 

@@ -5,6 +5,8 @@ sandboxed Jinja2 templates, attributes with units, price, stock, shipping promis
 traceability link, compliance verdict); marketplace profiles say what each platform accepts
 and :func:`validate_draft` checks a draft against one; :func:`process_image` brings pictures
 to a profile's spec; :func:`render_preview` shows the partner the result.
+:func:`prepare_listings` is the one pipeline from lots to drafts, pictures and every problem
+for one marketplace that ``ruralseller publish``, :func:`render_listing` and the demo share.
 """
 
 from ruralseller.listing.draft import (
@@ -42,6 +44,13 @@ from ruralseller.listing.images import (
     process_image,
     process_images,
 )
+from ruralseller.listing.prepare import (
+    Prepared,
+    PreparedLot,
+    PrepareProgress,
+    prepare_listings,
+    profile_locales,
+)
 from ruralseller.listing.preview import render_preview
 from ruralseller.listing.profiles import (
     PROFILES,
@@ -56,8 +65,8 @@ from ruralseller.listing.profiles import (
 from ruralseller.listing.render import (
     RenderResult,
     draft_to_data,
-    profile_locales,
     render_listing,
+    write_listing,
 )
 from ruralseller.listing.templates_sandbox import (
     MAX_TEMPLATE_OUTPUT,
@@ -91,6 +100,9 @@ __all__ = [
     "LocalizedText",
     "MarketplaceProfile",
     "PolicyStatus",
+    "PrepareProgress",
+    "Prepared",
+    "PreparedLot",
     "ProcessedImage",
     "RenderResult",
     "ShippingPromise",
@@ -102,6 +114,7 @@ __all__ = [
     "generate_listing",
     "get_profile",
     "measure_words",
+    "prepare_listings",
     "process_image",
     "process_images",
     "profile_locales",
@@ -113,4 +126,5 @@ __all__ = [
     "title_length",
     "validate_draft",
     "with_food_statements",
+    "write_listing",
 ]

@@ -26,19 +26,20 @@ from typing import Any
 import attrs
 
 from ruralseller.catalog import Catalog, Money, converter
+from ruralseller.compliance import DEFAULT_DELIVERY
+from ruralseller.errors import InvalidValueError
 from ruralseller.listing.draft import ListingDraft
-from ruralseller.listing.generate import DEFAULT_LOCALES, LOCALES, generate_listing
-from ruralseller.listing.images import ProcessedImage, process_images
-from ruralseller.listing.preview import render_preview
-from ruralseller.listing.profiles import (
-    IssueSeverity,
-    ListingIssue,
-    MarketplaceProfile,
-    get_profile,
-    validate_draft,
+from ruralseller.listing.images import ProcessedImage
+from ruralseller.listing.prepare import (
+    PreparedLot,
+    PrepareProgress,
+    prepare_listings,
+    profile_locales,
 )
+from ruralseller.listing.preview import render_preview
+from ruralseller.listing.profiles import IssueSeverity, ListingIssue, MarketplaceProfile
 
-__all__ = ["RenderResult", "draft_to_data", "profile_locales", "render_listing"]
+__all__ = ["RenderResult", "draft_to_data", "profile_locales", "render_listing", "write_listing"]
 
 
 @attrs.frozen(kw_only=True)
@@ -74,60 +75,98 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
     lot_id: str,
     folder: str | os.PathLike[str],
     *,
-    marketplace: str = "sandbox",
+    marketplace: str | MarketplaceProfile = "sandbox",
     locales: Sequence[str] | None = None,
     templates: str | os.PathLike[str] | None = None,
     price: Money | None = None,
     on: dt.date | None = None,
+    delivery: dt.timedelta = DEFAULT_DELIVERY,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> RenderResult:
     """Generate, check and write a lot's listing for one marketplace.
 
-    ``price`` overrides the offer's price, e.g. in the currency of a marketplace abroad.
-    Writes ``draft.json`` (the draft, with ``unit``, ``unit_price`` and ``shipping_weight``),
-    ``images/`` (the pictures processed to the marketplace's image
-    spec, named by content hash) and ``preview.html`` into ``folder``. The folder is filled
-    beside it first and swapped in at the end, so an interrupted run never leaves half a
-    listing behind; an existing folder's earlier output is replaced.
+    The listing is made by :func:`~ruralseller.listing.prepare_listings`, as ``ruralseller
+    publish`` makes it, so what is written here is what would be sent; a lot that may no
+    longer be sold on ``on`` (its printed date, less ``delivery``) is written with that
+    error. ``marketplace`` is a built-in marketplace's name or a profile (an installed
+    adapter's: :func:`ruralseller.marketplaces.marketplace_profile`). ``price`` overrides the
+    offer's price, e.g. in the currency of a marketplace abroad. The folder is written by
+    :func:`write_listing`. ``progress`` is called after each picture with the number done,
+    the number in all and the picture's name.
 
     Raises:
-        InvalidValueError: for an unknown marketplace, a lot not on offer, a broken partner
-            template, or a damaged picture (naming the file).
+        InvalidValueError: for an unknown marketplace, or a lot whose listing cannot be
+            written at all (not on offer, a broken partner template, an unknown locale).
+        NotInCatalogError: a lot that is not in the catalogue.
     """
-    profile = get_profile(marketplace)
-    chosen = tuple(locales) if locales else profile_locales(profile)
-    draft = generate_listing(
-        catalog, lot_id, locales=chosen, templates=templates, price=price, on=on
+    day = on or dt.datetime.now(dt.UTC).date()
+
+    def pictures(step: PrepareProgress) -> None:
+        if progress is not None and step.step == "picture":
+            progress(step.pictures_done, step.pictures_total, step.name)
+
+    prepared = prepare_listings(
+        catalog,
+        [lot_id],
+        marketplace,
+        on=day,
+        prices={lot_id: price} if price is not None else None,
+        delivery=delivery,
+        locales=locales,
+        templates=templates,
+        progress=pictures,
     )
-    images = process_images(draft.images, profile.images, progress=progress)
-    issues = tuple(
-        issue for locale in draft.locales for issue in validate_draft(draft, profile, locale=locale)
-    )
-    issues = tuple(dict.fromkeys(issues))
+    lot = prepared.lots[0]
+    if lot.draft is None:
+        stopped = lot.issues[-1]  # what stopped the lot: the last problem found
+        raise InvalidValueError(stopped.message, field=stopped.field, hint=stopped.fix)
+    target = write_listing(lot, folder)
+    return RenderResult(draft=lot.draft, images=lot.images, issues=lot.issues, folder=target)
+
+
+def write_listing(lot: PreparedLot, folder: str | os.PathLike[str]) -> Path:
+    """Write a prepared lot's listing into ``folder``; return the folder.
+
+    Writes ``draft.json`` (the draft, with ``unit``, ``unit_price``, ``shipping_weight``,
+    the ``marketplace`` and the ``issues``), ``images/`` (the pictures processed to the
+    marketplace's image spec, named by content hash) and ``preview.html``. The folder is
+    filled beside it first and swapped in at the end, so an interrupted run never leaves
+    half a listing behind; an existing folder's earlier output is replaced.
+
+    Raises:
+        InvalidValueError: the lot has no draft (see its issues).
+    """
+    draft = lot.draft
+    if draft is None:
+        raise InvalidValueError(
+            f"lot {lot.lot} has no listing to write for {lot.marketplace}",
+            field="lot",
+            hint="fix its issues first: " + "; ".join(i.message for i in lot.errors),
+        )
     target = Path(folder)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         (staging / "images").mkdir()
-        for image in images:
+        for image in lot.images:
             (staging / "images" / f"{image.sha256[:16]}{image.extension}").write_bytes(image.data)
         data = draft_to_data(draft)
         # The price of one unit as money text, beside ``unit`` (what one unit is, its
         # measure words) and ``shipping_weight`` (its packed weight, e.g. "1.9 kg").
         data["unit_price"] = str(draft.price)
-        data["marketplace"] = profile.name
+        data["marketplace"] = lot.marketplace
         data["issues"] = [
             {"field": i.field, "message": i.message, "fix": i.fix, "severity": i.severity.value}
-            for i in issues
+            for i in lot.issues
         ]
         (staging / "draft.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
         page = render_preview(
             draft,
-            images=[(image.data, image.media_type) for image in images],
-            issues=[(i.severity.value, i.field, f"{i.message} ({i.fix})") for i in issues],
-            title=f"{draft.sku} on {profile.name}",
+            images=[(image.data, image.media_type) for image in lot.images],
+            issues=[(i.severity.value, i.field, f"{i.message} ({i.fix})") for i in lot.issues],
+            title=f"{draft.sku} on {lot.marketplace}",
         )
         (staging / "preview.html").write_text(page, encoding="utf-8")
         if target.exists():
@@ -136,37 +175,4 @@ def render_listing(  # noqa: PLR0913 - everything after the folder is keyword-on
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return RenderResult(draft=draft, images=images, issues=issues, folder=target)
-
-
-def profile_locales(profile: MarketplaceProfile) -> tuple[str, ...]:
-    """The locales to write for a marketplace when none are asked for.
-
-    >>> from ruralseller.listing import get_profile
-    >>> profile_locales(get_profile("sandbox")), profile_locales(get_profile("mercadolibre"))
-    (('zh-CN', 'en'), ('es', 'pt-BR'))
-    """
-    return _profile_locales(profile.locales)
-
-
-def _profile_locales(allowed: Sequence[str] | None) -> tuple[str, ...]:
-    """The locales to write when none are asked for: ours that the marketplace sells in.
-
-    Chinese and English come first, as before; a marketplace that takes neither (Mercado
-    Libre: ``es``, ``pt-BR``) gets its own locales of the other languages we write, as it
-    names them (``es-MX`` stays ``es-MX``, written with the Spanish templates).
-    """
-    if not allowed:
-        return DEFAULT_LOCALES
-    ours = [
-        locale
-        for locale in DEFAULT_LOCALES
-        if any(locale == a or a == locale.split("-")[0] for a in allowed)
-    ]
-    if ours:
-        return tuple(ours)
-    languages = {locale.split("-")[0] for locale in LOCALES} - {
-        locale.split("-")[0] for locale in DEFAULT_LOCALES
-    }
-    theirs = [a for a in allowed if a.replace("_", "-").split("-")[0].lower() in languages]
-    return tuple(dict.fromkeys(theirs)) or ("en",)
+    return target

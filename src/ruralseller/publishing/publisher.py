@@ -10,12 +10,14 @@ that never makes a duplicate listing.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
 
+from ruralseller.catalog import Catalog, Money
 from ruralseller.errors import (
     InvalidValueError,
     ListingRejectedError,
@@ -24,12 +26,13 @@ from ruralseller.errors import (
     MarketplaceError,
     RateLimitedError,
 )
-from ruralseller.listing import ListingDraft, ProcessedImage
+from ruralseller.listing import ListingDraft, Prepared, ProcessedImage, prepare_listings
 from ruralseller.marketplaces import (
     ListingState,
     Marketplace,
     get_marketplace,
     idempotency_scope,
+    marketplace_profile,
     redact_text,
 )
 from ruralseller.publishing.outbox import Job, JobState, Outbox
@@ -246,8 +249,12 @@ class Publisher:
 def publish(  # noqa: PLR0913 - keyword-only after the essentials
     outbox: Outbox | str | os.PathLike[str],
     marketplace: str,
-    items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] = (),
+    items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] | Prepared = (),
     *,
+    catalog: Catalog | None = None,
+    lots: Sequence[str] = (),
+    on: dt.date | None = None,
+    prices: Mapping[str, Money] | None = None,
     concurrency: int = 4,
     progress: Callable[[Progress], None] | None = None,
     offline: bool = False,
@@ -256,21 +263,53 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
     """Queue ``items`` and publish everything due to ``marketplace``, for scripts (blocking).
 
     The adapter is made with :func:`~ruralseller.marketplaces.get_marketplace` from
-    ``config`` (credentials, ``base_url``...) and closed afterwards.
+    ``config`` (credentials, ``base_url``...) and closed afterwards. Given a ``catalog``,
+    its ``lots`` (all when none are named) are first prepared for the adapter's own profile
+    by :func:`~ruralseller.listing.prepare_listings`, as ``ruralseller publish`` does.
 
     Args:
         outbox: an :class:`Outbox`, or the path of its SQLite file.
         marketplace: the adapter name, e.g. ``"sandbox"``.
-        items: drafts with their processed pictures to queue first (none: just send what
-            is due, as ``ruralseller sync`` does).
+        items: drafts with their processed pictures to queue first, or what
+            :func:`~ruralseller.listing.prepare_listings` made for this marketplace (none:
+            just send what is due, as ``ruralseller sync`` does).
+        catalog: a catalogue whose lots to prepare and queue first.
+        lots: the lots of ``catalog`` to publish (default: every lot).
+        on: the day the listings are for (needed with ``catalog``).
+        prices: the price per lot on this marketplace, when it differs from the offer's.
         concurrency: listings in flight at once.
         progress: called after each listing.
         offline: only queue; send nothing (a later call, or ``ruralseller sync``, sends).
         config: the adapter's settings.
 
     Returns:
-        what happened to each listing; with ``offline``, only those with nothing to send.
+        what happened to each listing; a lot that may not be listed is ``failed``, never
+        sent, with its problems; with ``offline``, only those and the ones with nothing to
+        send.
+
+    Raises:
+        InvalidValueError: ``catalog`` without ``on``, drafts prepared for another
+            marketplace, or an adapter whose profile cannot be read.
     """
+    refused = _refusals(marketplace, items)
+    queued = items.items if isinstance(items, Prepared) else list(items)
+    if catalog is not None:
+        if on is None:
+            raise InvalidValueError(
+                "publishing a catalogue's lots needs the day they are listed for",
+                field="on",
+                hint="pass on=datetime.date(...)",
+            )
+        prepared = prepare_listings(
+            catalog,
+            lots,
+            marketplace_profile(marketplace, **config),
+            marketplace=marketplace,
+            on=on,
+            prices=prices,
+        )
+        refused += _refusals(marketplace, prepared)
+        queued += prepared.items
     adapter = get_marketplace(marketplace, **config)
     box = outbox if isinstance(outbox, Outbox) else Outbox(outbox)
 
@@ -278,14 +317,42 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
         try:
             publisher = Publisher(box, adapter, concurrency=concurrency, progress=progress)
             if offline:
-                unchanged = publisher.enqueue(items)
+                unchanged = publisher.enqueue(queued)
                 return PublishReport(marketplace=adapter.name, results=tuple(unchanged))
-            return await publisher.publish(items)
+            return await publisher.publish(queued)
         finally:
             await adapter.aclose()
 
     try:
-        return asyncio.run(run())
+        report = asyncio.run(run())
     finally:
         if box is not outbox:
             box.close()
+    return attrs.evolve(report, results=(*refused, *report.results))
+
+
+def _refusals(
+    marketplace: str, items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] | Prepared
+) -> tuple[PublishResult, ...]:
+    """The lots prepared for ``marketplace`` that may not be listed, as failed results."""
+    if not isinstance(items, Prepared):
+        return ()
+    if items.marketplace != marketplace:
+        raise InvalidValueError(
+            f"these listings were prepared for {items.marketplace}, not {marketplace}",
+            field="items",
+            hint=f"prepare them with {marketplace}'s own profile: "
+            f"prepare_listings(..., marketplace_profile({marketplace!r}))",
+        )
+    return tuple(
+        PublishResult(
+            sku=lot.draft.sku if lot.draft is not None else lot.lot,
+            outcome="failed",
+            message=f"not sent: lot {lot.lot} may not be listed: "
+            + "; ".join(issue.message for issue in lot.errors),
+            field_errors={
+                issue.field: f"{issue.message}; fix: {issue.fix}" for issue in lot.errors
+            },
+        )
+        for lot in items.refused
+    )

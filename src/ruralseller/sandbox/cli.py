@@ -33,14 +33,8 @@ from ruralseller.errors import (
     RuralSellerError,
     TraceabilityError,
 )
-from ruralseller.listing import (
-    ListingDraft,
-    ProcessedImage,
-    generate_listing,
-    get_profile,
-    process_images,
-    render_preview,
-)
+from ruralseller.listing import ListingDraft, ProcessedImage, prepare_listings, write_listing
+from ruralseller.marketplaces import marketplace_profile
 from ruralseller.marketplaces.sandbox import SandboxMarketplace
 from ruralseller.publishing import Progress, PublishReport, publish
 from ruralseller.sandbox.app import create_app
@@ -314,23 +308,24 @@ def _demo_lot(  # noqa: PLR0913 - one lot and where its story goes
         )
     label, link = _demo_label(catalog, lot.id, out, resolver, day)
     click.echo(f"  4 label            {label}")
-    draft = generate_listing(catalog, lot.id, on=day, shipment=plan)
-    profile = get_profile("sandbox")
-    images = list(process_images(draft.images, profile.images))
+    # The listing is what `ruralseller publish --to sandbox --on DAY` sends: the same
+    # pipeline, the same inputs (the cold-chain plan above is told, not put in the draft).
+    prepared = prepare_listings(
+        catalog, [lot.id], marketplace_profile("sandbox"), marketplace="sandbox", on=day
+    ).lots[0]
+    if prepared.draft is None or not prepared.ok:
+        for issue in prepared.errors:
+            click.echo(f"  5 listing          not listed: {issue.field}: {issue.message}")
+        return None
+    draft, images = prepared.draft, list(prepared.images)
     for locale in draft.locales:
         click.echo(f"  5 listing ({locale:5}) {draft.text(locale).title}")
     weight = f"; ships at {draft.shipping_weight} packed" if draft.shipping_weight else ""
     click.echo(f"                     {draft.text(draft.locales[0]).price_text}{weight}")
-    preview = out / f"listing-{lot.id}.html"
-    preview.write_text(
-        render_preview(
-            draft,
-            images=[(image.data, image.media_type) for image in images],
-            title=f"{draft.sku} on {profile.name}",
-        ),
-        encoding="utf-8",
+    folder = write_listing(prepared, out / "listings" / f"{lot.id}-sandbox")
+    click.echo(
+        f"                     {len(images)} picture(s) to spec; preview {folder / 'preview.html'}"
     )
-    click.echo(f"                     {len(images)} picture(s) to spec; preview {preview}")
     try:
         story = events_for_lot(catalog, lot.id, shipment=farthest.best, created=ship_at)
     except TraceabilityError as error:
