@@ -23,10 +23,13 @@ def test_prints_epcis_document() -> None:
     # The person at the terminal reads the story on standard error.
     assert result.stderr.splitlines()[:2] == [
         "The story of lot WJ261120A:",
-        "2026-11-20 06:30 +08:00  slaughtered  泰和县禽类定点屠宰场, 江西省 吉安市 泰和县 澄江镇, "
-        "CN: 40 live birds in, 40 pieces of lot WJ261120A out; raised by 吴家乌鸡养殖场; "
-        "quarantine certificate 3608261120000123; meat inspection certificate "
-        "JX-TH-2026-112001; air chilling to 4 °C core within 4 h; use by 2026-11-25",
+        (
+            "2026-11-20 06:30 +08:00  slaughtered  泰和县禽类定点屠宰场, 江西省 吉安市 泰和县 "
+            "澄江镇, CN: 40 live birds in, 40 pieces of lot WJ261120A out; raised by "
+            "吴家乌鸡养殖场; quarantine certificate 3608261120000123; meat inspection "
+            "certificate JX-TH-2026-112001; air chilling to 4 °C core within 4 h; use by "
+            "2026-11-25"
+        ),
     ]
 
 

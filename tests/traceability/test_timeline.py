@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from functools import cache
 
 from hypothesis import given, settings
@@ -107,7 +108,7 @@ def test_the_order_of_the_events_does_not_matter(order: list[int]) -> None:
     )
     rows = timeline(shuffled)
     assert rows == timeline(document())
-    assert all(earlier.time <= later.time for earlier, later in zip(rows, rows[1:]))
+    assert all(earlier.time <= later.time for earlier, later in itertools.pairwise(rows))
 
 
 def test_a_row_without_place_or_details() -> None:
