@@ -27,7 +27,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
@@ -76,6 +76,10 @@ _PAPERS: Final = (
 _UNITS: Final = {"H87": "pieces", "KGM": "kg", "GRM": "g"}
 
 
+def _texts(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen(kw_only=True)
 class TimelineRow:
     """One event of a lot's story, as a person reads it.
@@ -91,7 +95,7 @@ class TimelineRow:
     time: dt.datetime
     step: str
     place: str | None = None
-    details: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    details: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
     def line(self, step_width: int = 12) -> str:
         """The row on one line: ``2026-11-20 06:30 +08:00  slaughtered  plant, place: …``."""
