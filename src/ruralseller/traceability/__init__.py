@@ -45,7 +45,7 @@ from ruralseller.traceability.events import (
     slaughter_event,
 )
 from ruralseller.traceability.reader import read_document
-from ruralseller.traceability.timeline import TimelineRow, timeline, timeline_text
+from ruralseller.traceability.story import TimelineRow, timeline, timeline_text
 
 __all__ = [
     "ACTIONS",
