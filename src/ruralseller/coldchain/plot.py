@@ -174,31 +174,41 @@ def journey_figure(  # noqa: PLR0913 - a chart has many optional parts, all keyw
         raise InvalidValueError("there is no temperature history to draw")
     _use_font_for(title + "".join(name for name, _ in series) + "".join(n for _, n in marks), mpl)
     figure, axes = plt.subplots(figsize=(10, 5.6), dpi=120, layout="constrained")
-    if ambient:
-        hours, celsius = _hours(ambient)
-        axes.plot(hours, celsius, color="#9a9a9a", linewidth=1, label="outside the box")
-    for index, (name, history) in enumerate(series):
-        hours, celsius = _hours(history)
-        axes.plot(hours, celsius, color=_COLOURS[index % len(_COLOURS)], linewidth=2.2, label=name)
-    axes.axhline(
-        float(limit.celsius), color="#c0392b", linestyle="--", linewidth=1.4, label=f"limit {limit}"
-    )
-    if floor is not None:
+    try:
+        if ambient:
+            hours, celsius = _hours(ambient)
+            axes.plot(hours, celsius, color="#9a9a9a", linewidth=1, label="outside the box")
+        for index, (name, history) in enumerate(series):
+            hours, celsius = _hours(history)
+            axes.plot(
+                hours, celsius, color=_COLOURS[index % len(_COLOURS)], linewidth=2.2, label=name
+            )
         axes.axhline(
-            float(floor.celsius),
-            color="#2874a6",
+            float(limit.celsius),
+            color="#c0392b",
             linestyle="--",
-            linewidth=1.2,
-            label=f"freezing damage below {floor}",
+            linewidth=1.4,
+            label=f"limit {limit}",
         )
-    axes.set_xlabel("hours since the parcel left the farm")
-    axes.set_ylabel("temperature (°C)")
-    axes.grid(visible=True, alpha=0.25)
-    entries = len(axes.get_legend_handles_labels()[0])
-    figure.legend(loc="outside lower center", ncols=min(entries, 3), fontsize=8, frameon=False)
-    if title:
-        figure.suptitle(title)
-    _mark_stages(figure, axes, marks)
+        if floor is not None:
+            axes.axhline(
+                float(floor.celsius),
+                color="#2874a6",
+                linestyle="--",
+                linewidth=1.2,
+                label=f"freezing damage below {floor}",
+            )
+        axes.set_xlabel("hours since the parcel left the farm")
+        axes.set_ylabel("temperature (°C)")
+        axes.grid(visible=True, alpha=0.25)
+        entries = len(axes.get_legend_handles_labels()[0])
+        figure.legend(loc="outside lower center", ncols=min(entries, 3), fontsize=8, frameon=False)
+        if title:
+            figure.suptitle(title)
+        _mark_stages(figure, axes, marks)
+    except BaseException:
+        plt.close(figure)  # no half-drawn figure left open in pyplot
+        raise
     return figure
 
 
