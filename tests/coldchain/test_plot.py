@@ -13,6 +13,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ruralseller.catalog import Temperature, load_catalog
 from ruralseller.catalog.samples import sample_path
@@ -24,6 +26,7 @@ from ruralseller.coldchain import (
     plan_shipment,
     plot_journey,
 )
+from ruralseller.coldchain.plot import _rows
 
 matplotlib = pytest.importorskip("matplotlib", reason="the plot extra is not installed")
 
@@ -207,3 +210,36 @@ def test_plot_journey_writes_the_chart(tmp_path: Path) -> None:
     written = plot_journey(tmp_path / "deep" / "journey.png", **crowded_chart())  # type: ignore[arg-type]
     with Image.open(written) as image:
         assert image.size == (1200, 672)
+
+
+spans = st.lists(
+    st.tuples(st.floats(0, 1000), st.floats(1, 400), st.booleans()), min_size=1, max_size=12
+).map(lambda items: [(x, x + width, x if starts else x + width) for x, width, starts in items])
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans)
+def test_names_in_a_row_never_overlap(found: list[tuple[float, float, float]]) -> None:
+    rows = _rows(found, gap=6.0)
+    for i, j in itertools.combinations(range(len(found)), 2):
+        if rows[i] == rows[j]:
+            first, second = found[i], found[j]
+            assert first[1] + 6.0 <= second[0] or second[1] + 6.0 <= first[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans.map(lambda items: [(x0, x1, x0) for x0, x1, _ in items]))
+def test_no_line_down_from_a_name_crosses_a_lower_name(
+    found: list[tuple[float, float, float]],
+) -> None:
+    """Names that start at their hour: each one's line down to the axes meets no other.
+
+    (Unless two hours are closer than the gap: then the lines are side by side anyway.)
+    """
+    anchors = sorted(anchor for _, _, anchor in found)
+    assume(all(b - a > 6.0 for a, b in itertools.pairwise(anchors)))
+    rows = _rows(found, gap=6.0)
+    for i, (_, _, anchor) in enumerate(found):
+        for j, (x0, x1, _) in enumerate(found):
+            if j != i and rows[j] < rows[i]:
+                assert not x0 - 6.0 <= anchor <= x1 + 6.0, (i, j, rows)
