@@ -156,6 +156,7 @@ PACKAGES = [
     "ruralseller.traceability.events",
     "ruralseller.traceability.jsonld",
     "ruralseller.traceability.reader",
+    "ruralseller.traceability.story",
     "ruralseller.packaging",
     "ruralseller.packaging.label",
     "ruralseller.packaging.lot_label",

@@ -432,10 +432,10 @@ def test_the_listing_and_the_story_link_to_each_other(
         jpeg = {"Content-Type": "image/jpeg"}
         client.put(f"/v1/listings/{LOT}/images/{name}", content=picture(), headers=jpeg)
     assert client.post(f"/v1/listings/{LOT}/publish").status_code == 200
-    assert "The lot's story" not in anonymous.get(f"/listings/{LOT}").text
+    assert 'class="story"' not in anonymous.get(f"/listings/{LOT}").text
     assert client.post(CAPTURE, json=body).status_code == 202
     listing = anonymous.get(f"/listings/{LOT}").text
-    assert f'<a href="{STORY}">溯源 The lot\'s story</a>' in listing
+    assert f'<p class="story"><a href="{STORY}">溯源: ' in listing
     assert f'href="{base_url}{STORY}?17=261128"' in listing  # the draft's own Digital Link
     story = anonymous.get(STORY).text
     assert f'<a href="/listings/{LOT}">泰和乌鸡' in story

@@ -105,7 +105,7 @@ from ruralseller.publishing import (
     withdraw_stale,
 )
 from ruralseller.publishing import Progress as PublishProgress
-from ruralseller.traceability import events_for_lot
+from ruralseller.traceability import events_for_lot, timeline, timeline_text
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -1115,7 +1115,11 @@ def trace(
     logger: Path | None,
     day: dt.datetime | None,
 ) -> None:
-    """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD)."""
+    """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD).
+
+    Prints the story as a timeline too, one event a line: on standard output with -o, on
+    standard error when the JSON-LD goes to standard output.
+    """
     try:
         catalog = load_catalog(catalog_path)
         shipment = None
@@ -1137,10 +1141,13 @@ def trace(
             _err.print(f"  hint: {escape(hint)}")
         raise SystemExit(2) from None
     text = document.to_json()
+    story = f"The story of lot {lot_id}:\n{timeline_text(timeline(document))}"
     if output is None:
         click.echo(text)
+        click.echo(story, err=True)  # stdout stays the JSON-LD alone, for pipes
         return
     output.write_text(text + "\n", encoding="utf-8")
+    click.echo(story)
     kinds = ", ".join(type(event).__name__ for event in document.events)
     _err.print(f"Wrote {len(document.events)} EPCIS events ({kinds}) to {escape(str(output))}.")
 

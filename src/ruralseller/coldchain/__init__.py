@@ -47,6 +47,7 @@ from ruralseller.coldchain.plan import (
 )
 from ruralseller.coldchain.plot import (
     History,
+    journey_figure,
     plot_journey,
 )
 from ruralseller.coldchain.routes import (
@@ -174,6 +175,7 @@ __all__ = [
     "find_province",
     "get_service",
     "great_circle_km",
+    "journey_figure",
     "known_city",
     "lane",
     "load_services",

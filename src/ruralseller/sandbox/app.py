@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
+from ruralseller.catalog import Money
 from ruralseller.errors import StorageError
 from ruralseller.sandbox.api import ROUTES, get_image
 from ruralseller.sandbox.api_errors import ApiError, json_response
@@ -97,9 +98,10 @@ async def _listing_page(request: Request) -> Response:
         return HTMLResponse(not_found_page(sku), status_code=404, headers=_HTML_SECURITY)
     wanted = [name for name in draft_image_names(record.draft) if name in uploaded]
     images = wanted + [name for name in uploaded if name not in wanted]
-    price = f"{record.price_amount} {record.price_currency}"
+    price = Money(record.price_amount, record.price_currency)
     story = lot_url(*told[0]) if told else None
-    page = listing_page(record.draft, price, record.stock, images, story_url=story)
+    lang = request.query_params.get("lang")
+    page = listing_page(record.draft, price, record.stock, images, story_url=story, lang=lang)
     return HTMLResponse(page, headers=_HTML_SECURITY)
 
 

@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import quote, urlsplit
 
+import babel
 import jinja2
 
+from ruralseller.catalog import Money
 from ruralseller.sandbox.resolver import LotStory, Step, Temperatures
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "lot_page",
     "lot_url",
     "not_found_page",
+    "page_locale",
 ]
 
 _BASE: Final = """<!doctype html>
@@ -40,31 +43,135 @@ background:#f4f4f1;color:#222}
 main{max-width:960px;margin:0 auto;padding:24px}
 .gallery img{width:220px;height:220px;object-fit:contain;background:#fff;border:1px solid #ddd}
 .price{font-size:24px;color:#c0392b;font-weight:600}
+.per-mass{font-size:16px;color:#555;margin-left:8px}
+.languages{float:right;font-size:14px}.languages a,.languages strong{margin-left:8px}
+.details th{text-align:left;padding:2px 16px 2px 0;color:#555;font-weight:normal}
 .story li{margin-bottom:16px}.note{color:#666;font-size:14px}
 </style></head><body><main>{% block main %}{% endblock %}</main></body></html>
 """
 
 _LISTING: Final = """{% extends "base" %}{% block main %}
+<nav class="languages" aria-label="{{ t.languages }}">{% for code, name, current in languages %}
+{% if current %}<strong aria-current="page">{{ name }}</strong>{% else %}
+<a href="?lang={{ code | urlencode }}" hreflang="{{ code }}" lang="{{ code }}">{{ name }}</a>
+{% endif %}{% endfor %}</nav>
 <h1>{{ title }}</h1>
-<p class="price">{{ price }}{% if sale_unit %} / {{ sale_unit }}{% endif %}</p>
-{% if price_text %}<p class="price-text">{{ price_text }}</p>{% endif %}
 <div class="gallery">{% for src in images %}
 <img src="{{ src }}" alt="{{ title }}">{% endfor %}</div>
-{% if origin %}<p class="origin">Origin: {{ origin }}</p>{% endif %}
-{% if shipping %}<section class="shipping"><h2>Shipping</h2><ul>
-<li>Temperature: {{ shipping.temperature_class }}</li>
+<p class="offer" aria-label="{{ t.price }}"><span class="price">{{ price }}</span>
+{% if per_mass %}<span class="per-mass">({{ per_mass }})</span>{% endif %}</p>
+{% if description %}<section class="description"><h2>{{ t.description }}</h2>
+{% for paragraph in description %}<p>{{ paragraph }}</p>
+{% endfor %}</section>{% endif %}
+{% if attributes %}<section class="details"><h2>{{ t.details }}</h2><table>
+{% for label, value in attributes %}<tr><th>{{ label }}</th><td>{{ value }}</td></tr>
+{% endfor %}</table></section>{% endif %}
+{% if certifications %}<section class="certifications"><h2>{{ t.certifications }}</h2><ul>
+{% for name in certifications %}<li>{{ name }}</li>{% endfor %}</ul></section>{% endif %}
+{% if shipping %}<section class="shipping"><h2>{{ t.shipping }}</h2><ul>
+<li>{{ t.temperature }}: {{ shipping.temperature }}</li>
 {% if shipping.regions %}
-<li>Delivers to: {{ shipping.regions | join(", ") }}</li>{% endif %}
-{% if shipping.dispatch_days %}
-<li>Dispatched on: {{ shipping.dispatch_days | join(", ") }}</li>{% endif %}
+<li>{{ t.delivers_to }}: {{ shipping.regions | join(", ") }}</li>{% endif %}
+{% if shipping.days %}
+<li>{{ t.dispatched_on }}: {{ shipping.days | join(", ") }}</li>{% endif %}
 </ul></section>{% endif %}
-<p class="stock">In stock: {{ stock }}</p>
-{% if traceability_url %}
-<p><a href="{{ traceability_url }}" rel="nofollow">Where it comes from</a></p>{% endif %}
+<p class="stock">{{ t.stock }}: {{ stock }}</p>
 {% if story_url %}
-<p><a href="{{ story_url }}">溯源 The lot's story</a></p>{% endif %}
-<p><a href="/">All listings</a></p>
+<p class="story"><a href="{{ story_url }}">{{ t.story }}</a></p>{% endif %}
+{% if traceability_url %}
+<p class="digital-link"><a href="{{ traceability_url }}" rel="nofollow">{{ t.digital_link }}</a></p>
+{% endif %}
+<p><a href="/">{{ t.all_listings }}</a></p>
 {% endblock %}"""
+
+# --- Buyer-page labels --------------------------------------------------------------------------
+# Every word of the listing page that is ours (not the seller's), by language. Kept in this one
+# table so the texts can move to the gettext catalogues with the other UI strings; a page in one
+# language takes every label from that language's row, never from another.
+_LABELS: Final[Mapping[str, Mapping[str, str]]] = {
+    "zh": {
+        "languages": "语言",
+        "price": "价格",
+        "per_unit": "{price}/{unit}",
+        "description": "商品描述",
+        "details": "商品信息",
+        "certifications": "认证",
+        "shipping": "配送",
+        "temperature": "运输温度",
+        "delivers_to": "配送地区",
+        "dispatched_on": "发货日",
+        "stock": "库存",
+        "story": "溯源: 这批货从农场到您手里的经过",
+        "digital_link": "GS1 数字链接",
+        "all_listings": "全部商品",
+        "chilled": "冷藏 (0~4 °C)",
+        "frozen": "冷冻 (-18 °C 以下)",
+        "cool": "低温",
+        "ambient": "常温",
+    },
+    "en": {
+        "languages": "Language",
+        "price": "Price",
+        "per_unit": "{price} per {unit}",
+        "description": "Description",
+        "details": "Details",
+        "certifications": "Certifications",
+        "shipping": "Shipping",
+        "temperature": "Travels",
+        "delivers_to": "Delivers to",
+        "dispatched_on": "Dispatched on",
+        "stock": "In stock",
+        "story": "The lot's story, from the farm to you",
+        "digital_link": "GS1 Digital Link",
+        "all_listings": "All listings",
+        "chilled": "chilled (0-4 °C)",
+        "frozen": "frozen (-18 °C or colder)",
+        "cool": "cool",
+        "ambient": "at room temperature",
+    },
+    "es": {
+        "languages": "Idioma",
+        "price": "Precio",
+        "per_unit": "{price} por {unit}",
+        "description": "Descripción",
+        "details": "Características",
+        "certifications": "Certificaciones",
+        "shipping": "Envío",
+        "temperature": "Transporte",
+        "delivers_to": "Entrega en",
+        "dispatched_on": "Se despacha los días",
+        "stock": "Disponibles",
+        "story": "La historia del lote, de la granja a tu mesa",
+        "digital_link": "GS1 Digital Link",
+        "all_listings": "Todos los productos",
+        "chilled": "refrigerado (0-4 °C)",
+        "frozen": "congelado (-18 °C o menos)",
+        "cool": "fresco",
+        "ambient": "a temperatura ambiente",
+    },
+    "pt": {
+        "languages": "Idioma",
+        "price": "Preço",
+        "per_unit": "{price} por {unit}",
+        "description": "Descrição",
+        "details": "Características",
+        "certifications": "Certificações",
+        "shipping": "Entrega",
+        "temperature": "Transporte",
+        "delivers_to": "Entrega em",
+        "dispatched_on": "Despachado às",
+        "stock": "Em estoque",
+        "story": "A história do lote, da granja até você",
+        "digital_link": "GS1 Digital Link",
+        "all_listings": "Todos os produtos",
+        "chilled": "refrigerado (0-4 °C)",
+        "frozen": "congelado (-18 °C ou menos)",
+        "cool": "fresco",
+        "ambient": "em temperatura ambiente",
+    },
+}
+# -------------------------------------------------------------------------------------------------
+
 
 _INDEX: Final = """{% extends "base" %}{% block main %}
 <h1>{{ title }}</h1>
@@ -136,36 +243,171 @@ def _web_url(url: object) -> str | None:
     return url if urlsplit(url).scheme in {"http", "https"} else None
 
 
-def listing_page(
+def _language(locale: str) -> str:
+    return locale.replace("_", "-").split("-")[0].lower()
+
+
+def page_locale(draft: Mapping[str, Any], wanted: str | None = None) -> str:
+    """The locale of the draft's texts a page is shown in: ``wanted`` if the draft has it.
+
+    ``wanted`` matches a locale of the draft exactly, or by its language (``zh`` shows
+    ``zh-CN``); otherwise, or when it is None, the draft's first locale (the seller's own).
+
+    Example:
+        >>> draft = {"texts": {"zh-CN": {}, "en": {}}}
+        >>> [page_locale(draft, wanted) for wanted in (None, "EN", "zh", "fr")]
+        ['zh-CN', 'en', 'zh-CN', 'zh-CN']
+    """
+    locales = [str(locale) for locale in draft.get("texts") or {}]
+    if not locales:
+        return "en"
+    if wanted:
+        folded = wanted.strip().replace("_", "-").lower()
+        for locale in locales:
+            if locale.lower() == folded:
+                return locale
+        for locale in locales:
+            if _language(locale) == _language(folded):
+                return locale
+    return locales[0]
+
+
+def _labels(locale: str) -> Mapping[str, str]:
+    return _LABELS.get(_language(locale), _LABELS["en"])
+
+
+def _babel(locale: str) -> babel.Locale:
+    try:
+        return babel.Locale.parse(locale, sep="-")
+    except (ValueError, babel.UnknownLocaleError):
+        return babel.Locale.parse("en")
+
+
+def _language_name(locale: str) -> str:
+    name = _babel(locale).get_language_name() or locale
+    return name[:1].upper() + name[1:]
+
+
+def _split_price(text: str) -> tuple[str, str | None]:
+    """A listing's price text as (unit price, what is in its closing brackets).
+
+    ``¥100.80/只 (¥36.00/斤, 按 1.4 kg 计价)`` is the price of one unit, then the price by
+    weight and how it is charged in brackets (as the listing stage writes it).
+    """
+    if not text.endswith(")"):
+        return text, None
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[index], 0)
+        if depth == 0:
+            head = text[:index].rstrip()
+            return (head, text[index + 1 : -1]) if head else (text, None)
+    return text, None
+
+
+def _price(
+    draft: Mapping[str, Any], text: Mapping[str, Any], price: Money, locale: str
+) -> tuple[str, str | None]:
+    """The unit price and the price by weight, once each, in the page's language."""
+    price_text = str(text.get("price_text") or "")
+    if price_text and draft.get("price") == f"{price.amount} {price.currency}":
+        return _split_price(price_text)
+    # The price was changed after the draft (an inventory update): the draft's own text
+    # would be wrong, so say the new unit price alone.
+    words = (draft.get("unit") or {}).get("measure_words") or {}
+    unit = words.get(locale) or words.get(_language(locale)) or draft.get("sale_unit") or ""
+    amount = price.format(str(_babel(locale)))
+    return (_labels(locale)["per_unit"].format(price=amount, unit=unit) if unit else amount), None
+
+
+def _description(text: Mapping[str, Any], shown: Sequence[tuple[str, str]]) -> list[str]:
+    """The description's paragraphs, less the lines the page shows as details or price.
+
+    A listing's description repeats its attributes (``品种: …``) and price for marketplaces
+    that have no place for them; this page has, so each is shown once.
+    """
+    price_text = str(text.get("price_text") or "")
+    repeated = [f"{label}: {value}" for label, value in shown]
+    paragraphs = []
+    for line in str(text.get("description") or "").splitlines():
+        line = line.strip()  # noqa: PLW2901 - the same line, trimmed
+        if not line or any(line.startswith(row) for row in repeated):
+            continue
+        if price_text and price_text in line:
+            continue
+        paragraphs.append(line)
+    return paragraphs
+
+
+def _days(days: Sequence[str], locale: str) -> list[str]:
+    names = _babel(locale).days["format"]["abbreviated"]
+    order = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    return [str(names[order.index(day)]) if day in order else day for day in days]
+
+
+def _shipping(shipping: object, locale: str) -> dict[str, Any] | None:
+    if not isinstance(shipping, Mapping):
+        return None
+    labels = _labels(locale)
+    temperature = str(shipping.get("temperature_class", ""))
+    return {
+        "temperature": labels.get(temperature, temperature),
+        "regions": [str(region) for region in shipping.get("regions") or ()],
+        "days": _days([str(day) for day in shipping.get("dispatch_days") or ()], locale),
+    }
+
+
+def listing_page(  # noqa: PLR0913 - what the page shows, keyword flags after
     draft: Mapping[str, Any],
-    price: str,
+    price: Money,
     stock: int,
     images: Sequence[str],
     story_url: str | None = None,
+    *,
+    lang: str | None = None,
 ) -> str:
-    """The public page of an active listing.
+    """The public page of an active listing, in one language of the draft.
+
+    The page shows the draft's texts in one locale (:func:`page_locale` of ``lang``) with
+    links to the others, and every label in that language: the title, the pictures, the
+    unit price and the price by weight once, the description, the details, the
+    certifications, the shipping promise, the stock and the lot's story.
 
     Args:
         draft: the draft data as stored.
-        price: the price with its currency, e.g. ``36.00 CNY``.
+        price: the listing's price now (it may differ from the draft's after an update).
         stock: the pieces in stock.
         images: the uploaded picture names, main picture first.
         story_url: the sandbox's page of the lot's story (:func:`lot_url`), if it has one.
+        lang: the locale the buyer asked for (``?lang=en``); the draft's first if None.
     """
-    text = _first_text(draft)
-    origin = next(
-        (a.get("value") for a in text.get("attributes", ()) if a.get("key") == "origin"), None
-    )
+    locale = page_locale(draft, lang)
+    texts = draft.get("texts") or {}
+    text: Mapping[str, Any] = texts.get(locale) or {}
+    rows = [
+        (str(a.get("key", "")), str(a.get("label", a.get("key", ""))), str(a.get("value")))
+        for a in text.get("attributes", ())
+        if isinstance(a, Mapping) and a.get("value")
+    ]
+    attributes = [(label, value) for key, label, value in rows if key != "certifications"]
+    certified = [value for key, _, value in rows if key == "certifications"] or [
+        str(name) for name in draft.get("certifications") or ()
+    ]
+    shown = [(label, value) for _, label, value in rows]
+    unit_price, per_mass = _price(draft, text, price, locale)
     sku = str(draft.get("sku", ""))
     return _ENV.get_template("listing").render(
-        lang=text.get("locale", "en"),
+        lang=locale,
+        t=_labels(locale),
+        languages=[(code, _language_name(code), code == locale) for code in texts],
         title=text.get("title", sku),
-        price=price,
-        sale_unit=draft.get("sale_unit", ""),
-        price_text=text.get("price_text", ""),
+        price=unit_price,
+        per_mass=per_mass,
+        description=_description(text, shown),
+        attributes=attributes,
+        certifications=certified,
         images=[f"/images/{quote(sku, safe='')}/{quote(name, safe='')}" for name in images],
-        origin=origin,
-        shipping=draft.get("shipping"),
+        shipping=_shipping(draft.get("shipping"), locale),
         stock=stock,
         traceability_url=_web_url(draft.get("traceability_url")),
         story_url=story_url,

@@ -2,8 +2,9 @@
 
 :func:`events_for_lot` writes the chain of one lot, from the farm to the buyer, with the
 temperatures of the journey from a shipment plan or a logger; the builders
-(:class:`ObjectEvent`, :class:`TransformationEvent`...) make single events; and
-:func:`read_document` reads EPCIS 2.0 JSON-LD documents back. See ``docs/traceability.md``.
+(:class:`ObjectEvent`, :class:`TransformationEvent`...) make single events;
+:func:`read_document` reads EPCIS 2.0 JSON-LD documents back; and :func:`timeline` tells
+the story as rows a person reads. See ``docs/traceability.md``.
 """
 
 from ruralseller.traceability.epcis import (
@@ -44,6 +45,7 @@ from ruralseller.traceability.events import (
     slaughter_event,
 )
 from ruralseller.traceability.reader import read_document
+from ruralseller.traceability.story import TimelineRow, timeline, timeline_text
 
 __all__ = [
     "ACTIONS",
@@ -65,6 +67,7 @@ __all__ = [
     "QuantityElement",
     "SensorElement",
     "SensorReading",
+    "TimelineRow",
     "TraceabilityError",
     "TransformationEvent",
     "commissioning_event",
@@ -80,4 +83,6 @@ __all__ = [
     "receiving_event",
     "shipping_event",
     "slaughter_event",
+    "timeline",
+    "timeline_text",
 ]
