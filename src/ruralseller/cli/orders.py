@@ -23,14 +23,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
-from ruralseller.cli._app import (
-    _OUTBOX_HELP,
-    _err,
-    _marketplace_options,
-    _out,
-    _outbox_path,
-    _report,
-)
+from ruralseller.cli._output import err as _err
+from ruralseller.cli._output import out as _out
+from ruralseller.cli._output import print_problems as _report
+from ruralseller.cli.publishing import _OUTBOX_HELP, _marketplace_options, _outbox_path
 from ruralseller.errors import CatalogValidationError, MarketplaceError, RuralSellerError
 from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
 from ruralseller.orders import (
