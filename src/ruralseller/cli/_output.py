@@ -136,7 +136,7 @@ class Column:
 
 
 # A folding column narrower than this is useless: it gives way instead.
-_MIN_FOLD = 8
+_MIN_FOLD = 12
 
 
 def _plain(cell: str) -> str:
