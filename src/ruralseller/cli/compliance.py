@@ -11,6 +11,7 @@ from rich.markup import escape
 
 from ruralseller.catalog import Mass, Place, load_catalog
 from ruralseller.cli._errors import answer
+from ruralseller.cli._marketplaces import sold_on_callback
 from ruralseller.cli._output import out
 from ruralseller.cli._today import delivery_option
 from ruralseller.compliance import (
@@ -197,6 +198,7 @@ def _parse_destination(text: str | None) -> Place | None:
 @delivery_option
 @click.option(
     "--marketplace",
+    callback=sold_on_callback,
     help="The marketplace sold on, for an offer's minimum remaining life there "
     "(min_remaining_life_on).",
 )

@@ -23,6 +23,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
+from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import err as _err
 from ruralseller.cli._output import out as _out
 from ruralseller.cli._output import print_problems as _report
@@ -262,7 +263,13 @@ def _print_intake(report: IntakeReport) -> None:
 
 @orders.command(name="sync")
 @_common
-@click.option("--from", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option(
+    "--from",
+    "marketplace",
+    required=True,
+    callback=_marketplace_callback,
+    help="The marketplace adapter, e.g. sandbox (any case).",
+)
 @click.option(
     "--channel", help="The channel's name (default: the marketplace's), for a second account."
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import difflib
 import json
 import time
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from rich.progress import Progress
 
 from ruralseller.catalog import CATALOG_FILE, Catalog, Money, load_catalog
 from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, EXIT_OK
+from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import Column, emit_json, err, fit_table, format_option, out
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import WAITING, print_waiting, retry_text
@@ -44,7 +44,6 @@ from ruralseller.marketplaces import (
     image_name,
     installed_marketplaces,
     load_marketplace,
-    marketplace_names,
     marketplace_profile,
     settings_from_environment,
     settings_from_text,
@@ -63,39 +62,12 @@ from ruralseller.publishing import Progress as PublishProgress
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = [
-    "marketplace_name",
     "marketplaces_command",
     "outbox_command",
     "publish",
     "sync",
     "withdraw",
 ]
-
-
-def marketplace_name(text: str) -> str:
-    """The installed marketplace called ``text``, in any case (``Sandbox``, ``TAOBAO``).
-
-    What follows a colon is kept as it is (``ebay:shop2``, an account). An unknown name is
-    bad input, with the closest installed name.
-    """
-    name, colon, rest = text.partition(":")
-    names = marketplace_names()
-    found = name if name in names else {n.lower(): n for n in names}.get(name.strip().lower())
-    if found is None:
-        close = difflib.get_close_matches(name.strip().lower(), names, n=1)
-        raise click.BadParameter(
-            f"no marketplace adapter is called {name!r}"
-            + (f" (did you mean {close[0]!r}?)" if close else "")
-            + f"; installed: {', '.join(names)}",
-            param_hint="--to",
-        )
-    return f"{found}{colon}{rest}"
-
-
-def _marketplace_callback(
-    _ctx: click.Context, _param: click.Parameter, value: str | None
-) -> str | None:
-    return None if value is None else marketplace_name(value)
 
 
 _TO_HELP = "The marketplace, e.g. sandbox (any case; `ruralseller marketplaces` lists them)."
