@@ -39,6 +39,7 @@ __all__ = [
     "out",
     "print_error",
     "print_problems",
+    "print_table",
     "reset_width",
 ]
 
@@ -211,3 +212,21 @@ def fit_table(
     for row in rows:
         table.add_row(*(row[i] for i in kept))
     return table, [columns[i].header for i in range(len(columns)) if i not in kept]
+
+
+def print_table(
+    console: Console,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    *,
+    title: str | None = None,
+) -> None:
+    """Print :func:`fit_table`'s table, and which columns had no room (wrapped to the width)."""
+    table, hidden = fit_table(console, columns, rows, title=title)
+    console.print(table)
+    if hidden:
+        console.print(
+            f"[dim](no room for: {', '.join(hidden)}; a wider terminal or --format json "
+            "shows them)[/]",
+            soft_wrap=False,
+        )

@@ -22,7 +22,7 @@ from rich.progress import Progress
 from ruralseller.catalog import CATALOG_FILE, Catalog, Money, load_catalog
 from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, EXIT_OK
 from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
-from ruralseller.cli._output import Column, emit_json, err, fit_table, format_option, out
+from ruralseller.cli._output import Column, emit_json, err, format_option, out, print_table
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import WAITING, print_waiting, retry_text
 from ruralseller.compliance import freshness
@@ -233,10 +233,7 @@ def _publish_report(report: PublishReport) -> None:
         rows = [
             [escape(r.sku), f"[{style}]{r.outcome}[/]", escape(_result_details(r))] for r in results
         ]
-        table, hidden = fit_table(out, columns, rows, title=header.format(report.marketplace))
-        out.print(table)
-        if hidden:
-            out.print(f"[dim](too narrow for: {', '.join(hidden)}; --format json has all)[/]")
+        print_table(out, columns, rows, title=header.format(report.marketplace))
     counts = ", ".join(
         f"{report.count(outcome)} {outcome}" for outcome in OUTCOMES if report.count(outcome)
     )
@@ -617,7 +614,4 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool, fmt: s
                 escape(error),
             ]
         )
-    table, hidden = fit_table(out, columns, rows, title=str(path))
-    out.print(table)
-    if hidden:
-        out.print(f"[dim](too narrow for: {', '.join(hidden)}; --format json has all)[/]")
+    print_table(out, columns, rows, title=str(path))

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from ruralseller.catalog import Catalog, Temperature, load_catalog
 from ruralseller.cli._errors import answer
-from ruralseller.cli._output import Column, fit_table, format_option, out
+from ruralseller.cli._output import Column, format_option, out, print_table
 from ruralseller.cli._plan_to import print_by_province, resolve_destinations, summary_json
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
@@ -171,10 +171,7 @@ def _print_shipment(plan: ShipmentPlan) -> None:
         Column("left", keep=1, justify="right"),
         Column("cost", justify="right"),
     ]
-    table, hidden = fit_table(out, columns, rows)
-    out.print(table)
-    if hidden:
-        out.print(f"[dim](too narrow for: {', '.join(hidden)}; --format json has all)[/]")
+    print_table(out, columns, rows)
     for destination in plan.destinations:
         best = destination.best
         if best is not None:

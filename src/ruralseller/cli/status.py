@@ -13,7 +13,7 @@ from rich.markup import escape
 
 from ruralseller.catalog import load_catalog
 from ruralseller.cli._errors import answer
-from ruralseller.cli._output import Column, emit_json, fit_table, format_option, out
+from ruralseller.cli._output import Column, emit_json, format_option, out, print_table
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.publishing import Outbox, lot_statuses
 
@@ -73,10 +73,7 @@ def status(
                 "[green]sells[/]" if row.sellable else "[red]stop selling[/]",
             ]
         )
-    table, hidden = fit_table(out, columns, cells, title=f"{catalog_path} on {on.isoformat()}")
-    out.print(table)
-    if hidden:
-        out.print(f"[dim](too narrow for: {', '.join(hidden)}; --format json has all)[/]")
+    print_table(out, columns, cells, title=f"{catalog_path} on {on.isoformat()}")
     for row in rows:
         if row.freshness is not None and not row.sellable:
             out.print(f"[red]{escape(row.lot)}[/]: {escape(row.freshness.reason)}")
