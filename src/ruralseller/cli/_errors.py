@@ -113,7 +113,9 @@ class GuardedGroup(click.Group):
         except RuralSellerError as exc:
             logger.debug("command failed", exc_info=True)
             message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            text, hint = str(message), getattr(exc, "hint", "")
+            text, hint, field = str(message), getattr(exc, "hint", ""), getattr(exc, "field", "")
+            if field and field not in text:
+                text += f" ({field})"
             _print_error(text + (f"\n  hint: {hint}" if hint and hint not in text else ""))
             raise SystemExit(EXIT_BAD_INPUT) from None
         except OSError as exc:  # a file to write that cannot be written

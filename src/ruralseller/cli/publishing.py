@@ -20,7 +20,7 @@ from rich.markup import escape
 from rich.progress import Progress
 
 from ruralseller.catalog import CATALOG_FILE, Catalog, Money, load_catalog
-from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, EXIT_OK
+from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, answer
 from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import Column, emit_json, err, format_option, out, print_table
 from ruralseller.cli._today import delivery_option, on_option, today
@@ -409,7 +409,7 @@ def publish(
             for d, imgs in items
         ]
         click.echo(json.dumps(payloads, ensure_ascii=False, indent=2))
-        raise SystemExit(EXIT_NO if refused else EXIT_OK)
+        raise answer(not refused)
     box = Outbox(_outbox_path(catalog_path, outbox))
     if offline:
         jobs = [box.enqueue(marketplace, draft, images) for draft, images in items]
@@ -428,7 +428,7 @@ def publish(
                 f"queued {len(items)} listing(s) for {escape(marketplace)} in "
                 f"{escape(box.path)}; send them with `ruralseller sync`"
             )
-        raise SystemExit(EXIT_NO if refused else EXIT_OK)
+        raise answer(not refused)
     config = _marketplace_options(marketplace, options)
     report = _run_publisher(
         box,
@@ -442,7 +442,7 @@ def publish(
         emit_json("publish", {**_report_json(report), "refused": _refused_json(refused)})
     else:
         _publish_report(report)
-    raise SystemExit(EXIT_OK if report.ok and not refused else EXIT_NO)
+    raise answer(report.ok and not refused)
 
 
 def _print_refused(refused: list[tuple[str, list[ListingIssue]]], marketplace: str) -> None:
@@ -515,10 +515,10 @@ def sync(
             for job in jobs
         ]
         emit_json("sync", {**_report_json(report), "waiting": waiting})
-        raise SystemExit(EXIT_OK if report.ok and not jobs else EXIT_NO)
+        raise answer(report.ok and not jobs)
     _publish_report(report)
     left = print_waiting(err, box, marketplace)
-    raise SystemExit(EXIT_OK if report.ok and not left else EXIT_NO)
+    raise answer(report.ok and not left)
 
 
 @click.command()
@@ -555,7 +555,7 @@ def withdraw(
         emit_json("withdraw", _report_json(report))
     else:
         _publish_report(report)
-    raise SystemExit(EXIT_OK if not report.failed else EXIT_NO)
+    raise answer(not report.failed)
 
 
 @click.command(name="outbox")
