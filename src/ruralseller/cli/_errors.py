@@ -102,7 +102,7 @@ class GuardedGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; what was queued is still in the outbox", err=True)
+            click.echo("interrupted", err=True)
             raise SystemExit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             raise SystemExit(EXIT_NO) from None
