@@ -100,6 +100,17 @@ def test_trace_json(tmp_path: Path) -> None:
     assert data["document"] == json.loads(target.read_text(encoding="utf-8"))
 
 
+def test_plan_json() -> None:
+    code, output = invoke(
+        "plan", SAMPLE, "--lot", "WJ261120A", "--to", "广州", "--ship-at",
+        "2026-11-21T08:00+08:00", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["format"] == "ruralseller.plan/1"
+    assert data["destinations"][0]["destination"] == "广州市"
+
+
 def test_status_json() -> None:
     code, output = invoke("status", SAMPLE, "--on", STORY_DAY, "--format", "json")
     assert code == 0

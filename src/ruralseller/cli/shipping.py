@@ -11,8 +11,8 @@ from rich.markup import escape
 
 from ruralseller.catalog import Catalog, Temperature, load_catalog
 from ruralseller.cli._errors import answer
-from ruralseller.cli._output import Column, format_option, out, print_table
-from ruralseller.cli._plan_to import print_by_province, resolve_destinations, summary_json
+from ruralseller.cli._output import Column, emit_json, format_option, out, print_table
+from ruralseller.cli._plan_to import print_by_province, resolve_destinations, summary_dict
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
@@ -88,7 +88,7 @@ def plan_command(
     if plot_path is not None:
         _plot(catalog, plan, plot_path)
     if fmt == "json":
-        click.echo(summary_json(plan) if whole_country else plan.to_json())
+        emit_json("plan", summary_dict(plan) if whole_country else plan.to_dict())
     elif whole_country:
         print_by_province(out, plan)
     else:
