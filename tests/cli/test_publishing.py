@@ -6,6 +6,10 @@ import asyncio
 import json
 import shutil
 import signal
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -206,3 +210,37 @@ def test_outbox_in_json_without_an_outbox(tmp_path: Path) -> None:
     data = json.loads(output)
     assert data["exists"] is False
     assert data["jobs"] == []
+
+
+def test_sigint_to_the_command_leaves_nothing_in_flight(farm: Path) -> None:
+    """The console script itself, interrupted while the marketplace keeps it waiting."""
+    with socket.socket() as silent:  # accepts connections (the backlog), never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        command = [sys.executable, "-c", "from ruralseller.cli import main; main()"]
+        process = subprocess.Popen(  # noqa: S603 - our own entry point
+            [*command, "publish", str(farm), "--to", "sandbox", "-o", f"base_url={url}",
+             "--on", STORY_DAY],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            path = farm / ".ruralseller" / "outbox.db"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                if path.exists() and Outbox(path).jobs(JobState.IN_FLIGHT):
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail("no listing was ever in flight")
+            process.send_signal(signal.SIGINT)
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            process.kill()
+    assert process.returncode == EXIT_INTERRUPTED, stderr
+    assert "Traceback" not in stderr
+    assert "resume with: ruralseller sync" in stderr
+    assert Outbox(path).jobs(JobState.IN_FLIGHT) == []
+    assert len(Outbox(path).jobs(JobState.QUEUED)) == 4
