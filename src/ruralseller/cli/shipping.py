@@ -12,7 +12,8 @@ from rich.markup import escape
 from ruralseller.catalog import Catalog, Temperature, load_catalog
 from ruralseller.cli._errors import answer
 from ruralseller.cli._output import Column, emit_json, format_option, out, print_table
-from ruralseller.cli._plan_to import print_by_province, resolve_destinations, summary_dict
+from ruralseller.cli._plan_to import print_by_province, resolve_destinations
+from ruralseller.coldchain import summary_dict
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
 from ruralseller.coldchain.plot import plot_journey
