@@ -165,7 +165,10 @@ def trace(
     day: dt.datetime | None,
     fmt: str,
 ) -> None:
-    """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD)."""
+    """Write a lot's story from farm to buyer as GS1 EPCIS 2.0 events (JSON-LD).
+
+    Exits 0 when the story is written, 2 on bad input.
+    """
     catalog = load_catalog(catalog_path)
     shipment = None
     if destination is not None:

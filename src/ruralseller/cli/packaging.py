@@ -249,6 +249,8 @@ def label(
 
     A product without a GTIN gets a label without barcodes, its QR code linking to the lot's
     story page at --story-base.
+
+    Exits 0 when the label is written, 2 on bad input.
     """
     catalog = load_catalog(catalog_path)
     content = lot_label(

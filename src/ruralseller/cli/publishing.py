@@ -564,7 +564,10 @@ def withdraw(
 @click.option("--failed", is_flag=True, help="Only the listings that failed.")
 @format_option()
 def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool, fmt: str) -> None:
-    """Show what the outbox holds: each listing's state, tries and last error."""
+    """Show what the outbox holds: each listing's state, tries and last error.
+
+    Exits 0 (also when nothing was published from here yet), 2 when the outbox cannot be read.
+    """
     path = _outbox_path(catalog_path, outbox)
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
     jobs = Outbox(path).jobs(*states) if path.exists() else []
