@@ -103,21 +103,22 @@ class TestValidate:
         """--json on a valid catalogue says so."""
         result = runner.invoke(cli, ["validate", "--json", str(sample_path())])
         assert json.loads(result.output) == {
+            "format": "ruralseller.validate/1",
             "valid": True,
             "summary": "1 producer, 3 products, 4 lots, 4 offers",
         }
 
     def test_missing_path(self, runner: CliRunner, tmp_path: Path) -> None:
-        """A path with no catalogue is a clear error, not a traceback."""
+        """A path with no catalogue is bad input (exit 2), a clear error, not a traceback."""
         result = runner.invoke(cli, ["validate", str(tmp_path / "nope")])
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert "no catalogue at" in result.output
         assert "Traceback" not in result.output
 
     def test_missing_path_json(self, runner: CliRunner, tmp_path: Path) -> None:
         """--json reports a missing catalogue as JSON too."""
         result = runner.invoke(cli, ["validate", "--json", str(tmp_path / "nope")])
-        assert result.exit_code == 1
+        assert result.exit_code == 2
         assert "no catalogue at" in json.loads(result.output)["error"]
 
 

@@ -407,7 +407,7 @@ def test_commands_never_print_a_traceback_for_a_bug(
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ruralseller.cli._app.load_catalog", broken)
+    monkeypatch.setattr("ruralseller.cli.catalog.load_catalog", broken)
     result = CliRunner().invoke(cli, ["validate", str(farm)])
     assert result.exit_code == EXIT_BUG
     assert "Traceback" not in result.output

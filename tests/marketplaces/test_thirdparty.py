@@ -240,3 +240,12 @@ def test_the_cli_checks_a_third_party_adapters_drafts_against_its_profile(
     assert "nothing to send: every lot was refused" in output
     assert "villagemart takes at most 20" in output, output
     assert "Traceback" not in output
+
+
+def test_names_are_matched_in_any_case_with_a_did_you_mean() -> None:
+    """`load_marketplace("Sandbox")` is the sandbox; a typo names the closest adapter."""
+    assert load_marketplace("SANDBOX") is load_marketplace("sandbox")
+    assert get_marketplace("Sandbox", base_url="http://127.0.0.1:9").name == "sandbox"
+    with pytest.raises(InvalidValueError) as caught:
+        load_marketplace("ebya")
+    assert caught.value.hint.startswith("did you mean 'ebay'?")

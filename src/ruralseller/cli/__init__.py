@@ -7,8 +7,18 @@ Importing :mod:`ruralseller` never needs it.
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 __all__ = ["main"]
+
+
+def __getattr__(name: str) -> Any:
+    # ``ruralseller.cli.cli``, the click group, imported only when asked for (click is optional).
+    if name == "cli":
+        from ruralseller.cli._app import cli  # noqa: PLC0415
+
+        return cli
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main() -> None:

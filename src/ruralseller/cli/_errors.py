@@ -1,12 +1,25 @@
 """One error handler for every ``ruralseller`` command: a clear message, never a traceback.
 
-Commands handle the errors they expect themselves (a catalogue's problems, a pack that
-cannot make the journey); whatever else escapes one ends here:
+The exit status says what happened, the same for every command:
 
-- a :class:`~ruralseller.errors.RuralSellerError` (a file refused, a broken outbox, a
-  marketplace that refused) is printed as ``error: ...`` and the command exits 2;
-- any other exception is a bug in ruralseller: one line says so (exit 70, ``EX_SOFTWARE``
-  of sysexits.h), and the traceback goes to the log only (``--log-level debug``).
+====  ===========================================================================
+0     done; the answer is "yes" (valid, nothing blocks, every listing published)
+1     the answer is "no" (problems found, a sale blocked, a listing failed or waits)
+2     bad input: a file, value, option or outbox that cannot be used
+70    a bug in ruralseller (``EX_SOFTWARE`` of sysexits.h); please report it
+130   interrupted (Ctrl+C); ``publish`` and ``sync`` say how to resume
+====  ===========================================================================
+
+Commands say "yes" or "no" themselves (:class:`Answer`); whatever escapes one ends here:
+
+- a :class:`~ruralseller.errors.CatalogValidationError` prints every problem of the
+  catalogue, grouped by file, and exits 2;
+- any other :class:`~ruralseller.errors.RuralSellerError` (a file refused, a broken outbox,
+  a marketplace that refused) or a file that cannot be written is printed as
+  ``error: ...`` with its hint, and the command exits 2;
+- Ctrl+C exits 130;
+- any other exception is a bug in ruralseller: one line says so (exit 70), and the
+  traceback goes to the log only (``--log-level debug``).
 
 Every message passes through the same redaction as the log, so no credential is printed.
 """
@@ -20,19 +33,44 @@ from typing import Any
 import click
 
 from ruralseller.cli._logging import configure_logging
-from ruralseller.errors import RuralSellerError
+from ruralseller.cli._output import print_problems, reset_width
+from ruralseller.errors import CatalogValidationError, RuralSellerError
 from ruralseller.marketplaces import redact_text
 
-__all__ = ["EXIT_BUG", "GuardedGroup"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "EXIT_BUG",
+    "EXIT_INTERRUPTED",
+    "EXIT_NO",
+    "EXIT_OK",
+    "GuardedGroup",
+    "answer",
+]
 
+#: Done, and the answer is "yes".
+EXIT_OK = 0
+#: The answer is "no": problems found, a sale blocked, a listing failed or waits.
+EXIT_NO = 1
+#: The input cannot be used: a file, a value, an option, an outbox.
+EXIT_BAD_INPUT = 2
 #: The exit status of an unexpected error (sysexits.h ``EX_SOFTWARE``).
 EXIT_BUG = 70
+#: Interrupted with Ctrl+C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 
 logger = logging.getLogger("ruralseller.cli")
 
 
 def _print_error(text: str) -> None:
     click.echo(f"error: {redact_text(text)}", err=True)
+
+
+def answer(yes: bool) -> SystemExit:
+    """The end of a command that answers a question: exit 0 for "yes", 1 for "no".
+
+    ``raise answer(report.ok)``
+    """
+    return SystemExit(EXIT_OK if yes else EXIT_NO)
 
 
 class GuardedGroup(click.Group):
@@ -58,26 +96,39 @@ class GuardedGroup(click.Group):
         )
 
     def invoke(self, ctx: click.Context) -> Any:
+        reset_width()
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("interrupted; what was queued is still in the outbox", err=True)
-            raise SystemExit(130) from None
+            click.echo("interrupted", err=True)
+            raise SystemExit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
-            raise SystemExit(1) from None
+            raise SystemExit(EXIT_NO) from None
+        except CatalogValidationError as exc:
+            logger.debug("command failed", exc_info=True)
+            print_problems(exc.problems)
+            raise SystemExit(EXIT_BAD_INPUT) from None
         except RuralSellerError as exc:
             logger.debug("command failed", exc_info=True)
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            text, hint, field = str(message), getattr(exc, "hint", ""), getattr(exc, "field", "")
+            if field and field not in text:
+                text += f" ({field})"
+            _print_error(text + (f"\n  hint: {hint}" if hint and hint not in text else ""))
+            raise SystemExit(EXIT_BAD_INPUT) from None
+        except OSError as exc:  # a file to write that cannot be written
+            logger.debug("command failed", exc_info=True)
             _print_error(str(exc))
-            raise SystemExit(2) from None
+            raise SystemExit(EXIT_BAD_INPUT) from None
         except (RecursionError, MemoryError) as exc:
             logger.debug("command failed", exc_info=True)
             _print_error(
                 f"the input is too deeply nested or too large to handle ({type(exc).__name__}); "
                 "check the files named on the command line"
             )
-            raise SystemExit(2) from None
+            raise SystemExit(EXIT_BAD_INPUT) from None
         except Exception as exc:
             logger.debug("unexpected error", exc_info=True)
             _print_error(

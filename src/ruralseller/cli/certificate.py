@@ -5,18 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
 from ruralseller.catalog import load_catalog
-from ruralseller.errors import CatalogValidationError, RuralSellerError
+from ruralseller.cli._output import out as _out
 from ruralseller.packaging import DEFAULT_DIGITAL_LINK_BASE
 from ruralseller.packaging.certificate import lot_certificate, save_certificate
 
 __all__ = ["certificate"]
-
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 @click.command()
@@ -51,23 +47,9 @@ def certificate(
     commitments, what they rest on, the product, quantity, origin, producer, contact and
     day of issue, and a QR code to the lot's story.
     """
-    try:
-        catalog = load_catalog(catalog_path)
-        content = lot_certificate(catalog, lot_id, digital_link_base=link_base, story_url=story_url)
-        written = save_certificate(content, output, dpi=dpi)
-    except CatalogValidationError as exc:
-        for problem in exc.problems:
-            _err.print(f"[red]error:[/] {escape(str(problem))}")
-        raise SystemExit(2) from None
-    except (RuralSellerError, OSError) as exc:
-        hint = getattr(exc, "hint", "")
-        field = getattr(exc, "field", None)
-        where = f" ({field})" if field else ""
-        _err.print(
-            f"[red]error:[/] {escape(str(exc))}{escape(where)}"
-            + (f"\n  hint: {escape(hint)}" if hint else "")
-        )
-        raise SystemExit(2) from None
+    catalog = load_catalog(catalog_path)
+    content = lot_certificate(catalog, lot_id, digital_link_base=link_base, story_url=story_url)
+    written = save_certificate(content, output, dpi=dpi)
     _out.print(
         f"Wrote the commitment certificate of lot {escape(lot_id)} to "
         f"[bold]{escape(str(written))}[/] ({dpi} dpi)."

@@ -23,15 +23,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
-from ruralseller.cli._app import (
-    _OUTBOX_HELP,
-    _err,
-    _marketplace_options,
-    _out,
-    _outbox_path,
-    _report,
-)
-from ruralseller.errors import CatalogValidationError, MarketplaceError, RuralSellerError
+from ruralseller.cli._errors import EXIT_BAD_INPUT
+from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
+from ruralseller.cli._output import err as _err
+from ruralseller.cli._output import out as _out
+from ruralseller.cli.publishing import _OUTBOX_HELP, _marketplace_options, _outbox_path
+from ruralseller.errors import MarketplaceError, RuralSellerError
 from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
 from ruralseller.orders import (
     Channel,
@@ -94,19 +91,18 @@ def _today(day: dt.datetime | None) -> dt.date:
 
 @contextmanager
 def _errors() -> Iterator[None]:
-    """Turn the library's errors into a message and exit status 2 (never a traceback)."""
+    """Bad input the library reports as a plain ``KeyError`` or ``ValueError``: exit 2.
+
+    The library's own errors go on to the command group's one handler (``_errors.py``).
+    """
     try:
         yield
-    except CatalogValidationError as exc:
-        _report(exc.problems)
-        raise SystemExit(2) from None
-    except (RuralSellerError, KeyError, ValueError) as exc:
+    except RuralSellerError:
+        raise
+    except (KeyError, ValueError) as exc:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        hint = getattr(exc, "hint", "")
-        _err.print(
-            f"[red]error:[/] {escape(str(message))}" + (f" ({escape(hint)})" if hint else "")
-        )
-        raise SystemExit(2) from None
+        _err.print(f"[red]error:[/] {escape(str(message))}")
+        raise SystemExit(EXIT_BAD_INPUT) from None
 
 
 @attrs.frozen
@@ -266,7 +262,13 @@ def _print_intake(report: IntakeReport) -> None:
 
 @orders.command(name="sync")
 @_common
-@click.option("--from", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option(
+    "--from",
+    "marketplace",
+    required=True,
+    callback=_marketplace_callback,
+    help="The marketplace adapter, e.g. sandbox (any case).",
+)
 @click.option(
     "--channel", help="The channel's name (default: the marketplace's), for a second account."
 )

@@ -716,7 +716,7 @@ def _compliance_issues(draft: ListingDraft) -> list[ListingIssue]:
             "compliance_findings",
             f"the compliance check found blocking findings: {findings}; the lot may not be "
             "sold like this",
-            "do what each finding's remedy says (ruralseller compliance report), then "
+            "do what each finding's remedy says (ruralseller check), then "
             "generate the listing again",
         )
     ]

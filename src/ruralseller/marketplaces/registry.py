@@ -142,7 +142,9 @@ def load_marketplace(name: str) -> type[Marketplace]:
         InvalidValueError: no adapter has that name (the message lists the installed ones),
             or it cannot be loaded.
 
-    >>> load_marketplace("sandbox").name
+    Names are matched in any case (``"Sandbox"`` is ``"sandbox"``).
+
+    >>> load_marketplace("Sandbox").name
     'sandbox'
     >>> load_marketplace("taobaoo")
     Traceback (most recent call last):
@@ -151,13 +153,20 @@ def load_marketplace(name: str) -> type[Marketplace]:
     """
     if name in BUILTIN_MARKETPLACES:
         return _import(BUILTIN_MARKETPLACES[name], name)
-    point = _entry_points().get(name)
+    points = _entry_points()
+    if name not in points:
+        name = {known.lower(): known for known in marketplace_names()}.get(name.lower(), name)
+        if name in BUILTIN_MARKETPLACES:
+            return _import(BUILTIN_MARKETPLACES[name], name)
+    point = points.get(name)
     if point is None:
         installed = ", ".join(marketplace_names())
+        close = difflib.get_close_matches(name.lower(), marketplace_names(), n=1)
         raise InvalidValueError(
             f"no marketplace adapter is called {name!r}; installed: {installed}",
             field="marketplace",
-            hint="check the spelling, or install the package that provides the adapter "
+            hint=(f"did you mean {close[0]!r}? " if close else "check the spelling, ")
+            + "or install the package that provides the adapter "
             "(`ruralseller marketplaces` lists what is installed)",
         )
     return _import(point.value, name)
