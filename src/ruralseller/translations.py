@@ -175,7 +175,15 @@ def _compile(po: Path) -> gettext.GNUTranslations:
     try:
         with po.open("rb") as file:
             catalog = read_po(file, abort_invalid=True)
-    except (PoFileError, UnicodeDecodeError, ValueError) as exc:
+    except PoFileError as exc:
+        problem = str(exc).rsplit(" on ", 1)[0]
+        raise InvalidValueError(
+            f"the translation catalogue {po}, line {exc.lineno + 1}, cannot be read: "
+            f"{problem}: {exc.line.strip()!r}",
+            field="translations",
+            hint="each entry is msgctxt (optional), msgid and msgstr, each text in double quotes",
+        ) from None
+    except (UnicodeDecodeError, ValueError) as exc:
         raise InvalidValueError(
             f"the translation catalogue {po} cannot be read: {exc}",
             field="translations",
