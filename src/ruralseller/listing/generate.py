@@ -152,11 +152,15 @@ _JIN = message("unit", "jin")
 _DAYS_WORD = message("shelf life, unit", "days")
 # How a locale writes dates: "iso" (2026-11-21), else a CLDR date format of babel's
 # (short, medium, long, full) or a date pattern.
+# TRANSLATORS: "iso" writes 2026-11-21; or give short, medium, long, full or a CLDR pattern.
 _DATE_STYLE = message("date style: iso, short, medium, long, full or a CLDR pattern", "iso")
+# TRANSLATORS: {weight} is "1-1.4 kg"; {word} the measure word of one unit (bird, 只).
 _WEIGHT_EACH = message("net weight of one unit ({word}: its measure word)", "{weight} each")
 _PRICE_PER = message("price of one unit or mass", "{price} per {unit}")
 # The mass a price of a unit is also given for ("¥2.50/斤"), as ruralseller writes masses.
+# TRANSLATORS: a mass as ruralseller reads it: "1 kg", "1 jin", "500 g", "1 lb".
 _REFERENCE_MASS = message("reference mass of a price by weight", "1 kg")
+# TRANSLATORS: {price} is "¥2.50/斤", given after the price of one unit; zh: "折合 {price}".
 _EQUIVALENT = message("price by weight given for reference", "{price}")
 _PRICE_WITH_POLICY = message(
     "unit price, price by weight and pricing policy", "{price} ({by_weight}; {rule})"
@@ -201,6 +205,8 @@ _MEAT_SPECIES = {
     Species.QUAIL: message("bird, as meat", "quail"),
     Species.TURKEY: message("bird, as meat", "turkey"),
 }
+# TRANSLATORS: the ending ({o}) words agreeing with the bird take: es "o" for pollo,
+# "a" for codorniz (used by es and pt only, which name products from their facts).
 _GENDER_ENDING = {
     Species.CHICKEN: message("ending of words agreeing with the bird", "chicken"),
     Species.DUCK: message("ending of words agreeing with the bird", "duck"),
@@ -217,6 +223,8 @@ _LAYERS = {
     Species.QUAIL: message("bird that laid the eggs", "quail"),
     Species.TURKEY: message("bird that laid the eggs", "turkey"),
 }
+# TRANSLATORS: {Sp} is the bird (capitalised), {sp} the bird, {o} its gender ending:
+# es "{Sp} enter{o} refrigerad{o}" (Pollo entero refrigerado).
 _CUTS = {
     (Cut.WHOLE, MeatState.CHILLED): message("product named from its facts", "{Sp}, whole, chilled"),
     (Cut.WHOLE, MeatState.FROZEN): message("product named from its facts", "{Sp}, whole, frozen"),
