@@ -112,14 +112,25 @@ def _folders(extra: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | 
     return (*given, LOCALE_FOLDER)
 
 
-def _catalogue_names(folder: Path) -> list[str]:
+def _catalogue_names(folder: Path) -> tuple[str, ...]:
+    try:
+        stamp = folder.stat().st_mtime_ns  # a language folder added or removed changes it
+    except OSError:
+        return ()
+    return _names_in(folder, stamp)
+
+
+@functools.lru_cache(maxsize=64)
+def _names_in(folder: Path, _stamp: int) -> tuple[str, ...]:
     if not folder.is_dir():
-        return []
-    return sorted(
-        entry.name
-        for entry in folder.iterdir()
-        if (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
-        or (entry / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
+        return ()
+    return tuple(
+        sorted(
+            entry.name
+            for entry in folder.iterdir()
+            if (entry / "LC_MESSAGES" / f"{DOMAIN}.po").is_file()
+            or (entry / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file()
+        )
     )
 
 
@@ -142,7 +153,8 @@ def _parse(locale: str) -> babel.Locale:
         ) from None
 
 
-def _candidates(locale: str, available: Sequence[str]) -> list[str]:
+@functools.lru_cache(maxsize=256)
+def _candidates(locale: str, available: tuple[str, ...]) -> tuple[str, ...]:
     """The catalogue names to read for ``locale``, most specific first."""
     parsed = _parse(locale)
     chain: list[str] = []
@@ -160,7 +172,7 @@ def _candidates(locale: str, available: Sequence[str]) -> list[str]:
     same_language = [
         name for name in available if name.split("_")[0] == parsed.language and name not in chain
     ]
-    return [name for name in chain if name in available] + same_language
+    return (*[name for name in chain if name in available], *same_language)
 
 
 def has_catalogue(
@@ -229,7 +241,9 @@ def translations(
 @functools.lru_cache(maxsize=64)
 def _translations(locale: str, folders: Folders) -> gettext.NullTranslations:
     available = {folder: _catalogue_names(folder) for folder in folders}
-    names = _candidates(locale, sorted({name for found in available.values() for name in found}))
+    names = _candidates(
+        locale, tuple(sorted({name for found in available.values() for name in found}))
+    )
     if not names:
         shipped = ", ".join(_catalogue_names(LOCALE_FOLDER))
         raise InvalidValueError(
