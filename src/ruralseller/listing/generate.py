@@ -7,6 +7,11 @@ folder (``templates/zh-CN/title.txt.j2``). Every template runs in Jinja2's sandb
 undefined names as errors, and the HTML template escapes every value: a product named
 ``<script>`` is shown, never run.
 
+The words around the facts (attribute labels, storage, measure words, price phrases, the
+English templates' sentences) are messages translated by gettext catalogues
+(:mod:`ruralseller.translations`): a language with a catalogue gets listings in its words,
+and ``translations=`` adds a folder of catalogues of your own.
+
 Units and money are written the way each locale reads them (babel): ``¥36.00/斤`` for
 zh-CN, ``CN¥36.00 per jin (500 g)`` for English, ``36,00 CNY por jin (500 g)`` for Spanish
 and ``R$ 36,00 por jin (500 g)`` (in reais) for Brazilian Portuguese; with ``jin=True`` masses
