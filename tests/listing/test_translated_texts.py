@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given, settings
+from tests.strategies import catalogs
 
 from ruralseller.catalog import (
     Catalog,
@@ -180,3 +182,18 @@ def test_durations_read_as_before() -> None:
         for hours in (1, 24, 36, 48, 120, 0.5, 1 / 60)
     }
     assert found == SNAPSHOT["durations"]
+
+
+@settings(max_examples=20, deadline=None)
+@given(catalog=catalogs())
+def test_any_lot_is_labelled_in_its_own_language(catalog: Catalog) -> None:
+    """No English label or storage text leaks into a Chinese, Spanish or Portuguese listing."""
+    english = {text.text for text in listing_generate._LABELS.values()}
+    english |= {text.text for text in listing_generate._STORAGE.values()}
+    for offer in catalog.offers:
+        draft = generate_listing(catalog, offer.lot, locales=["zh-CN", "es", "pt-BR"], on=ON)
+        for locale in draft.locales:
+            for attribute in draft.text(locale).attributes:
+                assert attribute.label not in english, (locale, attribute)
+                if attribute.key == "storage":
+                    assert attribute.value not in english, (locale, attribute)
