@@ -13,6 +13,9 @@ may also keep catalogues in a folder of their own with the same layout and pass 
 ``translations`` (a ``.po`` there is compiled when read, a ``.mo`` used as it is unless
 its ``.po`` is newer).
 
+Catalogues are read once per process (a long-running worker sees an edited catalogue after
+a restart).
+
 A locale finds its catalogue the way Babel parses it, most specific first, then any
 catalogue of the same language: ``zh-Hans-CN`` reads ``zh_Hans_CN``, ``zh_CN``,
 ``zh_Hans``, ``zh``; ``pt`` and ``pt-PT`` read ``pt_BR`` (CLDR's likely region for
