@@ -59,3 +59,43 @@ def test_a_language_whose_catalogue_has_no_headings_is_refused() -> None:
             load_catalog(sample_path()), "WJ261120A", locale="es", net_weight=Mass.parse("1 kg")
         )
     assert "add-a-language" in caught.value.hint
+
+
+def test_a_catalogue_with_label_headings_makes_labels_in_its_language(tmp_path: Path) -> None:
+    """Translate the headings in a .po of one's own and the label is in that language."""
+    po = tmp_path / "fr" / "LC_MESSAGES" / "ruralseller.po"
+    po.parent.mkdir(parents=True)
+    entries = {
+        ("label heading", "Product name"): "Dénomination",
+        ("label heading", "Net weight"): "Poids net",
+        ("label storage", "Keep refrigerated at 0-4 °C"): "À conserver entre 0 et 4 °C",
+    }
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        + "".join(
+            f'msgctxt "{context}"\nmsgid "{english}"\nmsgstr "{french}"\n\n'
+            for (context, english), french in entries.items()
+        ),
+        "utf-8",
+    )
+    catalog = load_catalog(sample_path())
+    label = {
+        p.key: p
+        for p in label_particulars(
+            catalog,
+            "WJ261120A",
+            jurisdiction="EU",
+            locale="fr",
+            net_weight=Mass.parse("1.3 kg"),
+            on=dt.date(2026, 11, 21),
+            translations=tmp_path,
+        )
+    }
+    assert label["name"].heading == "Dénomination"
+    assert label["net_quantity"].heading == "Poids net"
+    assert label["storage"].text == "À conserver entre 0 et 4 °C"
+    assert label["lot"].heading == "Lot"  # not translated yet: the English heading
+    assert label["reared_in"].text == "Chine"  # country names from CLDR, in French
+    # Without the folder, French labels are still refused.
+    with pytest.raises(InvalidValueError, match="labels are not available in 'fr'"):
+        label_particulars(catalog, "WJ261120A", jurisdiction="EU", locale="fr")

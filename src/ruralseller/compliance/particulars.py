@@ -20,7 +20,9 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 from collections.abc import Iterator
 
 import attrs
@@ -124,11 +126,25 @@ _DAYS = message("shelf life, unit", "days")
 _NONE = message("label: no allergens", "none")
 
 
+# A folder of the partner's own catalogues, read before ours, while particulars are listed.
+_TRANSLATIONS: contextvars.ContextVar[str | os.PathLike[str] | None] = contextvars.ContextVar(
+    "label_translations", default=None
+)
+
+
+def _t(text: Message, locale: str) -> str:
+    return translate(text, locale, _TRANSLATIONS.get())
+
+
 def _language(locale: str) -> str:
     language = locale.replace("_", "-").split("-")[0].lower()
     name = _HEADINGS["name"]
     # A label is in a language when its catalogue names the particulars, not in English.
-    if not has_catalogue(locale) or (language != "en" and translate(name, locale) == name.text):
+    extra = _TRANSLATIONS.get()
+    translated = has_catalogue(locale, extra) and (
+        language == "en" or translate(name, locale, extra) != name.text
+    )
+    if not translated:
         raise InvalidValueError(
             f"labels are not available in {locale!r} yet",
             field="locale",
@@ -192,12 +208,12 @@ def _cn(
     if basis is not None:
         yield (
             "shelf_life",
-            format_duration(basis.reference).replace(" d", f" {translate(_DAYS, language)}"),
+            format_duration(basis.reference).replace(" d", f" {_t(_DAYS, language)}"),
             citation,
         )
     if lot.use_by or lot.best_before:
         yield "date_mark", (lot.use_by or lot.best_before).isoformat(), citation  # type: ignore[union-attr]
-    yield "storage", translate(_STORAGE_TEXT[storage], language), citation
+    yield "storage", _t(_STORAGE_TEXT[storage], language), citation
     yield "lot", lot.id, citation
     licence = producer.licence(LicenceKind.FOOD_PRODUCTION)
     if licence is not None:
@@ -221,7 +237,7 @@ def _processed_items(
         panel = "; ".join(f"{name} {value}" for name, value in product.nutrition.items())
         yield "nutrition", panel, _GB28050_2025 if edition_2025 else _GB28050
     if edition_2025 and product.allergens is not None:
-        none = translate(_NONE, language)
+        none = _t(_NONE, language)
         yield "allergens", "、".join(product.allergens) or none, _GB7718_2025
 
 
@@ -234,7 +250,7 @@ def _eu(
         yield "use_by", lot.use_by.isoformat(), Citation("Reg. (EU) 1169/2011", "Art. 24")
     elif lot.best_before is not None:
         yield "date_mark", lot.best_before.isoformat(), _EU1169
-    yield "storage", translate(_STORAGE_TEXT[product.storage_class], language), _EU1169
+    yield "storage", _t(_STORAGE_TEXT[product.storage_class], language), _EU1169
     yield "lot", lot.id, Citation("Directive 2011/91/EU", "Art. 1")
     if product.kind == "poultry_meat":
         reared = producer.place.country_name(language)
@@ -264,7 +280,7 @@ def _us(
         yield "handling", "Keep Refrigerated", Citation("21 CFR", "101.17(h); 115.50")
         yield "safe_handling", _US_EGG_SHI, _US101
     else:
-        yield "storage", translate(_STORAGE_TEXT[storage], language), _US_NET
+        yield "storage", _t(_STORAGE_TEXT[storage], language), _US_NET
 
 
 # The statements the CFR prescribes, word for word (9 CFR 381.125(b)(2); 21 CFR 101.17(h)).
@@ -293,6 +309,7 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
     locale: str | None = None,
     net_weight: Mass | None = None,
     on: dt.date | None = None,
+    translations: str | os.PathLike[str] | None = None,
 ) -> tuple[Particular, ...]:
     """The mandatory particulars of a package label for one lot.
 
@@ -304,6 +321,9 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
         net_weight: the weighed net weight of this package; needed for variable-weight lots.
         on: the packing day: which edition of a label standard applies (GB 7718-2025 from
             2027-03-16); today if None.
+        translations: a folder of translation catalogues of your own, read before ours; a
+            language whose catalogue translates the label headings (context
+            ``label heading``) can be asked for (``docs/howto/add-a-language.md``).
 
     Raises:
         InvalidValueError: for a variable-weight lot without ``net_weight``, or a language or
@@ -319,10 +339,14 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
             field="jurisdiction",
             hint="use one of: " + ", ".join(_BUILDERS),
         )
-    language = _language(locale or DEFAULT_LOCALES[code])
-    lot = catalog.lot(lot_id)
-    net = _net_quantity(lot, net_weight)
-    return tuple(
-        Particular(key=key, heading=translate(_HEADINGS[key], language), text=text, citation=cit)
-        for key, text, cit in builder(catalog, lot, language, net, day)
-    )
+    token = _TRANSLATIONS.set(translations)
+    try:
+        language = _language(locale or DEFAULT_LOCALES[code])
+        lot = catalog.lot(lot_id)
+        net = _net_quantity(lot, net_weight)
+        return tuple(
+            Particular(key=key, heading=_t(_HEADINGS[key], language), text=text, citation=cit)
+            for key, text, cit in builder(catalog, lot, language, net, day)
+        )
+    finally:
+        _TRANSLATIONS.reset(token)
