@@ -152,6 +152,7 @@ PACKAGES = [
     "ruralseller.sandbox.state",
     "ruralseller.sandbox.storage",
     "ruralseller.traceability",
+    "ruralseller.translations",
     "ruralseller.traceability.epcis",
     "ruralseller.traceability.events",
     "ruralseller.traceability.jsonld",

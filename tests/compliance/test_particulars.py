@@ -142,7 +142,8 @@ class TestErrors:
         """A language we have no label text for is refused with the ones we have."""
         with pytest.raises(InvalidValueError, match="'fr'") as info:
             label_particulars(SAMPLE, "WE261118", locale="fr")
-        assert info.value.hint == "use zh-CN or en"
+        assert info.value.hint.startswith("use zh-CN or en, or translate the label headings")
+        assert "docs/howto/add-a-language.md" in info.value.hint
 
     def test_unknown_jurisdiction(self) -> None:
         """A jurisdiction without label rules is refused, listing the ones there are."""

@@ -23,12 +23,14 @@ from ruralseller.listing import (
     IssueSeverity,
     ListingDraft,
     PolicyStatus,
+    ShippingPromise,
     check_food_policy,
     generate_listing,
     get_profile,
     validate_draft,
     with_food_statements,
 )
+from ruralseller.listing.food_policy import cold_chain_statement
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "black-chickens"
 
@@ -167,3 +169,58 @@ def test_us_stores_refuse_the_bird_and_taobao_takes_it(marketplace: str) -> None
     )
     in_yuan = attrs.evolve(_bird(), price=Money("86.40", "CNY"))
     assert [s for s, _ in _food_issues(in_yuan, "taobao")] == []
+
+
+class TestColdChainStatementLanguages:
+    """The statement's words come from the translation catalogues."""
+
+    @staticmethod
+    def _draft(locale: str) -> ListingDraft:
+        draft = generate_listing(
+            load_catalog(sample_path()), "WJ261123A", locales=[locale], on=dt.date(2026, 11, 23)
+        )
+        shipping = ShippingPromise(
+            temperature_class="chilled",
+            regions=["Nanchang"],
+            excluded=[],
+            dispatch_days=["Mon"],
+            handling=dt.timedelta(days=2),
+            services=["SF cold chain"],
+        )
+        return attrs.evolve(draft, shipping=shipping)
+
+    def test_chinese(self) -> None:
+        draft = self._draft("zh-CN")
+        assert cold_chain_statement(draft, draft.text("zh-CN")) == (
+            "冷链说明：0~4 °C 冷藏，保温箱加冷媒包装，经SF cold chain发出（下单后 2 天内）；"
+            "收货后请按上述条件保存。"
+        )
+
+    def test_english(self) -> None:
+        draft = self._draft("en")
+        assert cold_chain_statement(draft, draft.text("en")) == (
+            "How it reaches you: kept chilled, 0-4 °C, packed in an insulated box with coolant"
+            " and sent by SF cold chain within 2 days of your order; keep it so when it arrives."
+        )
+
+    def test_a_language_without_the_words_gets_none_rather_than_english(self) -> None:
+        draft = self._draft("es")
+        assert cold_chain_statement(draft, draft.text("es")) is None
+
+    def test_a_catalogue_of_ones_own_adds_the_words(self, tmp_path: Path) -> None:
+        draft = self._draft("es")
+        po = tmp_path / "es" / "LC_MESSAGES" / "ruralseller.po"
+        po.parent.mkdir(parents=True)
+        po.write_text(
+            'msgid ""\nmsgstr ""\n"Language: es\\n"\n\n'
+            'msgctxt "cold chain statement"\n'
+            'msgid "How it reaches you: kept {storage}, packed in an insulated box with coolant'
+            ' and sent{by}{within}; keep it so when it arrives."\n'
+            'msgstr "Llega {storage}{within}."\n\n'
+            'msgctxt "cold chain statement: when"\n'
+            'msgid " within {days} days of your order"\n'
+            'msgstr " en {days} días"\n',
+            "utf-8",
+        )
+        statement = cold_chain_statement(draft, draft.text("es"), translations=tmp_path)
+        assert statement == "Llega en refrigeración, entre 0 y 4 °C en 2 días."

@@ -62,6 +62,7 @@ from ruralseller.catalog.pricing import (
     WeightBand,
     billed_price,
     default_measure_words,
+    measure_word,
     rounded_half_up,
 )
 from ruralseller.catalog.producer import (
@@ -180,6 +181,7 @@ __all__ = [
     "load_catalog",
     "loads_catalog",
     "loads_data",
+    "measure_word",
     "parse_address",
     "parse_duration",
     "read_bytes_file",

@@ -26,6 +26,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -36,6 +37,7 @@ import attrs
 from ruralseller.catalog import checks as _checks
 from ruralseller.catalog.money import Money
 from ruralseller.catalog.units import Mass
+from ruralseller.translations import Message, message, translate
 
 __all__ = [
     "DEFAULT_MEASURE_WORDS",
@@ -45,6 +47,7 @@ __all__ = [
     "WeightBand",
     "billed_price",
     "default_measure_words",
+    "measure_word",
     "rounded_half_up",
 ]
 
@@ -166,19 +169,42 @@ def billed_price(price: Money, per: Mass, billed: Mass) -> Money:
     return rounded_half_up(price * (billed / per))
 
 
-# Measure words of one unit, by product kind and language: how a buyer counts what one unit
-# is (一只鸡, 一盒蛋, 一袋土豆, 一块腊肉).
-DEFAULT_MEASURE_WORDS: Mapping[str, Mapping[str, str]] = {
-    "poultry_meat": {"zh": "只", "en": "bird", "es": "unidad", "pt": "unidade"},
-    "live_birds": {"zh": "只", "en": "bird", "es": "ave", "pt": "ave"},
-    "shell_eggs": {"zh": "盒", "en": "box", "es": "caja", "pt": "caixa"},
-    "fresh_produce": {"zh": "袋", "en": "bag", "es": "bolsa", "pt": "saco"},
-    "cured_meat": {"zh": "块", "en": "piece", "es": "pieza", "pt": "peça"},
-    "packaged_food": {"zh": "件", "en": "pack", "es": "paquete", "pt": "pacote"},
+# Measure words of one unit, by product kind: how a buyer counts what one unit is (一只鸡,
+# 一盒蛋, 一袋土豆, 一块腊肉). The English word is the message; catalogues translate it.
+_MEASURE_WORDS: Mapping[str, Message] = {
+    "poultry_meat": message("measure word: poultry_meat", "bird"),
+    "live_birds": message("measure word: live_birds", "bird"),
+    "shell_eggs": message("measure word: shell_eggs", "box"),
+    "fresh_produce": message("measure word: fresh_produce", "bag"),
+    "cured_meat": message("measure word: cured_meat", "piece"),
+    "packaged_food": message("measure word: packaged_food", "pack"),
 }
-_FALLBACK_WORDS = {"zh": "件", "en": "each", "es": "unidad", "pt": "unidade"}
+_FALLBACK_WORD = message("measure word: other kinds", "each")
 # Poultry cut in parts is counted in portions, not birds.
-_PORTION_WORDS = {"zh": "份", "en": "pack", "es": "paquete", "pt": "pacote"}
+_PORTION_WORD = message("measure word: poultry in parts", "pack")
+# The languages DEFAULT_MEASURE_WORDS and default_measure_words() give words in.
+_LANGUAGES = {"zh": "zh-CN", "en": "en", "es": "es", "pt": "pt-BR"}
+
+
+def measure_word(
+    kind: str,
+    locale: str,
+    *,
+    whole: bool = True,
+    translations: str | os.PathLike[str] | None = None,
+) -> str:
+    """The measure word of one unit of a product ``kind`` in ``locale``'s language.
+
+    ``translations`` is a folder of catalogues of your own, read before ours.
+
+    >>> measure_word("shell_eggs", "zh-CN"), measure_word("live_birds", "es-MX")
+    ('盒', 'ave')
+    """
+    if kind == "poultry_meat" and not whole:
+        word = _PORTION_WORD
+    else:
+        word = _MEASURE_WORDS.get(kind, _FALLBACK_WORD)
+    return translate(word, locale, translations)
 
 
 def default_measure_words(kind: str, *, whole: bool = True) -> Mapping[str, str]:
@@ -187,6 +213,13 @@ def default_measure_words(kind: str, *, whole: bool = True) -> Mapping[str, str]
     >>> default_measure_words("shell_eggs")["zh"], default_measure_words("fresh_produce")["en"]
     ('盒', 'bag')
     """
-    if kind == "poultry_meat" and not whole:
-        return _PORTION_WORDS
-    return DEFAULT_MEASURE_WORDS.get(kind, _FALLBACK_WORDS)
+    return {
+        language: measure_word(kind, locale, whole=whole) for language, locale in _LANGUAGES.items()
+    }
+
+
+DEFAULT_MEASURE_WORDS: Mapping[str, Mapping[str, str]] = {
+    kind: default_measure_words(kind) for kind in _MEASURE_WORDS
+}
+"""Measure words of one unit, by product kind and language (zh, en, es, pt), from the
+catalogues shipped with ruralseller (:func:`measure_word` for any language)."""

@@ -20,7 +20,9 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
+import os
 from collections.abc import Iterator
 
 import attrs
@@ -41,6 +43,7 @@ from ruralseller.catalog import (
 )
 from ruralseller.compliance.rules import Citation
 from ruralseller.errors import InvalidValueError
+from ruralseller.translations import Message, has_catalogue, message, translate
 
 __all__ = ["DEFAULT_LOCALES", "Particular", "label_particulars"]
 
@@ -65,54 +68,33 @@ class Particular:
     citation: Citation
 
 
-_HEADINGS: dict[str, dict[str, str]] = {
-    "zh": {
-        "name": "产品名称",
-        "net_quantity": "净含量",
-        "producer": "生产者",
-        "address": "地址",
-        "contact": "联系方式",
-        "origin": "产地",
-        "production_date": "生产日期",
-        "shelf_life": "保质期",
-        "date_mark": "保质期至",
-        "storage": "贮存条件",
-        "lot": "批号",
-        "licence": "生产许可证编号",
-        "quarantine": "动物检疫证明编号",
-        "slaughter": "屠宰企业",
-        "ingredients": "配料",
-        "standard": "产品标准代号",
-        "nutrition": "营养成分表 (每100克)",
-        "allergens": "致敏物质",
-        "certificate": "承诺达标合格证编号",
-    },
-    "en": {
-        "name": "Product name",
-        "net_quantity": "Net weight",
-        "producer": "Producer",
-        "address": "Address",
-        "contact": "Contact",
-        "origin": "Origin",
-        "production_date": "Production date",
-        "shelf_life": "Shelf life",
-        "date_mark": "Best before",
-        "use_by": "Use by",
-        "storage": "Storage",
-        "lot": "Lot",
-        "licence": "Production licence",
-        "quarantine": "Quarantine certificate",
-        "slaughter": "Slaughtered at",
-        "reared_in": "Reared in",
-        "slaughtered_in": "Slaughtered in",
-        "handling": "Handling",
-        "safe_handling": "Safe Handling Instructions",
-        "ingredients": "Ingredients",
-        "standard": "Product standard",
-        "nutrition": "Nutrition (per 100 g)",
-        "allergens": "Allergens",
-        "certificate": "Commitment certificate",
-    },
+# Headings as English messages; the catalogues translate them (ruralseller.translations).
+# A heading a language has no words for is printed in English.
+_HEADINGS: dict[str, Message] = {
+    "name": message("label heading", "Product name"),
+    "net_quantity": message("label heading", "Net weight"),
+    "producer": message("label heading", "Producer"),
+    "address": message("label heading", "Address"),
+    "contact": message("label heading", "Contact"),
+    "origin": message("label heading", "Origin"),
+    "production_date": message("label heading", "Production date"),
+    "shelf_life": message("label heading", "Shelf life"),
+    "date_mark": message("label heading", "Best before"),
+    "use_by": message("label heading", "Use by"),
+    "storage": message("label heading", "Storage"),
+    "lot": message("label heading", "Lot"),
+    "licence": message("label heading", "Production licence"),
+    "quarantine": message("label heading", "Quarantine certificate"),
+    "slaughter": message("label heading", "Slaughtered at"),
+    "reared_in": message("label heading", "Reared in"),
+    "slaughtered_in": message("label heading", "Slaughtered in"),
+    "handling": message("label heading", "Handling"),
+    "safe_handling": message("label heading", "Safe Handling Instructions"),
+    "ingredients": message("label heading", "Ingredients"),
+    "standard": message("label heading", "Product standard"),
+    "nutrition": message("label heading", "Nutrition (per 100 g)"),
+    "allergens": message("label heading", "Allergens"),
+    "certificate": message("label heading", "Commitment certificate"),
 }
 
 _GB7718 = Citation("GB 7718-2011", "4.1")
@@ -134,30 +116,40 @@ _US_NET = Citation("9 CFR", "381.121 (net quantity)")
 _CN_QUARANTINE = Citation("动物防疫法 (2021)", "Art. 49 (检疫证明, 检疫标志)")
 
 _STORAGE_TEXT = {
-    "zh": {
-        StorageClass.CHILLED: "0~4 °C 冷藏",
-        StorageClass.FROZEN: "-18 °C 以下冷冻",
-        StorageClass.COOL: "阴凉处存放, 不高于 7 °C 为宜",
-        StorageClass.AMBIENT: "常温, 阴凉干燥处存放",
-        StorageClass.LIVE: "活禽",
-    },
-    "en": {
-        StorageClass.CHILLED: "Keep refrigerated at 0-4 °C",
-        StorageClass.FROZEN: "Keep frozen at -18 °C or below",
-        StorageClass.COOL: "Keep cool, at or below 7 °C",
-        StorageClass.AMBIENT: "Store in a cool, dry place",
-        StorageClass.LIVE: "Live animals",
-    },
+    StorageClass.CHILLED: message("label storage", "Keep refrigerated at 0-4 °C"),
+    StorageClass.FROZEN: message("label storage", "Keep frozen at -18 °C or below"),
+    StorageClass.COOL: message("label storage", "Keep cool, at or below 7 °C"),
+    StorageClass.AMBIENT: message("label storage", "Store in a cool, dry place"),
+    StorageClass.LIVE: message("label storage", "Live animals"),
 }
+_DAYS = message("shelf life, unit", "days")
+_NONE = message("label: no allergens", "none")
+
+
+# A folder of the partner's own catalogues, read before ours, while particulars are listed.
+_TRANSLATIONS: contextvars.ContextVar[str | os.PathLike[str] | None] = contextvars.ContextVar(
+    "label_translations", default=None
+)
+
+
+def _t(text: Message, locale: str) -> str:
+    return translate(text, locale, _TRANSLATIONS.get())
 
 
 def _language(locale: str) -> str:
     language = locale.replace("_", "-").split("-")[0].lower()
-    if language not in _HEADINGS:
+    name = _HEADINGS["name"]
+    # A label is in a language when its catalogue names the particulars, not in English.
+    extra = _TRANSLATIONS.get()
+    translated = has_catalogue(locale, extra) and (
+        language == "en" or translate(name, locale, extra) != name.text
+    )
+    if not translated:
         raise InvalidValueError(
             f"labels are not available in {locale!r} yet",
             field="locale",
-            hint="use zh-CN or en",
+            hint="use zh-CN or en, or translate the label headings in a catalogue for the "
+            "language (docs/howto/add-a-language.md)",
         )
     return language
 
@@ -216,12 +208,12 @@ def _cn(
     if basis is not None:
         yield (
             "shelf_life",
-            format_duration(basis.reference).replace(" d", " 天" if language == "zh" else " days"),
+            format_duration(basis.reference).replace(" d", f" {_t(_DAYS, language)}"),
             citation,
         )
     if lot.use_by or lot.best_before:
         yield "date_mark", (lot.use_by or lot.best_before).isoformat(), citation  # type: ignore[union-attr]
-    yield "storage", _STORAGE_TEXT[language][storage], citation
+    yield "storage", _t(_STORAGE_TEXT[storage], language), citation
     yield "lot", lot.id, citation
     licence = producer.licence(LicenceKind.FOOD_PRODUCTION)
     if licence is not None:
@@ -245,7 +237,7 @@ def _processed_items(
         panel = "; ".join(f"{name} {value}" for name, value in product.nutrition.items())
         yield "nutrition", panel, _GB28050_2025 if edition_2025 else _GB28050
     if edition_2025 and product.allergens is not None:
-        none = "无" if language == "zh" else "none"
+        none = _t(_NONE, language)
         yield "allergens", "、".join(product.allergens) or none, _GB7718_2025
 
 
@@ -258,7 +250,7 @@ def _eu(
         yield "use_by", lot.use_by.isoformat(), Citation("Reg. (EU) 1169/2011", "Art. 24")
     elif lot.best_before is not None:
         yield "date_mark", lot.best_before.isoformat(), _EU1169
-    yield "storage", _STORAGE_TEXT[language][product.storage_class], _EU1169
+    yield "storage", _t(_STORAGE_TEXT[product.storage_class], language), _EU1169
     yield "lot", lot.id, Citation("Directive 2011/91/EU", "Art. 1")
     if product.kind == "poultry_meat":
         reared = producer.place.country_name(language)
@@ -288,7 +280,7 @@ def _us(
         yield "handling", "Keep Refrigerated", Citation("21 CFR", "101.17(h); 115.50")
         yield "safe_handling", _US_EGG_SHI, _US101
     else:
-        yield "storage", _STORAGE_TEXT[language][storage], _US_NET
+        yield "storage", _t(_STORAGE_TEXT[storage], language), _US_NET
 
 
 # The statements the CFR prescribes, word for word (9 CFR 381.125(b)(2); 21 CFR 101.17(h)).
@@ -317,6 +309,7 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
     locale: str | None = None,
     net_weight: Mass | None = None,
     on: dt.date | None = None,
+    translations: str | os.PathLike[str] | None = None,
 ) -> tuple[Particular, ...]:
     """The mandatory particulars of a package label for one lot.
 
@@ -328,6 +321,9 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
         net_weight: the weighed net weight of this package; needed for variable-weight lots.
         on: the packing day: which edition of a label standard applies (GB 7718-2025 from
             2027-03-16); today if None.
+        translations: a folder of translation catalogues of your own, read before ours; a
+            language whose catalogue translates the label headings (context
+            ``label heading``) can be asked for (``docs/howto/add-a-language.md``).
 
     Raises:
         InvalidValueError: for a variable-weight lot without ``net_weight``, or a language or
@@ -343,13 +339,14 @@ def label_particulars(  # noqa: PLR0913 - all but the first two are keyword-only
             field="jurisdiction",
             hint="use one of: " + ", ".join(_BUILDERS),
         )
-    language = _language(locale or DEFAULT_LOCALES[code])
-    lot = catalog.lot(lot_id)
-    net = _net_quantity(lot, net_weight)
-    headings = _HEADINGS[language]
-    return tuple(
-        Particular(
-            key=key, heading=headings.get(key, _HEADINGS["en"][key]), text=text, citation=cit
+    token = _TRANSLATIONS.set(translations)
+    try:
+        language = _language(locale or DEFAULT_LOCALES[code])
+        lot = catalog.lot(lot_id)
+        net = _net_quantity(lot, net_weight)
+        return tuple(
+            Particular(key=key, heading=_t(_HEADINGS[key], language), text=text, citation=cit)
+            for key, text, cit in builder(catalog, lot, language, net, day)
         )
-        for key, text, cit in builder(catalog, lot, language, net, day)
-    )
+    finally:
+        _TRANSLATIONS.reset(token)

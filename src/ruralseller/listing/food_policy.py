@@ -34,6 +34,7 @@ Example:
 from __future__ import annotations
 
 import enum
+import os
 import re
 from collections.abc import Mapping, Sequence
 from typing import Final
@@ -42,6 +43,7 @@ import attrs
 
 from ruralseller.catalog.checks import frozen_tuple
 from ruralseller.listing.draft import ListingDraft, LocalizedText
+from ruralseller.translations import format_message, has_catalogue, message, translate
 
 __all__ = [
     "CURRENCY_COUNTRIES",
@@ -381,25 +383,30 @@ def check_food_policy(
     return tuple(findings)
 
 
-_STATEMENTS: Final[Mapping[str, str]] = {
-    "zh": "冷链说明：{storage}，保温箱加冷媒包装{by}发出{within}；收货后请按上述条件保存。",
-    "en": (
-        "How it reaches you: kept {storage}, packed in an insulated box with coolant and sent"
-        "{by}{within}; keep it so when it arrives."
-    ),
-}
-_BY: Final[Mapping[str, str]] = {"zh": "，经{services}", "en": " by {services}"}
-_WITHIN: Final[Mapping[str, str]] = {
-    "zh": "（下单后 {days} 天内）",
-    "en": " within {days} days of your order",
-}
+# The statement and its optional parts, as messages (ruralseller.translations); a language
+# gets the statement when its catalogue translates it (English is the message itself).
+_STATEMENT: Final = message(
+    "cold chain statement",
+    "How it reaches you: kept {storage}, packed in an insulated box with coolant and sent"
+    "{by}{within}; keep it so when it arrives.",
+)
+# TRANSLATORS: put into the cold chain statement at {by}; mind the space before it.
+_BY: Final = message("cold chain statement: the carriers", " by {services}")
+# TRANSLATORS: put into the cold chain statement at {within}; mind the space before it.
+_WITHIN: Final = message("cold chain statement: when", " within {days} days of your order")
 
 
-def cold_chain_statement(draft: ListingDraft, text: LocalizedText) -> str | None:
+def cold_chain_statement(
+    draft: ListingDraft,
+    text: LocalizedText,
+    *,
+    translations: str | os.PathLike[str] | None = None,
+) -> str | None:
     r"""The sentence that says how a perishable reaches the buyer, in ``text``'s language.
 
     It is built from the draft's storage attribute and shipping promise; ``None`` when the
-    draft says nothing about how the food is kept, or for a language we have no words for.
+    draft says nothing about how the food is kept, or for a language whose catalogue has
+    no words for it. ``translations`` is a folder of catalogues of your own, read first.
 
     >>> from ruralseller.catalog import Money
     >>> from ruralseller.listing.draft import Attribute, ListingDraft, LocalizedText
@@ -413,20 +420,30 @@ def cold_chain_statement(draft: ListingDraft, text: LocalizedText) -> str | None
     keep it so when it arrives.
     """
     storage = text.attribute("storage")
-    language = text.locale.split("-")[0]
-    if storage is None or not storage.value or language not in _STATEMENTS:
+    locale = text.locale
+    if storage is None or not storage.value or not has_catalogue(locale, translations):
         return None
+    english = locale.replace("_", "-").split("-")[0].lower() == "en"
+    if not english and translate(_STATEMENT, locale, translations) == _STATEMENT.text:
+        return None  # no words for it in this language yet: better none than English
     by = within = ""
     if draft.shipping is not None:
         if draft.shipping.services:
-            by = _BY[language].format(services=", ".join(draft.shipping.services))
+            services = ", ".join(draft.shipping.services)
+            by = format_message(_BY, locale, translations, services=services)
         days = max(1, round(draft.shipping.handling.total_seconds() / 86400))
-        within = _WITHIN[language].format(days=days)
-    return _STATEMENTS[language].format(storage=storage.value, by=by, within=within)
+        within = format_message(_WITHIN, locale, translations, days=str(days))
+    return format_message(
+        _STATEMENT, locale, translations, storage=storage.value, by=by, within=within
+    )
 
 
 def with_food_statements(
-    draft: ListingDraft, rules: Sequence[FoodRule], *, marketplace: str
+    draft: ListingDraft,
+    rules: Sequence[FoodRule],
+    *,
+    marketplace: str,
+    translations: str | os.PathLike[str] | None = None,
 ) -> ListingDraft:
     """``draft`` with each statement its rules require written into every text.
 
@@ -458,7 +475,7 @@ def with_food_statements(
         return draft
     texts = {}
     for locale, text in draft.texts.items():
-        statement = cold_chain_statement(draft, text)
+        statement = cold_chain_statement(draft, text, translations=translations)
         if statement is None or statement in text.description:
             texts[locale] = text
             continue

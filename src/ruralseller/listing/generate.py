@@ -7,6 +7,11 @@ folder (``templates/zh-CN/title.txt.j2``). Every template runs in Jinja2's sandb
 undefined names as errors, and the HTML template escapes every value: a product named
 ``<script>`` is shown, never run.
 
+The words around the facts (attribute labels, storage, measure words, price phrases, the
+English templates' sentences) are messages translated by gettext catalogues
+(:mod:`ruralseller.translations`): a language with a catalogue gets listings in its words,
+and ``translations=`` adds a folder of catalogues of your own.
+
 Units and money are written the way each locale reads them (babel): ``¥36.00/斤`` for
 zh-CN, ``CN¥36.00 per jin (500 g)`` for English, ``36,00 CNY por jin (500 g)`` for Spanish
 and ``R$ 36,00 por jin (500 g)`` (in reais) for Brazilian Portuguese; with ``jin=True`` masses
@@ -30,6 +35,7 @@ Example:
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
@@ -65,8 +71,8 @@ from ruralseller.catalog import (
     Species,
     StorageClass,
     Temperature,
-    default_measure_words,
     format_duration,
+    measure_word,
     rounded_half_up,
 )
 from ruralseller.catalog.units import decimal_text
@@ -88,6 +94,16 @@ from ruralseller.listing.templates_sandbox import (
     template_error,
 )
 from ruralseller.packaging import PACKAGING_FILE, PackPlan, plan_pack
+from ruralseller.translations import (
+    Message,
+    format_message,
+    format_plural,
+    has_catalogue,
+    message,
+    plural_message,
+    translate,
+)
+from ruralseller.translations import translations as gettext_translations
 
 __all__ = [
     "DEFAULT_LOCALES",
@@ -109,214 +125,154 @@ languages, such as ``es-MX``, uses its language's)."""
 TEMPLATE_NAMES = ("title.txt.j2", "description.txt.j2", "description.html.j2", "bullets.txt.j2")
 """The templates each locale folder holds; a partner may override any of them."""
 
+# The words of listings, as English messages; the catalogues in ruralseller/locale translate
+# them (ruralseller.translations). A message's context says where it is used.
 _LABELS = {
-    "zh": {
-        "breed": "品种",
-        "species": "禽种",
-        "cut": "部位",
-        "net_weight": "净重",
-        "storage": "储存",
-        "shelf_life": "保质期",
-        "origin": "产地",
-        "production_date": "生产日期",
-        "producer": "生产者",
-        "certifications": "认证",
-    },
-    "en": {
-        "breed": "Breed",
-        "species": "Species",
-        "cut": "Cut",
-        "net_weight": "Net weight",
-        "storage": "Storage",
-        "shelf_life": "Shelf life",
-        "origin": "Origin",
-        "production_date": "Production date",
-        "producer": "Producer",
-        "certifications": "Certifications",
-    },
-    "es": {
-        "breed": "Raza",
-        "species": "Especie",
-        "cut": "Corte",
-        "net_weight": "Peso neto",
-        "storage": "Conservación",
-        "shelf_life": "Vida útil",
-        "origin": "Origen",
-        "production_date": "Fecha de producción",
-        "producer": "Productor",
-        "certifications": "Certificaciones",
-    },
-    "pt": {
-        "breed": "Raça",
-        "species": "Espécie",
-        "cut": "Corte",
-        "net_weight": "Peso líquido",
-        "storage": "Conservação",
-        "shelf_life": "Validade",
-        "origin": "Origem",
-        "production_date": "Data de produção",
-        "producer": "Produtor",
-        "certifications": "Certificações",
-    },
+    "breed": message("attribute", "Breed"),
+    "species": message("attribute", "Species"),
+    "cut": message("attribute", "Cut"),
+    "net_weight": message("attribute", "Net weight"),
+    "storage": message("attribute", "Storage"),
+    "shelf_life": message("attribute", "Shelf life"),
+    "origin": message("attribute", "Origin"),
+    "production_date": message("attribute", "Production date"),
+    "producer": message("attribute", "Producer"),
+    "certifications": message("attribute", "Certifications"),
 }
 _STORAGE = {
-    "zh": {
-        StorageClass.CHILLED: "0~4 °C 冷藏",
-        StorageClass.FROZEN: "-18 °C 以下冷冻",
-        StorageClass.COOL: "阴凉处, 不高于 7 °C",
-        StorageClass.AMBIENT: "常温, 阴凉干燥处",
-        StorageClass.LIVE: "活禽",
-    },
-    "en": {
-        StorageClass.CHILLED: "chilled, 0-4 °C",
-        StorageClass.FROZEN: "frozen, -18 °C or below",
-        StorageClass.COOL: "cool, at most 7 °C",
-        StorageClass.AMBIENT: "room temperature, cool and dry",
-        StorageClass.LIVE: "live animals",
-    },
-    "es": {
-        StorageClass.CHILLED: "en refrigeración, entre 0 y 4 °C",
-        StorageClass.FROZEN: "en congelación, a -18 °C o menos",
-        StorageClass.COOL: "en lugar fresco, a 7 °C como máximo",
-        StorageClass.AMBIENT: "a temperatura ambiente, en lugar fresco y seco",
-        StorageClass.LIVE: "animales vivos",
-    },
-    "pt": {
-        StorageClass.CHILLED: "sob refrigeração, entre 0 e 4 °C",
-        StorageClass.FROZEN: "sob congelamento, a -18 °C ou menos",
-        StorageClass.COOL: "em local fresco, a no máximo 7 °C",
-        StorageClass.AMBIENT: "em temperatura ambiente, em local fresco e seco",
-        StorageClass.LIVE: "animais vivos",
-    },
+    StorageClass.CHILLED: message("storage", "chilled, 0-4 °C"),
+    StorageClass.FROZEN: message("storage", "frozen, -18 °C or below"),
+    StorageClass.COOL: message("storage", "cool, at most 7 °C"),
+    StorageClass.AMBIENT: message("storage", "room temperature, cool and dry"),
+    StorageClass.LIVE: message("storage", "live animals"),
 }
 _CERTIFICATIONS = {
-    "zh": {
-        CertificationKind.ORGANIC: "有机",
-        CertificationKind.GREEN_FOOD: "绿色食品",
-        CertificationKind.GEOGRAPHICAL_INDICATION: "地理标志产品",
-        CertificationKind.HALAL: "清真",
-        CertificationKind.OTHER: "认证",
-    },
-    "en": {
-        CertificationKind.ORGANIC: "organic",
-        CertificationKind.GREEN_FOOD: "China Green Food",
-        CertificationKind.GEOGRAPHICAL_INDICATION: "geographical indication",
-        CertificationKind.HALAL: "halal",
-        CertificationKind.OTHER: "certified",
-    },
-    "es": {
-        CertificationKind.ORGANIC: "orgánico",
-        CertificationKind.GREEN_FOOD: "China Green Food",
-        CertificationKind.GEOGRAPHICAL_INDICATION: "indicación geográfica",
-        CertificationKind.HALAL: "halal",
-        CertificationKind.OTHER: "certificado",
-    },
-    "pt": {
-        CertificationKind.ORGANIC: "orgânico",
-        CertificationKind.GREEN_FOOD: "China Green Food",
-        CertificationKind.GEOGRAPHICAL_INDICATION: "indicação geográfica",
-        CertificationKind.HALAL: "halal",
-        CertificationKind.OTHER: "certificado",
-    },
+    CertificationKind.ORGANIC: message("certification", "organic"),
+    CertificationKind.GREEN_FOOD: message("certification", "China Green Food"),
+    CertificationKind.GEOGRAPHICAL_INDICATION: message("certification", "geographical indication"),
+    CertificationKind.HALAL: message("certification", "halal"),
+    CertificationKind.OTHER: message("certification", "certified"),
 }
-_PIECE = {"zh": "只", "en": "each"}
-_JIN = {"zh": "斤", "en": "jin", "es": "jin", "pt": "jin"}
-_DAYS_WORD = {"zh": "天", "en": "days"}
-# Where each language's shipped templates are, and the babel locale of its numbers and money.
+_JIN = message("unit", "jin")
+_DAYS_WORD = message("shelf life, unit", "days")
+# How a locale writes dates: "iso" (2026-11-21), else a CLDR date format of babel's
+# (short, medium, long, full) or a date pattern.
+# TRANSLATORS: "iso" writes 2026-11-21; or give short, medium, long, full or a CLDR pattern.
+_DATE_STYLE = message("date style: iso, short, medium, long, full or a CLDR pattern", "iso")
+# TRANSLATORS: {weight} is "1-1.4 kg"; {word} the measure word of one unit (bird, 只).
+_WEIGHT_EACH = message("net weight of one unit ({word}: its measure word)", "{weight} each")
+_PRICE_PER = message("price of one unit or mass", "{price} per {unit}")
+# The mass a price of a unit is also given for ("¥2.50/斤"), as ruralseller writes masses.
+# TRANSLATORS: a mass as ruralseller reads it: "1 kg", "1 jin", "500 g", "1 lb".
+_REFERENCE_MASS = message("reference mass of a price by weight", "1 kg")
+# TRANSLATORS: {price} is "¥2.50/斤", given after the price of one unit; zh: "折合 {price}".
+_EQUIVALENT = message("price by weight given for reference", "{price}")
+_PRICE_WITH_POLICY = message(
+    "unit price, price by weight and pricing policy", "{price} ({by_weight}; {rule})"
+)
+_POLICY_TEXT = {
+    PricingPolicy.UPPER_WEIGHT: message(
+        "pricing policy", "charged at {weight}, the difference refunded after weighing"
+    ),
+    PricingPolicy.NOMINAL_WEIGHT: message(
+        "pricing policy", "charged at the nominal weight of {weight}"
+    ),
+    PricingPolicy.WEIGHT_BANDS: message(
+        "pricing policy", "each weight band charged at its upper weight"
+    ),
+}
+_DESCRIBE = message("one unit", "one {word}: {name}")
+_DESCRIBE_WEIGHT = message("one unit", "one {word}: {name} ({weight})")
+_SHELF_LIFE_AT = message("shelf life at a temperature", "{duration} at {temperature}")
+# Where each language's shipped templates are (another language uses the English ones,
+# whose words are messages too), and the babel locale of its numbers and money.
 _FOLDER = {"zh": "zh-CN", "en": "en", "es": "es", "pt": "pt-BR"}
 _BABEL = {"zh": "zh_CN", "en": "en_US", "es": "es", "pt": "pt_BR"}
-# Spanish and Portuguese: what one piece is, by product kind ("1,25 kg por caja").
-_PER_PIECE = {
-    "es": {"poultry_meat": "unidad", "live_birds": "ave", "shell_eggs": "caja"},
-    "pt": {"poultry_meat": "unidade", "live_birds": "ave", "shell_eggs": "caixa"},
-}
-_PER_PIECE_DEFAULT = {"es": "unidad", "pt": "unidade"}
-_PER = {"es": "por", "pt": "por"}
-_AT = {"es": "a", "pt": "a"}
-# Duration units in words, singular and plural, by format_duration's code.
+# Spanish and Portuguese (for Mercado Libre) write durations in words, dates in words,
+# numbers with their locale's separators, and name products from their facts: grammar
+# written in code, with the words in the catalogues.
+_IN_WORDS = frozenset({"es", "pt"})
+# Duration units in words, by format_duration's code.
 _DURATION_WORDS = {
-    "es": {
-        "d": ("día", "días"),
-        "h": ("hora", "horas"),
-        "min": ("minuto", "minutos"),
-        "s": ("segundo", "segundos"),
-    },
-    "pt": {
-        "d": ("dia", "dias"),
-        "h": ("hora", "horas"),
-        "min": ("minuto", "minutos"),
-        "s": ("segundo", "segundos"),
-    },
+    "d": plural_message("duration", "{number} day", "{number} days"),
+    "h": plural_message("duration", "{number} hour", "{number} hours"),
+    "min": plural_message("duration", "{number} minute", "{number} minutes"),
+    "s": plural_message("duration", "{number} second", "{number} seconds"),
 }
 # Product names from the facts, for a product without a name in Spanish or Portuguese: the
-# bird as meat (noun, gender ending "o"/"a"), as the layer of eggs, and the words around it.
+# bird as meat ({sp}; {Sp} capitalised) with the ending its gender gives words ({o}), the
+# layer of eggs, and a pattern per cut and state.
 _MEAT_SPECIES = {
-    "es": {
-        Species.CHICKEN: ("pollo", "o"),
-        Species.DUCK: ("pato", "o"),
-        Species.GOOSE: ("ganso", "o"),
-        Species.PIGEON: ("pichón", "o"),
-        Species.QUAIL: ("codorniz", "a"),
-        Species.TURKEY: ("pavo", "o"),
-    },
-    "pt": {
-        Species.CHICKEN: ("frango", "o"),
-        Species.DUCK: ("pato", "o"),
-        Species.GOOSE: ("ganso", "o"),
-        Species.PIGEON: ("pombo", "o"),
-        Species.QUAIL: ("codorna", "a"),
-        Species.TURKEY: ("peru", "o"),
-    },
+    Species.CHICKEN: message("bird, as meat", "chicken"),
+    Species.DUCK: message("bird, as meat", "duck"),
+    Species.GOOSE: message("bird, as meat", "goose"),
+    Species.PIGEON: message("bird, as meat", "pigeon"),
+    Species.QUAIL: message("bird, as meat", "quail"),
+    Species.TURKEY: message("bird, as meat", "turkey"),
+}
+# TRANSLATORS: the ending ({o}) words agreeing with the bird take: es "o" for pollo,
+# "a" for codorniz (used by es and pt only, which name products from their facts).
+_GENDER_ENDING = {
+    Species.CHICKEN: message("ending of words agreeing with the bird", "chicken"),
+    Species.DUCK: message("ending of words agreeing with the bird", "duck"),
+    Species.GOOSE: message("ending of words agreeing with the bird", "goose"),
+    Species.PIGEON: message("ending of words agreeing with the bird", "pigeon"),
+    Species.QUAIL: message("ending of words agreeing with the bird", "quail"),
+    Species.TURKEY: message("ending of words agreeing with the bird", "turkey"),
 }
 _LAYERS = {
-    "es": {
-        Species.CHICKEN: "gallina",
-        Species.DUCK: "pato",
-        Species.GOOSE: "gansa",
-        Species.PIGEON: "paloma",
-        Species.QUAIL: "codorniz",
-        Species.TURKEY: "pava",
-    },
-    "pt": {
-        Species.CHICKEN: "galinha",
-        Species.DUCK: "pata",
-        Species.GOOSE: "gansa",
-        Species.PIGEON: "pomba",
-        Species.QUAIL: "codorna",
-        Species.TURKEY: "perua",
-    },
+    Species.CHICKEN: message("bird that laid the eggs", "chicken"),
+    Species.DUCK: message("bird that laid the eggs", "duck"),
+    Species.GOOSE: message("bird that laid the eggs", "goose"),
+    Species.PIGEON: message("bird that laid the eggs", "pigeon"),
+    Species.QUAIL: message("bird that laid the eggs", "quail"),
+    Species.TURKEY: message("bird that laid the eggs", "turkey"),
 }
-# Each cut: the name's pattern ({Sp}/{sp}: the bird, {o}: the bird's gender ending, {state}:
-# chilled or frozen) and the ending the state agrees with (None: the bird's).
-_CUTS: dict[str, dict[Cut, tuple[str, str | None]]] = {
-    "es": {
-        Cut.WHOLE: ("{Sp} enter{o} {state}", None),
-        Cut.HALF: ("Medi{o} {sp} {state}", None),
-        Cut.BREAST: ("Pechuga de {sp} {state}", "a"),
-        Cut.LEG: ("Pierna de {sp} {state}", "a"),
-        Cut.WING: ("Alas de {sp} {state}", "as"),
-        Cut.FEET: ("Patas de {sp} {state}", "as"),
-        Cut.GIBLETS: ("Menudencias de {sp} {state}", "as"),
-        Cut.PARTS: ("{Sp} {state} en piezas", None),
-    },
-    "pt": {
-        Cut.WHOLE: ("{Sp} inteir{o} {state}", None),
-        Cut.HALF: ("Mei{o} {sp} {state}", None),
-        Cut.BREAST: ("Peito de {sp} {state}", "o"),
-        Cut.LEG: ("Coxa de {sp} {state}", "a"),
-        Cut.WING: ("Asas de {sp} {state}", "as"),
-        Cut.FEET: ("Pés de {sp} {state}", "os"),
-        Cut.GIBLETS: ("Miúdos de {sp} {state}", "os"),
-        Cut.PARTS: ("{Sp} {state} em pedaços", None),
-    },
+# TRANSLATORS: {Sp} is the bird (capitalised), {sp} the bird, {o} its gender ending:
+# es "{Sp} enter{o} refrigerad{o}" (Pollo entero refrigerado).
+_CUTS = {
+    (Cut.WHOLE, MeatState.CHILLED): message("product named from its facts", "{Sp}, whole, chilled"),
+    (Cut.WHOLE, MeatState.FROZEN): message("product named from its facts", "{Sp}, whole, frozen"),
+    (Cut.HALF, MeatState.CHILLED): message("product named from its facts", "{Sp}, half, chilled"),
+    (Cut.HALF, MeatState.FROZEN): message("product named from its facts", "{Sp}, half, frozen"),
+    (Cut.BREAST, MeatState.CHILLED): message(
+        "product named from its facts", "{Sp}, breast, chilled"
+    ),
+    (Cut.BREAST, MeatState.FROZEN): message("product named from its facts", "{Sp}, breast, frozen"),
+    (Cut.LEG, MeatState.CHILLED): message("product named from its facts", "{Sp}, leg, chilled"),
+    (Cut.LEG, MeatState.FROZEN): message("product named from its facts", "{Sp}, leg, frozen"),
+    (Cut.WING, MeatState.CHILLED): message("product named from its facts", "{Sp}, wings, chilled"),
+    (Cut.WING, MeatState.FROZEN): message("product named from its facts", "{Sp}, wings, frozen"),
+    (Cut.FEET, MeatState.CHILLED): message("product named from its facts", "{Sp}, feet, chilled"),
+    (Cut.FEET, MeatState.FROZEN): message("product named from its facts", "{Sp}, feet, frozen"),
+    (Cut.GIBLETS, MeatState.CHILLED): message(
+        "product named from its facts", "{Sp}, giblets, chilled"
+    ),
+    (Cut.GIBLETS, MeatState.FROZEN): message(
+        "product named from its facts", "{Sp}, giblets, frozen"
+    ),
+    (Cut.PARTS, MeatState.CHILLED): message(
+        "product named from its facts", "{Sp}, in parts, chilled"
+    ),
+    (Cut.PARTS, MeatState.FROZEN): message(
+        "product named from its facts", "{Sp}, in parts, frozen"
+    ),
 }
-_STATE_STEM = {
-    "es": {MeatState.CHILLED: "refrigerad", MeatState.FROZEN: "congelad"},
-    "pt": {MeatState.CHILLED: "resfriad", MeatState.FROZEN: "congelad"},
-}
-_BLACK_BONE = {"es": "de huesos negros", "pt": "de ossos pretos"}
-_LIVE = {"es": "viv", "pt": "viv"}
-_EGGS_OF = {"es": "Huevos de", "pt": "Ovos de"}
+_BLACK_BONE = message("bird, as meat", "black-bone {bird}")
+_LIVE = message("product named from its facts", "live {sp}")
+_EGGS_OF = message("product named from its facts", "{layer} eggs")
+# A folder of the partner's own catalogues, read before ours, while a listing is generated.
+_TRANSLATIONS: contextvars.ContextVar[str | os.PathLike[str] | None] = contextvars.ContextVar(
+    "listing_translations", default=None
+)
+
+
+def _t(text: Message, locale: str) -> str:
+    return translate(text, locale, _TRANSLATIONS.get())
+
+
+def _f(text: Message, locale: str, **values: str) -> str:
+    return format_message(text, locale, _TRANSLATIONS.get(), **values)
 
 
 def template_environment(templates: str | os.PathLike[str] | None = None) -> SandboxedEnvironment:
@@ -338,6 +294,8 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
     loaders.append(jinja2.PackageLoader("ruralseller.listing", "templates"))
     return LimitedSandbox(
         loader=jinja2.ChoiceLoader(loaders),
+        # Templates of languages without their own folder say their words with _("...").
+        extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=False,
@@ -346,30 +304,35 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
 
 def _language(locale: str) -> str:
     language = locale.replace("_", "-").split("-")[0].lower()
-    if language not in _LABELS:
+    if not has_catalogue(locale, _TRANSLATIONS.get()):
         available = ", ".join(LOCALES[:-1]) + f" or {LOCALES[-1]}"
         raise InvalidValueError(
             f"listings are not available in {locale!r} yet",
             field="locales",
-            hint=f"use {available} (or add templates and labels for the language)",
+            hint=f"use {available}, or add a translation catalogue for the language "
+            "(docs/howto/add-a-language.md)",
         )
     return language
 
 
 def _babel_locale(locale: str) -> str:
-    return _BABEL[_language(locale)]
+    language = _language(locale)
+    if language in _BABEL:
+        return _BABEL[language]
+    return str(babel.Locale.parse(locale.replace("-", "_")))
 
 
 def _romance(language: str) -> bool:
     """Whether the language is one of the Mercado Libre ones (es, pt), written alike here."""
-    return language in _PER_PIECE
+    return language in _IN_WORDS
 
 
 def _date(day: dt.date, locale: str) -> str:
     """A day as the locale writes it: ISO for zh and en, in words for es and pt."""
-    if not _romance(_language(locale)):
+    style = _t(_DATE_STYLE, locale)
+    if style == "iso":
         return day.isoformat()
-    return str(babel.dates.format_date(day, "long", locale=_babel_locale(locale)))
+    return str(babel.dates.format_date(day, style, locale=_babel_locale(locale)))
 
 
 def _temperature(temperature: Temperature, locale: str) -> str:
@@ -399,12 +362,8 @@ def _weight(lot: Lot, words: Mapping[str, str], locale: str, *, jin: bool) -> st
     low, high = piece.lightest, piece.heaviest
     text = f"{_masses(low, high, 'kg', locale)} kg"
     if jin:
-        text += f" ({_masses(low, high, 'jin', locale)} {_JIN[language]})"
-    if language == "zh":
-        return f"{text}/{words['zh']}"
-    if _romance(language):
-        return f"{text} {_PER[language]} {words[language]}"
-    return f"{text} {_PIECE[language]}"
+        text += f" ({_masses(low, high, 'jin', locale)} {_t(_JIN, locale)})"
+    return _f(_WEIGHT_EACH, locale, weight=text, word=words.get(language, words["en"]))
 
 
 def _piece_mass(lot: Lot, locale: str, *, jin: bool) -> str | None:
@@ -415,12 +374,8 @@ def _piece_mass(lot: Lot, locale: str, *, jin: bool) -> str | None:
     low, high = piece.lightest, piece.heaviest
     text = f"{_masses(low, high, 'kg', locale)} kg"
     if jin:
-        text += f" ({_masses(low, high, 'jin', locale)} {_JIN[_language(locale)]})"
+        text += f" ({_masses(low, high, 'jin', locale)} {_t(_JIN, locale)})"
     return text
-
-
-def _piece_word(kind: str, language: str) -> str:
-    return _PER_PIECE[language].get(kind, _PER_PIECE_DEFAULT[language])
 
 
 def measure_words(offer: Offer, product: AnyProduct) -> dict[str, str]:
@@ -436,8 +391,18 @@ def measure_words(offer: Offer, product: AnyProduct) -> dict[str, str]:
     >>> measure_words(catalog.offer_for(lot.id), catalog.product_of(lot))["zh"]
     '盒'
     """
+    return _measure_words(offer, product, ("zh-CN", "en", "es", "pt-BR"))
+
+
+def _measure_words(offer: Offer, product: AnyProduct, locales: Sequence[str]) -> dict[str, str]:
+    """The measure words by language for ``locales`` and English: the offer's own, else ours."""
     whole = getattr(product, "cut", Cut.WHOLE) in {Cut.WHOLE, Cut.HALF}
-    words = dict(default_measure_words(product.kind, whole=whole))
+    words = {
+        _language(locale): measure_word(
+            product.kind, locale, whole=whole, translations=_TRANSLATIONS.get()
+        )
+        for locale in ("en", *locales)
+    }
     for key, word in offer.unit.items():
         words[key.replace("_", "-").split("-")[0].lower()] = word
     return words
@@ -458,37 +423,8 @@ def _per_mass_text(per: Mass, locale: str) -> str:
     return symbol if per.value == 1 else f"{_number(per.value, locale)} {symbol}"
 
 
-def _per(language: str, price: str, what: str) -> str:
-    if language == "zh":
-        return f"{price}/{what}"
-    if _romance(language):
-        return f"{price} {_PER[language]} {what}"
-    return f"{price} per {what}"
-
-
-_POLICY_TEXT = {
-    "zh": {
-        PricingPolicy.UPPER_WEIGHT: "按 {weight} 计价, 称重后多退少补",
-        PricingPolicy.NOMINAL_WEIGHT: "按标称重量 {weight} 计价",
-        PricingPolicy.WEIGHT_BANDS: "按所选重量档的上限计价",
-    },
-    "en": {
-        PricingPolicy.UPPER_WEIGHT: "charged at {weight}, the difference refunded after weighing",
-        PricingPolicy.NOMINAL_WEIGHT: "charged at the nominal weight of {weight}",
-        PricingPolicy.WEIGHT_BANDS: "each weight band charged at its upper weight",
-    },
-    "es": {
-        PricingPolicy.UPPER_WEIGHT: "se cobra a {weight} y se reembolsa la diferencia tras pesar",
-        PricingPolicy.NOMINAL_WEIGHT: "se cobra al peso nominal de {weight}",
-        PricingPolicy.WEIGHT_BANDS: "cada rango de peso se cobra a su peso máximo",
-    },
-    "pt": {
-        PricingPolicy.UPPER_WEIGHT: "cobrado a {weight}, a diferença é reembolsada após a pesagem",
-        PricingPolicy.NOMINAL_WEIGHT: "cobrado pelo peso nominal de {weight}",
-        PricingPolicy.WEIGHT_BANDS: "cada faixa de peso é cobrada pelo seu peso máximo",
-    },
-}
-_EQUIVALENT = {"zh": "折合 ", "en": "", "es": "", "pt": ""}
+def _per(locale: str, price: str, what: str) -> str:
+    return _f(_PRICE_PER, locale, price=price, unit=what)
 
 
 def _goods_mass(lot: Lot) -> Mass | None:
@@ -513,17 +449,15 @@ def _price_text(offer: Offer, lot: Lot, locale: str, words: Mapping[str, str]) -
     word = words.get(language, words["en"])
     per = offer.per.mass
     if per is None:
-        head = _per(language, offer.price.format(babel_locale), word)
+        head = _per(locale, offer.price.format(babel_locale), word)
         goods = _goods_mass(lot)
         if goods is None or not goods:
             return head
-        reference = Mass(1, "jin") if language == "zh" else Mass(1, "kg")
+        reference = Mass.parse(_t(_REFERENCE_MASS, locale))
         each = rounded_half_up(offer.price * (reference / goods))
-        return (
-            f"{head} ({_EQUIVALENT[language]}"
-            f"{_per(language, each.format(babel_locale), _per_mass_text(reference, locale))})"
-        )
-    by_weight = _per(language, offer.price.format(babel_locale), _per_mass_text(per, locale))
+        equivalent = _per(locale, each.format(babel_locale), _per_mass_text(reference, locale))
+        return f"{head} ({_f(_EQUIVALENT, locale, price=equivalent)})"
+    by_weight = _per(locale, offer.price.format(babel_locale), _per_mass_text(per, locale))
     billed = offer.billed_weight(lot)
     if billed is None or billed == per:
         return by_weight
@@ -532,17 +466,17 @@ def _price_text(offer: Offer, lot: Lot, locale: str, words: Mapping[str, str]) -
     if policy is PricingPolicy.WEIGHT_BANDS:
         bands = ", ".join(
             f"{_masses(band.min, band.max, 'kg', locale)} kg: "
-            f"{_per(language, price.format(babel_locale), word)}"
+            f"{_per(locale, price.format(babel_locale), word)}"
             for band, price in offer.band_prices()
         )
         head = bands
     else:
-        head = _per(language, offer.unit_price(lot).format(babel_locale), word)
+        head = _per(locale, offer.unit_price(lot).format(babel_locale), word)
     # The weight charged, exactly (1.234 kg, not 1.23): the price was computed from it.
     exact = Decimal(decimal_text(billed.in_unit("kg")))
     weight = f"{babel.numbers.format_decimal(exact, locale=babel_locale)} kg"
-    rule = _POLICY_TEXT[language][policy].format(weight=weight)
-    return f"{head} ({by_weight}; {rule})" if language != "zh" else f"{head} ({by_weight}, {rule})"
+    rule = _f(_POLICY_TEXT[policy], locale, weight=weight)
+    return _f(_PRICE_WITH_POLICY, locale, price=head, by_weight=by_weight, rule=rule)
 
 
 def _price_per_kg(offer: Offer, lot: Lot) -> Money | None:
@@ -552,14 +486,6 @@ def _price_per_kg(offer: Offer, lot: Lot) -> Money | None:
     if goods is None or not goods:
         return None
     return rounded_half_up(offer.price * (Fraction(1000) / goods.grams))
-
-
-_DESCRIBE = {
-    "zh": "每{word}: {name}{weight}",
-    "en": "one {word}: {name}{weight}",
-    "es": "1 {word}: {name}{weight}",
-    "pt": "1 {word}: {name}{weight}",
-}
 
 
 def _unit_of_sale(  # noqa: PLR0913 - the facts of one unit, keyword flags after
@@ -584,10 +510,11 @@ def _unit_of_sale(  # noqa: PLR0913 - the facts of one unit, keyword flags after
         word = words.get(language, words["en"])
         measure[locale] = word
         weight = _piece_mass(lot, locale, jin=jin)
-        descriptions[locale] = _DESCRIBE[language].format(
-            word=word,
-            name=_name(product, locale),
-            weight=(f" ({weight})" if language != "zh" else f", {weight}") if weight else "",
+        name = _name(product, locale)
+        descriptions[locale] = (
+            _f(_DESCRIBE_WEIGHT, locale, word=word, name=name, weight=weight)
+            if weight
+            else _f(_DESCRIBE, locale, word=word, name=name)
         )
     per = offer.per.mass
     variations = [
@@ -707,7 +634,7 @@ def _origin(place: Place, locale: str) -> dict[str, Any]:
             written = divisions if place.country == "CN" else ", ".join(place.divisions)
             full = f"{written}, {country}" if written else country
     else:
-        country = place.country_name("zh_CN" if language == "zh" else "en")
+        country = place.country_name("en" if language == "en" else _babel_locale(locale))
         full = (
             divisions if language == "zh" else (f"{divisions}, {country}" if divisions else country)
         )
@@ -725,9 +652,8 @@ def _origin(place: Place, locale: str) -> dict[str, Any]:
 
 
 def _certifications(producer: Producer, locale: str, on: dt.date) -> list[str]:
-    language = _language(locale)
     return [
-        f"{_CERTIFICATIONS[language][item.kind]} ({item.number})"
+        f"{_t(_CERTIFICATIONS[item.kind], locale)} ({item.number})"
         for item in producer.certifications
         if item.is_valid_on(on)
     ]
@@ -737,25 +663,25 @@ def _shelf_life(product: AnyProduct, locale: str) -> str | None:
     basis = product.shelf_life_basis
     if basis is None:
         return None
-    language = _language(locale)
-    if _romance(language):
-        text = _duration(basis.reference, language)
-        if basis.at is not None:
-            text += f" {_AT[language]} {_temperature(basis.at, locale)}"
-        return text
-    text = format_duration(basis.reference).replace(" d", f" {_DAYS_WORD[language]}")
-    if basis.at is not None:
-        text += f" ({basis.at})" if language == "zh" else f" at {basis.at}"
-    return text
+    if _romance(_language(locale)):
+        duration = _duration(basis.reference, locale)
+        temperature = None if basis.at is None else _temperature(basis.at, locale)
+    else:
+        duration = format_duration(basis.reference).replace(" d", f" {_t(_DAYS_WORD, locale)}")
+        temperature = None if basis.at is None else str(basis.at)
+    if temperature is None:
+        return duration
+    return _f(_SHELF_LIFE_AT, locale, duration=duration, temperature=temperature)
 
 
-def _duration(delta: dt.timedelta, language: str) -> str:
+def _duration(delta: dt.timedelta, locale: str) -> str:
     """A duration in words: ``5 días``, ``1 dia``, ``36 horas``."""
     number, code = format_duration(delta).split(" ")
-    one, many = _DURATION_WORDS[language][code]
     if "." in number:
-        return f"{number.replace('.', ',')} {many}"
-    return f"{number} {one if number == '1' else many}"
+        number, count = number.replace(".", ","), 2  # a fraction is counted as many
+    else:
+        count = 1 if number == "1" else 2
+    return format_plural(_DURATION_WORDS[code], count, locale, _TRANSLATIONS.get(), number=number)
 
 
 def _name(product: AnyProduct, locale: str) -> str:
@@ -765,21 +691,21 @@ def _name(product: AnyProduct, locale: str) -> str:
     own = {key.replace("_", "-").casefold() for key in product.names}
     if not _romance(language) or tag in own or language in own:
         return product.name_in(locale)
-    made = _name_from_facts(product, language)
+    made = _name_from_facts(product, locale)
     return made if made is not None else product.name_in("en")
 
 
-def _name_from_facts(product: AnyProduct, language: str) -> str | None:
+def _name_from_facts(product: AnyProduct, locale: str) -> str | None:
     if isinstance(product, ShellEggs):
-        return f"{_EGGS_OF[language]} {_LAYERS[language][product.species]}"
+        return _f(_EGGS_OF, locale, layer=_t(_LAYERS[product.species], locale))
     if isinstance(product, PoultryMeat | LiveBirds):
-        noun, ending = _MEAT_SPECIES[language][product.species]
-        bird = f"{noun} {_BLACK_BONE[language]}" if getattr(product, "black_bone", False) else noun
+        noun = _t(_MEAT_SPECIES[product.species], locale)
+        ending = _t(_GENDER_ENDING[product.species], locale)
+        bird = _f(_BLACK_BONE, locale, bird=noun) if getattr(product, "black_bone", False) else noun
+        words = {"Sp": bird[:1].upper() + bird[1:], "sp": bird, "o": ending}
         if isinstance(product, LiveBirds):
-            return f"{bird[:1].upper()}{bird[1:]} {_LIVE[language]}{ending}"
-        pattern, agrees = _CUTS[language][product.cut]
-        state = _STATE_STEM[language][product.state] + (agrees or ending)
-        return pattern.format(Sp=bird[:1].upper() + bird[1:], sp=bird, o=ending, state=state)
+            return _f(_LIVE, locale, **words)
+        return _f(_CUTS[product.cut, product.state], locale, **words)
     return None
 
 
@@ -793,12 +719,10 @@ def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
     jin: bool,
     on: dt.date,
 ) -> list[Attribute]:
-    language = _language(locale)
-    labels = _LABELS[language]
     found: list[tuple[str, str | None, str | None]] = [
         ("breed", getattr(product, "breed", None), getattr(product, "breed", None)),
         ("net_weight", _weight(lot, words, locale, jin=jin), _raw_weight(lot)),
-        ("storage", _STORAGE[language][product.storage_class], product.storage_class.value),
+        ("storage", _t(_STORAGE[product.storage_class], locale), product.storage_class.value),
         ("shelf_life", _shelf_life(product, locale), None),
         ("origin", _origin(producer.place, locale)["full"], str(producer.place)),
         ("production_date", _date(lot.production_date, locale), lot.production_date.isoformat()),
@@ -808,7 +732,7 @@ def _attributes(  # noqa: PLR0913 - the facts of one lot, keyword flags after
     if certifications:
         found.append(("certifications", ", ".join(certifications), None))
     return [
-        Attribute(key=key, label=labels[key], value=value, raw=raw)
+        Attribute(key=key, label=_t(_LABELS[key], locale), value=value, raw=raw)
         for key, value, raw in found
         if value
     ]
@@ -826,7 +750,7 @@ def _render(env: SandboxedEnvironment, locale: str, name: str, context: Mapping[
         try:
             template = env.get_template(f"{locale}/{name}")
         except jinja2.TemplateNotFound:
-            template = env.get_template(f"{_FOLDER[_language(locale)]}/{name}")
+            template = env.get_template(f"{_FOLDER.get(_language(locale), 'en')}/{name}")
     except jinja2.TemplateSyntaxError as exc:
         raise template_error(exc, exc.name or f"{locale}/{name}", exc.filename) from None
     rendered = render_template(template, context, name=template.name or f"{locale}/{name}")
@@ -839,7 +763,7 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
 ) -> dict[str, Any]:
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
-    words = measure_words(offer, product)
+    words = _measure_words(offer, product, [locale])
     attributes = _attributes(product, producer, lot, locale, words, jin=jin, on=on)
     slaughter = lot.slaughter
     return {
@@ -853,7 +777,7 @@ def _context(  # noqa: PLR0913 - the facts of one lot, keyword flags after
         "origin": _origin(producer.place, locale),
         "weight": _weight(lot, words, locale, jin=jin),
         "piece_mass": _piece_mass(lot, locale, jin=jin),
-        "storage": _STORAGE[_language(locale)][product.storage_class],
+        "storage": _t(_STORAGE[product.storage_class], locale),
         "attributes": [
             {"key": item.key, "label": item.label, "value": item.value} for item in attributes
         ],
@@ -927,6 +851,7 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
     price: Money | None = None,
     on: dt.date | None = None,
     pack: PackPlan | None = None,
+    translations: str | os.PathLike[str] | None = None,
 ) -> ListingDraft:
     """Build the marketplace-neutral listing draft of one lot.
 
@@ -952,15 +877,54 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         pack: the pack plan of one unit, for its shipping weight; when None, the shipment
             plan's heaviest pack, else a pack for :data:`DEFAULT_PACK_JOURNEY` in the
             season of ``on``. The shipping weight is never below the goods' upper weight.
+        translations: a folder of translation catalogues of your own
+            (``<folder>/<language>/LC_MESSAGES/ruralseller.po``), read before ours: it adds
+            a language or changes words (see ``docs/howto/add-a-language.md``).
 
     The draft's ``price`` is the price of one unit (:meth:`Offer.unit_price
     <ruralseller.catalog.Offer.unit_price>`): a price by weight on pieces is multiplied by
     the billed weight of the offer's pricing policy and rounded half up to the fen or cent.
 
     Raises:
-        InvalidValueError: when the lot is not on offer, a locale has no labels, or a partner
-            template fails (naming the template).
+        InvalidValueError: when the lot is not on offer, a locale has no translations, a
+            translation catalogue cannot be read (naming the file), or a partner template
+            fails (naming the template).
     """
+    token = _TRANSLATIONS.set(translations)
+    try:
+        return _generate_listing(
+            catalog,
+            lot_id,
+            locales=locales,
+            templates=templates,
+            jurisdiction=jurisdiction,
+            shipment=shipment,
+            jin=jin,
+            traceability_base=traceability_base,
+            dispatch_days=dispatch_days,
+            price=price,
+            on=on,
+            pack=pack,
+        )
+    finally:
+        _TRANSLATIONS.reset(token)
+
+
+def _generate_listing(  # noqa: PLR0913 - generate_listing's arguments
+    catalog: Catalog,
+    lot_id: str,
+    *,
+    locales: Sequence[str],
+    templates: str | os.PathLike[str] | None,
+    jurisdiction: str,
+    shipment: ShipmentPlan | None,
+    jin: bool,
+    traceability_base: str | None,
+    dispatch_days: Sequence[str],
+    price: Money | None,
+    on: dt.date | None,
+    pack: PackPlan | None,
+) -> ListingDraft:
     day = on or dt.datetime.now(dt.UTC).date()
     lot = catalog.lot(lot_id)
     offer = catalog.offer_for(lot_id)
@@ -974,10 +938,15 @@ def generate_listing(  # noqa: PLR0913 - everything but the lot is keyword-only
         offer = attrs.evolve(offer, price=price)
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
-    words = measure_words(offer, product)
+    words = _measure_words(offer, product, locales)
     env = template_environment(templates)
     texts: dict[str, LocalizedText] = {}
     for locale in locales:
+        _language(locale)  # a locale without translations fails before anything is rendered
+        # jinja2.ext.i18n adds the method: _("...") in templates reads the locale's catalogue.
+        env.install_gettext_translations(  # type: ignore[attr-defined]
+            gettext_translations(locale, _TRANSLATIONS.get()), newstyle=True
+        )
         context = _context(catalog, lot, locale, offer, jin=jin, on=day)
         attributes = context.pop("_attributes")
         bullets = [
