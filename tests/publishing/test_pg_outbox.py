@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from ruralseller.errors import StorageError
+from ruralseller.orders import SCHEMA_VERSION, OrderStore
 from ruralseller.publishing import Outbox, PostgresOutbox, redact_url
 
 from .conftest import draft, picture
@@ -124,3 +125,19 @@ def test_a_password_in_the_url_is_used_but_never_shown(postgres_url: str) -> Non
     assert "hidden-pw" not in repr(outbox)
     assert "hidden-pw" not in outbox.path
     assert outbox.counts() == {"queued": 1}
+
+
+def test_a_role_that_may_only_read_and_write_rows_works_once_upgraded(postgres_url: str) -> None:
+    """The how-to's worker role: no right to change tables, only rows."""
+    OrderStore(Outbox(postgres_url)).close()  # the owner made and upgraded the tables
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("CREATE ROLE publishing_worker LOGIN")
+        db.execute(
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+            "TO publishing_worker"
+        )
+    worker = Outbox(postgres_url.replace("postgres@", "publishing_worker@"))
+    worker.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = worker.claim("sandbox", 1)
+    assert job.sku == "HEN-1"
+    assert OrderStore(worker).schema_version() == SCHEMA_VERSION

@@ -12,10 +12,10 @@ ends.
 Time is the database server's clock (one clock for every machine), unless the outbox is
 given a ``clock`` of its own (tests), which is then used for everything.
 
-Example (with a server at hand):
-    >>> outbox = Outbox("postgresql://seller@/county?host=/run/postgresql")  # doctest: +SKIP
-    >>> outbox
-    Outbox('postgresql://seller@/county?host=/run/postgresql')
+Example (with a server at hand)::
+
+    outbox = Outbox("postgresql://seller:s3cret@db.example/county")
+    outbox  # Outbox('postgresql://seller:***@db.example/county')
 """
 
 from __future__ import annotations
