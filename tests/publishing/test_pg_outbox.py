@@ -111,6 +111,9 @@ def test_an_unreachable_database_is_a_storage_error_without_the_password(
             "postgres://u@h/db?password=***&sslmode=require",
         ),
         ("postgresql:///db?host=/run/postgresql", "postgresql:///db?host=/run/postgresql"),
+        ("postgresql://u:p@ss/w@h/db?host=/x", "postgresql://u:***@h/db?host=/x"),
+        ("postgresql://u@h:5432/db", "postgresql://u@h:5432/db"),
+        ("postgresql://h:5432/db", "postgresql://h:5432/db"),
     ],
 )
 def test_passwords_are_masked_in_urls(url: str, shown: str) -> None:
