@@ -27,8 +27,6 @@ import weakref
 from collections.abc import Iterator
 from typing import Any, Final
 
-import attrs
-
 from ruralseller.publishing.migrations import Step, apply_steps
 from ruralseller.publishing.outbox import (
     _COLUMNS,
@@ -182,4 +180,4 @@ class PostgresOutbox(Outbox):
                     owner or _OWNER,
                 ),
             ).fetchall()
-        return sorted((attrs.evolve(_job(row)) for row in rows), key=lambda job: job.id)
+        return sorted((_job(row) for row in rows), key=lambda job: job.id)
