@@ -5,6 +5,7 @@ from __future__ import annotations
 import collections
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import psycopg
@@ -12,7 +13,7 @@ import pytest
 
 from ruralseller.errors import StorageError
 from ruralseller.orders import SCHEMA_VERSION, OrderStore
-from ruralseller.publishing import Outbox, PostgresOutbox, redact_url
+from ruralseller.publishing import JobState, Outbox, PostgresOutbox, redact_url
 
 from .conftest import draft, picture
 
@@ -144,3 +145,31 @@ def test_a_role_that_may_only_read_and_write_rows_works_once_upgraded(postgres_u
     (job,) = worker.claim("sandbox", 1)
     assert job.sku == "HEN-1"
     assert OrderStore(worker).schema_version() == SCHEMA_VERSION
+
+
+def test_enqueueing_the_same_listings_from_several_processes_at_once_makes_one_job_each(
+    postgres_url: str,
+) -> None:
+    errors: list[BaseException] = []
+    ready = threading.Barrier(4)
+
+    def enqueue(stock: int) -> None:
+        outbox = Outbox(postgres_url)  # a connection each, as separate processes have
+        try:
+            ready.wait()
+            for n in range(30):
+                outbox.enqueue("sandbox", draft(f"HEN-{n}", stock=stock), [picture()])
+        except BaseException as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            outbox.close()
+
+    threads = [threading.Thread(target=enqueue, args=(n,)) for n in range(1, 5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    jobs = Outbox(postgres_url).jobs()
+    assert sorted(job.sku for job in jobs) == sorted(f"HEN-{n}" for n in range(30))
+    assert {job.state for job in jobs} == {JobState.QUEUED}
