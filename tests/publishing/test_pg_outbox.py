@@ -173,3 +173,26 @@ def test_enqueueing_the_same_listings_from_several_processes_at_once_makes_one_j
     jobs = Outbox(postgres_url).jobs()
     assert sorted(job.sku for job in jobs) == sorted(f"HEN-{n}" for n in range(30))
     assert {job.state for job in jobs} == {JobState.QUEUED}
+
+
+def test_without_the_driver_a_url_says_which_extra_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now fails
+    with pytest.raises(StorageError) as missing:
+        Outbox("postgresql://seller:s3cret@db.example/county")
+    assert "ruralseller[postgres]" in missing.value.hint
+    assert "s3cret" not in str(missing.value)
+
+
+def test_another_programs_tables_are_refused_and_left_alone(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("CREATE TABLE jobs (id serial PRIMARY KEY, payload text)")
+    with pytest.raises(StorageError, match="did not make") as refused:
+        Outbox(postgres_url)
+    assert "database of its own" in refused.value.hint
+    with psycopg.connect(postgres_url) as db:
+        columns = db.execute(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'jobs'"
+        ).fetchone()
+    assert columns == (2,)

@@ -27,7 +27,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any, Final
 
-from ruralseller.publishing.migrations import Step, apply_steps
+from ruralseller.errors import StorageError
+from ruralseller.publishing.migrations import Step, apply_steps, reached_steps
 from ruralseller.publishing.outbox import (
     _COLUMNS,
     _OWNER,
@@ -85,6 +86,21 @@ POSTGRES_STEPS: Final[tuple[Step, ...]] = (
 )
 
 
+def _refuse_foreign_tables(db: Database, shown: str) -> None:
+    """Refuse a database whose ``jobs`` or ``pictures`` table another program made."""
+    if "outbox" in reached_steps(db):
+        return
+    row = db.execute("SELECT to_regclass('jobs'), to_regclass('pictures')").fetchone()
+    found = [name for name in row if name is not None]
+    if found:
+        raise StorageError(
+            shown,
+            f"the database holds tables ruralseller did not make ({', '.join(map(str, found))})",
+            hint="give ruralseller a database of its own (CREATE DATABASE ruralseller); it "
+            "does not write into other programs' tables",
+        )
+
+
 class PostgresOutbox(Outbox):
     """The outbox in a PostgreSQL database; make one with ``Outbox("postgresql://…")``.
 
@@ -107,9 +123,9 @@ class PostgresOutbox(Outbox):
             self._errors(),
             connection.transaction(),
         ):
-            apply_steps(
-                PgDatabase(connection), "outbox", POSTGRES_STEPS, where=self.path, what="outbox"
-            )
+            db = PgDatabase(connection)
+            _refuse_foreign_tables(db, self.path)
+            apply_steps(db, "outbox", POSTGRES_STEPS, where=self.path, what="outbox")
         self.pool = open_pool(url, what="outbox")
         self._finalizer = weakref.finalize(self, self.pool.close)
 
