@@ -25,6 +25,7 @@ COMMANDS_GROUP = "ruralseller.cli"
 COMMANDS: dict[str, str] = {
     "certificate": "ruralseller.cli.certificate:certificate",
     "check": "ruralseller.cli.compliance:check_command",
+    "db": "ruralseller.cli.db:db",
     "init": "ruralseller.cli.catalog:init",
     "label": "ruralseller.cli.packaging:label",
     "marketplaces": "ruralseller.cli.publishing:marketplaces_command",

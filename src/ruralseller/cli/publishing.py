@@ -23,6 +23,7 @@ from ruralseller.catalog import CATALOG_FILE, Catalog, Money, load_catalog
 from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, answer
 from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import Column, emit_json, err, format_option, out, print_table
+from ruralseller.cli._store import STORE, outbox_target, shown, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import WAITING, print_waiting, retry_text
 from ruralseller.errors import InvalidValueError, RuralSellerError
@@ -105,7 +106,10 @@ def marketplaces_command(fmt: str) -> None:
 
 # --- publishing ------------------------------------------------------------------------------
 
-_OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
+_OUTBOX_HELP = (
+    "The outbox: a file, or a postgresql:// URL. "
+    "Default: .ruralseller/outbox.db inside the catalogue folder."
+)
 
 
 def _has_catalogue(path: Path) -> bool:
@@ -115,8 +119,8 @@ def _has_catalogue(path: Path) -> bool:
     )
 
 
-def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
-    return outbox or catalog_path / ".ruralseller" / "outbox.db"
+def _outbox_path(catalog_path: Path, outbox: Path | str | None) -> Path | str:
+    return outbox_target(catalog_path, outbox)
 
 
 def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
@@ -310,9 +314,9 @@ def _run_publisher(
         raise _interrupted(outbox, marketplace, resume) from None
 
 
-def _resume_command(catalog_path: Path, marketplace: str, outbox: Path | None) -> str:
+def _resume_command(catalog_path: Path, marketplace: str, outbox: Path | str | None) -> str:
     command = f"ruralseller sync {catalog_path} --to {marketplace}"
-    return command + (f" --outbox {outbox}" if outbox is not None else "")
+    return command + (f" --outbox {shown(outbox)}" if outbox is not None else "")
 
 
 _OPTION = click.option(
@@ -331,7 +335,7 @@ _OPTION = click.option(
 @_to_option
 @click.option("--lot", "lot_ids", multiple=True, help="Only this lot (repeatable). Default: all.")
 @_OPTION
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--dry-run", is_flag=True, help="Check and show what would be sent; send nothing.")
 @click.option("--offline", is_flag=True, help="Queue in the outbox now; `ruralseller sync` later.")
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
@@ -351,7 +355,7 @@ def publish(
     marketplace: str,
     lot_ids: tuple[str, ...],
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
     dry_run: bool,
     offline: bool,
     concurrency: int,
@@ -444,7 +448,7 @@ def _print_refused(refused: list[tuple[str, list[ListingIssue]]], marketplace: s
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
 @_to_option
 @_OPTION
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
 @on_option
 @delivery_option
@@ -453,7 +457,7 @@ def sync(
     catalog_path: Path,
     marketplace: str,
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
     concurrency: int,
     day: dt.datetime | None,
     delivery: dt.timedelta,
@@ -469,8 +473,8 @@ def sync(
     minimum remaining life) are withdrawn first, and writes queued for them are not sent.
     """
     path = _outbox_path(catalog_path, outbox)
-    if not path.exists():
-        err.print(f"[red]error:[/] no outbox at {escape(str(path))}; publish something first")
+    if not store_exists(path):
+        err.print(f"[red]error:[/] no outbox at {escape(shown(path))}; publish something first")
         raise SystemExit(EXIT_BAD_INPUT)
     load_marketplace(marketplace)
     # Without the catalogue the lots' dates are unknown: send, but say what is skipped.
@@ -509,14 +513,14 @@ def sync(
 @_to_option
 @click.option("--lot", "lot_ids", multiple=True, required=True, help="The lot (repeatable).")
 @_OPTION
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @format_option()
 def withdraw(
     catalog_path: Path,
     marketplace: str,
     lot_ids: tuple[str, ...],
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
     fmt: str,
 ) -> None:
     """Take lots off sale on a marketplace (publish them again to put them back).
@@ -543,24 +547,24 @@ def withdraw(
 
 @click.command(name="outbox")
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--failed", is_flag=True, help="Only the listings that failed.")
 @format_option()
-def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool, fmt: str) -> None:
+def outbox_command(catalog_path: Path, outbox: Path | str | None, failed: bool, fmt: str) -> None:
     """Show what the outbox holds: each listing's state, tries and last error.
 
     Exits 0 (also when nothing was published from here yet), 2 when the outbox cannot be read.
     """
     path = _outbox_path(catalog_path, outbox)
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
-    jobs = Outbox(path).jobs(*states) if path.exists() else []
+    jobs = Outbox(path).jobs(*states) if store_exists(path) else []
     now = time.time()
     if fmt == "json":
         emit_json(
             "outbox",
             {
-                "outbox": str(path),
-                "exists": path.exists(),
+                "outbox": shown(path),
+                "exists": store_exists(path),
                 "jobs": [
                     {
                         "marketplace": job.marketplace,
@@ -576,8 +580,8 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool, fmt: s
             },
         )
         return
-    if not path.exists():
-        out.print(f"no outbox at {escape(str(path))}: nothing was published from here yet")
+    if not store_exists(path):
+        out.print(f"no outbox at {escape(shown(path))}: nothing was published from here yet")
         return
     columns = [
         Column("marketplace", keep=2),
@@ -600,4 +604,4 @@ def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool, fmt: s
                 escape(error),
             ]
         )
-    print_table(out, columns, rows, title=str(path))
+    print_table(out, columns, rows, title=shown(path))

@@ -14,6 +14,7 @@ from rich.markup import escape
 from ruralseller.catalog import load_catalog
 from ruralseller.cli._errors import answer
 from ruralseller.cli._output import Column, emit_json, format_option, out, print_table
+from ruralseller.cli._store import STORE, outbox_target, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.publishing import Outbox, lot_statuses
 
@@ -24,15 +25,16 @@ __all__ = ["status"]
 @click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
 @click.option(
     "--outbox",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The outbox to read listings from (default: CATALOG/.ruralseller/outbox.db).",
+    type=STORE,
+    help="The outbox to read listings from: a file or a postgresql:// URL "
+    "(default: CATALOG/.ruralseller/outbox.db).",
 )
 @format_option()
 @on_option
 @delivery_option
 def status(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     fmt: str,
     day: dt.datetime | None,
     delivery: dt.timedelta,
@@ -43,8 +45,8 @@ def status(
     """
     on = today(day)
     catalog = load_catalog(catalog_path)
-    path = outbox or catalog_path / ".ruralseller" / "outbox.db"
-    box = Outbox(path) if path.exists() else None
+    path = outbox_target(catalog_path, outbox)
+    box = Outbox(path) if store_exists(path) else None
     rows = lot_statuses(catalog, on=on, outbox=box, delivery=delivery)
     if fmt == "json":
         emit_json("status", {"on": on.isoformat(), "lots": [row.to_dict() for row in rows]})

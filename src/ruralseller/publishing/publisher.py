@@ -268,7 +268,8 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
     by :func:`~ruralseller.listing.prepare_listings`, as ``ruralseller publish`` does.
 
     Args:
-        outbox: an :class:`Outbox`, or the path of its SQLite file.
+        outbox: an :class:`Outbox`, the path of its SQLite file, or a ``postgresql://``
+            URL of its database.
         marketplace: the adapter name, e.g. ``"sandbox"``.
         items: drafts with their processed pictures to queue first, or what
             :func:`~ruralseller.listing.prepare_listings` made for this marketplace (none:
