@@ -39,6 +39,7 @@ from ruralseller.cli._plan_to import (
 )
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import print_waiting, retry_text
+from ruralseller.cli.accounts import accounts, marketplace_target, saved_settings
 from ruralseller.coldchain import outside_for
 from ruralseller.coldchain.classes import class_limits
 from ruralseller.coldchain.plan import ShipmentOption, ShipmentPlan, plan_shipment
@@ -84,7 +85,6 @@ from ruralseller.marketplaces import (
     installed_marketplaces,
     load_marketplace,
     marketplace_profile,
-    settings_from_environment,
     settings_from_text,
 )
 from ruralseller.packaging import (
@@ -1188,6 +1188,9 @@ def marketplaces_command(fmt: str) -> None:
 # --- publishing ------------------------------------------------------------------------------
 
 _OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
+_TO_HELP = (
+    "The marketplace, e.g. sandbox, and a saved account: ebay:shop2 (`ruralseller accounts`)."
+)
 
 
 def _has_catalogue(path: Path) -> bool:
@@ -1202,8 +1205,8 @@ def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
 
 
 def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
-    """The adapter's settings: ``RURALSELLER_<NAME>_<KEY>`` variables, then ``-o KEY=VALUE``."""
-    config = settings_from_environment(marketplace)
+    """The adapter's settings: saved account < ``RURALSELLER_<NAME>_<KEY>`` < ``-o KEY=VALUE``."""
+    config: dict[str, str] = {}
     for option in options:
         key, sep, value = option.partition("=")
         if not sep or not key:
@@ -1213,6 +1216,7 @@ def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str
             )
         config[key.strip()] = value.strip()
     try:
+        config = saved_settings(marketplace, config)
         return settings_from_text(marketplace, config)
     except InvalidValueError as exc:
         raise click.BadParameter(
@@ -1338,7 +1342,7 @@ def _run_publisher(
 
 @cli.command()
 @click.argument("catalog_path", type=click.Path(path_type=Path, exists=True, file_okay=False))
-@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("--to", "marketplace", required=True, callback=marketplace_target, help=_TO_HELP)
 @click.option("--lot", "lot_ids", multiple=True, help="Only this lot (repeatable). Default: all.")
 @click.option(
     "-o",
@@ -1435,7 +1439,7 @@ def publish(
 
 @cli.command()
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("--to", "marketplace", required=True, callback=marketplace_target, help=_TO_HELP)
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
 @click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
@@ -1493,7 +1497,7 @@ def sync(
 
 @cli.command()
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option("--to", "marketplace", required=True, callback=marketplace_target, help=_TO_HELP)
 @click.option("--lot", "lot_ids", multiple=True, required=True, help="The lot (repeatable).")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
 @click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
@@ -1568,3 +1572,4 @@ cli.add_command(settle_command)
 from ruralseller.cli.status import status as _status  # noqa: E402
 
 cli.add_command(_status)
+cli.add_command(accounts)  # `ruralseller accounts` (ruralseller.cli.accounts)

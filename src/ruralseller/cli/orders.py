@@ -31,6 +31,7 @@ from ruralseller.cli._app import (
     _outbox_path,
     _report,
 )
+from ruralseller.cli.accounts import marketplace_target
 from ruralseller.errors import CatalogValidationError, MarketplaceError, RuralSellerError
 from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
 from ruralseller.orders import (
@@ -266,7 +267,13 @@ def _print_intake(report: IntakeReport) -> None:
 
 @orders.command(name="sync")
 @_common
-@click.option("--from", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
+@click.option(
+    "--from",
+    "marketplace",
+    required=True,
+    callback=marketplace_target,
+    help="The marketplace, e.g. sandbox, and a saved account: ebay:shop2.",
+)
 @click.option(
     "--channel", help="The channel's name (default: the marketplace's), for a second account."
 )
