@@ -1,0 +1,73 @@
+"""Each adapter's account check: one harmless authenticated read, and what a refusal means.
+
+Every check runs against the marketplace's fake, which checks each request against the
+marketplace's published API description (tests/specs/) where one is vendored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from tests.marketplaces import fake_ebay, fake_etsy
+from tests.marketplaces.test_ebay import make_ebay
+from tests.marketplaces.test_etsy import make_etsy
+
+from ruralseller.errors import MarketplaceAuthError, MarketplaceError
+from ruralseller.marketplaces import AccountCheck, diagnose
+
+
+def check(adapter: Any) -> AccountCheck:
+    async def main() -> AccountCheck:
+        try:
+            result: AccountCheck = await adapter.check_account()
+            return result
+        finally:
+            await adapter.aclose()
+
+    return asyncio.run(main())
+
+
+def trouble(adapter: Any) -> str:
+    with pytest.raises(MarketplaceError) as caught:
+        check(adapter)
+    return diagnose(caught.value)[0]
+
+
+def test_ebay_reads_one_inventory_item_with_the_refreshed_token() -> None:
+    fake = fake_ebay.FakeEbay()
+    result = check(make_ebay(fake))
+    assert result == AccountCheck(
+        marketplace="ebay", account="", call="GET /sell/inventory/v1/inventory_item?limit=1"
+    )
+    assert fake.calls == ["getInventoryItems"]
+    assert fake.items == {}  # nothing written
+
+
+def test_ebay_names_a_wrong_secret_or_refresh_token_as_credentials() -> None:
+    assert trouble(make_ebay(fake_ebay.FakeEbay(), client_secret="PRD-not-the-cert-id")) == (
+        "credentials"
+    )
+    assert trouble(make_ebay(fake_ebay.FakeEbay(), refresh_token="v^1.1#revoked")) == (
+        "credentials"
+    )
+
+
+def test_etsy_asks_whose_token_it_is() -> None:
+    fake = fake_etsy.FakeEtsy()
+    result = check(make_etsy(fake))
+    assert result.account == f"user {fake_etsy.USER_ID}, shop {fake_etsy.SHOP_ID}"
+    assert result.call == "GET /v3/application/users/me"
+    assert fake.seen == ["getMe"]
+
+
+def test_etsy_tells_a_wrong_key_a_stale_token_and_another_shop_apart() -> None:
+    wrong_key = make_etsy(fake_etsy.FakeEtsy(), shared_secret="not-the-shared-secret")
+    assert trouble(wrong_key) == "permission"  # Etsy answers 403 "Invalid API key"
+    stale = make_etsy(fake_etsy.FakeEtsy(), access_token=None, refresh_token="27182818.stale")
+    assert trouble(stale) == "credentials"
+    with pytest.raises(MarketplaceAuthError) as caught:
+        check(make_etsy(fake_etsy.FakeEtsy(), shop_id=1234))
+    assert "not shop_id 1234" in caught.value.message
+    assert diagnose(caught.value)[0] == "permission"
