@@ -17,6 +17,10 @@ from tests.marketplaces.test_etsy import make_etsy
 from ruralseller.errors import MarketplaceAuthError, MarketplaceError
 from ruralseller.marketplaces import AccountCheck, diagnose
 
+WRONG_SECRET = "PRD-not-the-cert-id"  # noqa: S105 - test credentials that are refused
+REVOKED = "v^1.1#revoked"
+STALE = "27182818.stale"
+
 
 def check(adapter: Any) -> AccountCheck:
     async def main() -> AccountCheck:
@@ -46,12 +50,8 @@ def test_ebay_reads_one_inventory_item_with_the_refreshed_token() -> None:
 
 
 def test_ebay_names_a_wrong_secret_or_refresh_token_as_credentials() -> None:
-    assert trouble(make_ebay(fake_ebay.FakeEbay(), client_secret="PRD-not-the-cert-id")) == (
-        "credentials"
-    )
-    assert trouble(make_ebay(fake_ebay.FakeEbay(), refresh_token="v^1.1#revoked")) == (
-        "credentials"
-    )
+    assert trouble(make_ebay(fake_ebay.FakeEbay(), client_secret=WRONG_SECRET)) == ("credentials")
+    assert trouble(make_ebay(fake_ebay.FakeEbay(), refresh_token=REVOKED)) == ("credentials")
 
 
 def test_etsy_asks_whose_token_it_is() -> None:
@@ -63,9 +63,9 @@ def test_etsy_asks_whose_token_it_is() -> None:
 
 
 def test_etsy_tells_a_wrong_key_a_stale_token_and_another_shop_apart() -> None:
-    wrong_key = make_etsy(fake_etsy.FakeEtsy(), shared_secret="not-the-shared-secret")
+    wrong_key = make_etsy(fake_etsy.FakeEtsy(), shared_secret=WRONG_SECRET)
     assert trouble(wrong_key) == "permission"  # Etsy answers 403 "Invalid API key"
-    stale = make_etsy(fake_etsy.FakeEtsy(), access_token=None, refresh_token="27182818.stale")
+    stale = make_etsy(fake_etsy.FakeEtsy(), access_token=None, refresh_token=STALE)
     assert trouble(stale) == "credentials"
     with pytest.raises(MarketplaceAuthError) as caught:
         check(make_etsy(fake_etsy.FakeEtsy(), shop_id=1234))
