@@ -10,9 +10,14 @@ import asyncio
 from typing import Any
 
 import pytest
-from tests.marketplaces import fake_ebay, fake_etsy
+from tests.marketplaces import fake_ebay, fake_etsy, fake_shopify
+from tests.marketplaces.fake_amazon import FakeAmazon
+from tests.marketplaces.test_amazon import CLOCK, CREDENTIALS, SELLER, make_adapter
 from tests.marketplaces.test_ebay import make_ebay
 from tests.marketplaces.test_etsy import make_etsy
+from tests.marketplaces.test_shopify import _adapter as make_shopify
+from tests.marketplaces.test_woocommerce import adapter as make_woocommerce
+from tests.marketplaces.test_woocommerce import http_store, https_store
 
 from ruralseller.errors import MarketplaceAuthError, MarketplaceError
 from ruralseller.marketplaces import AccountCheck, diagnose
@@ -71,3 +76,37 @@ def test_etsy_tells_a_wrong_key_a_stale_token_and_another_shop_apart() -> None:
         check(make_etsy(fake_etsy.FakeEtsy(), shop_id=1234))
     assert "not shop_id 1234" in caught.value.message
     assert diagnose(caught.value)[0] == "permission"
+
+
+def test_amazon_searches_the_sellers_listings_for_one() -> None:
+    fake = FakeAmazon(seller_id=SELLER, **CREDENTIALS, clock=CLOCK)
+    result = check(make_adapter(fake))
+    assert result.account == f"seller {SELLER}"
+    assert fake.operations == ["searchListingsItems"]
+    assert fake.listings == {}
+
+
+def test_amazon_tells_a_bad_refresh_token_from_another_sellers_id() -> None:
+    fake = FakeAmazon(seller_id=SELLER, **CREDENTIALS, clock=CLOCK)
+    assert trouble(make_adapter(fake, refresh_token=REVOKED)) == "credentials"
+    # SP-API answers 403 Unauthorized for a seller id the token does not belong to.
+    assert trouble(make_adapter(fake, seller_id="A-NOT-OURS")) == "permission"
+
+
+def test_shopify_reads_the_shop_context_with_the_token() -> None:
+    fake = fake_shopify.FakeShopify()
+    result = check(make_shopify(fake))
+    assert result.account == f"{fake_shopify.SHOP} ({fake.currency})"
+    assert fake.operations() == ["ShopContext"]
+    assert trouble(make_shopify(fake_shopify.FakeShopify(), access_token=WRONG_SECRET)) == (
+        "credentials"
+    )
+
+
+@pytest.mark.parametrize("make_store", [https_store, http_store])
+def test_woocommerce_lists_one_product_with_the_key(make_store: Any) -> None:
+    store = make_store()
+    result = check(make_woocommerce(store))
+    assert result.account == store.base_url
+    assert result.call == "GET /wp-json/wc/v3/products?per_page=1"
+    assert trouble(make_woocommerce(make_store(), consumer_secret=WRONG_SECRET)) == "credentials"
