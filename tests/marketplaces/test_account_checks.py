@@ -12,9 +12,11 @@ from typing import Any
 import pytest
 from tests.marketplaces import fake_ebay, fake_etsy, fake_shopify
 from tests.marketplaces.fake_amazon import FakeAmazon
+from tests.marketplaces.fake_shopee import FakeShopee
 from tests.marketplaces.test_amazon import CLOCK, CREDENTIALS, SELLER, make_adapter
 from tests.marketplaces.test_ebay import make_ebay
 from tests.marketplaces.test_etsy import make_etsy
+from tests.marketplaces.test_shopee import make_adapter as make_shopee
 from tests.marketplaces.test_shopify import _adapter as make_shopify
 from tests.marketplaces.test_woocommerce import adapter as make_woocommerce
 from tests.marketplaces.test_woocommerce import http_store, https_store
@@ -110,3 +112,21 @@ def test_woocommerce_lists_one_product_with_the_key(make_store: Any) -> None:
     assert result.account == store.base_url
     assert result.call == "GET /wp-json/wc/v3/products?per_page=1"
     assert trouble(make_woocommerce(make_store(), consumer_secret=WRONG_SECRET)) == "credentials"
+
+
+def test_shopee_reads_the_shop_info_signed_with_the_token() -> None:
+    fake = FakeShopee()
+    result = check(make_shopee(fake))
+    assert result.account == "Wu Family Farm (SG)"
+    assert [r.url.path for r in fake.requests] == ["/api/v2/shop/get_shop_info"]
+
+
+def test_shopee_tells_a_wrong_key_from_a_banned_shop() -> None:
+    # Shopee answers 403 to a wrong signature too: its code says it is the credentials.
+    assert trouble(make_shopee(FakeShopee(), partner_key=WRONG_SECRET)) == "credentials"
+    banned = FakeShopee()
+    banned.shop_status = "BANNED"
+    with pytest.raises(MarketplaceAuthError) as caught:
+        check(make_shopee(banned))
+    assert "the shop Wu Family Farm is BANNED" in caught.value.message
+    assert diagnose(caught.value)[0] == "permission"

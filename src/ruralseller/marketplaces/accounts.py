@@ -665,6 +665,10 @@ def account_settings(
     }
 
 
+# Error codes that name the credential itself (Shopee answers 403 to a wrong signature or
+# token, OAuth's token endpoints 400/401 with invalid_client or invalid_grant).
+_CREDENTIAL_CODES = ("sign", "token", "invalid_partner", "invalid_client", "invalid_grant")
+
 #: What :func:`diagnose` finds wrong with an account.
 Trouble = Literal["credentials", "permission", "network", "marketplace"]
 
@@ -672,10 +676,11 @@ Trouble = Literal["credentials", "permission", "network", "marketplace"]
 def diagnose(error: MarketplaceError) -> tuple[Trouble, str]:
     """What an account check's failure means, and what to do, in a partner's words.
 
-    * ``credentials``: the marketplace refused them (HTTP 401, or a token that could not be
-      refreshed): wrong, expired or revoked;
-    * ``permission``: it knows them but refused this read (HTTP 403): a missing scope or
-      role, or an account that is restricted;
+    * ``credentials``: the marketplace refused them (HTTP 401, a token that could not be
+      refreshed, or a 403 whose code names the signature or token): wrong, expired or
+      revoked;
+    * ``permission``: it knows them but refused this read (any other HTTP 403): a missing
+      scope or role, or an account that is restricted;
     * ``network``: no answer came (no connection, DNS, timeout);
     * ``marketplace``: it answered with trouble of its own (5xx, rate limit, odd answer).
 
@@ -683,7 +688,8 @@ def diagnose(error: MarketplaceError) -> tuple[Trouble, str]:
     'permission'
     """
     if isinstance(error, MarketplaceAuthError):
-        if error.status == 403:
+        code = (error.code or "").lower()
+        if error.status == 403 and not any(word in code for word in _CREDENTIAL_CODES):
             return "permission", (
                 "the marketplace knows these credentials but refused this read: the app or "
                 "token lacks a permission (scope, role), or the account is restricted; grant "
