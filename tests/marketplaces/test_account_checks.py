@@ -13,11 +13,13 @@ import pytest
 from tests.marketplaces import fake_ebay, fake_etsy, fake_shopify
 from tests.marketplaces.fake_amazon import FakeAmazon
 from tests.marketplaces.fake_shopee import FakeShopee
+from tests.marketplaces.fake_taobao import FakeTaobao
 from tests.marketplaces.test_amazon import CLOCK, CREDENTIALS, SELLER, make_adapter
 from tests.marketplaces.test_ebay import make_ebay
 from tests.marketplaces.test_etsy import make_etsy
 from tests.marketplaces.test_shopee import make_adapter as make_shopee
 from tests.marketplaces.test_shopify import _adapter as make_shopify
+from tests.marketplaces.test_taobao import make_taobao
 from tests.marketplaces.test_woocommerce import adapter as make_woocommerce
 from tests.marketplaces.test_woocommerce import http_store, https_store
 
@@ -130,3 +132,15 @@ def test_shopee_tells_a_wrong_key_from_a_banned_shop() -> None:
         check(make_shopee(banned))
     assert "the shop Wu Family Farm is BANNED" in caught.value.message
     assert diagnose(caught.value)[0] == "permission"
+
+
+def test_taobao_asks_whose_session_it_is() -> None:
+    fake = FakeTaobao()
+    result = check(make_taobao(fake))
+    assert result.account == "吴家土鸡"
+    assert fake.performed == ["taobao.user.seller.get"]
+
+
+def test_taobao_names_a_wrong_secret_or_session_as_credentials() -> None:
+    assert trouble(make_taobao(FakeTaobao(), app_secret=WRONG_SECRET)) == "credentials"
+    assert trouble(make_taobao(FakeTaobao(), session=STALE)) == "credentials"
