@@ -218,3 +218,26 @@ def test_accounts_test_tells_good_from_bad_credentials_and_no_network(
     data = json.loads(out)
     assert (data["ok"], data["trouble"]) == (False, "network")
     assert app.state.sandbox.count_listings() == 0
+
+
+def test_required_secrets_are_read_hidden_and_the_environment_saved_on_request(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RURALSELLER_SHOPIFY_LOCATION_ID", "gid://shopify/Location/7")
+    code, out, err = invoke(
+        "accounts", "add", "Shopify", "--name", "village", "-o", "shop=wu-farm.myshopify.com",
+        "--from-env", "--prompt", stdin="shpat_from_standard_input_0123\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "shopify access_token (hidden):" in err
+    assert "shpat_from_standard_input_0123" not in out + err
+    assert ring.passwords[(KEYRING_SERVICE, "shopify/village/access_token")] == (
+        "shpat_from_standard_input_0123"
+    )
+    code, out, _ = invoke("accounts", "list", "shopify", "--format", "json")
+    (row,) = json.loads(out)["accounts"]
+    assert row["settings"] == {
+        "shop": "wu-farm.myshopify.com",
+        "location_id": "gid://shopify/Location/7",
+    }
+    assert row["to"] == "shopify:village"
