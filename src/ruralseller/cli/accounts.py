@@ -29,6 +29,7 @@ from ruralseller.marketplaces import (
     diagnose,
     get_marketplace,
     load_marketplace,
+    redact_text,
     secret_fields,
     settings_from_environment,
     settings_from_text,
@@ -347,6 +348,9 @@ def test_command(marketplace: str, name: str | None, options: tuple[str, ...], f
             await adapter.aclose()
 
     if not callable(getattr(adapter, "check_account", None)):
+        closing = getattr(adapter, "aclose", None)
+        if closing is not None:
+            asyncio.run(closing())
         raise click.UsageError(f"the {adapter_name} adapter cannot test an account")
     try:
         check = asyncio.run(run())
@@ -354,12 +358,13 @@ def test_command(marketplace: str, name: str | None, options: tuple[str, ...], f
         raise click.UsageError(str(exc)) from None
     except MarketplaceError as exc:
         trouble, advice = diagnose(exc)
+        message = redact_text(str(exc))  # the HTTP layer scrubbed it; once more costs nothing
         if fmt == "json":
             body = {"format": TEST_FORMAT, "account": target, "ok": False, "trouble": trouble}
-            click.echo(json.dumps({**body, "advice": advice, "message": str(exc)}, indent=2))
+            click.echo(json.dumps({**body, "advice": advice, "message": message}, indent=2))
         else:
             _err.print(f"[red]{escape(target)}: {trouble}:[/] {escape(advice)}")
-            _err.print(f"  {escape(str(exc))}")
+            _err.print(f"  {escape(message)}")
         raise SystemExit(1) from None
     if fmt == "json":
         body = {"format": TEST_FORMAT, "account": target, "ok": True, "trouble": None}
