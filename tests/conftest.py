@@ -10,6 +10,8 @@ import keyring.backends.fail
 import pytest
 from hypothesis import HealthCheck, settings
 
+from ruralseller.marketplaces import secrets as secrets_module
+
 settings.register_profile("default", deadline=None)
 settings.register_profile(
     "ci", deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
@@ -27,3 +29,22 @@ def _no_real_config_or_keyring(
     keyring.set_keyring(keyring.backends.fail.Keyring())
     yield
     keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets_made_by_hypothesis(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Secrets a Hypothesis test makes are forgotten after it.
+
+    Hypothesis draws text from string constants in our code ("permission", "marketplace"),
+    and a ``Secret`` made of one would be scrubbed from every later message of the run, so
+    a test's redaction would depend on which tests ran before it.
+    """
+    if not getattr(getattr(request.node, "function", None), "is_hypothesis_test", False):
+        yield
+        return
+    with secrets_module._KNOWN_LOCK:
+        before = dict(secrets_module._KNOWN)
+    yield
+    with secrets_module._KNOWN_LOCK:
+        secrets_module._KNOWN.clear()
+        secrets_module._KNOWN.update(before)
