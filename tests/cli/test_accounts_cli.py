@@ -241,3 +241,25 @@ def test_required_secrets_are_read_hidden_and_the_environment_saved_on_request(
         "location_id": "gid://shopify/Location/7",
     }
     assert row["to"] == "shopify:village"
+
+
+def test_add_and_remove_answer_in_json_too() -> None:
+    # The conftest's keyring is keyring's "fail" backend: the secret goes to the file.
+    code, out, err = invoke(
+        "accounts", "add", "sandbox", "--name", "shop2", "-o", "key_id=shop2",
+        "-o", f"secret={SHOP2_SECRET}", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["format"] == "ruralseller.account/1"
+    assert (data["to"], data["secrets"], data["secrets_in"]) == (
+        "sandbox:shop2",
+        ["secret"],
+        "file",
+    )
+    assert "no system keyring is available" in data["why_file"]
+    assert SHOP2_SECRET not in out
+    code, out, _ = invoke("accounts", "remove", "sandbox", "--name", "shop2", "--format", "json")
+    assert (code, json.loads(out)["removed"]) == (0, True)
+    code, out, _ = invoke("accounts", "remove", "sandbox", "--name", "shop2", "--format", "json")
+    assert (code, json.loads(out)["removed"]) == (1, False)

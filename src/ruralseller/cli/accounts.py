@@ -44,6 +44,7 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 # Where the ``--to`` callback leaves the account it was given, for the settings to start from.
 _ACCOUNT = "ruralseller.account"
 LIST_FORMAT = "ruralseller.accounts/1"
+ACCOUNT_FORMAT = "ruralseller.account/1"
 TEST_FORMAT = "ruralseller.account-test/1"
 
 
@@ -123,6 +124,9 @@ def _interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 _NAME = click.option(
     "--name",
     help="The account's name (default: `default`); publish to it with --to MARKETPLACE:NAME.",
@@ -161,12 +165,14 @@ def accounts() -> None:
     default=None,
     help="Ask for missing required settings (secrets hidden). Default: when run in a terminal.",
 )
+@_FORMAT
 def add(
     marketplace: str,
     name: str | None,
     options: tuple[str, ...],
     from_env: bool,
     prompt: bool | None,
+    fmt: str,
 ) -> None:
     """Save (or replace) an account of MARKETPLACE, checked as the adapter's settings.
 
@@ -175,8 +181,18 @@ def add(
     adapter, account = _target(marketplace, name)
     values = {**(settings_from_environment(adapter) if from_env else {}), **_pairs(options)}
     secrets = set(secret_fields(adapter))
+    _ask_for_missing(adapter, values, secrets, _interactive() if prompt is None else prompt)
+    try:
+        saved = AccountStore().save(adapter, account, values)
+    except InvalidValueError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise click.BadParameter(exc.message + hint, param_hint="--option") from None
+    _report_saved(saved, sorted(secrets & set(_pairs(options))), fmt)
+
+
+def _ask_for_missing(adapter: str, values: dict[str, str], secrets: set[str], ask: bool) -> None:
+    """Ask for the required settings not given (secrets hidden), or say which are missing."""
     missing = [field for field in _required(adapter) if field not in values]
-    ask = _interactive() if prompt is None else prompt
     if missing and not ask:
         first = missing[0]
         raise click.UsageError(
@@ -192,9 +208,7 @@ def add(
     for field in missing:
         hidden = field in secrets
         values[field] = click.prompt(
-            f"{adapter} {field}" + (" (hidden)" if hidden else ""),
-            hide_input=hidden,
-            err=True,
+            f"{adapter} {field}" + (" (hidden)" if hidden else ""), hide_input=hidden, err=True
         ).strip()
     for field in _secrets_with_a_value(adapter) if ask else ():
         if field not in values:
@@ -207,34 +221,38 @@ def add(
             ).strip()
             if answer:
                 values[field] = answer
-    on_command_line = sorted(secrets & set(_pairs(options)))
-    try:
-        saved = AccountStore().save(adapter, account, values)
-    except InvalidValueError as exc:
-        hint = f" ({exc.hint})" if exc.hint else ""
-        raise click.BadParameter(exc.message + hint, param_hint="--option") from None
-    _out.print(
-        f"saved {escape(saved.target)}: settings in {escape(str(saved.path))}, "
-        + (
-            "secrets in the system keyring"
-            if saved.secret_storage.where == "keyring"
-            else f"secrets in {escape(str(saved.secret_storage.path))}"
+
+
+def _report_saved(saved: SavedAccount, on_command_line: list[str], fmt: str) -> None:
+    storage = saved.secret_storage
+    if fmt == "json":
+        body = {
+            "format": ACCOUNT_FORMAT,
+            "saved": True,
+            **_row(saved, tuple(sorted(saved.secrets))),
+        }
+        click.echo(json.dumps({**body, "why_file": storage.reason or None}, indent=2))
+    else:
+        where = "the system keyring" if storage.where == "keyring" else escape(str(storage.path))
+        _out.print(
+            f"saved {escape(saved.target)}: settings in {escape(str(saved.path))}, "
+            f"secrets in {where}"
         )
-    )
-    if saved.secret_storage.where == "file" and saved.secrets:
+    if storage.where == "file" and saved.secrets:
         _err.print(
-            f"[yellow]warning:[/] the secrets are kept in {escape(str(saved.secret_storage.path))}"
-            f", readable by you only (mode 0600), because {escape(saved.secret_storage.reason)}; "
-            "anyone who can act as you or read your backups can read them. Install a keyring "
-            "backend (see the docs: Save a marketplace account once) and add the account again "
-            "to move them into a keyring."
+            f"[yellow]warning:[/] the secrets are kept in {escape(str(storage.path))}, readable "
+            f"by you only (mode 0600), because {escape(storage.reason)}; anyone who can act as "
+            "you or read your backups can read them. Install a keyring backend (see the docs: "
+            "Save a marketplace account once) and add the account again to move them into a "
+            "keyring."
         )
     if on_command_line:
         _err.print(
             f"[yellow]note:[/] {', '.join(on_command_line)} came from the command line, which "
             "your shell history may keep; next time leave secrets out to be asked for them."
         )
-    _out.print(f"publish with: ruralseller publish CATALOG --to {escape(_to(saved))}")
+    if fmt != "json":
+        _out.print(f"publish with: ruralseller publish CATALOG --to {escape(_to(saved))}")
 
 
 def _to(saved: SavedAccount) -> str:
@@ -257,9 +275,7 @@ def _row(saved: SavedAccount, secrets: tuple[str, ...]) -> dict[str, Any]:
 
 @accounts.command(name="list")
 @click.argument("marketplace", required=False)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@_FORMAT
 def list_command(marketplace: str | None, fmt: str) -> None:
     """List the saved accounts (of MARKETPLACE), their settings and where their secrets are.
 
@@ -303,26 +319,30 @@ def list_command(marketplace: str | None, fmt: str) -> None:
 @accounts.command(name="remove")
 @click.argument("marketplace")
 @_NAME
-def remove(marketplace: str, name: str | None) -> None:
+@_FORMAT
+def remove(marketplace: str, name: str | None, fmt: str) -> None:
     """Forget an account of MARKETPLACE and its secrets.
 
     Exits 0 when removed, 1 when no such account is saved.
     """
     adapter, account = _target(marketplace, name)
-    if AccountStore().remove(adapter, account):
+    removed = AccountStore().remove(adapter, account)
+    if fmt == "json":
+        body = {"format": ACCOUNT_FORMAT, "account": f"{adapter}:{account}", "removed": removed}
+        click.echo(json.dumps(body, indent=2))
+    elif removed:
         _out.print(f"removed {escape(adapter)}:{escape(account)} and its secrets")
-        return
-    _err.print(f"no {escape(adapter)} account is saved as {escape(account)!r}; nothing removed")
-    raise SystemExit(1)
+    else:
+        _err.print(f"no {escape(adapter)} account is saved as {escape(account)!r}; nothing removed")
+    if not removed:
+        raise SystemExit(1)
 
 
 @accounts.command(name="test")
 @click.argument("marketplace")
 @_NAME
 @_OPTIONS
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@_FORMAT
 def test_command(marketplace: str, name: str | None, options: tuple[str, ...], fmt: str) -> None:
     """Check an account with one harmless authenticated read (it changes nothing).
 
