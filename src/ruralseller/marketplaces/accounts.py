@@ -24,7 +24,8 @@ beats the saved account.
 
 Example:
     >>> import tempfile, keyring.backends.fail
-    >>> store = AccountStore(tempfile.mkdtemp(), keyring=keyring.backends.fail.Keyring())
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> store = AccountStore(folder.name, keyring=keyring.backends.fail.Keyring())
     >>> saved = store.save("Sandbox", "shop2", {"key_id": "shop2", "secret": "s3cret-shop2"})
     >>> saved.marketplace, saved.name, saved.settings, saved.secrets
     ('sandbox', 'shop2', {'key_id': 'shop2'}, {'secret': Secret('********')})
@@ -34,6 +35,7 @@ Example:
     (('sandbox', 'shop2'), ('ebay', 'default'))
     >>> account_settings("sandbox", "shop2", options={"key_id": "other"}, environ={}, store=store)
     {'key_id': 'other', 'secret': 's3cret-shop2'}
+    >>> folder.cleanup()
 """
 
 from __future__ import annotations
