@@ -609,6 +609,11 @@ class FakeAmazon:
             )
         return 200, self._submission(sku, "ACCEPTED", [])
 
+    def _searchListingsItems(self, request: httpx.Request) -> tuple[int, dict[str, Any]]:  # noqa: N802
+        size = int(request.url.params.get("pageSize", "10"))
+        skus = sorted(self.listings)
+        return 200, {"numberOfResults": len(skus), "items": [{"sku": s} for s in skus[:size]]}
+
     def _getListingsItem(self, request: httpx.Request) -> tuple[int, dict[str, Any]]:  # noqa: N802
         sku = self._sku(request)
         listing = self.listings.get(sku)

@@ -241,6 +241,16 @@ class FakeEbay:
             )
         return httpx.Response(200, json=item)
 
+    def getInventoryItems(self, request: httpx.Request) -> httpx.Response:  # noqa: N802
+        limit = int(request.url.params.get("limit", "25"))
+        offset = int(request.url.params.get("offset", "0"))
+        skus = sorted(self.items)
+        page = [{"sku": sku, **self.items[sku]} for sku in skus[offset : offset + limit]]
+        return httpx.Response(
+            200,
+            json={"total": len(skus), "size": len(page), "limit": limit, "inventoryItems": page},
+        )
+
     def getOffers(self, request: httpx.Request) -> httpx.Response:  # noqa: N802
         sku = request.url.params.get("sku", "")
         if sku not in self.items:

@@ -270,6 +270,9 @@ class FakeEtsy:
             )
         return None
 
+    def _getMe(self, _request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
+        return httpx.Response(200, json={"user_id": USER_ID, "shop_id": SHOP_ID})
+
     def _createDraftListing(self, request: httpx.Request, _: dict[str, str]) -> httpx.Response:  # noqa: N802
         form = {k.removesuffix("[]"): v[-1] for k, v in parse_qs(request.content.decode()).items()}
         together = {"who_made", "when_made", "is_supply"} & set(form)

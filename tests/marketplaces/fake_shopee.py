@@ -88,6 +88,7 @@ class FakeShopee:
         self.requests: list[httpx.Request] = []
         self.faults_seen: list[str] = []
         self.refreshes = 0
+        self.shop_status = "NORMAL"  # what get_shop_info says (BANNED, FROZEN)
         self._scripts: dict[str, list[str]] = {}
         self.orders: dict[str, dict[str, Any]] = {}
         # Called after each get_order_list with its query; kept until one answers True.
@@ -233,6 +234,7 @@ class FakeShopee:
             ("POST", "/api/v2/product/update_stock"): self._update_stock,
             ("POST", "/api/v2/product/update_price"): self._update_price,
             ("POST", "/api/v2/product/unlist_item"): self._unlist_item,
+            ("GET", "/api/v2/shop/get_shop_info"): self._shop_info,
             ("GET", "/api/v2/product/search_item"): self._search_item,
             ("GET", "/api/v2/product/get_item_base_info"): self._base_info,
             ("GET", "/api/v2/order/get_order_list"): self._order_list,
@@ -400,6 +402,21 @@ class FakeShopee:
             item["item_status"] = "UNLIST" if entry["unlist"] else "NORMAL"
             success.append({"item_id": item["item_id"], "unlist": entry["unlist"]})
         return self._ok({"success_list": success, "failure_list": failure})
+
+    def _shop_info(self, _request: httpx.Request) -> httpx.Response:
+        # v2.shop.get_shop_info answers at the top level, not inside "response" (as the
+        # public Shopee v2 clients read it; Shopee's own page is not vendored).
+        return httpx.Response(
+            200,
+            json={
+                "shop_name": "Wu Family Farm",
+                "region": "SG",
+                "status": self.shop_status,
+                "error": "",
+                "message": "",
+                "request_id": self._request_id(),
+            },
+        )
 
     def _search_item(self, request: httpx.Request) -> httpx.Response:
         query = request.url.params

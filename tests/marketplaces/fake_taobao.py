@@ -56,6 +56,7 @@ _ITEM_METHODS = (
     "taobao.trades.sold.increment.get",
     "taobao.trade.fullinfo.get",
     "taobao.logistics.offline.send",
+    "taobao.user.seller.get",
 )
 #: Carrier codes the fake knows (a few of taobao.logistics.companies.get's).
 CARRIERS = frozenset({"SF", "ZTO", "YTO", "STO", "YUNDA", "EMS", "POSTB", "JD"})
@@ -413,6 +414,12 @@ class FakeTaobao:
             pictures.append(new)
         item["modified"] = self._now()
         return {"item_img": new}
+
+    def _user_seller_get(self, params: dict[str, str], _files: dict[str, bytes]) -> dict[str, Any]:
+        if not params.get("fields"):
+            raise TopError(40, "Missing Required Arguments", "isv.missing-parameter:fields", "")
+        user = {"user_id": 2206000001, "nick": "吴家土鸡"}
+        return {"user": {k: v for k, v in user.items() if k in params["fields"].split(",")}}
 
     def _items_custom_get(self, params: dict[str, str], _files: dict[str, bytes]) -> dict[str, Any]:
         if not params.get("outer_id") or not params.get("fields"):

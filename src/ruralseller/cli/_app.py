@@ -23,6 +23,7 @@ COMMANDS_GROUP = "ruralseller.cli"
 
 #: Our commands: name -> where the click command is, imported on first use.
 COMMANDS: dict[str, str] = {
+    "accounts": "ruralseller.cli.accounts:accounts",
     "certificate": "ruralseller.cli.certificate:certificate",
     "check": "ruralseller.cli.compliance:check_command",
     "db": "ruralseller.cli.db:db",

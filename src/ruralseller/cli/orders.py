@@ -24,10 +24,10 @@ from rich.table import Table
 
 from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
 from ruralseller.cli._errors import EXIT_BAD_INPUT
-from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import err as _err
 from ruralseller.cli._output import out as _out
 from ruralseller.cli._store import STORE, store_exists
+from ruralseller.cli.accounts import marketplace_target
 from ruralseller.cli.publishing import _OUTBOX_HELP, _marketplace_options, _outbox_path
 from ruralseller.errors import MarketplaceError, RuralSellerError
 from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
@@ -265,8 +265,8 @@ def _print_intake(report: IntakeReport) -> None:
     "--from",
     "marketplace",
     required=True,
-    callback=_marketplace_callback,
-    help="The marketplace adapter, e.g. sandbox (any case).",
+    callback=marketplace_target,
+    help="The marketplace, e.g. sandbox, and a saved account: ebay:shop2.",
 )
 @click.option(
     "--channel", help="The channel's name (default: the marketplace's), for a second account."

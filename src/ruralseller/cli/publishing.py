@@ -21,11 +21,11 @@ from rich.progress import Progress
 
 from ruralseller.catalog import CATALOG_FILE, Catalog, Money, load_catalog
 from ruralseller.cli._errors import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_NO, answer
-from ruralseller.cli._marketplaces import marketplace_callback as _marketplace_callback
 from ruralseller.cli._output import Column, emit_json, err, format_option, out, print_table
 from ruralseller.cli._store import STORE, outbox_target, shown, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import WAITING, print_waiting, retry_text
+from ruralseller.cli.accounts import marketplace_target, saved_settings
 from ruralseller.errors import InvalidValueError, RuralSellerError
 from ruralseller.listing import (
     PROFILES,
@@ -41,7 +41,6 @@ from ruralseller.marketplaces import (
     installed_marketplaces,
     load_marketplace,
     marketplace_profile,
-    settings_from_environment,
     settings_from_text,
 )
 from ruralseller.publishing import (
@@ -66,12 +65,15 @@ __all__ = [
 ]
 
 
-_TO_HELP = "The marketplace, e.g. sandbox (any case; `ruralseller marketplaces` lists them)."
+_TO_HELP = (
+    "The marketplace, e.g. sandbox (any case; `ruralseller marketplaces` lists them), and a "
+    "saved account after a colon: ebay:shop2 (`ruralseller accounts`)."
+)
 
 
 def _to_option(function: _F) -> _F:
     option = click.option(
-        "--to", "marketplace", required=True, callback=_marketplace_callback, help=_TO_HELP
+        "--to", "marketplace", required=True, callback=marketplace_target, help=_TO_HELP
     )
     return option(function)
 
@@ -124,8 +126,8 @@ def _outbox_path(catalog_path: Path, outbox: Path | str | None) -> Path | str:
 
 
 def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
-    """The adapter's settings: ``RURALSELLER_<NAME>_<KEY>`` variables, then ``-o KEY=VALUE``."""
-    config = settings_from_environment(marketplace)
+    """The adapter's settings: saved account < ``RURALSELLER_<NAME>_<KEY>`` < ``-o KEY=VALUE``."""
+    config: dict[str, str] = {}
     for option in options:
         key, sep, value = option.partition("=")
         if not sep or not key:
@@ -135,6 +137,7 @@ def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str
             )
         config[key.strip()] = value.strip()
     try:
+        config = saved_settings(marketplace, config)
         return settings_from_text(marketplace, config)
     except InvalidValueError as exc:
         raise click.BadParameter(

@@ -6,11 +6,26 @@ scripts); :func:`get_marketplace` finds one by name, ours or a third party's thr
 backoff that honours ``Retry-After`` and never repeats a write that may already have happened
 unless it is idempotent; keeps a token bucket per account; maps responses onto the
 :class:`~ruralseller.errors.MarketplaceError` family with messages a village partner can act
-on; and keeps secrets out of logs, reprs and errors. Adapters themselves are imported only
+on; and keeps secrets out of logs, reprs and errors. :class:`AccountStore` saves an
+account's settings once (secrets in the system keyring). Adapters themselves are imported only
 when asked for (``ruralseller.marketplaces.sandbox`` is ours).
 """
 
+from ruralseller.marketplaces.accounts import (
+    CONFIG_DIR_VARIABLE,
+    DEFAULT_ACCOUNT,
+    KEYRING_SERVICE,
+    AccountStore,
+    SavedAccount,
+    SecretStorage,
+    account_settings,
+    config_dir,
+    diagnose,
+    secret_fields,
+    split_target,
+)
 from ruralseller.marketplaces.base import (
+    AccountCheck,
     Capabilities,
     ListingState,
     Marketplace,
@@ -61,10 +76,15 @@ from ruralseller.marketplaces.secrets import (
 
 __all__ = [
     "BUILTIN_MARKETPLACES",
+    "CONFIG_DIR_VARIABLE",
+    "DEFAULT_ACCOUNT",
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
     "ENVIRONMENT_PREFIX",
+    "KEYRING_SERVICE",
     "REDACTED",
+    "AccountCheck",
+    "AccountStore",
     "AsyncMarketplaceHttp",
     "Capabilities",
     "ClassifyHook",
@@ -78,12 +98,17 @@ __all__ = [
     "RedactingFilter",
     "RemoteOrder",
     "RetryPolicy",
+    "SavedAccount",
     "Secret",
+    "SecretStorage",
     "SyncMarketplace",
     "TokenBucket",
     "account_bucket",
+    "account_settings",
+    "config_dir",
     "create_once",
     "current_write_key",
+    "diagnose",
     "error_from_response",
     "get_marketplace",
     "guard_answers",
@@ -97,7 +122,9 @@ __all__ = [
     "parse_retry_after",
     "redact_headers",
     "redact_text",
+    "secret_fields",
     "settings_from_environment",
     "settings_from_text",
+    "split_target",
     "supports_order_intake",
 ]

@@ -22,6 +22,7 @@ from ruralseller.listing import ListingDraft, ListingIssue, MarketplaceProfile, 
 
 __all__ = [
     "ANSWERING_METHODS",
+    "AccountCheck",
     "Capabilities",
     "ListingState",
     "Marketplace",
@@ -146,6 +147,22 @@ class Capabilities:
 def _strings(values: Iterable[str]) -> tuple[str, ...]:
     """Any iterable of names as a tuple (typed, so checkers accept lists and tuples alike)."""
     return tuple(values)
+
+
+@attrs.frozen(kw_only=True)
+class AccountCheck:
+    """What one harmless authenticated read told about an account (``accounts test``).
+
+    Attributes:
+        marketplace: the adapter's name.
+        account: who the marketplace says the credentials belong to (a shop, a seller id,
+            a user), or ``""`` when its answer does not say.
+        call: the read that was made, e.g. ``"GET /v1/listings?limit=1"``.
+    """
+
+    marketplace: str
+    account: str
+    call: str
 
 
 @attrs.frozen(kw_only=True)

@@ -50,7 +50,7 @@ import attrs
 import cattrs
 import httpx
 
-from ruralseller.errors import InvalidValueError, MarketplaceError
+from ruralseller.errors import InvalidValueError, MarketplaceError, RuralSellerError
 from ruralseller.listing import (
     ListingDraft,
     ListingIssue,
@@ -58,7 +58,7 @@ from ruralseller.listing import (
     get_profile,
     validate_draft,
 )
-from ruralseller.marketplaces.base import Capabilities
+from ruralseller.marketplaces.base import AccountCheck, Capabilities
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
 from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
 from ruralseller.marketplaces.retry import RetryPolicy
@@ -215,7 +215,8 @@ class Driver(Generic[SettingsT]):
 
     Subclasses set :attr:`name`, :attr:`capabilities` and :attr:`settings_class`, and may
     override the hooks :meth:`setup` (attributes from the settings), :meth:`api_root`,
-    :meth:`make_auth`, :meth:`account_key`, :meth:`classify` and :meth:`connected`.
+    :meth:`make_auth`, :meth:`account_key`, :meth:`classify`, :meth:`connected` and
+    :meth:`whoami` (the read :meth:`check_account` makes).
 
     Args:
         settings: the settings object; or give its fields as keyword arguments.
@@ -323,7 +324,43 @@ class Driver(Generic[SettingsT]):
     def connected(self) -> None:
         """Called once the client exists (event hooks, caches)."""
 
+    #: The read :meth:`whoami` makes, as ``ruralseller accounts test`` reports it.
+    whoami_call: ClassVar[str] = ""
+
+    async def whoami(self) -> str:
+        """Make one harmless authenticated read; who the marketplace says the account is.
+
+        An adapter overrides this with a read-only call of its API that needs the account's
+        credentials (and changes nothing), and returns the shop, seller or user it answers
+        with (``""`` if it names none). Errors are the usual
+        :class:`~ruralseller.errors.MarketplaceError` family.
+        """
+        raise NotImplementedError(f"the {self.name} adapter cannot test an account yet")
+
     # --- what every adapter gets -----------------------------------------------------------
+
+    async def check_account(self) -> AccountCheck:
+        """Check the credentials with one harmless authenticated read (:meth:`whoami`).
+
+        Raises:
+            MarketplaceAuthError: the credentials were refused (HTTP 401: wrong, expired or
+                revoked; 403: known but without the permission this read needs).
+            MarketplaceUnavailableError: the marketplace could not be reached, or failed.
+            MarketplaceError: any other refusal, or an answer of an unexpected shape.
+            NotImplementedError: the adapter has no such read.
+        """
+        try:
+            who = await self.whoami()
+        except (RuralSellerError, NotImplementedError):
+            raise
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
+            raise MarketplaceError(
+                f"{self.name} answered the account check in a shape ruralseller did not "
+                f"expect ({type(error).__name__}: {error})"[:300],
+                marketplace=self.name,
+                code="unexpected_answer",
+            ) from error
+        return AccountCheck(marketplace=self.name, account=who, call=self.whoami_call)
 
     def secrets(self) -> list[Secret]:
         """Every credential among the settings, for scrubbing messages and logs."""

@@ -170,6 +170,20 @@ class SandboxMarketplace(SandboxOrders, Driver[SandboxSettings]):
         """The sandbox and the key: one rate budget per account."""
         return f"{self.base_url} {self.key_id}"
 
+    whoami_call: ClassVar[str] = "GET /v1/listings?limit=1"
+
+    async def whoami(self) -> str:
+        """The key id, once the sandbox accepted a signed read of one listing (changes nothing).
+
+        The sandbox answers 401 to an unknown key or a bad signature (its ``auth`` module).
+        """
+        response = await self.http.request(
+            "GET", "/v1/listings", idempotent=True, params={"limit": 1}
+        )
+        if not isinstance(response.json()["listings"], list):  # not the sandbox answering
+            raise TypeError("its answer has no list of listings")
+        return self.key_id
+
     async def upsert(
         self, draft: ListingDraft, images: Sequence[ProcessedImage] = ()
     ) -> ListingState:

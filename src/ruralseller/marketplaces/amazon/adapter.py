@@ -172,6 +172,27 @@ class AmazonMarketplace(AmazonOrders, Driver[AmazonSettings]):
     def _params(self, **more: str) -> dict[str, str]:
         return {"marketplaceIds": self.marketplace_id, **more}
 
+    whoami_call: ClassVar[str] = (
+        "GET /listings/2021-08-01/items/{sellerId}?marketplaceIds=...&pageSize=1"
+    )
+
+    async def whoami(self) -> str:
+        """Search the seller's listings for one (searchListingsItems): changes nothing.
+
+        The Listings Items API 2021-08-01 operation needs the Login with Amazon
+        credentials (the refresh token is exchanged first), the Product Listing role, a
+        seller id the token belongs to and the region's endpoint, so each is checked.
+        Returns the seller id.
+        """
+        response = await self.http.request(
+            "GET",
+            f"{LISTINGS_API}/{quote(self.seller_id, safe='')}",
+            idempotent=True,
+            params=self._params(pageSize="1"),
+        )
+        int(response.json()["numberOfResults"])  # the answer must be a search result
+        return f"seller {self.seller_id}"
+
     # --- checking -----------------------------------------------------------------------
 
     async def validate(

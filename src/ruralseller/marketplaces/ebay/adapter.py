@@ -266,6 +266,21 @@ class EbayMarketplace(EbayOrders, Driver[EbaySettings]):
             raise self._missing(sku)
         return state
 
+    whoami_call: ClassVar[str] = "GET /sell/inventory/v1/inventory_item?limit=1"
+
+    async def whoami(self) -> str:
+        """Read one inventory item (getInventoryItems, Sell Inventory API v1): changes nothing.
+
+        It needs the ``sell.inventory`` scope the adapter works with, after the refresh
+        token has been exchanged, so it checks the client id and secret, the refresh token
+        and the scope at once. eBay's answer names no seller: nothing is returned.
+        """
+        response = await self.http.request(
+            "GET", "/inventory_item", idempotent=True, params={"limit": "1", "offset": "0"}
+        )
+        int(response.json()["total"])  # the answer must be an inventory page
+        return ""
+
     async def fetch(self, sku: str) -> ListingState | None:
         """The inventory item and its offer as eBay holds them, or ``None``."""
         try:

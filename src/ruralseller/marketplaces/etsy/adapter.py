@@ -13,6 +13,7 @@ import httpx
 from ruralseller.catalog import Money
 from ruralseller.errors import (
     InvalidValueError,
+    MarketplaceAuthError,
     MarketplaceError,
 )
 from ruralseller.listing import (
@@ -224,6 +225,29 @@ class EtsyMarketplace(EtsyOrders, Driver[EtsySettings]):
             )
 
     # --- requests -------------------------------------------------------------------------
+
+    whoami_call: ClassVar[str] = "GET /v3/application/users/me"
+
+    async def whoami(self) -> str:
+        """Ask Etsy whose token this is (getMe, Open API v3): changes nothing.
+
+        The call needs the API key (keystring and shared secret) and an OAuth token (the
+        refresh token is exchanged first). The token must belong to the ``shop_id`` set: a
+        token of another shop is refused as a permission problem (HTTP 403), since every
+        write would be refused too.
+        """
+        body = await self._get("/v3/application/users/me")
+        user_id, shop_id = int(body["user_id"]), body.get("shop_id")
+        if shop_id is None or int(shop_id) != self.shop_id:
+            owner = f"shop {shop_id}" if shop_id is not None else "no shop"
+            raise MarketplaceAuthError(
+                f"etsy accepted the credentials of user {user_id}, who has {owner}, not "
+                f"shop_id {self.shop_id}: set shop_id to the user's shop, or sign in as the "
+                "shop's owner",
+                marketplace=self.name,
+                status=403,
+            )
+        return f"user {user_id}, shop {shop_id}"
 
     def _shop(self, *rest: str | int) -> str:
         return "/".join(["/v3/application/shops", str(self.shop_id), *map(str, rest)])

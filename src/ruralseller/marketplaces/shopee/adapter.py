@@ -13,6 +13,7 @@ import httpx
 from ruralseller.catalog import Money
 from ruralseller.errors import (
     InvalidValueError,
+    MarketplaceAuthError,
     MarketplaceError,
     MarketplaceUnavailableError,
 )
@@ -305,8 +306,12 @@ class ShopeeMarketplace(ShopeeOrders, Driver[ShopeeSettings]):
         params: Any = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        wrapped: bool = True,
     ) -> httpx.Response:
-        """Send a shop call; refresh the access token when it expired, and send it again."""
+        """Send a shop call; refresh the access token when it expired, and send it again.
+
+        ``wrapped``: the answer carries Shopee's ``response`` object (all but a few calls).
+        """
         if self._token_expired():
             await self._refresh(self.tokens.access_token)
         used = self.tokens.access_token
@@ -318,7 +323,35 @@ class ShopeeMarketplace(ShopeeOrders, Driver[ShopeeSettings]):
                 raise
             await self._refresh(used)
             response = await self.http.request(method, path, idempotent=idempotent, **kwargs)
-        return self._with_response(response, path)
+        return self._with_response(response, path) if wrapped else response
+
+    whoami_call: ClassVar[str] = "GET /api/v2/shop/get_shop_info"
+
+    async def whoami(self) -> str:
+        """Read the shop's name, region and status (v2.shop.get_shop_info): changes nothing.
+
+        The call is signed with the partner key, the access token and the shop id (the
+        token is refreshed first when it expired), so each is checked. Unlike most v2
+        calls it answers its fields at the top level (``shop_name``, ``region``,
+        ``status``); a shop whose status is not ``NORMAL`` (``BANNED``, ``FROZEN``) is
+        reported as a permission problem. The endpoint and its fields are partly verified:
+        they agree with public Shopee v2 clients, not with a vendored copy of Shopee's docs.
+        """
+        response = await self._call(
+            "GET", "/api/v2/shop/get_shop_info", idempotent=True, wrapped=False
+        )
+        body = response.json()
+        info = body["response"] if isinstance(body.get("response"), dict) else body
+        name, status = str(info["shop_name"]), str(info.get("status") or "NORMAL")
+        if status != "NORMAL":
+            raise MarketplaceAuthError(
+                f"shopee accepted the credentials, but the shop {name} is {status}: it may "
+                "not sell until Shopee lifts that (see the Seller Centre)",
+                marketplace=self.name,
+                status=403,
+                code=f"shop_{status.lower()}",
+            )
+        return f"{name} ({info.get('region', self.settings.region)})"
 
     def _with_response(self, response: httpx.Response, path: str) -> httpx.Response:
         """``response``, when it carries Shopee's ``response`` object; else a clear error.

@@ -92,6 +92,7 @@ class _Caller(Protocol):
         params: Any = None,
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
+        wrapped: bool = True,
     ) -> httpx.Response: ...
 
 

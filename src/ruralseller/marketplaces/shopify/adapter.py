@@ -400,6 +400,17 @@ class ShopifyMarketplace(ShopifyOrders, Driver[ShopifySettings]):
         self.publication_ids = tuple(by_title[title] for title in self.publish_to)
         return self.publication_ids
 
+    whoami_call: ClassVar[str] = "POST /admin/api/{version}/graphql.json (query ShopContext)"
+
+    async def whoami(self) -> str:
+        """Read the shop's currency and first location (GraphQL Admin API): changes nothing.
+
+        The same query the adapter makes before its first write, so it checks the access
+        token and the ``read_locations`` access scope the adapter needs. Returns the shop.
+        """
+        data = await self._graphql("ShopContext", _SHOP_CONTEXT, {})
+        return f"{self.shop} ({data['shop']['currencyCode']})"
+
     async def _context(self) -> str:
         """The location id, reading the shop's currency and first location once."""
         if self.location_id is None or self.currency is None:

@@ -283,6 +283,20 @@ class TaobaoMarketplace(TaobaoOrders, Driver[TaobaoSettings]):
                 status=response.status_code,
             ) from error
 
+    whoami_call: ClassVar[str] = "POST /router/rest (taobao.user.seller.get)"
+
+    async def whoami(self) -> str:
+        """Ask TOP whose session key this is (``taobao.user.seller.get``): changes nothing.
+
+        The call is signed with the app key and secret and carries the seller's session,
+        so each is checked; the answer's ``user.nick`` is the seller's name. The method and
+        its fields are partly verified: they follow TOP's API documentation as the public
+        TOP clients use it, not a vendored copy of it.
+        """
+        params = {"method": "taobao.user.seller.get", "fields": "user_id,nick"}
+        body = await self._call(params, idempotent=True)
+        return str(body["user"]["nick"])
+
     async def _add(self, params: Mapping[str, str], images: Sequence[ProcessedImage]) -> str:
         files = [("image", (image_name(i), i.data, i.media_type)) for i in images]
         body = await self._call(params, idempotent=False, files=files)

@@ -205,6 +205,22 @@ class WooCommerceMarketplace(WooCommerceOrders, Driver[WooCommerceSettings]):
                 code="ruralseller_profile",
             )
 
+    whoami_call: ClassVar[str] = "GET /wp-json/wc/v3/products?per_page=1"
+
+    async def whoami(self) -> str:
+        """List one product (WooCommerce REST API v3, ``GET /products``): changes nothing.
+
+        It needs the consumer key and secret (signed with OAuth 1.0a over plain HTTP), with
+        at least read permission; whether the key may also write is not checked, as that
+        would take a write. Returns the store's address.
+        """
+        response = await self.http.request(
+            "GET", f"{API_ROOT}/products", idempotent=True, params={"per_page": "1"}
+        )
+        if not isinstance(response.json(), list):  # not a WooCommerce store answering
+            raise TypeError("the answer to GET /products is not a list")
+        return self.base_url
+
     # --- reads --------------------------------------------------------------------------------
 
     async def _find(self, sku: str) -> dict[str, Any] | None:

@@ -1,0 +1,265 @@
+"""`ruralseller accounts` and `--to MARKETPLACE:ACCOUNT`: save once, publish without `-o`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from click.testing import CliRunner
+from starlette.applications import Starlette
+from tests.marketplaces.keyrings import MemoryKeyring
+
+from ruralseller.catalog.samples import sample_path
+from ruralseller.cli._app import cli
+from ruralseller.marketplaces import KEYRING_SERVICE
+from ruralseller.sandbox import SandboxConfig, create_app, running
+
+SHOP2_SECRET = "shop2-signing-secret"  # noqa: S105 - a sandbox test credential
+STORY_DAY = "2026-11-23"  # every sample lot may still be sold
+
+
+@pytest.fixture(autouse=True)
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "config"
+    monkeypatch.setenv("RURALSELLER_CONFIG_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def ring() -> MemoryKeyring:
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)  # the conftest puts keyring's "fail" back afterwards
+    return backend
+
+
+@pytest.fixture
+def farm(tmp_path: Path) -> Path:
+    folder = tmp_path / "farm"
+    shutil.copytree(sample_path(), folder)
+    return folder
+
+
+@pytest.fixture
+def sandbox() -> Iterator[tuple[Starlette, str]]:
+    app = create_app(SandboxConfig(accounts={"shop2": SHOP2_SECRET}))
+    with running(app=app) as url:
+        yield app, url
+
+
+def invoke(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_saved_account_publishes_without_any_option(
+    config: Path, ring: MemoryKeyring, farm: Path, sandbox: tuple[Starlette, str]
+) -> None:
+    app, url = sandbox
+    code, out, err = invoke(
+        "accounts", "add", "Sandbox", "--name", "Shop2", "-o", f"base_url={url}",
+        "-o", "key_id=shop2", "--prompt", stdin=f"{SHOP2_SECRET}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "saved sandbox:shop2" in out
+    assert "secrets in the system keyring" in out
+    assert "sandbox secret (hidden; Enter keeps the built-in one)" in err  # not echoed
+    assert SHOP2_SECRET not in out + err
+    assert ring.passwords[(KEYRING_SERVICE, "sandbox/shop2/secret")] == SHOP2_SECRET
+    assert SHOP2_SECRET not in (config / "accounts" / "sandbox" / "shop2.toml").read_text()
+
+    code, out, err = invoke("publish", str(farm), "--to", "sandbox:shop2", "--on", STORY_DAY)
+    assert code == 0, out + err
+    assert "4 published" in out
+    assert app.state.sandbox.count_listings() == 4
+
+
+@pytest.mark.usefixtures("ring")
+def test_the_default_account_is_used_when_none_is_named(
+    farm: Path, sandbox: tuple[Starlette, str]
+) -> None:
+    _, url = sandbox
+    code, _, err = invoke(
+        "accounts", "add", "sandbox", "-o", f"base_url={url}", "-o", "key_id=shop2",
+        "-o", f"secret={SHOP2_SECRET}",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "secret came from the command line" in err
+    code, out, err = invoke(
+        "publish", str(farm), "--to", "SANDBOX", "--lot", "WJ261120A", "--on", STORY_DAY
+    )
+    assert code == 0, out + err
+    assert "1 published" in out
+    code, out, err = invoke("withdraw", str(farm), "--to", "sandbox", "--lot", "WJ261120A")
+    assert code == 0, out + err
+    assert "withdrawn" in out
+
+
+@pytest.mark.usefixtures("ring")
+def test_options_and_environment_override_the_saved_account(
+    farm: Path,
+    sandbox: tuple[Starlette, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app, url = sandbox
+    code, _, err = invoke(
+        "accounts", "add", "sandbox", "--name", "shop2", "-o", "base_url=http://127.0.0.1:9",
+        "-o", "key_id=shop2", "-o", "secret=a-wrong-signing-secret",
+    )  # fmt: skip
+    assert code == 0, err
+    # The environment beats the saved account; -o beats the environment.
+    monkeypatch.setenv("RURALSELLER_SANDBOX_SECRET", SHOP2_SECRET)
+    monkeypatch.setenv("RURALSELLER_SANDBOX_BASE_URL", "http://127.0.0.1:9")
+    code, out, err = invoke(
+        "publish", str(farm), "--to", "sandbox:shop2", "--lot", "WJ261120A",
+        "-o", f"base_url={url}", "--on", STORY_DAY,
+    )  # fmt: skip
+    assert code == 0, out + err
+    assert app.state.sandbox.count_listings() == 1
+
+
+@pytest.mark.usefixtures("sandbox")
+def test_a_named_account_that_is_not_saved_says_how_to_add_it(farm: Path) -> None:
+    code, out, err = invoke("publish", str(farm), "--to", "sandbox:shop9", "--on", STORY_DAY)
+    assert code == 2
+    assert "no sandbox account is saved as 'shop9'" in out + err
+    assert "ruralseller accounts add sandbox --name shop9" in out + err
+
+
+def test_a_missing_secret_without_a_terminal_names_it(config: Path) -> None:
+    code, _out, err = invoke("accounts", "add", "shopify", "-o", "shop=wu-farm.myshopify.com")
+    assert code == 2
+    assert "the shopify adapter needs access_token" in err
+    assert "--prompt" in err
+    assert not (config / "accounts").exists()
+    code, _, err = invoke("accounts", "add", "ebya")
+    assert code == 2
+    assert "no marketplace adapter is called 'ebya'" in err
+
+
+def test_without_a_keyring_it_warns_where_the_secrets_are_and_keeps_them_private(
+    config: Path,
+) -> None:
+    # The conftest's keyring is keyring's "fail" backend: no keyring on this machine.
+    code, _out, err = invoke(
+        "accounts", "add", "sandbox", "--name", "shop2", "-o", "key_id=shop2", "--prompt",
+        stdin=f"{SHOP2_SECRET}\n",
+    )  # fmt: skip
+    assert code == 0, err
+    secrets_file = config / "accounts" / "sandbox" / "shop2.secrets.toml"
+    assert "warning:" in err
+    assert str(secrets_file) in " ".join(err.split())
+    assert "no system keyring is available" in " ".join(err.split())
+    if os.name == "posix":
+        assert stat.S_IMODE(secrets_file.stat().st_mode) == 0o600
+        secrets_file.chmod(0o640)
+        code, _, err = invoke("accounts", "test", "sandbox", "--name", "shop2")
+        assert code == 2
+        assert "chmod 600" in err
+
+
+@pytest.mark.usefixtures("ring")
+def test_list_never_shows_a_secret() -> None:
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", "key_id=shop2",
+           "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+    code, out, err = invoke("accounts", "list")
+    assert code == 0, err
+    assert "sandbox:shop2" in out
+    assert "key_id=shop2" in out
+    assert SHOP2_SECRET not in out + err
+    code, out, _ = invoke("accounts", "list", "--format", "json")
+    data = json.loads(out)
+    assert data["format"] == "ruralseller.accounts/1"
+    (row,) = data["accounts"]
+    assert row["to"] == "sandbox:shop2"
+    assert row["secrets"] == ["secret"]
+    assert row["secrets_in"] == "keyring"
+    assert SHOP2_SECRET not in out
+
+
+def test_remove_forgets_and_says_when_there_was_nothing(ring: MemoryKeyring) -> None:
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", "key_id=shop2",
+           "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+    code, out, _ = invoke("accounts", "remove", "Sandbox", "--name", "shop2")
+    assert code == 0
+    assert "removed sandbox:shop2" in out
+    assert ring.passwords == {}
+    code, _, err = invoke("accounts", "remove", "sandbox", "--name", "shop2")
+    assert code == 1
+    assert "no sandbox account is saved as 'shop2'" in err
+
+
+@pytest.mark.usefixtures("ring")
+def test_accounts_test_tells_good_from_bad_credentials_and_no_network(
+    sandbox: tuple[Starlette, str],
+) -> None:
+    app, url = sandbox
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", f"base_url={url}",
+           "-o", "key_id=shop2", "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+    code, out, err = invoke("accounts", "test", "sandbox:shop2")
+    assert code == 0, err
+    assert "ok: sandbox:shop2: sandbox accepted the credentials as shop2" in out
+    code, out, err = invoke(
+        "accounts", "test", "sandbox", "--name", "shop2", "-o", "secret=a-wrong-signing-secret"
+    )
+    assert code == 1
+    assert "sandbox:shop2: credentials:" in err
+    assert "wrong, expired or revoked" in err
+    code, out, err = invoke(
+        "accounts", "test", "sandbox", "--name", "shop2", "-o", "base_url=http://127.0.0.1:9",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 1
+    data = json.loads(out)
+    assert (data["ok"], data["trouble"]) == (False, "network")
+    assert app.state.sandbox.count_listings() == 0
+
+
+def test_required_secrets_are_read_hidden_and_the_environment_saved_on_request(
+    ring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RURALSELLER_SHOPIFY_LOCATION_ID", "gid://shopify/Location/7")
+    code, out, err = invoke(
+        "accounts", "add", "Shopify", "--name", "village", "-o", "shop=wu-farm.myshopify.com",
+        "--from-env", "--prompt", stdin="shpat_from_standard_input_0123\n",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "shopify access_token (hidden):" in err
+    assert "shpat_from_standard_input_0123" not in out + err
+    assert ring.passwords[(KEYRING_SERVICE, "shopify/village/access_token")] == (
+        "shpat_from_standard_input_0123"
+    )
+    code, out, _ = invoke("accounts", "list", "shopify", "--format", "json")
+    (row,) = json.loads(out)["accounts"]
+    assert row["settings"] == {
+        "shop": "wu-farm.myshopify.com",
+        "location_id": "gid://shopify/Location/7",
+    }
+    assert row["to"] == "shopify:village"
+
+
+def test_add_and_remove_answer_in_json_too() -> None:
+    # The conftest's keyring is keyring's "fail" backend: the secret goes to the file.
+    code, out, err = invoke(
+        "accounts", "add", "sandbox", "--name", "shop2", "-o", "key_id=shop2",
+        "-o", f"secret={SHOP2_SECRET}", "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["format"] == "ruralseller.account/1"
+    assert (data["to"], data["secrets"], data["secrets_in"]) == (
+        "sandbox:shop2",
+        ["secret"],
+        "file",
+    )
+    assert "no system keyring is available" in data["why_file"]
+    assert SHOP2_SECRET not in out
+    code, out, _ = invoke("accounts", "remove", "sandbox", "--name", "shop2", "--format", "json")
+    assert (code, json.loads(out)["removed"]) == (0, True)
+    code, out, _ = invoke("accounts", "remove", "sandbox", "--name", "shop2", "--format", "json")
+    assert (code, json.loads(out)["removed"]) == (1, False)
