@@ -35,7 +35,15 @@ from ruralseller.marketplaces.orders import (
     RemoteOrder,
     supports_order_intake,
 )
-from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
+from ruralseller.marketplaces.postgres_budget import PostgresBudget, PostgresBudgets
+from ruralseller.marketplaces.ratelimit import (
+    LOCAL_BUDGETS,
+    LocalBudgets,
+    RateBudget,
+    RateBudgets,
+    TokenBucket,
+    account_bucket,
+)
 from ruralseller.marketplaces.registry import (
     BUILTIN_MARKETPLACES,
     ENTRY_POINT_GROUP,
@@ -64,17 +72,23 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ENTRY_POINT_GROUP",
     "ENVIRONMENT_PREFIX",
+    "LOCAL_BUDGETS",
     "REDACTED",
     "AsyncMarketplaceHttp",
     "Capabilities",
     "ClassifyHook",
     "Driver",
     "ListingState",
+    "LocalBudgets",
     "Marketplace",
     "MarketplaceHttp",
     "MarketplaceInfo",
     "OrderIntake",
     "OrderPage",
+    "PostgresBudget",
+    "PostgresBudgets",
+    "RateBudget",
+    "RateBudgets",
     "RedactingFilter",
     "RemoteOrder",
     "RetryPolicy",
