@@ -1,6 +1,7 @@
 """Publishing: a durable outbox and a publisher that drains it, losing nothing.
 
-Every publish intent is written to the :class:`Outbox` (SQLite) before anything is sent; the
+Every publish intent is written to the :class:`Outbox` (a SQLite file, or a PostgreSQL
+database named by a ``postgresql://`` URL) before anything is sent; the
 :class:`Publisher` sends what is due through a marketplace adapter with bounded concurrency,
 records each outcome as soon as it is known, sends only stock and price when only those
 changed, nothing when nothing changed, and picks up after a crash where it stopped.
@@ -15,6 +16,7 @@ from ruralseller.publishing.freshness import (
     stale_listings,
     withdraw_stale,
 )
+from ruralseller.publishing.migrations import SCHEMA_TABLE, apply_steps, reached_steps
 from ruralseller.publishing.outbox import (
     DEFAULT_LEASE,
     INVENTORY_FIELDS,
@@ -22,6 +24,14 @@ from ruralseller.publishing.outbox import (
     JobState,
     Outbox,
     payload_hash,
+)
+from ruralseller.publishing.pg_outbox import PostgresOutbox
+from ruralseller.publishing.postgres import (
+    Database,
+    database_error,
+    database_errors,
+    is_database_url,
+    redact_url,
 )
 from ruralseller.publishing.publisher import (
     OUTCOMES,
@@ -38,10 +48,13 @@ __all__ = [
     "DEFAULT_LEASE",
     "INVENTORY_FIELDS",
     "OUTCOMES",
+    "SCHEMA_TABLE",
+    "Database",
     "Job",
     "JobState",
     "LotStatus",
     "Outbox",
+    "PostgresOutbox",
     "Progress",
     "PublishReport",
     "PublishResult",
@@ -50,11 +63,17 @@ __all__ = [
     "Worker",
     "WorkerProgress",
     "WorkerReport",
+    "apply_steps",
+    "database_error",
+    "database_errors",
+    "is_database_url",
     "lot_statuses",
     "new_owner",
     "open_store",
     "payload_hash",
     "publish",
+    "reached_steps",
+    "redact_url",
     "stale_listings",
     "storage_error",
     "storage_errors",

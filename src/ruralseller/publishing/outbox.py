@@ -3,7 +3,12 @@
 A village connection drops, a laptop is closed, a process dies: what was queued is still in
 the outbox file (SQLite in WAL mode; each change one transaction, so several processes may
 write at once), with its state, attempts, last error and the idempotency key that every retry
-of the same write reuses.
+of the same write reuses. ``Outbox("postgresql://…")`` keeps the same outbox in a PostgreSQL
+database instead, for many workers on many machines (:mod:`ruralseller.publishing.pg_outbox`).
+
+Claimed jobs are *leased*: a worker that claims a job owns it until its lease runs out
+(``renew`` extends it, ``release`` gives it back unsent), so another worker never sends what
+a live one is sending, and takes over what a dead one left.
 
 Job states::
 
@@ -27,7 +32,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -35,6 +40,8 @@ from ruralseller.catalog import converter
 from ruralseller.errors import StorageError
 from ruralseller.listing import ListingDraft, ProcessedImage, draft_to_data
 from ruralseller.marketplaces import redact_text
+from ruralseller.publishing.migrations import Step, apply_steps
+from ruralseller.publishing.postgres import Database, is_database_url
 from ruralseller.publishing.store import open_store, storage_errors
 
 __all__ = ["DEFAULT_LEASE", "INVENTORY_FIELDS", "Job", "JobState", "Outbox", "payload_hash"]
@@ -144,6 +151,17 @@ CREATE TABLE IF NOT EXISTS pictures (
     data BLOB NOT NULL
 );
 """
+
+
+def _add_lease_owner(db: Database) -> None:
+    """An outbox written before leases existed gains the lease owner column."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)").fetchall()}
+    if "lease_owner" not in columns:
+        db.execute("ALTER TABLE jobs ADD COLUMN lease_owner TEXT")
+
+
+#: The outbox's schema steps on SQLite (see :mod:`ruralseller.publishing.migrations`).
+SQLITE_STEPS: Final[tuple[Step, ...]] = (_SCHEMA, _add_lease_owner)
 _COLUMNS = (
     "id, marketplace, sku, state, data, images, payload_hash, published_data, published_hash, "
     "idempotency_key, attempts, last_error, field_errors, next_attempt_at, remote, published_images"
@@ -207,13 +225,29 @@ def _job(row: Sequence[Any]) -> Job:
 
 
 class Outbox:
-    """The outbox file. ``Outbox(":memory:")`` keeps it in memory (for tests only).
+    """The outbox: a SQLite file, or a PostgreSQL database when given a URL.
+
+    ``Outbox("outbox.db")`` opens (or makes) the file; ``Outbox(":memory:")`` keeps it in
+    memory (for tests only); ``Outbox("postgresql://user@host/db")`` opens the database (a
+    :class:`~ruralseller.publishing.pg_outbox.PostgresOutbox`, with the same methods). Either
+    is brought up to this version's schema steps on opening.
 
     Example:
         >>> outbox = Outbox(":memory:")
         >>> outbox.counts()
         {}
     """
+
+    #: Which database holds the outbox: ``"sqlite"`` or ``"postgresql"``.
+    dialect = "sqlite"
+
+    def __new__(cls, path: str | os.PathLike[str], *, clock: Any = time.time) -> Outbox:  # noqa: ARG004, PYI034 - a subclass for a URL
+        """A PostgreSQL outbox for a ``postgresql://`` URL, a SQLite one otherwise."""
+        if cls is Outbox and is_database_url(path):
+            from ruralseller.publishing.pg_outbox import PostgresOutbox  # noqa: PLC0415
+
+            return super().__new__(PostgresOutbox)
+        return super().__new__(cls)
 
     def __init__(self, path: str | os.PathLike[str], *, clock: Any = time.time) -> None:
         self.path = os.fspath(path)
@@ -223,10 +257,20 @@ class Outbox:
     def _open(self) -> sqlite3.Connection:
         db = open_store(self.path, schema=_SCHEMA, table="jobs", what="outbox")
         with storage_errors(self.path, what="outbox"):
-            columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
-            if "lease_owner" not in columns:  # an outbox written before leases existed
-                db.execute("ALTER TABLE jobs ADD COLUMN lease_owner TEXT")
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                apply_steps(db, "outbox", SQLITE_STEPS, where=self.path, what="outbox")
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+                db.close()
+                raise
+            db.execute("COMMIT")
         return db
+
+    def _now(self, db: Database) -> float:  # noqa: ARG002 - PostgreSQL may ask the database
+        """Now, in unix seconds, as leases and retries count it."""
+        return float(self._clock())
 
     def __repr__(self) -> str:
         return f"Outbox({self.path!r})"
@@ -235,8 +279,14 @@ class Outbox:
         """Close the file."""
         self._db.close()
 
+    # Locking the row read before it is changed: SQLite's BEGIN IMMEDIATE locks it all already.
+    _for_update = ""
+
+    def _lock_sku(self, db: Database, marketplace: str, sku: str) -> None:
+        """Keep others from enqueueing ``sku`` until the transaction ends (SQLite: already)."""
+
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Database]:
         with storage_errors(self.path, what="outbox"):
             self._db.execute("BEGIN IMMEDIATE")
             try:
@@ -246,11 +296,6 @@ class Outbox:
                     self._db.execute("ROLLBACK")
                 raise
             self._db.execute("COMMIT")
-        self._keep_journal()
-
-    def _write(self, sql: str, params: Sequence[Any]) -> None:
-        with storage_errors(self.path, what="outbox"):
-            self._db.execute(sql, params)
         self._keep_journal()
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
@@ -284,16 +329,18 @@ class Outbox:
         data = draft_to_data(draft)
         shas = tuple(image.sha256 for image in images)
         digest = payload_hash(data, shas)
-        now = self._clock()
         with self._transaction() as db:
+            now = self._now(db)
+            self._lock_sku(db, marketplace, draft.sku)
             for image in images:
                 db.execute(
-                    "INSERT OR IGNORE INTO pictures (sha256, format, width, height, data) "
-                    "VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO pictures (sha256, format, width, height, data) "
+                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
                     (image.sha256, image.format, image.width, image.height, image.data),
                 )
             row = db.execute(
-                f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND sku = ?",  # noqa: S608
+                f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND sku = ?"  # noqa: S608
+                f"{self._for_update}",
                 (marketplace, draft.sku),
             ).fetchone()
             if row is None:
@@ -317,7 +364,7 @@ class Outbox:
 
     @staticmethod
     def _requeue(  # noqa: PLR0913, PLR0917 - one job and the new intent's parts
-        db: sqlite3.Connection,
+        db: Database,
         job: Job,
         data: dict[str, Any],
         shas: tuple[str, ...],
@@ -413,14 +460,23 @@ class Outbox:
 
     # --- the publisher's transitions ------------------------------------------------------
 
-    def claim(self, marketplace: str, limit: int, *, lease: float = DEFAULT_LEASE) -> list[Job]:
+    def claim(
+        self,
+        marketplace: str,
+        limit: int,
+        *,
+        lease: float = DEFAULT_LEASE,
+        owner: str | None = None,
+    ) -> list[Job]:
         """Move up to ``limit`` due jobs to in flight and return them (one transaction).
 
-        The jobs are leased to this process for ``lease`` seconds: another publisher on the
-        same outbox leaves them alone while this process is alive and the lease runs.
+        The jobs are leased to ``owner`` (this process when not given) for ``lease`` seconds:
+        another publisher on the same outbox leaves them alone while the lease runs (and, on
+        this computer, while the owner's process is alive). On PostgreSQL a job whose lease
+        ran out is claimed again by whoever asks next.
         """
-        now = self._clock()
         with self._transaction() as db:
+            now = self._now(db)
             rows = db.execute(
                 f"SELECT {_COLUMNS} FROM jobs WHERE marketplace = ? AND (state = ? OR "  # noqa: S608
                 "(state = ? AND next_attempt_at <= ?)) ORDER BY id LIMIT ?",
@@ -436,9 +492,54 @@ class Outbox:
                 db.execute(
                     "UPDATE jobs SET state = ?, attempts = attempts + 1, updated_at = ?, "
                     "next_attempt_at = ?, lease_owner = ? WHERE id = ?",
-                    (JobState.IN_FLIGHT.value, now, now + lease, _OWNER, row[0]),
+                    (JobState.IN_FLIGHT.value, now, now + lease, owner or _OWNER, row[0]),
                 )
         return [attrs.evolve(_job(r), state=JobState.IN_FLIGHT, attempts=r[10] + 1) for r in rows]
+
+    def renew(self, jobs: Sequence[Job], *, lease: float, owner: str | None = None) -> int:
+        """Extend to ``lease`` seconds from now the leases ``owner`` still holds; how many.
+
+        A job whose lease was taken over (it ran out and another worker claimed it), or
+        that is no longer in flight, is not renewed: its worker should stop caring for it.
+        """
+        if not jobs:
+            return 0
+        renewed = 0
+        with self._transaction() as db:
+            now = self._now(db)
+            for job in jobs:
+                renewed += db.execute(
+                    "UPDATE jobs SET next_attempt_at = ?, updated_at = ? "
+                    "WHERE id = ? AND state = ? AND lease_owner = ?",
+                    (now + lease, now, job.id, JobState.IN_FLIGHT.value, owner or _OWNER),
+                ).rowcount
+        return renewed
+
+    def release(self, jobs: Sequence[Job], *, owner: str | None = None) -> int:
+        """Give jobs ``owner`` holds back to the queue unsent (a worker stopping); how many.
+
+        The try is not counted: the attempt the claim added is taken back, the idempotency
+        key is kept, and the job is due at once for any worker.
+        """
+        if not jobs:
+            return 0
+        released = 0
+        with self._transaction() as db:
+            now = self._now(db)
+            for job in jobs:
+                released += db.execute(
+                    "UPDATE jobs SET state = ?, lease_owner = NULL, next_attempt_at = 0, "
+                    "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, "
+                    "updated_at = ? WHERE id = ? AND state = ? AND lease_owner = ?",
+                    (
+                        JobState.QUEUED.value,
+                        now,
+                        job.id,
+                        JobState.IN_FLIGHT.value,
+                        owner or _OWNER,
+                    ),
+                ).rowcount
+        return released
 
     def requeue_in_flight(self, marketplace: str) -> int:
         """Queue again the jobs a stopped run left in flight (it died before hearing back).
@@ -448,30 +549,33 @@ class Outbox:
         kept. Sending them again is safe because adapters write by SKU and look a listing up
         before creating it again; returns how many there were.
         """
-        now = self._clock()
         with self._transaction() as db:
+            now = self._now(db)
             rows = db.execute(
-                "SELECT id, next_attempt_at, lease_owner FROM jobs "
-                "WHERE marketplace = ? AND state = ?",
+                "SELECT id, next_attempt_at, lease_owner FROM jobs "  # noqa: S608 - a constant
+                f"WHERE marketplace = ? AND state = ?{self._for_update}",
                 (marketplace, JobState.IN_FLIGHT.value),
             ).fetchall()
             stale = [job for job, until, owner in rows if not _lease_held(owner, until, now)]
-            db.executemany(
-                "UPDATE jobs SET state = ?, updated_at = ?, lease_owner = NULL WHERE id = ?",
-                [(JobState.QUEUED.value, now, job) for job in stale],
-            )
+            for job in stale:
+                db.execute(
+                    "UPDATE jobs SET state = ?, updated_at = ?, lease_owner = NULL WHERE id = ?",
+                    (JobState.QUEUED.value, now, job),
+                )
         return len(stale)
 
     def published(
         self, job: Job, remote: dict[str, Any], *, state: JobState = JobState.PUBLISHED
     ) -> None:
         """Record that ``job``'s write was carried out (only if the job did not change since)."""
-        self._write(
-            "UPDATE jobs SET state = ?, published_data = data, published_hash = payload_hash, "
-            "published_images = images, last_error = '', field_errors = '{}', remote = ?, "
-            "updated_at = ? WHERE id = ? AND payload_hash = ?",
-            (state.value, json.dumps(remote), self._clock(), job.id, job.payload_hash),
-        )
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET state = ?, published_data = data, "
+                "published_hash = payload_hash, published_images = images, last_error = '', "
+                "field_errors = '{}', remote = ?, updated_at = ?, lease_owner = NULL "
+                "WHERE id = ? AND payload_hash = ?",
+                (state.value, json.dumps(remote), self._now(db), job.id, job.payload_hash),
+            )
 
     def failed(
         self,
@@ -489,24 +593,28 @@ class Outbox:
         message = redact_text(message)
         field_errors = {redact_text(k): redact_text(v) for k, v in (field_errors or {}).items()}
         state = JobState.FAILED_PERMANENT if permanent else JobState.FAILED_RETRYABLE
-        self._write(
-            "UPDATE jobs SET state = ?, last_error = ?, field_errors = ?, next_attempt_at = ?, "
-            "updated_at = ? WHERE id = ? AND payload_hash = ?",
-            (
-                state.value,
-                message,
-                json.dumps(field_errors or {}, ensure_ascii=False),
-                self._clock() + retry_in,
-                self._clock(),
-                job.id,
-                job.payload_hash,
-            ),
-        )
+        with self._transaction() as db:
+            now = self._now(db)
+            db.execute(
+                "UPDATE jobs SET state = ?, last_error = ?, field_errors = ?, "
+                "next_attempt_at = ?, updated_at = ?, lease_owner = NULL "
+                "WHERE id = ? AND payload_hash = ?",
+                (
+                    state.value,
+                    message,
+                    json.dumps(field_errors or {}, ensure_ascii=False),
+                    now + retry_in,
+                    now,
+                    job.id,
+                    job.payload_hash,
+                ),
+            )
 
     def withdrawn(self, marketplace: str, sku: str, remote: dict[str, Any]) -> None:
         """Record that the listing was taken off sale (enqueue it again to republish)."""
-        self._write(
-            "UPDATE jobs SET state = ?, remote = ?, updated_at = ? "
-            "WHERE marketplace = ? AND sku = ?",
-            (JobState.WITHDRAWN.value, json.dumps(remote), self._clock(), marketplace, sku),
-        )
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE jobs SET state = ?, remote = ?, updated_at = ?, lease_owner = NULL "
+                "WHERE marketplace = ? AND sku = ?",
+                (JobState.WITHDRAWN.value, json.dumps(remote), self._now(db), marketplace, sku),
+            )
