@@ -1568,3 +1568,7 @@ cli.add_command(settle_command)
 from ruralseller.cli.status import status as _status  # noqa: E402
 
 cli.add_command(_status)
+
+from ruralseller.cli.worker import worker as _worker  # noqa: E402 - a command in its own module
+
+cli.add_command(_worker)

@@ -26,6 +26,7 @@ import itertools
 import math
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 
@@ -158,6 +159,7 @@ class Worker:
         self._stopping: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_requested = False
+        self._looked_for_orphans = -math.inf
 
     def __repr__(self) -> str:
         return (
@@ -236,11 +238,24 @@ class Worker:
                     tasks.add(task)
                     task.add_done_callback(tasks.discard)
                 claimed += len(jobs)
-            if claimed:
+            full = len(tasks) >= self.concurrency
+            if claimed or (not full and self._take_over(open_queues)):
                 continue
             if until_idle and not tasks:
                 return
-            await self._pause(tasks, self.poll if len(tasks) < self.concurrency else None)
+            await self._pause(tasks, None if full else self.poll)
+
+    def _take_over(self, queues: Sequence[str]) -> int:
+        """Queue again the jobs of workers that are gone; how many.
+
+        On PostgreSQL a claim takes over a job whose lease ran out by itself; on SQLite this
+        does it, and also at once for a worker on this computer whose process has ended.
+        """
+        now = time.monotonic()
+        if now - self._looked_for_orphans < self.poll:
+            return 0
+        self._looked_for_orphans = now
+        return sum(self.outbox.requeue_in_flight(queue) for queue in queues)
 
     async def _pause(self, tasks: set[asyncio.Task[None]], seconds: float | None) -> None:
         """Wait for a job to finish, a stop, or ``seconds`` (whichever comes first)."""
