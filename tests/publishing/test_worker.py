@@ -10,6 +10,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -37,7 +38,7 @@ def outbox(request: pytest.FixtureRequest, tmp_path: Path) -> Outbox:
     return Outbox(url)
 
 
-def _adapter(url: str, key: str, **wiring: object) -> SandboxMarketplace:
+def _adapter(url: str, key: str, **wiring: Any) -> SandboxMarketplace:
     return SandboxMarketplace(
         base_url=url, key_id=key, secret=ACCOUNTS[key], retry=RetryPolicy(max_attempts=1), **wiring
     )
