@@ -12,13 +12,11 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
+from tests.marketplaces.arrivals import ArrivalLog, busiest_second
 
 from ruralseller.errors import StorageError
 from ruralseller.marketplaces import (
@@ -32,44 +30,6 @@ from ruralseller.marketplaces.postgres_budget import BUDGET_TABLE, shown_url
 from ruralseller.sandbox import create_app, running
 
 CLIENT = Path(__file__).with_name("budget_client.py")
-
-
-class ArrivalLog:
-    """An ASGI wrapper that notes when each request arrived, for which account, and the answer."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self.state = app.state
-        self.arrivals: list[tuple[float, str, int]] = []
-
-    async def __call__(
-        self, scope: dict[str, Any], receive: Callable[[], Awaitable[Any]], send: Any
-    ) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        arrived = time.monotonic()
-        account = dict(scope["headers"]).get(b"x-api-key", b"").decode()
-        status = [0]
-
-        async def noting(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                status[0] = message["status"]
-            await send(message)
-
-        await self.app(scope, receive, noting)
-        self.arrivals.append((arrived, account, status[0]))
-
-
-def busiest_second(times: list[float]) -> int:
-    """The most arrivals in any half-open window of one second."""
-    times = sorted(times)
-    most, start = 0, 0
-    for end, now in enumerate(times):
-        while times[start] <= now - 1.0:
-            start += 1
-        most = max(most, end - start + 1)
-    return most
 
 
 def test_busiest_second_counts_a_sliding_window() -> None:
