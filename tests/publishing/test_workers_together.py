@@ -11,6 +11,7 @@ and must exit 0.
 
 from __future__ import annotations
 
+import functools
 import signal
 import subprocess
 import sys
@@ -31,6 +32,10 @@ ACCOUNTS = {"acct-1": "secret-one", "acct-2": "secret-two", "acct-3": "secret-th
 PER_ACCOUNT = 80
 RATE, BURST = 30.0, 38.0
 WORKERS = 3
+
+
+def _at_least(count: Callable[[], int], mark: int) -> bool:
+    return count() >= mark
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float) -> bool:
@@ -84,11 +89,14 @@ def test_three_killed_and_restarted_workers_publish_everything_once_within_the_l
             command += ["--to", f"{account}=sandbox"]
             command += ["-o", f"{account}.key_id={account}", "-o", f"{account}.secret={secret}"]
         workers = [subprocess.Popen(command) for _ in range(WORKERS)]  # noqa: S603
-        published = lambda: box.counts().get("published", 0)  # noqa: E731
+
+        def published() -> int:
+            return box.counts().get("published", 0)
+
         try:
             kills = 0
             for victim, mark in ((0, total // 4), (1, total // 2)):
-                assert _wait_for(lambda m=mark: published() >= m, 60), box.counts()  # type: ignore[misc]
+                assert _wait_for(functools.partial(_at_least, published, mark), 60), box.counts()
                 if published() < total:
                     workers[victim].send_signal(signal.SIGKILL)
                     workers[victim].wait(timeout=30)
