@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,9 @@ def _show(step: WorkerProgress) -> None:
         )
 
 
-async def _run(worker: Worker, *, until_idle: bool) -> tuple[WorkerReport, int]:
+async def _run(
+    worker: Worker, *, until_idle: bool, started: Callable[[], None]
+) -> tuple[WorkerReport, int]:
     loop = asyncio.get_running_loop()
     signals: list[int] = []
 
@@ -132,6 +135,7 @@ async def _run(worker: Worker, *, until_idle: bool) -> tuple[WorkerReport, int]:
     for number in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):  # Windows: Ctrl-C stays an exception
             loop.add_signal_handler(number, stopping, number)
+    started()  # said once a signal can stop it cleanly
     try:
         report = await worker.run(until_idle=until_idle)
     finally:
@@ -231,6 +235,8 @@ def worker(
     budgets = PostgresBudgets(budget_url) if budget_url else None
     box = _open_outbox(target)
     try:
+        if budgets is not None:
+            budgets.connect()  # a database that cannot be used is said now, not per job
         adapters = _adapters(queues, options, budgets)
         runner = Worker(
             box,
@@ -241,11 +247,14 @@ def worker(
             poll=poll,
             progress=_show,
         )
-        _err.print(
-            f"worker {escape(runner.owner)} on {escape(box.path)}: "
-            f"{', '.join(escape(q) for q in queues)}; {concurrency} in flight"
-        )
-        report, status = asyncio.run(_run(runner, until_idle=until_idle))
+
+        def started() -> None:
+            _err.print(
+                f"worker {escape(runner.owner)} on {escape(box.path)}: "
+                f"{', '.join(escape(q) for q in queues)}; {concurrency} in flight"
+            )
+
+        report, status = asyncio.run(_run(runner, until_idle=until_idle, started=started))
     except RuralSellerError as exc:
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(2) from None

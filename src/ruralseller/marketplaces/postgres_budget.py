@@ -142,6 +142,14 @@ class PostgresBudgets:
                 )
             return self._budgets[key]
 
+    def connect(self) -> None:
+        """Connect now (and make the table if need be) rather than at the first request.
+
+        Raises:
+            StorageError: the database cannot be reached or written.
+        """
+        self._connections()
+
     def close(self) -> None:
         """Close the connections."""
         with self._lock:

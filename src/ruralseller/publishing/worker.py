@@ -160,6 +160,7 @@ class Worker:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_requested = False
         self._looked_for_orphans = -math.inf
+        self._store_failed = False
 
     def __repr__(self) -> str:
         return (
@@ -217,6 +218,10 @@ class Worker:
         assert self._stopping is not None  # noqa: S101 - set by run()
         order = itertools.cycle(sorted(self.publishers))
         while not self._stopping.is_set():
+            if self._store_failed:  # wait a while before claiming what cannot be sent now
+                self._store_failed = False
+                await self._pause(set(), self.poll)
+                continue
             open_queues = [q for q, p in self.publishers.items() if not p.halted]
             if not open_queues:
                 return  # every marketplace refused our credentials
@@ -281,6 +286,7 @@ class Worker:
             # Our own store failed (the outbox, the shared rate budget): give the job back
             # unsent, and let the next claim find out whether the store is back.
             self._give_back([job])
+            self._store_failed = True
             result = PublishResult(sku=job.sku, outcome="released", message=str(error))
         else:
             self._held.pop(job.id, None)
