@@ -45,7 +45,7 @@ def test_the_in_process_budget_stays_the_default() -> None:
 
 
 def test_a_budget_row_allows_its_capacity_at_once_then_paces(postgres_url: str) -> None:
-    budgets = PostgresBudgets(postgres_url)
+    budgets = PostgresBudgets(postgres_url, burst=1)
     try:
         budget = budgets.budget("sandbox", "coop-1", rate=10, capacity=3)
         waits = [budget._reserve(1.0) for _ in range(5)]
@@ -59,7 +59,7 @@ def test_a_budget_row_allows_its_capacity_at_once_then_paces(postgres_url: str) 
 
 
 def test_two_handles_on_one_account_share_its_row(postgres_url: str) -> None:
-    first, second = PostgresBudgets(postgres_url), PostgresBudgets(postgres_url)
+    first, second = PostgresBudgets(postgres_url, burst=1), PostgresBudgets(postgres_url, burst=1)
     try:
         one = first.budget("etsy", "shop 42", rate=5, capacity=2)
         other = second.budget("etsy", "shop 42", rate=5, capacity=2)
@@ -77,7 +77,7 @@ def test_two_handles_on_one_account_share_its_row(postgres_url: str) -> None:
 
 def test_reserving_ahead_saves_round_trips_and_keeps_the_pace(postgres_url: str) -> None:
     now = [100.0]
-    budgets = PostgresBudgets(postgres_url, ahead=4, clock=lambda: now[0])
+    budgets = PostgresBudgets(postgres_url, ahead=4, burst=1, clock=lambda: now[0])
     try:
         budget = budgets.budget("sandbox", "coop-2", rate=10, capacity=4)
         waits = [budget._reserve(1.0) for _ in range(8)]
@@ -87,6 +87,20 @@ def test_reserving_ahead_saves_round_trips_and_keeps_the_pace(postgres_url: str)
     assert waits[:4] == [0.0, 0.0, 0.0, 0.0]
     # The second batch was taken from an empty bucket: one token every 0.1 s.
     assert [round(w, 1) for w in waits[4:]] == [0.1, 0.2, 0.3, 0.4]
+
+
+def test_the_workers_keep_half_the_account_s_burst_for_the_network(postgres_url: str) -> None:
+    budgets = PostgresBudgets(postgres_url)
+    try:
+        budget = budgets.budget("sandbox", "coop-3", rate=10, capacity=10)
+        waits = [budget._reserve(1.0) for _ in range(6)]
+    finally:
+        budgets.close()
+    assert budget.capacity == 5
+    assert waits[:5] == [0.0] * 5
+    assert waits[5] > 0.05
+    with pytest.raises(ValueError, match="share"):
+        PostgresBudgets(postgres_url, burst=1.5)
 
 
 def test_an_unreachable_database_is_a_storage_error_without_the_password(tmp_path: Path) -> None:

@@ -20,6 +20,11 @@ network delay makes a worker later, never earlier.
 the time the bucket allowed it, so the limit holds the same, but tokens a worker reserved and
 then did not use are lost to the others for that moment.
 
+Each take commits without waiting for the disk (``synchronous_commit`` off for these
+connections only): a crash of the database server can lose the last few milliseconds of
+takes, which only lets those tokens be taken again, and a flush per request would cost far
+more than the statement.
+
 The table is made on first use (``CREATE TABLE IF NOT EXISTS`` under an advisory lock, so
 workers starting together do not trip over each other) and each account's row with
 ``INSERT … ON CONFLICT``; the row takes the rate and capacity of the worker that started last.
@@ -90,6 +95,15 @@ def shown_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
 
 
+def _no_flush_wait(connection: Any) -> None:
+    """Commit a take without waiting for the write-ahead log to reach the disk.
+
+    A bucket's level lost in a server crash only refills the bucket early, by the few
+    milliseconds before the crash; waiting for the disk would cost each request a flush.
+    """
+    connection.execute("SET synchronous_commit TO off")
+
+
 class PostgresBudgets:
     """The rate budgets of marketplace accounts, kept in PostgreSQL for every worker.
 
@@ -100,6 +114,11 @@ class PostgresBudgets:
     Args:
         url: a libpq URL, ``postgresql://user:password@host/database``.
         ahead: tokens reserved per statement (1: one round trip per request).
+        burst: the share of each account's burst the workers may send at once (at least one
+            request). The budget decides when a request leaves, the marketplace counts when
+            it arrives, and on the way requests bunch up (a busy machine, a slow new
+            connection); the burst left unused absorbs that. It costs no throughput: the
+            rate is the same.
         clock: a monotonic clock for the local waits; injectable for tests.
 
     Raises:
@@ -112,12 +131,18 @@ class PostgresBudgets:
         url: str,
         *,
         ahead: int = 1,
+        burst: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if ahead < 1:
             raise ValueError(f"ahead must be at least 1 token, got {ahead!r}")
+        if not 0 < burst <= 1:
+            raise ValueError(
+                f"burst must be a share of the account's burst, in (0, 1], got {burst!r}"
+            )
         self.url = url
         self.ahead = ahead
+        self.burst = burst
         self.clock = clock
         self._lock = threading.Lock()
         self._pool: Any = None
@@ -126,7 +151,7 @@ class PostgresBudgets:
         self.round_trips = 0
 
     def __repr__(self) -> str:
-        return f"PostgresBudgets({shown_url(self.url)!r}, ahead={self.ahead})"
+        return f"PostgresBudgets({shown_url(self.url)!r}, ahead={self.ahead}, burst={self.burst:g})"
 
     def budget(
         self, marketplace: str, account: str, rate: float, capacity: float
@@ -138,7 +163,7 @@ class PostgresBudgets:
         with self._lock:
             if key not in self._budgets:
                 self._budgets[key] = PostgresBudget(
-                    self, marketplace, account, rate=rate, capacity=max(1.0, capacity)
+                    self, marketplace, account, rate=rate, capacity=max(1.0, capacity * self.burst)
                 )
             return self._budgets[key]
 
@@ -172,6 +197,7 @@ class PostgresBudgets:
             min_size=1,
             max_size=4,
             kwargs={"autocommit": True},
+            configure=_no_flush_wait,
             open=False,
             name="ruralseller-rate-budgets",
         )
