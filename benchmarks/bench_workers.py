@@ -34,6 +34,7 @@ import datetime as dt
 import io
 import json
 import random
+import resource
 import signal
 import socket
 import subprocess
@@ -146,6 +147,7 @@ class Run:
     busiest: float  # the busiest second of any account over its limit (rate + burst)
     duplicates: int
     lost: int
+    cpu: float  # CPU seconds of the workers and the sandbox (not PostgreSQL) per request
 
 
 def _fill(target: str, accounts: list[str], listings: int) -> None:
@@ -182,6 +184,7 @@ def one_run(  # noqa: PLR0913 - the scenario's knobs
 ) -> Run:
     """Drain ``listings`` with ``workers`` processes (killing one now and then, if asked)."""
     _fill(target, list(accounts), listings)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     rng = random.Random(2026)
     db = folder / f"sandbox-{workers}-{kill_every}.db"
     with sandbox(db, rate, accounts) as url:
@@ -234,6 +237,8 @@ def one_run(  # noqa: PLR0913 - the scenario's knobs
         published = box.counts().get("published", 0)
         box.close()
         arrivals = httpx.get(f"{url}/_arrivals", timeout=30).json()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     total, distinct, _active = stored(db)
     api = [(t, a, s) for t, a, s in arrivals if a]
     busiest = max(busiest_second([t for t, a, _s in api if a == acct]) for acct in accounts)
@@ -246,6 +251,7 @@ def one_run(  # noqa: PLR0913 - the scenario's knobs
         busiest=busiest / (2 * rate),
         duplicates=total - distinct,
         lost=listings - published,
+        cpu=cpu / max(1, len(api)),
     )
 
 
@@ -313,13 +319,14 @@ def main() -> None:
         f"workers keep to {1 - args.headroom:.0%} of R"
     )
     header = ["W", "killed", "seconds", "req/s", "/ K x R", "dup", "lost", "429", "busiest"]
+    header.append("cpu ms/req")
     server = start_server()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
             for backend in backends:
                 print(f"\noutbox on {backend}")
-                print("".join(f"{h:>9}" for h in header))
+                print("".join(f"{h:>9}" for h in header[:-1]) + f"{header[-1]:>11}")
                 for workers in counts:
                     for kill_every in (None, args.kill_every):
                         name = f"{backend}-{workers}-{kill_every}"
@@ -338,12 +345,14 @@ def main() -> None:
                         print(
                             f"{run.workers:>9}{run.kills:>9}{run.seconds:>9.1f}"
                             f"{per_second:>9.1f}{per_second / limit:>9.2f}{run.duplicates:>9}"
-                            f"{run.lost:>9}{run.refused:>9}{run.busiest:>9.2f}",
+                            f"{run.lost:>9}{run.refused:>9}{run.busiest:>9.2f}"
+                            f"{run.cpu * 1000:>11.1f}",
                             flush=True,
                         )
             print(
                 "\n(req/s counts every request the sandbox received, retries included; "
-                "busiest: the busiest second of any account / (R + burst), at most 1)"
+                "busiest: the busiest second of any account / (R + burst), at most 1; cpu: "
+                "CPU time of the workers and the sandbox per request, PostgreSQL not counted)"
             )
             print("\ncost of the rate budget per request (uncontended), microseconds")
             for what, micros in budget_cost(new_database(server), 300 if args.quick else 2000):

@@ -182,3 +182,17 @@ def test_a_worker_refuses_no_adapters_and_bad_tuning(tmp_path: Path) -> None:
         Worker(box, [_hanging()], concurrency=0)
     with pytest.raises(ValueError, match="lease"):
         Worker(box, [_hanging()], lease=0)
+
+
+def test_a_job_the_adapter_chokes_on_is_left_for_later_not_held(outbox: Outbox) -> None:
+    outbox.enqueue("coop-1", draft("BROKEN"), [picture()])
+
+    async def choke(_request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug in an adapter")
+
+    adapter = _adapter("http://marketplace.invalid", "coop-1", transport=httpx.MockTransport(choke))
+    report = asyncio.run(_run(Worker(outbox, {"coop-1": adapter}, poll=0.05), until_idle=True))
+    assert report.counts == {"retry_later": 1}
+    job = outbox.job("coop-1", "BROKEN")
+    assert job.state.value == "failed_retryable"
+    assert "RuntimeError: a bug in an adapter" in job.last_error

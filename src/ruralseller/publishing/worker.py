@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import logging
 import math
 import os
 import socket
@@ -38,6 +39,9 @@ from ruralseller.publishing.outbox import DEFAULT_LEASE, Job, Outbox
 from ruralseller.publishing.publisher import Publisher, PublishResult
 
 __all__ = ["Worker", "WorkerProgress", "WorkerReport", "new_owner"]
+
+
+logger = logging.getLogger("ruralseller.publishing")
 
 
 def new_owner() -> str:
@@ -288,6 +292,16 @@ class Worker:
             self._give_back([job])
             self._store_failed = True
             result = PublishResult(sku=job.sku, outcome="released", message=str(error))
+        except Exception as error:
+            # Not ours to understand (a bug, a job the adapter cannot read): leave it to be
+            # tried again later, rather than holding and renewing it for as long as we run.
+            self._held.pop(job.id, None)
+            message = f"unexpected {type(error).__name__}: {error}"
+            retry_in = self.publishers[queue].retry_in
+            with contextlib.suppress(RuralSellerError):
+                self.outbox.failed(job, message, permanent=False, retry_in=retry_in)
+            logger.exception("%s %s: %s", queue, job.sku, message)
+            result = PublishResult(sku=job.sku, outcome="retry_later", message=message)
         else:
             self._held.pop(job.id, None)
         self._counts[result.outcome] = self._counts.get(result.outcome, 0) + 1
