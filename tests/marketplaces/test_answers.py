@@ -236,8 +236,8 @@ def test_a_bad_image_base_url_is_a_clear_cli_error(marketplace: str, tmp_path: A
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_the_publishing_job_is_released_not_left_in_flight(tmp_path: Any) -> None:
-    outbox = Outbox(tmp_path / "outbox.db")
+def test_the_publishing_job_is_released_not_left_in_flight(store_target: str) -> None:
+    outbox = Outbox(store_target)
     adapter = get_marketplace(
         "woocommerce",
         **SETTINGS["woocommerce"],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -254,11 +253,11 @@ def test_an_answer_of_an_unexpected_shape_is_a_marketplace_error(answer: Any) ->
     assert raised.value.code == "unexpected_answer"
 
 
-def test_orders_taken_in_through_the_order_stage_reserve_stock_once(tmp_path: Path) -> None:
+def test_orders_taken_in_through_the_order_stage_reserve_stock_once(store_target: str) -> None:
     fake = FakeEbayOrders()
     fake.sell((LOT, 2, "72.00"))
     fake.sell((LOT, 1, "36.00"))
-    store = OrderStore(Outbox(tmp_path / "outbox.db"))
+    store = OrderStore(Outbox(store_target))
     StockLedger(store).receive(LOT, 5, ref="slaughter", day=DAY)
     inbox = OrderInbox(store, load_catalog(sample_path()))
     channel = Channel(name="ebay", marketplace="ebay", account=SELLER)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -330,11 +329,11 @@ def test_every_receipt_status_maps_onto_one_of_our_states(status: str, shipped: 
         assert state == "placed"
 
 
-def test_orders_taken_in_from_etsy_reserve_stock_once(tmp_path: Path) -> None:
+def test_orders_taken_in_from_etsy_reserve_stock_once(store_target: str) -> None:
     fake = FakeEtsy()
     fake.sell([(LOT, 2, "5.20")])
     fake.sell([(LOT, 1, "5.20"), ("", 1, "12.00")])
-    store = OrderStore(Outbox(tmp_path / "outbox.db"))
+    store = OrderStore(Outbox(store_target))
     StockLedger(store).receive(LOT, 5, ref="slaughter", day=DAY)
     inbox = OrderInbox(store, catalog())
     channel = Channel(name="etsy-us", marketplace="etsy", account=str(SHOP_ID))

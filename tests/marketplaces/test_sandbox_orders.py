@@ -48,10 +48,10 @@ async def _walk(url: str) -> None:
         await sandbox.aclose()
 
 
-def test_the_sandbox_adapter_takes_orders_in_and_moves_them_on() -> None:
+def test_the_sandbox_adapter_takes_orders_in_and_moves_them_on(store_target: str) -> None:
     app = create_app(accounts=ACCOUNTS, rate=5000, burst=5000)
     with running(app=app) as url:
-        asyncio.run(publish_everywhere(Outbox(":memory:"), url, stock=5, channels=CHANNELS[:1]))
+        asyncio.run(publish_everywhere(Outbox(store_target), url, stock=5, channels=CHANNELS[:1]))
         for quantity in (2, 1):
             answer = httpx.post(
                 f"{url}/v1/shop/shop-a/orders",

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -327,11 +326,11 @@ def test_every_line_maps_onto_one_of_our_states(
         assert state == "placed"
 
 
-def test_orders_taken_in_from_shopify_reserve_stock_once(tmp_path: Path) -> None:
+def test_orders_taken_in_from_shopify_reserve_stock_once(store_target: str) -> None:
     fake, clock = _fake()
     fake.sell([(LOT, 2, "92.40")])
     fake.sell([(LOT, 1, "92.40"), ("", 1, "5.00")])
-    store = OrderStore(Outbox(tmp_path / "outbox.db"))
+    store = OrderStore(Outbox(store_target))
     StockLedger(store).receive(LOT, 5, ref="slaughter", day=DAY)
     inbox = OrderInbox(store, catalog())
     channel = Channel(name="shopify-cn", marketplace="shopify", account=SHOP)

@@ -233,9 +233,9 @@ def test_an_unexpected_answer_is_a_marketplace_error(answer: dict[str, Any]) -> 
     assert caught.value.code == "unexpected_answer"
 
 
-def test_orders_are_taken_in_once_through_the_order_stage() -> None:
+def test_orders_are_taken_in_once_through_the_order_stage(store_target: str) -> None:
     fake, clock = gateway()
-    orders = OrderStore(Outbox(":memory:"))
+    orders = OrderStore(Outbox(store_target))
     StockLedger(orders).receive(LOT, 5, ref="slaughter", day=DAY)
     inbox = OrderInbox(orders, catalog())
     channel = Channel(name="taobao", account="23456789")

@@ -290,9 +290,9 @@ def test_an_unexpected_answer_is_a_marketplace_error(body: Any) -> None:
     assert caught.value.code == "unexpected_answer"
 
 
-def test_orders_are_taken_in_once_through_the_order_stage() -> None:
+def test_orders_are_taken_in_once_through_the_order_stage(store_target: str) -> None:
     shop, clock = store()
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     orders = OrderStore(outbox)
     StockLedger(orders).receive(LOT, 5, ref="slaughter", day=DAY)
     inbox = OrderInbox(orders, catalog())

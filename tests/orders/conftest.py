@@ -12,9 +12,9 @@ from ruralseller.publishing import Outbox
 
 
 @pytest.fixture
-def world() -> tuple[Outbox, OrderInbox, StockLedger]:
-    """An in-memory outbox, its inbox and ledger; 3 units of WJ261120A received."""
-    outbox = Outbox(":memory:")
+def world(store_target: str) -> tuple[Outbox, OrderInbox, StockLedger]:
+    """An outbox (SQLite, then PostgreSQL), its inbox and ledger; 3 units of WJ261120A in."""
+    outbox = Outbox(store_target)
     store = OrderStore(outbox)
     ledger = StockLedger(store)
     ledger.receive("WJ261120A", 3, ref="slaughter", day=dt.date(2026, 11, 21))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from tests.orders.shop import (
     ACCOUNTS,
@@ -53,9 +52,9 @@ async def _sync(outbox: Outbox, url: str) -> list[int]:
     return taken
 
 
-def test_orders_are_taken_once_and_stock_falls_on_every_channel(tmp_path: Path) -> None:
+def test_orders_are_taken_once_and_stock_falls_on_every_channel(store_target: str) -> None:
     app = create_app(accounts=ACCOUNTS, rate=5000, burst=5000)
-    outbox = Outbox(tmp_path / "outbox.db")
+    outbox = Outbox(store_target)
     store = OrderStore(outbox)
     StockLedger(store).receive(LOT, 5, ref="slaughter", day=DAY)
     with running(app=app) as url:

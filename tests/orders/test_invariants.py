@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -108,8 +107,9 @@ def test_stock_never_goes_below_what_orders_hold(
         _check(inbox, ledger)
 
 
-def test_intake_processes_at_once_never_hold_more_than_the_lot(tmp_path: Path) -> None:
-    path = tmp_path / "outbox.db"
+def test_intake_processes_at_once_never_hold_more_than_the_lot(store_target: str) -> None:
+    """Four at once on one SQLite file, then on one PostgreSQL database."""
+    path = store_target
     StockLedger(OrderStore(Outbox(path))).receive("WJ261120A", 20, ref="slaughter", day=DAY)
     errors: list[BaseException] = []
 

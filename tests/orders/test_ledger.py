@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import attrs
+import psycopg
 import pytest
 from tests.orders.shop import catalog
 from tests.publishing.conftest import draft, picture
@@ -19,8 +20,8 @@ from ruralseller.publishing import Outbox
 DAY = dt.date(2026, 11, 21)
 
 
-def test_stock_is_the_sum_of_the_moves_and_each_move_is_recorded_once() -> None:
-    ledger = StockLedger(OrderStore(Outbox(":memory:")))
+def test_stock_is_the_sum_of_the_moves_and_each_move_is_recorded_once(store_target: str) -> None:
+    ledger = StockLedger(OrderStore(Outbox(store_target)))
     assert ledger.receive("L1", 10, ref="slaughter", day=DAY)
     assert not ledger.receive("L1", 10, ref="slaughter", day=DAY)  # a repeated step
     assert ledger.write_off("L1", 3, ref="spoiled", day=DAY, note="power cut")
@@ -31,8 +32,10 @@ def test_stock_is_the_sum_of_the_moves_and_each_move_is_recorded_once() -> None:
         ledger.write_off("L1", 8, ref="more", day=DAY)
 
 
-def test_the_catalogue_is_received_once_and_its_changes_as_differences() -> None:
-    ledger = StockLedger(OrderStore(Outbox(":memory:")))
+def test_the_catalogue_is_received_once_and_its_changes_as_differences(
+    store_target: str,
+) -> None:
+    ledger = StockLedger(OrderStore(Outbox(store_target)))
     first = ledger.receive_catalog(catalog(), day=DAY)
     assert set(first) == {lot.id for lot in catalog().lots}
     assert ledger.stock("WJ261120A").on_hand == 40
@@ -85,8 +88,26 @@ def test_a_disk_failure_in_a_transaction_names_the_outbox(tmp_path: Path) -> Non
     assert not store._db.in_transaction
 
 
-def test_publishing_with_no_ledger_creates_none(tmp_path: Path) -> None:
-    box = Outbox(tmp_path / "outbox.db")
+def test_publishing_with_no_ledger_creates_none(store_target: str) -> None:
+    box = Outbox(store_target)
     assert not OrderStore.kept_in(box)
     OrderStore(box).close()
     assert OrderStore.kept_in(box)
+
+
+def test_a_postgresql_database_from_a_newer_ruralseller_is_refused(postgres_url: str) -> None:
+    OrderStore(Outbox(postgres_url)).close()
+    with psycopg.connect(postgres_url, autocommit=True) as db:
+        db.execute("UPDATE ruralseller_schema SET version = 99 WHERE component = 'orders'")
+    with pytest.raises(StorageError, match="newer ruralseller") as refused:
+        OrderStore(Outbox(postgres_url))
+    assert "upgrade" in refused.value.hint
+
+
+def test_the_order_tables_on_postgresql_reach_the_same_step(postgres_url: str) -> None:
+    box = Outbox(postgres_url)
+    box.enqueue("sandbox", draft("HEN-1"), [picture()])
+    store = OrderStore(box)
+    assert store.schema_version() == SCHEMA_VERSION
+    assert OrderStore(Outbox(postgres_url)).schema_version() == SCHEMA_VERSION  # again: no-op
+    assert box.job("sandbox", "HEN-1").sku == "HEN-1"

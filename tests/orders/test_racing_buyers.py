@@ -19,15 +19,17 @@ import sys
 import threading
 import time
 from collections import Counter
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from starlette.applications import Starlette
 from tests.orders.shop import ACCOUNTS, LOT, buy, catalog, publish_everywhere
 
 from ruralseller.orders import FlagReason, OrderInbox, OrderStatus, OrderStore, StockLedger
-from ruralseller.publishing import Outbox
+from ruralseller.publishing import Outbox, is_database_url
 from ruralseller.sandbox import create_app, running
 
 WORKER = Path(__file__).with_name("intake_worker.py")
@@ -58,10 +60,11 @@ def _wait_for(path: Path, seconds: float = 60) -> None:
 
 
 def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothing(
-    tmp_path: Path,
+    tmp_path: Path, store_target: str
 ) -> None:
+    """On a SQLite file, then on a PostgreSQL database."""
     app = create_app(accounts=ACCOUNTS, rate=5000, burst=5000)
-    outbox_file, stop, ready = tmp_path / "outbox.db", tmp_path / "stop", tmp_path / "ready"
+    outbox_file, stop, ready = store_target, tmp_path / "stop", tmp_path / "ready"
     StockLedger(OrderStore(Outbox(outbox_file))).receive(
         LOT, BIRDS, ref="slaughter", day=catalog().lot(LOT).production_date
     )
@@ -69,23 +72,23 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     mid_way = 0
     statuses: list[int] = []
-    with running(app=app) as url:
+    with _order_counter(outbox_file) as _taken, running(app=app) as url:
         asyncio.run(publish_everywhere(Outbox(outbox_file), url, stock=BIRDS))
         command = [sys.executable, str(WORKER), str(outbox_file), url, str(stop), str(ready)]
         for size in BURSTS:
             ready.unlink(missing_ok=True)
             process = subprocess.Popen(command, env=env)  # noqa: S603 - our own worker script
             _wait_for(ready)
-            before = _taken(outbox_file)
+            before = _taken()
             buyers = _burst(url, size, statuses)
             # Kill it a moment after it has taken the burst's first order in.
-            _wait_for_intake(outbox_file, before)
+            _wait_for_intake(_taken, before)
             time.sleep(rng.uniform(0, 0.02))
             process.send_signal(signal.SIGKILL)
             process.wait()
             for thread in buyers:
                 thread.join()
-            mid_way += 0 < _taken(outbox_file) < _placed(app)
+            mid_way += 0 < _taken() < _placed(app)
         stop.touch()
         last = subprocess.run(command, env=env, timeout=300, check=False)  # noqa: S603
         assert last.returncode == 0
@@ -109,9 +112,9 @@ def test_racing_buyers_never_get_more_than_the_lot_and_killed_intake_loses_nothi
     assert shown == [0, 0, 0]  # the last run pushed the stock to every channel
 
 
-def _wait_for_intake(outbox_file: Path, before: int, seconds: float = 30) -> None:
+def _wait_for_intake(taken: Callable[[], int], before: int, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
-    while _taken(outbox_file) <= before:
+    while taken() <= before:
         assert time.monotonic() < deadline, "the intake worker took no order in"
         time.sleep(0.002)
 
@@ -126,7 +129,22 @@ def _placed(app: Starlette) -> int:
     return len(_placed_orders(app))
 
 
-def _taken(outbox_file: Path) -> int:
-    with closing(sqlite3.connect(outbox_file, timeout=30)) as db:
-        (count,) = db.execute("SELECT COUNT(*) FROM orders").fetchone()
-    return int(count)
+@contextmanager
+def _order_counter(target: str) -> Iterator[Callable[[], int]]:
+    """How many orders the store holds, read directly (the intake runs in another process)."""
+    if is_database_url(target):
+        with psycopg.connect(target, autocommit=True) as connection:
+
+            def count_rows() -> int:
+                row = connection.execute("SELECT COUNT(*) FROM orders").fetchone()
+                return 0 if row is None else int(row[0])
+
+            yield count_rows
+        return
+
+    def count_file() -> int:
+        with closing(sqlite3.connect(target, timeout=30)) as db:
+            (count,) = db.execute("SELECT COUNT(*) FROM orders").fetchone()
+        return int(count)
+
+    yield count_file

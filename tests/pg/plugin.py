@@ -1,4 +1,5 @@
-"""pytest fixtures: ``postgres_server`` (one per session) and ``postgres_url`` (one database each).
+"""pytest fixtures: ``postgres_server`` (one per session), ``postgres_url`` (one database each)
+and ``store_target`` (each test twice: on a SQLite file, then on a PostgreSQL database).
 
 Tests that need PostgreSQL skip with the reason when no server can be started, except under
 ``CI=true``, where they fail: CI must run them.
@@ -9,11 +10,12 @@ from __future__ import annotations
 import importlib.util
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from tests.pg.server import PostgresServer, new_database, start_server
 
-__all__ = ["postgres_server", "postgres_url"]
+__all__ = ["postgres_server", "postgres_url", "store_target"]
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,12 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """The URL of a new, empty database on the session's server."""
     return new_database(postgres_server)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a store is: a new SQLite file's path, or a new PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "outbox.db")
+    url: str = request.getfixturevalue("postgres_url")
+    return url

@@ -1,7 +1,7 @@
 """A publishing process for the crash tests: enqueue N listings, publish them, exit 0 when done.
 
-Run as ``python publish_worker.py OUTBOX_FILE SANDBOX_URL N``; the test kills it with SIGKILL
-at random moments and starts it again.
+Run as ``python publish_worker.py OUTBOX SANDBOX_URL N`` (OUTBOX: a file or a PostgreSQL URL);
+the test kills it with SIGKILL at random moments and starts it again.
 """
 
 from __future__ import annotations

@@ -9,16 +9,18 @@ import sys
 from pathlib import Path
 
 import attrs
+import pytest
 
 from ruralseller.catalog import Money
+from ruralseller.errors import StorageError
 from ruralseller.publishing import JobState, Outbox
 from ruralseller.publishing import outbox as outbox_module
 
 from .conftest import draft, picture
 
 
-def test_enqueue_writes_the_intent_and_its_pictures(tmp_path: Path) -> None:
-    path = tmp_path / "outbox.db"
+def test_enqueue_writes_the_intent_and_its_pictures(store_target: str) -> None:
+    path = store_target
     outbox = Outbox(path)
     job = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     assert job.state is JobState.QUEUED
@@ -31,8 +33,8 @@ def test_enqueue_writes_the_intent_and_its_pictures(tmp_path: Path) -> None:
     assert again.draft() == draft("HEN-1")
 
 
-def test_enqueueing_the_same_draft_twice_keeps_one_job_and_its_key() -> None:
-    outbox = Outbox(":memory:")
+def test_enqueueing_the_same_draft_twice_keeps_one_job_and_its_key(store_target: str) -> None:
+    outbox = Outbox(store_target)
     first = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     second = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     assert second.id == first.id
@@ -40,8 +42,8 @@ def test_enqueueing_the_same_draft_twice_keeps_one_job_and_its_key() -> None:
     assert outbox.counts() == {"queued": 1}
 
 
-def test_a_published_draft_enqueued_again_unchanged_sends_nothing() -> None:
-    outbox = Outbox(":memory:")
+def test_a_published_draft_enqueued_again_unchanged_sends_nothing(store_target: str) -> None:
+    outbox = Outbox(store_target)
     outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     (job,) = outbox.claim("sandbox", 10)
     outbox.published(job, {"state": "active"})
@@ -56,9 +58,9 @@ def test_a_published_draft_enqueued_again_unchanged_sends_nothing() -> None:
     assert back.state is JobState.PUBLISHED  # back to what is already published
 
 
-def test_claim_moves_due_jobs_in_flight_once() -> None:
+def test_claim_moves_due_jobs_in_flight_once(store_target: str) -> None:
     now = [1000.0]
-    outbox = Outbox(":memory:", clock=lambda: now[0])
+    outbox = Outbox(store_target, clock=lambda: now[0])
     for n in range(3):
         outbox.enqueue("sandbox", draft(f"HEN-{n}"), [picture()])
     outbox.enqueue("other", draft("HEN-0"), [picture()])
@@ -73,8 +75,8 @@ def test_claim_moves_due_jobs_in_flight_once() -> None:
     assert [j.sku for j in outbox.claim("sandbox", 5)] == ["HEN-0"]
 
 
-def test_a_crash_leaves_jobs_in_flight_and_they_are_queued_again() -> None:
-    outbox = Outbox(":memory:")
+def test_a_crash_leaves_jobs_in_flight_and_they_are_queued_again(store_target: str) -> None:
+    outbox = Outbox(store_target)
     outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     (job,) = outbox.claim("sandbox", 1)
     assert outbox.requeue_in_flight("sandbox") == 1
@@ -83,9 +85,9 @@ def test_a_crash_leaves_jobs_in_flight_and_they_are_queued_again() -> None:
     assert again.idempotency_key == job.idempotency_key
 
 
-def test_an_outcome_for_an_outdated_payload_is_not_recorded() -> None:
+def test_an_outcome_for_an_outdated_payload_is_not_recorded(store_target: str) -> None:
     """A draft changed while its old version was in flight stays queued."""
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     (old,) = outbox.claim("sandbox", 1)
     outbox.enqueue("sandbox", draft("HEN-1", stock=1), [picture()])
@@ -93,8 +95,8 @@ def test_an_outcome_for_an_outdated_payload_is_not_recorded() -> None:
     assert outbox.job("sandbox", "HEN-1").state is JobState.QUEUED
 
 
-def test_permanent_failures_keep_the_field_errors() -> None:
-    outbox = Outbox(":memory:")
+def test_permanent_failures_keep_the_field_errors(store_target: str) -> None:
+    outbox = Outbox(store_target)
     outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     (job,) = outbox.claim("sandbox", 1)
     outbox.failed(job, "rejected", permanent=True, field_errors={"title": "too long"})
@@ -103,6 +105,47 @@ def test_permanent_failures_keep_the_field_errors() -> None:
     assert outbox.claim("sandbox", 5) == []
     requeued = outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
     assert requeued.state is JobState.QUEUED  # enqueued again after a fix: tried again
+
+
+def test_renew_extends_only_the_leases_the_owner_holds(store_target: str) -> None:
+    now = [1000.0]
+    outbox = Outbox(store_target, clock=lambda: now[0])
+    for sku in ("HEN-1", "HEN-2"):
+        outbox.enqueue("sandbox", draft(sku), [picture()])
+    mine = outbox.claim("sandbox", 1, lease=30, owner="me")
+    theirs = outbox.claim("sandbox", 1, lease=30, owner="them")
+    now[0] += 20
+    assert outbox.renew(mine + theirs, lease=30, owner="me") == 1
+    assert outbox.job("sandbox", "HEN-1").next_attempt_at == 1050.0
+    assert outbox.job("sandbox", "HEN-2").next_attempt_at == 1030.0
+    outbox.published(mine[0], {"state": "active"})
+    assert outbox.renew(mine, lease=30, owner="me") == 0  # no longer in flight
+    assert outbox.renew([], lease=30) == 0
+
+
+def test_release_gives_jobs_back_unsent_without_counting_the_try(store_target: str) -> None:
+    outbox = Outbox(store_target)
+    outbox.enqueue("sandbox", draft("HEN-1"), [picture()])
+    (job,) = outbox.claim("sandbox", 1, owner="me")
+    assert outbox.release([job], owner="them") == 0  # not theirs
+    assert outbox.release([job], owner="me") == 1
+    back = outbox.job("sandbox", "HEN-1")
+    assert (back.state, back.attempts) == (JobState.QUEUED, 0)
+    assert back.idempotency_key == job.idempotency_key
+    (again,) = outbox.claim("sandbox", 1)  # due at once, for anyone (this process here)
+    assert again.attempts == 1
+    assert outbox.release([again]) == 1
+
+
+def test_an_outbox_from_a_newer_ruralseller_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    Outbox(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE ruralseller_schema SET version = 99 WHERE component = 'outbox'")
+    db.close()
+    with pytest.raises(StorageError, match="newer ruralseller") as refused:
+        Outbox(path)
+    assert refused.value.path == str(path)
 
 
 def _lease(outbox: Outbox, sku: str, owner: str, until: float) -> None:

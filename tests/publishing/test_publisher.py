@@ -46,9 +46,11 @@ def publish(url: str, outbox: Outbox, items: list[Any], **kwargs: Any) -> Any:
     return asyncio.run(run())
 
 
-def test_publishes_each_listing_and_reports_progress(sandbox: tuple[Starlette, str]) -> None:
+def test_publishes_each_listing_and_reports_progress(
+    sandbox: tuple[Starlette, str], store_target: str
+) -> None:
     app, url = sandbox
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     seen: list[Progress] = []
     items = [(draft(f"HEN-{n}"), [picture()]) for n in range(6)]
     report = publish(url, outbox, items, concurrency=3, progress=seen.append)
@@ -63,9 +65,10 @@ def test_publishes_each_listing_and_reports_progress(sandbox: tuple[Starlette, s
 
 def test_unchanged_sends_nothing_and_stock_sends_only_stock(
     sandbox: tuple[Starlette, str],
+    store_target: str,
 ) -> None:
     _, url = sandbox
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     items = [(draft("HEN-1"), [picture()]), (draft("HEN-2"), [picture()])]
     publish(url, outbox, items)
     again = publish(url, outbox, items)
@@ -81,9 +84,10 @@ def test_unchanged_sends_nothing_and_stock_sends_only_stock(
 
 def test_a_rejection_is_reported_and_does_not_block_the_rest(
     sandbox: tuple[Starlette, str],
+    store_target: str,
 ) -> None:
     app, url = sandbox
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     long_text = attrs.evolve(base_draft().texts["zh-CN"], title="乌" * 201)
     bad = draft("HEN-BAD", texts={**base_draft().texts, "zh-CN": long_text})
     items = [(draft("HEN-1"), [picture()]), (bad, [picture()]), (draft("HEN-2"), [picture()])]
@@ -96,8 +100,8 @@ def test_a_rejection_is_reported_and_does_not_block_the_rest(
     assert app.state.sandbox.count_listings() == 2
 
 
-def test_unreachable_marketplace_leaves_everything_queued_for_later() -> None:
-    outbox = Outbox(":memory:")
+def test_unreachable_marketplace_leaves_everything_queued_for_later(store_target: str) -> None:
+    outbox = Outbox(store_target)
     with running() as url:
         pass  # the sandbox is gone: its port refuses connections
     items = [(draft(f"HEN-{n}"), [picture()]) for n in range(3)]
@@ -108,10 +112,10 @@ def test_unreachable_marketplace_leaves_everything_queued_for_later() -> None:
     assert "could not be reached" in report.results[0].message
 
 
-def test_under_faults_every_listing_is_published_exactly_once() -> None:
+def test_under_faults_every_listing_is_published_exactly_once(store_target: str) -> None:
     faults = Faults(error_500=0.1, error_503=0.1, drop=0.1, lost_response=0.2, seed=11)
     app = create_app(faults=faults)
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     items = [(draft(f"HEN-{n:03d}"), [picture()]) for n in range(20)]
     with running(app=app) as url:
         report = publish(url, outbox, items, concurrency=4, retry_in=0)
@@ -124,10 +128,10 @@ def test_under_faults_every_listing_is_published_exactly_once() -> None:
 
 
 def test_the_blocking_publish_queues_offline_then_sends(
-    sandbox: tuple[Starlette, str], tmp_path: Any
+    sandbox: tuple[Starlette, str], store_target: str
 ) -> None:
     app, url = sandbox
-    path = tmp_path / "outbox.db"
+    path = store_target
     items = [(draft(f"EGG-{n}"), [picture()]) for n in range(3)]
     queued = publishing.publish(path, "sandbox", items, offline=True, base_url=url)
     assert queued.results == ()
@@ -144,11 +148,11 @@ def test_the_blocking_publish_queues_offline_then_sends(
 
 
 def test_a_resent_job_carries_the_same_idempotency_keys(
-    sandbox: tuple[Starlette, str], monkeypatch: pytest.MonkeyPatch
+    sandbox: tuple[Starlette, str], monkeypatch: pytest.MonkeyPatch, store_target: str
 ) -> None:
     """After a crash, the job's writes go again under the keys of the first try."""
     _, url = sandbox
-    outbox = Outbox(":memory:")
+    outbox = Outbox(store_target)
     outbox.enqueue("sandbox", draft("HEN-KEY"), [picture()])
     runs: list[list[tuple[str, str, str | None]]] = []
 

@@ -37,6 +37,7 @@ from ruralseller.cli._plan_to import (
     resolve_destinations,
     summary_json,
 )
+from ruralseller.cli._store import STORE, outbox_target, shown, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import print_waiting, retry_text
 from ruralseller.coldchain import outside_for
@@ -1187,7 +1188,10 @@ def marketplaces_command(fmt: str) -> None:
 
 # --- publishing ------------------------------------------------------------------------------
 
-_OUTBOX_HELP = "The outbox file. Default: .ruralseller/outbox.db inside the catalogue folder."
+_OUTBOX_HELP = (
+    "The outbox: a file, or a postgresql:// URL. "
+    "Default: .ruralseller/outbox.db inside the catalogue folder."
+)
 
 
 def _has_catalogue(path: Path) -> bool:
@@ -1197,8 +1201,8 @@ def _has_catalogue(path: Path) -> bool:
     )
 
 
-def _outbox_path(catalog_path: Path, outbox: Path | None) -> Path:
-    return outbox or catalog_path / ".ruralseller" / "outbox.db"
+def _outbox_path(catalog_path: Path, outbox: Path | str | None) -> Path | str:
+    return outbox_target(catalog_path, outbox)
 
 
 def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
@@ -1348,7 +1352,7 @@ def _run_publisher(
     metavar="KEY=VALUE",
     help="Adapter setting (repeatable), e.g. -o base_url=http://127.0.0.1:8765.",
 )
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--dry-run", is_flag=True, help="Check and show what would be sent; send nothing.")
 @click.option("--offline", is_flag=True, help="Queue in the outbox now; `ruralseller sync` later.")
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
@@ -1367,7 +1371,7 @@ def publish(
     marketplace: str,
     lot_ids: tuple[str, ...],
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
     dry_run: bool,
     offline: bool,
     concurrency: int,
@@ -1437,7 +1441,7 @@ def publish(
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--concurrency", default=4, show_default=True, type=click.IntRange(1, 64))
 @on_option
 @delivery_option
@@ -1445,7 +1449,7 @@ def sync(
     catalog_path: Path,
     marketplace: str,
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
     concurrency: int,
     day: dt.datetime | None,
     delivery: dt.timedelta,
@@ -1459,8 +1463,8 @@ def sync(
     minimum remaining life) are withdrawn first, and writes queued for them are not sent.
     """
     path = _outbox_path(catalog_path, outbox)
-    if not path.exists():
-        _err.print(f"[red]error:[/] no outbox at {escape(str(path))}; publish something first")
+    if not store_exists(path):
+        _err.print(f"[red]error:[/] no outbox at {escape(shown(path))}; publish something first")
         raise SystemExit(2)
     try:
         load_marketplace(marketplace)
@@ -1496,13 +1500,13 @@ def sync(
 @click.option("--to", "marketplace", required=True, help="The marketplace adapter, e.g. sandbox.")
 @click.option("--lot", "lot_ids", multiple=True, required=True, help="The lot (repeatable).")
 @click.option("-o", "--option", "options", multiple=True, metavar="KEY=VALUE")
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 def withdraw(
     catalog_path: Path,
     marketplace: str,
     lot_ids: tuple[str, ...],
     options: tuple[str, ...],
-    outbox: Path | None,
+    outbox: Path | str | None,
 ) -> None:
     """Take lots off sale on a marketplace (publish them again to put them back)."""
     try:
@@ -1526,16 +1530,16 @@ def withdraw(
 
 @cli.command(name="outbox")
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
-@click.option("--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP)
+@click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--failed", is_flag=True, help="Only the listings that failed.")
-def outbox_command(catalog_path: Path, outbox: Path | None, failed: bool) -> None:
+def outbox_command(catalog_path: Path, outbox: Path | str | None, failed: bool) -> None:
     """Show what the outbox holds: each listing's state, tries and last error."""
     path = _outbox_path(catalog_path, outbox)
-    if not path.exists():
-        _out.print(f"no outbox at {escape(str(path))}: nothing was published from here yet")
+    if not store_exists(path):
+        _out.print(f"no outbox at {escape(shown(path))}: nothing was published from here yet")
         return
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
-    table = Table(title=str(path))
+    table = Table(title=shown(path))
     for column in ("marketplace", "SKU", "state", "tries"):
         table.add_column(column, no_wrap=True)
     table.add_column("next try")
@@ -1568,6 +1572,11 @@ cli.add_command(settle_command)
 from ruralseller.cli.status import status as _status  # noqa: E402
 
 cli.add_command(_status)
+
+# `ruralseller db` (schema steps of a store) lives in its own module.
+from ruralseller.cli.db import db as _db  # noqa: E402
+
+cli.add_command(_db)
 
 from ruralseller.cli.worker import worker as _worker  # noqa: E402 - a command in its own module
 

@@ -31,6 +31,7 @@ from ruralseller.cli._app import (
     _outbox_path,
     _report,
 )
+from ruralseller.cli._store import STORE, store_exists
 from ruralseller.errors import CatalogValidationError, MarketplaceError, RuralSellerError
 from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
 from ruralseller.orders import (
@@ -78,9 +79,7 @@ def _common(function: _F) -> _F:
             metavar="CATALOG",
             type=click.Path(path_type=Path, exists=True, file_okay=False),
         ),
-        click.option(
-            "--outbox", type=click.Path(path_type=Path, dir_okay=False), help=_OUTBOX_HELP
-        ),
+        click.option("--outbox", type=STORE, help=_OUTBOX_HELP),
         click.option("--on", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help=_ON_HELP),
     )
     for option in reversed(options):
@@ -118,7 +117,7 @@ class _Desk:
     inbox: OrderInbox
 
 
-def _desk(catalog_path: Path, outbox: Path | None, day: dt.date) -> _Desk:
+def _desk(catalog_path: Path, outbox: Path | str | None, day: dt.date) -> _Desk:
     catalog = load_catalog(catalog_path)
     box = Outbox(_outbox_path(catalog_path, outbox))
     store = OrderStore(box)
@@ -210,7 +209,7 @@ def _policy_options(function: _F) -> _F:
 
 def ledger_stock(
     catalog: Catalog,
-    outbox_path: Path,
+    outbox_path: Path | str,
     channel: str,
     items: list[Any],
     on: dt.date | None = None,
@@ -221,7 +220,7 @@ def ledger_stock(
     sale; a catalogue whose outbox holds no ledger is left as it is (and gets none). ``on``
     is the day stock is judged on (today when not given).
     """
-    if not outbox_path.exists():
+    if not store_exists(outbox_path):
         return items
     box = Outbox(outbox_path)
     try:
@@ -276,7 +275,7 @@ def _print_intake(report: IntakeReport) -> None:
 @_policy_options
 def sync_command(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     marketplace: str,
     channel: str | None,
@@ -380,7 +379,7 @@ def _order_row(order: Order) -> dict[str, Any]:
 )
 def list_command(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     statuses: tuple[str, ...],
     fmt: str,
@@ -440,7 +439,7 @@ def _adapter_for(order: Order, options: tuple[str, ...]) -> Any:
 )
 def ship_command(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     order_ref: str,
     weight: str,
@@ -517,7 +516,7 @@ def ship_command(
 )
 def cancel_command(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     order_ref: str,
     confirm: bool,
@@ -590,7 +589,7 @@ def _moves(desk: _Desk, items: tuple[str, ...], option: str, note: str, day: dt.
 @_policy_options
 def stock(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     fmt: str,
     receipts: tuple[str, ...],
@@ -674,7 +673,7 @@ def _money_option(text: str | None, option: str) -> list[Money]:
 @click.option("--packaging", help="The packaging cost per order, e.g. '6.50 CNY'.")
 def settle_command(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     day: dt.datetime | None,
     month: str,
     folder: Path,

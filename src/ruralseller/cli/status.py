@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.catalog import load_catalog
+from ruralseller.cli._store import STORE, outbox_target, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.errors import CatalogValidationError, RuralSellerError
 from ruralseller.publishing import Outbox, lot_statuses
@@ -31,8 +32,9 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 @click.argument("catalog_path", metavar="CATALOG", type=click.Path(path_type=Path))
 @click.option(
     "--outbox",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="The outbox to read listings from (default: CATALOG/.ruralseller/outbox.db).",
+    type=STORE,
+    help="The outbox to read listings from: a file or a postgresql:// URL "
+    "(default: CATALOG/.ruralseller/outbox.db).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -41,7 +43,7 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 @delivery_option
 def status(
     catalog_path: Path,
-    outbox: Path | None,
+    outbox: Path | str | None,
     fmt: str,
     day: dt.datetime | None,
     delivery: dt.timedelta,
@@ -53,8 +55,8 @@ def status(
     on = today(day)
     try:
         catalog = load_catalog(catalog_path)
-        path = outbox or catalog_path / ".ruralseller" / "outbox.db"
-        box = Outbox(path) if path.exists() else None
+        path = outbox_target(catalog_path, outbox)
+        box = Outbox(path) if store_exists(path) else None
         rows = lot_statuses(catalog, on=on, outbox=box, delivery=delivery)
     except CatalogValidationError as exc:
         for problem in exc.problems:

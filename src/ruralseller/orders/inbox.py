@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -36,6 +35,7 @@ from ruralseller.marketplaces.orders import RemoteOrder
 from ruralseller.orders.allocation import LotAvailability, allocate, lots_for_sku
 from ruralseller.orders.ledger import MoveKind, record_move, stock_in
 from ruralseller.orders.store import OrderStore
+from ruralseller.publishing import Database
 
 __all__ = ["FlagReason", "Order", "OrderInbox", "OrderStatus", "Taken"]
 
@@ -210,7 +210,7 @@ class OrderInbox:
 
     def _new(
         self,
-        db: sqlite3.Connection,
+        db: Database,
         remote: RemoteOrder,
         key: str,
         channel: str,
@@ -303,7 +303,7 @@ class OrderInbox:
                 )
             return self._cancel(db, current, day, cancel="confirmed")
 
-    def _cancel(self, db: sqlite3.Connection, order: Order, day: dt.date, *, cancel: str) -> Order:
+    def _cancel(self, db: Database, order: Order, day: dt.date, *, cancel: str) -> Order:
         for lot, units in order.allocation:
             record_move(
                 db,
@@ -359,7 +359,7 @@ class OrderInbox:
             return self._get(db, order.marketplace, order.account, order.order_id)
 
     @staticmethod
-    def _update(db: sqlite3.Connection, order: Order, **values: object) -> None:
+    def _update(db: Database, order: Order, **values: object) -> None:
         (seq,) = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM orders").fetchone()
         values["seq"] = seq
         sets = ", ".join(f"{name} = ?" for name in values)
@@ -371,7 +371,7 @@ class OrderInbox:
     # --- reading --------------------------------------------------------------------------
 
     @staticmethod
-    def _get(db: sqlite3.Connection, marketplace: str, account: str, order_id: str) -> Order:
+    def _get(db: Database, marketplace: str, account: str, order_id: str) -> Order:
         row = db.execute(
             f"SELECT {_COLUMNS} FROM orders WHERE marketplace = ? AND account = ? "  # noqa: S608
             "AND order_id = ?",
@@ -436,6 +436,7 @@ class OrderInbox:
         """Keep the channel's cursor (after the orders before it are taken in)."""
         with self.store.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO order_cursors (channel, cursor, at) VALUES (?, ?, ?)",
+                "INSERT INTO order_cursors (channel, cursor, at) VALUES (?, ?, ?) "
+                "ON CONFLICT (channel) DO UPDATE SET cursor = excluded.cursor, at = excluded.at",
                 (channel, cursor, self.clock()),
             )

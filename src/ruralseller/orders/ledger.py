@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 
@@ -37,6 +36,7 @@ import attrs
 
 from ruralseller.catalog import Catalog, Lot
 from ruralseller.orders.store import OrderStore
+from ruralseller.publishing import Database
 
 __all__ = ["LotStock", "MoveKind", "StockLedger", "StockMove", "units_on_offer"]
 
@@ -100,7 +100,7 @@ def units_on_offer(catalog: Catalog, lot: Lot) -> int:
     return lot.quantity.count or 0
 
 
-def stock_in(db: sqlite3.Connection, lots: Iterable[str]) -> dict[str, LotStock]:
+def stock_in(db: Database, lots: Iterable[str]) -> dict[str, LotStock]:
     """The stock of ``lots`` as the connection sees it (inside a transaction: as it stands)."""
     wanted = list(dict.fromkeys(lots))
     found = {lot: [0, 0] for lot in wanted}
@@ -113,13 +113,13 @@ def stock_in(db: sqlite3.Connection, lots: Iterable[str]) -> dict[str, LotStock]
     ).fetchall()
     for lot, kind, total in rows:
         on_hand, reserved = _SIGNS[MoveKind(kind)]
-        found[lot][0] += on_hand * total
-        found[lot][1] += reserved * total
+        found[lot][0] += on_hand * int(total)  # PostgreSQL sums integers as numeric
+        found[lot][1] += reserved * int(total)
     return {lot: LotStock(lot, *found[lot]) for lot in wanted}
 
 
 def record_move(  # noqa: PLR0913 - one ledger line, every part named
-    db: sqlite3.Connection,
+    db: Database,
     *,
     lot: str,
     kind: MoveKind,
@@ -133,8 +133,8 @@ def record_move(  # noqa: PLR0913 - one ledger line, every part named
     if quantity < 1:
         raise ValueError(f"a stock move moves at least 1 unit, not {quantity!r}")
     cursor = db.execute(
-        "INSERT OR IGNORE INTO stock_moves (lot, kind, quantity, ref, note, day, at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO stock_moves (lot, kind, quantity, ref, note, day, at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, lot, ref) DO NOTHING",
         (lot, kind.value, quantity, ref, note, day.isoformat(), at),
     )
     return cursor.rowcount == 1

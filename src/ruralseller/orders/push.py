@@ -175,7 +175,9 @@ def save_policy(store: OrderStore, policy: StockPolicy) -> None:
     }
     with store.transaction() as db:
         db.execute(
-            "INSERT OR REPLACE INTO stock_policy (id, data) VALUES (1, ?)", (json.dumps(data),)
+            "INSERT INTO stock_policy (id, data) VALUES (1, ?) "
+            "ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+            (json.dumps(data),),
         )
 
 

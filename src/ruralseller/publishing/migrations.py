@@ -13,7 +13,7 @@ that depends on what is there. Add a step for a change; never edit one that has 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from ruralseller.errors import StorageError
@@ -67,21 +67,22 @@ def apply_steps(
 ) -> tuple[int, int]:
     """Bring ``component`` up to ``len(steps)``, inside the caller's transaction.
 
-    On PostgreSQL the transaction-scoped advisory lock is taken first (SQLite callers hold
-    ``BEGIN IMMEDIATE`` already). Returns the step found and the step reached.
+    When steps are missing, PostgreSQL's transaction-scoped advisory lock is taken before
+    they are applied (SQLite callers hold ``BEGIN IMMEDIATE`` already). Returns the step
+    found and the step reached.
 
     Raises:
         StorageError: the database is at a later step than this ruralseller knows.
     """
+    known = len(steps)
+    # Read first, creating nothing: an up-to-date database needs no lock and no right to
+    # change tables (workers may run as a role that can only read and write rows).
+    found = reached_steps(db).get(component, 0)
+    if found == known:
+        return found, known
     if getattr(db, "dialect", "sqlite") == "postgresql":
         db.execute("SELECT pg_advisory_xact_lock(?)", (_PG_LOCK,))
-    _create_table(db)
-    row = db.execute(
-        f"SELECT version FROM {SCHEMA_TABLE} WHERE component = ?",  # noqa: S608
-        (component,),
-    ).fetchone()
-    found = 0 if row is None else int(row[0])
-    known = len(steps)
+        found = reached_steps(db).get(component, 0)  # as it stands under the lock
     if found > known:
         raise StorageError(
             where,
@@ -89,6 +90,7 @@ def apply_steps(
             f"{found}, this one knows {known})",
             hint="upgrade ruralseller (pip install -U ruralseller) on every computer using it",
         )
+    _create_table(db)
     for step in steps[found:]:
         if callable(step):
             step(db)
@@ -103,8 +105,3 @@ def apply_steps(
             (component, known),
         )
     return found, known
-
-
-def versions_text(versions: Mapping[str, int]) -> str:
-    """``outbox 2, orders 2`` (for messages)."""
-    return ", ".join(f"{name} {step}" for name, step in sorted(versions.items())) or "none"

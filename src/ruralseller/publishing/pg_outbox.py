@@ -12,10 +12,10 @@ ends.
 Time is the database server's clock (one clock for every machine), unless the outbox is
 given a ``clock`` of its own (tests), which is then used for everything.
 
-Example (with a server at hand):
-    >>> outbox = Outbox("postgresql://seller@/county?host=/run/postgresql")  # doctest: +SKIP
-    >>> outbox
-    Outbox('postgresql://seller@/county?host=/run/postgresql')
+Example (with a server at hand)::
+
+    outbox = Outbox("postgresql://seller:s3cret@db.example/county")
+    outbox  # Outbox('postgresql://seller:***@db.example/county')
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ import weakref
 from collections.abc import Iterator
 from typing import Any, Final
 
-import attrs
-
-from ruralseller.publishing.migrations import Step, apply_steps
+from ruralseller.errors import StorageError
+from ruralseller.publishing.migrations import Step, apply_steps, reached_steps
 from ruralseller.publishing.outbox import (
     _COLUMNS,
     _OWNER,
@@ -87,6 +86,21 @@ POSTGRES_STEPS: Final[tuple[Step, ...]] = (
 )
 
 
+def _refuse_foreign_tables(db: Database, shown: str) -> None:
+    """Refuse a database whose ``jobs`` or ``pictures`` table another program made."""
+    if "outbox" in reached_steps(db):
+        return
+    row = db.execute("SELECT to_regclass('jobs'), to_regclass('pictures')").fetchone()
+    found = [name for name in row if name is not None]
+    if found:
+        raise StorageError(
+            shown,
+            f"the database holds tables ruralseller did not make ({', '.join(map(str, found))})",
+            hint="give ruralseller a database of its own (CREATE DATABASE ruralseller); it "
+            "does not write into other programs' tables",
+        )
+
+
 class PostgresOutbox(Outbox):
     """The outbox in a PostgreSQL database; make one with ``Outbox("postgresql://…")``.
 
@@ -109,9 +123,9 @@ class PostgresOutbox(Outbox):
             self._errors(),
             connection.transaction(),
         ):
-            apply_steps(
-                PgDatabase(connection), "outbox", POSTGRES_STEPS, where=self.path, what="outbox"
-            )
+            db = PgDatabase(connection)
+            _refuse_foreign_tables(db, self.path)
+            apply_steps(db, "outbox", POSTGRES_STEPS, where=self.path, what="outbox")
         self.pool = open_pool(url, what="outbox")
         self._finalizer = weakref.finalize(self, self.pool.close)
 
@@ -182,4 +196,4 @@ class PostgresOutbox(Outbox):
                     owner or _OWNER,
                 ),
             ).fetchall()
-        return sorted((attrs.evolve(_job(row)) for row in rows), key=lambda job: job.id)
+        return sorted((_job(row) for row in rows), key=lambda job: job.id)

@@ -46,7 +46,6 @@ __all__ = [
 ]
 
 _SCHEMES = ("postgresql://", "postgres://")
-_PASSWORD = re.compile(r"(?P<head>://[^:/@?#]*:)(?P<secret>[^@/?#]*)(?=@)")
 _QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<secret>[^&#]*)", re.IGNORECASE)
 
 
@@ -55,14 +54,35 @@ def is_database_url(target: str | os.PathLike[str]) -> bool:
     return isinstance(target, str) and target.lower().startswith(_SCHEMES)
 
 
+def _userinfo(url: str) -> tuple[int, int] | None:
+    """Where the password of ``url``'s ``user:password@`` part starts and ends, if any.
+
+    The part ends at the last ``@`` before the query, so a password someone forgot to
+    percent-encode (holding ``@`` or ``/``) is still masked whole.
+    """
+    start = url.find("://")
+    if start < 0:
+        return None
+    start += 3
+    query = url.find("?", start)
+    at = url.rfind("@", start, query if query >= 0 else len(url))
+    if at < 0:
+        return None
+    colon = url.find(":", start, at)
+    return None if colon < 0 else (colon + 1, at)
+
+
 def redact_url(url: str) -> str:
     """``url`` with any password (in the authority or as ``?password=``) shown as ``***``."""
-    url = _PASSWORD.sub(r"\g<head>***", url)
+    span = _userinfo(url)
+    if span is not None:
+        url = f"{url[: span[0]]}***{url[span[1] :]}"
     return _QUERY_PASSWORD.sub(r"\g<head>***", url)
 
 
 def _secrets(url: str) -> list[str]:
-    found = [m.group("secret") for m in _PASSWORD.finditer(url)]
+    span = _userinfo(url)
+    found = [url[span[0] : span[1]]] if span is not None else []
     found += [m.group("secret") for m in _QUERY_PASSWORD.finditer(url)]
     return [secret for secret in found if secret]
 

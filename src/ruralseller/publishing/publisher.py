@@ -272,7 +272,8 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
     ``config`` (credentials, ``base_url``...) and closed afterwards.
 
     Args:
-        outbox: an :class:`Outbox`, or the path of its SQLite file.
+        outbox: an :class:`Outbox`, the path of its SQLite file, or a ``postgresql://``
+            URL of its database.
         marketplace: the adapter name, e.g. ``"sandbox"``.
         items: drafts with their processed pictures to queue first (none: just send what
             is due, as ``ruralseller sync`` does).
