@@ -23,7 +23,7 @@ PostgreSQL is started from the distribution's binaries in a temporary folder (as
 do: ``tests/pg/server.py``). Nothing is asserted.
 
     .venv/bin/python benchmarks/bench_workers.py [--quick] [--listings N] [--accounts K]
-        [--rate R] [--backend sqlite|postgresql|both]
+        [--rate R] [--backend sqlite|postgresql|both] [--workers W ...]
 """
 
 from __future__ import annotations
@@ -307,12 +307,15 @@ def main() -> None:
         help="workers keep to R x (1 - this): room for the network's jitter",
     )
     parser.add_argument("--kill-every", type=float, default=5.0, help="seconds between kills")
+    parser.add_argument(
+        "--workers", type=int, nargs="+", default=None, help="W values (default 1 2 3 4)"
+    )
     args = parser.parse_args()
     listings = args.listings or (240 if args.quick else 1600)
     accounts = {f"acct-{k}": f"secret-{k}" for k in range(1, args.accounts + 1)}
     limit = args.rate * len(accounts)
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
-    counts = [1, 2, 4] if args.quick else [1, 2, 3, 4]
+    counts = args.workers or ([1, 2, 4] if args.quick else [1, 2, 3, 4])
     print(
         f"{listings} listings ({REQUESTS_PER_LISTING} requests each) over {len(accounts)} "
         f"accounts of {args.rate:g} requests/s (K x R = {limit:g}/s); rate budget in PostgreSQL; "
