@@ -73,16 +73,30 @@ def _options_for(queue: str, queues: dict[str, str], options: tuple[str, ...]) -
     return tuple(chosen)
 
 
+def _settings(name: str, options: tuple[str, ...]) -> dict[str, Any]:
+    """An adapter's settings from the environment and ``-o``, read as ``publish`` reads them."""
+    # Imported here: the module that defines the publishing commands registers this one.
+    # (The CLI is being split into a module per stage; either home is fine.)
+    try:
+        from ruralseller.cli.publishing import (  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
+            _marketplace_options,
+        )
+    except ImportError:
+        from ruralseller.cli._app import (  # type: ignore[attr-defined, no-redef, unused-ignore]  # noqa: PLC0415
+            _marketplace_options,
+        )
+    settings: dict[str, Any] = _marketplace_options(name, options)
+    return settings
+
+
 def _adapters(
     queues: dict[str, str], options: tuple[str, ...], budgets: RateBudgets | None
 ) -> dict[str, Marketplace]:
-    from ruralseller.cli._app import _marketplace_options  # noqa: PLC0415 - registered by _app
-
     adapters: dict[str, Marketplace] = {}
     for queue, name in queues.items():
         try:
             cls: Any = load_marketplace(name)
-            config = _marketplace_options(name, _options_for(queue, queues, options))
+            config = _settings(name, _options_for(queue, queues, options))
             wiring = {}
             if budgets is not None:
                 if isinstance(cls, type) and issubclass(cls, Driver):
