@@ -43,6 +43,7 @@ COMMANDS: dict[str, str] = {
     "stock": "ruralseller.cli.orders:stock",
     "sync": "ruralseller.cli.publishing:sync",
     "trace": "ruralseller.cli.listing:trace",
+    "worker": "ruralseller.cli.worker:worker",
     "validate": "ruralseller.cli.catalog:validate",
     "withdraw": "ruralseller.cli.publishing:withdraw",
 }

@@ -77,9 +77,15 @@ def selected_account() -> str | None:
     return account
 
 
-def saved_settings(marketplace: str, options: dict[str, str]) -> dict[str, str]:
-    """The settings as text: the saved account < ``RURALSELLER_*`` variables < ``-o``."""
-    return account_settings(marketplace, selected_account(), options=options)
+def saved_settings(
+    marketplace: str, options: dict[str, str], *, account: str | None = None
+) -> dict[str, str]:
+    """The settings as text: the saved account < ``RURALSELLER_*`` variables < ``-o``.
+
+    The account is ``account`` when given, else the one ``--to MARKETPLACE:ACCOUNT`` named.
+    """
+    chosen = account if account is not None else selected_account()
+    return account_settings(marketplace, chosen, options=options)
 
 
 def _pairs(options: tuple[str, ...]) -> dict[str, str]:

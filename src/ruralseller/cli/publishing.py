@@ -125,7 +125,9 @@ def _outbox_path(catalog_path: Path, outbox: Path | str | None) -> Path | str:
     return outbox_target(catalog_path, outbox)
 
 
-def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str, Any]:
+def _marketplace_options(
+    marketplace: str, options: tuple[str, ...], *, account: str | None = None
+) -> dict[str, Any]:
     """The adapter's settings: saved account < ``RURALSELLER_<NAME>_<KEY>`` < ``-o KEY=VALUE``."""
     config: dict[str, str] = {}
     for option in options:
@@ -137,7 +139,7 @@ def _marketplace_options(marketplace: str, options: tuple[str, ...]) -> dict[str
             )
         config[key.strip()] = value.strip()
     try:
-        config = saved_settings(marketplace, config)
+        config = saved_settings(marketplace, config, account=account)
         return settings_from_text(marketplace, config)
     except InvalidValueError as exc:
         raise click.BadParameter(

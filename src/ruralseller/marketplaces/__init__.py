@@ -50,7 +50,15 @@ from ruralseller.marketplaces.orders import (
     RemoteOrder,
     supports_order_intake,
 )
-from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
+from ruralseller.marketplaces.postgres_budget import PostgresBudget, PostgresBudgets
+from ruralseller.marketplaces.ratelimit import (
+    LOCAL_BUDGETS,
+    LocalBudgets,
+    RateBudget,
+    RateBudgets,
+    TokenBucket,
+    account_bucket,
+)
 from ruralseller.marketplaces.registry import (
     BUILTIN_MARKETPLACES,
     ENTRY_POINT_GROUP,
@@ -82,6 +90,7 @@ __all__ = [
     "ENTRY_POINT_GROUP",
     "ENVIRONMENT_PREFIX",
     "KEYRING_SERVICE",
+    "LOCAL_BUDGETS",
     "REDACTED",
     "AccountCheck",
     "AccountStore",
@@ -90,11 +99,16 @@ __all__ = [
     "ClassifyHook",
     "Driver",
     "ListingState",
+    "LocalBudgets",
     "Marketplace",
     "MarketplaceHttp",
     "MarketplaceInfo",
     "OrderIntake",
     "OrderPage",
+    "PostgresBudget",
+    "PostgresBudgets",
+    "RateBudget",
+    "RateBudgets",
     "RedactingFilter",
     "RemoteOrder",
     "RetryPolicy",

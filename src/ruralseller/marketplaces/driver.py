@@ -60,14 +60,14 @@ from ruralseller.listing import (
 )
 from ruralseller.marketplaces.base import AccountCheck, Capabilities
 from ruralseller.marketplaces.http import DEFAULT_TIMEOUT, AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
+from ruralseller.marketplaces.ratelimit import LOCAL_BUDGETS, RateBudget, RateBudgets
 from ruralseller.marketplaces.retry import RetryPolicy
 from ruralseller.marketplaces.secrets import Secret
 
 __all__ = ["WIRING", "Driver", "settings_converter", "structure_settings"]
 
 #: The keyword arguments every driver takes besides its settings: the client's wiring.
-WIRING = ("retry", "rate", "transport", "timeout", "sleep", "clock")
+WIRING = ("retry", "rate", "budgets", "transport", "timeout", "sleep", "clock")
 
 SettingsT = TypeVar("SettingsT")
 _TRUE = {"true", "yes", "on", "1"}
@@ -223,6 +223,8 @@ class Driver(Generic[SettingsT]):
         retry: the retry policy.
         rate: requests per second for this account (:attr:`default_rate` when None); every
             driver for the same account shares one budget.
+        budgets: where that budget is kept: this process (the default), or a store every
+            worker shares (:class:`~ruralseller.marketplaces.postgres_budget.PostgresBudgets`).
         transport: an httpx transport (``httpx.MockTransport`` in tests).
         timeout: per-request timeouts (:attr:`default_timeout` when None).
         sleep: how to wait between tries; injectable for tests.
@@ -250,6 +252,7 @@ class Driver(Generic[SettingsT]):
         *args: Any,
         retry: RetryPolicy | None = None,
         rate: float | None = None,
+        budgets: RateBudgets | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         timeout: httpx.Timeout | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
@@ -273,6 +276,7 @@ class Driver(Generic[SettingsT]):
         self.retry, self.transport = retry, transport
         self.timeout = self.default_timeout if timeout is None else timeout
         self.rate = float(self.default_rate if rate is None else rate)
+        self.budgets: RateBudgets = LOCAL_BUDGETS if budgets is None else budgets
         self.setup()
         self.http = AsyncMarketplaceHttp(
             self.name,
@@ -307,14 +311,16 @@ class Driver(Generic[SettingsT]):
         """What identifies the account whose rate budget requests share."""
         return self.api_root()
 
-    def rate_limit(self) -> TokenBucket | None:
+    def rate_limit(self) -> RateBudget | None:
         """The account's request budget: :attr:`rate` a second, shared per :meth:`account_key`.
 
         ``None`` leaves pacing to the adapter (Shopify's query-cost bucket).
         """
-        return account_bucket(
-            self.name, self.account_key(), rate=self.rate, capacity=max(1.0, self.rate)
-        )
+        return self.account_budget(capacity=max(1.0, self.rate))
+
+    def account_budget(self, *, capacity: float) -> RateBudget:
+        """The account's budget in :attr:`budgets`: :attr:`rate` a second, ``capacity`` at once."""
+        return self.budgets.budget(self.name, self.account_key(), self.rate, capacity)
 
     def classify(self, response: httpx.Response) -> MarketplaceError | None:
         """The marketplace's own reading of an error answer (``None``: the shared one)."""

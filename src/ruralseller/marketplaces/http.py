@@ -40,7 +40,7 @@ from ruralseller.errors import (
     MarketplaceUnavailableError,
     RateLimitedError,
 )
-from ruralseller.marketplaces.ratelimit import TokenBucket
+from ruralseller.marketplaces.ratelimit import RateBudget
 from ruralseller.marketplaces.retry import RetryPolicy, parse_retry_after
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
@@ -260,7 +260,7 @@ class _Core:
         marketplace: str,
         *,
         retry: RetryPolicy | None,
-        rate_limit: TokenBucket | None,
+        rate_limit: RateBudget | None,
         classify: ClassifyHook | None,
         secrets: Iterable[Secret | str],
     ) -> None:
@@ -342,7 +342,7 @@ class AsyncMarketplaceHttp(_Core):
         *,
         auth: httpx.Auth | None = None,
         retry: RetryPolicy | None = None,
-        rate_limit: TokenBucket | None = None,
+        rate_limit: RateBudget | None = None,
         classify: ClassifyHook | None = None,
         secrets: Iterable[Secret | str] = (),
         transport: httpx.AsyncBaseTransport | None = None,
@@ -441,7 +441,7 @@ than 60 characters; fix these and publish again [HTTP 422]
         *,
         auth: httpx.Auth | None = None,
         retry: RetryPolicy | None = None,
-        rate_limit: TokenBucket | None = None,
+        rate_limit: RateBudget | None = None,
         classify: ClassifyHook | None = None,
         secrets: Iterable[Secret | str] = (),
         transport: httpx.BaseTransport | None = None,

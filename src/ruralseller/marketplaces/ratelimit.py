@@ -1,8 +1,14 @@
-"""A token bucket per marketplace account, shared by async tasks and threads.
+"""A rate budget per marketplace account, shared by async tasks and threads (and workers).
 
 Marketplaces limit calls per account (Etsy 10 per second by default, developers.etsy.com "Rate
 limits"; Shopify's leaky bucket, shopify.dev/docs/api/usage/limits). Waiting here before sending
 is cheaper than a 429.
+
+A :class:`RateBudget` is what a request waits on; :class:`RateBudgets` says where the budgets
+of accounts are kept. The default, :data:`LOCAL_BUDGETS`, keeps one :class:`TokenBucket` per
+account in this process; :class:`~ruralseller.marketplaces.postgres_budget.PostgresBudgets`
+keeps one token-bucket row per account in PostgreSQL, so workers on many machines together
+stay within the account's limit. A driver takes either as its ``budgets`` wiring.
 """
 
 from __future__ import annotations
@@ -11,8 +17,36 @@ import asyncio
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Protocol, runtime_checkable
 
-__all__ = ["TokenBucket", "account_bucket"]
+__all__ = [
+    "LOCAL_BUDGETS",
+    "LocalBudgets",
+    "RateBudget",
+    "RateBudgets",
+    "TokenBucket",
+    "account_bucket",
+]
+
+
+@runtime_checkable
+class RateBudget(Protocol):
+    """What a request to a marketplace account waits on before it is sent."""
+
+    async def acquire(
+        self, cost: float = 1.0, sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    ) -> None:
+        """Wait (asynchronously) until a request costing ``cost`` tokens may be sent."""
+
+    def acquire_sync(self) -> None:
+        """Wait (blocking the thread) until a request may be sent."""
+
+
+class RateBudgets(Protocol):
+    """Where the budgets of marketplace accounts are kept."""
+
+    def budget(self, marketplace: str, account: str, rate: float, capacity: float) -> RateBudget:
+        """``account``'s budget on ``marketplace``: ``rate`` a second, bursts of ``capacity``."""
 
 
 class TokenBucket:
@@ -104,3 +138,24 @@ def account_bucket(
         if key not in _ACCOUNT_BUCKETS:
             _ACCOUNT_BUCKETS[key] = TokenBucket(rate=rate, capacity=capacity)
         return _ACCOUNT_BUCKETS[key]
+
+
+class LocalBudgets:
+    """The budgets of this process: one :func:`account_bucket` per account (the default).
+
+    >>> LOCAL_BUDGETS.budget("sandbox", "demo-doc", rate=5, capacity=5) is account_bucket(
+    ...     "sandbox", "demo-doc", rate=5
+    ... )
+    True
+    """
+
+    def __repr__(self) -> str:
+        return "LocalBudgets()"
+
+    def budget(self, marketplace: str, account: str, rate: float, capacity: float) -> TokenBucket:
+        """The account's bucket in this process, made on first use."""
+        return account_bucket(marketplace, account, rate=rate, capacity=capacity)
+
+
+#: The default budgets: in this process only.
+LOCAL_BUDGETS = LocalBudgets()

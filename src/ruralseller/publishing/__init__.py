@@ -5,6 +5,8 @@ database named by a ``postgresql://`` URL) before anything is sent; the
 :class:`Publisher` sends what is due through a marketplace adapter with bounded concurrency,
 records each outcome as soon as it is known, sends only stock and price when only those
 changed, nothing when nothing changed, and picks up after a crash where it stopped.
+:class:`Worker` processes, on any number of machines, drain one outbox together, claiming
+jobs with leases they renew.
 """
 
 from ruralseller.publishing.freshness import (
@@ -40,6 +42,7 @@ from ruralseller.publishing.publisher import (
     publish,
 )
 from ruralseller.publishing.store import open_store, storage_error, storage_errors
+from ruralseller.publishing.worker import Worker, WorkerProgress, WorkerReport, new_owner
 
 __all__ = [
     "DEFAULT_LEASE",
@@ -57,11 +60,15 @@ __all__ = [
     "PublishResult",
     "Publisher",
     "StaleListing",
+    "Worker",
+    "WorkerProgress",
+    "WorkerReport",
     "apply_steps",
     "database_error",
     "database_errors",
     "is_database_url",
     "lot_statuses",
+    "new_owner",
     "open_store",
     "payload_hash",
     "publish",

@@ -208,6 +208,19 @@ class Publisher:
         if self.progress is not None:
             self.progress(Progress(done=len(self._results), total=self._total, result=result))
 
+    @property
+    def halted(self) -> bool:
+        """Whether the marketplace refused the credentials: every other listing would fail."""
+        return self._stop
+
+    async def send(self, job: Job) -> PublishResult:
+        """Send one job already claimed from the outbox and record its outcome there.
+
+        A :class:`~ruralseller.publishing.Worker` claims jobs itself (with leases it renews)
+        and sends each through this.
+        """
+        return await self._send(job)
+
     async def _send(self, job: Job) -> PublishResult:
         # The job's key, kept across retries and restarts, keys its writes on marketplaces
         # that honour idempotency keys: each is carried out at most once.

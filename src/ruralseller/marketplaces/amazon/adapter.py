@@ -57,7 +57,7 @@ from ruralseller.marketplaces.amazon.settings import (
 from ruralseller.marketplaces.base import Capabilities, ListingState, guard_answers
 from ruralseller.marketplaces.driver import Driver
 from ruralseller.marketplaces.http import AsyncMarketplaceHttp
-from ruralseller.marketplaces.ratelimit import TokenBucket, account_bucket
+from ruralseller.marketplaces.ratelimit import RateBudget
 from ruralseller.marketplaces.secrets import Secret, redact_headers, redact_text
 
 __all__ = [
@@ -134,11 +134,9 @@ class AmazonMarketplace(AmazonOrders, Driver[AmazonSettings]):
         """The region's host and the seller."""
         return f"{self.base_url} {self.seller_id}"
 
-    def rate_limit(self) -> TokenBucket:
+    def rate_limit(self) -> RateBudget:
         """5 requests a second, in bursts of :attr:`burst` (the usage plans)."""
-        return account_bucket(
-            self.name, self.account_key(), rate=self.rate, capacity=max(1.0, self.burst)
-        )
+        return self.account_budget(capacity=max(1.0, self.burst))
 
     def secrets(self) -> list[Secret]:
         """The LWA credentials and tokens."""
