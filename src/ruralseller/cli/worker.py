@@ -47,8 +47,10 @@ EXIT_INTERRUPTED = 130
 
 
 def _destinations(values: tuple[str, ...]) -> dict[str, str]:
-    """``--to`` values, ``MARKETPLACE[:ACCOUNT]`` or ``QUEUE=MARKETPLACE[:ACCOUNT]``, as queue ->
-    adapter name (with the saved account after a colon, when one is named).
+    """``--to`` values as queue -> adapter name (and saved account, after a colon).
+
+    A value is ``MARKETPLACE[:ACCOUNT]`` (the queue is the marketplace's) or
+    ``QUEUE=MARKETPLACE[:ACCOUNT]``.
     """
     found: dict[str, str] = {}
     for value in values:
