@@ -70,10 +70,11 @@ from ruralseller.listing import (
     IssueSeverity,
     ListingDraft,
     ListingIssue,
+    PictureCache,
     ProcessedImage,
     draft_to_data,
     generate_listing,
-    process_images,
+    process_images_many,
     profile_locales,
     render_listing,
     validate_draft,
@@ -1246,6 +1247,7 @@ def _drafts(
     on: dt.date,
     delivery: dt.timedelta,
     options: tuple[str, ...] = (),
+    cache: PictureCache | None = None,
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     # The adapter's own profile: a third-party adapter's drafts meet its rules, not ours.
     profile = (
@@ -1254,7 +1256,7 @@ def _drafts(
         else marketplace_profile(marketplace, **_marketplace_options(marketplace, options))
     )
     locales = profile_locales(profile)
-    ready, refused = [], []
+    drafts, refused = [], []
     for lot_id in lot_ids or tuple(lot.id for lot in catalog.lots):
         fresh = freshness(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
         if fresh is not None and not fresh.sellable:
@@ -1275,7 +1277,14 @@ def _drafts(
         if errors:
             refused.append((lot_id, errors))
             continue
-        ready.append((draft, list(process_images(draft.images, profile.images))))
+        drafts.append(draft)
+    # Every lot's pictures at once: each distinct picture once, on every core.
+    pictures = process_images_many([d.images for d in drafts], profile.images, cache=cache)
+    ready = []
+    for draft, images in zip(drafts, pictures, strict=True):
+        if isinstance(images, InvalidValueError):
+            raise images
+        ready.append((draft, list(images)))
     return ready, refused
 
 
@@ -1385,8 +1394,12 @@ def publish(
     try:
         load_marketplace(marketplace)
         catalog = load_catalog(catalog_path)
+        # Pictures already made are kept beside the outbox (not on a dry run: it writes nothing).
+        cache = (
+            PictureCache() if dry_run else PictureCache.beside(_outbox_path(catalog_path, outbox))
+        )
         items, refused = _drafts(
-            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery, options
+            catalog, lot_ids, marketplace, _prices(prices), today(day), delivery, options, cache
         )
         items = ledger_stock(
             catalog, _outbox_path(catalog_path, outbox), marketplace, items, today(day)

@@ -4,7 +4,9 @@
 sandboxed Jinja2 templates, attributes with units, price, stock, shipping promise,
 traceability link, compliance verdict); marketplace profiles say what each platform accepts
 and :func:`validate_draft` checks a draft against one; :func:`process_image` brings pictures
-to a profile's spec; :func:`render_preview` shows the partner the result.
+to a profile's spec (:func:`process_images_many` many listings' on every core, each distinct
+picture once, with a :class:`PictureCache` across runs); :func:`render_preview` shows the
+partner the result.
 """
 
 from ruralseller.listing.draft import (
@@ -39,9 +41,12 @@ from ruralseller.listing.images import (
     SOURCE_FORMATS,
     ImageSpec,
     ProcessedImage,
+    picture_key,
     process_image,
     process_images,
+    process_images_many,
 )
+from ruralseller.listing.picture_cache import PIPELINE_VERSION, PictureCache, PictureCacheStats
 from ruralseller.listing.preview import render_preview
 from ruralseller.listing.profiles import (
     PROFILES,
@@ -76,6 +81,7 @@ __all__ = [
     "MAX_TEMPLATE_OUTPUT",
     "MAX_TEMPLATE_SECONDS",
     "OUTPUT_FORMATS",
+    "PIPELINE_VERSION",
     "PROFILES",
     "SOURCE_FORMATS",
     "TEMPLATE_NAMES",
@@ -90,6 +96,8 @@ __all__ = [
     "ListingIssue",
     "LocalizedText",
     "MarketplaceProfile",
+    "PictureCache",
+    "PictureCacheStats",
     "PolicyStatus",
     "ProcessedImage",
     "RenderResult",
@@ -102,8 +110,10 @@ __all__ = [
     "generate_listing",
     "get_profile",
     "measure_words",
+    "picture_key",
     "process_image",
     "process_images",
+    "process_images_many",
     "profile_locales",
     "render_listing",
     "render_preview",

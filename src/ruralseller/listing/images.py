@@ -47,25 +47,30 @@ Example:
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import importlib
 import io
+import json
 import math
+import multiprocessing
 import os
 import re
 import struct
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
+import PIL
 from PIL import Image, ImageColor, ImageFile, UnidentifiedImageError
 
 from ruralseller.catalog import MAX_PICTURE_BYTES, read_bytes_file
 from ruralseller.errors import FileRefusedError, InvalidValueError
+from ruralseller.listing.picture_cache import PIPELINE_VERSION, PictureCache
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -73,8 +78,10 @@ __all__ = [
     "SOURCE_FORMATS",
     "ImageSpec",
     "ProcessedImage",
+    "picture_key",
     "process_image",
     "process_images",
+    "process_images_many",
 ]
 
 DEFAULT_MAX_PIXELS: Final = 120_000_000
@@ -572,19 +579,22 @@ def _load_source_plugins() -> None:
         importlib.import_module(f"PIL.{module}ImagePlugin")
 
 
-def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
-    _load_source_plugins()
+def _source_bytes(source: Source, name: str) -> bytes:
+    """The bytes of a picture given as bytes or as the path of a file."""
+    if isinstance(source, bytes):
+        return source
     try:
-        fp = io.BytesIO(
-            source
-            if isinstance(source, bytes)
-            else read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
-        )
+        return read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
     except FileRefusedError as error:
         reason = "no such file" if error.missing else error.reason
         raise InvalidValueError(
             f"{name}: {reason}", field="images", hint=error.hint or "check the picture's path"
         ) from None
+
+
+def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
+    _load_source_plugins()
+    fp = io.BytesIO(_source_bytes(source, name))
     try:
         # Our own limit is checked below with a clear message; Pillow's own warning (or its
         # error at twice its limit) would only say less.
@@ -899,6 +909,7 @@ def process_image(
     *,
     name: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
 ) -> ProcessedImage:
     """Make one picture fit a marketplace's image spec.
 
@@ -911,6 +922,9 @@ def process_image(
             "picture (bytes)".
         max_pixels: the most pixels (width × height) a source may declare; more is refused
             before anything is decoded, as a decompression bomb.
+        cache: where pictures already made are kept (see :class:`PictureCache`): a picture
+            made before from the same bytes for the same spec is taken from it, byte for
+            byte what processing it again would give.
 
     Returns:
         The encoded picture, its size, format, quality, content hash and what was done.
@@ -923,6 +937,81 @@ def process_image(
     label = _name_of(source, name)
     if isinstance(source, bytearray | memoryview):
         source = bytes(source)
+    if cache is None:
+        return _process(source, spec, label, max_pixels)
+    data = _source_bytes(source, label)
+    key = picture_key(data, spec, max_pixels=max_pixels)
+    entry = cache.get(key)
+    cached = None if entry is None else _from_entry(entry, label)
+    if cached is not None:
+        return cached
+    result = _process(data, spec, label, max_pixels)
+    cache.put(key, *_to_entry(result))
+    return result
+
+
+def picture_key(data: bytes, spec: ImageSpec, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> str:
+    """The cache key of a picture's bytes made to ``spec``: a SHA-256 in hex.
+
+    It covers the source's bytes, every field of the spec, the decompression-bomb limit,
+    :data:`PIPELINE_VERSION` and the Pillow version, and nothing else (not the picture's name).
+
+    Example:
+        >>> spec = ImageSpec()
+        >>> picture_key(b"photo", spec) == picture_key(b"photo", ImageSpec())
+        True
+        >>> picture_key(b"photo", spec) == picture_key(b"photo", ImageSpec(max_quality=85))
+        False
+    """
+    digest = hashlib.sha256(data).hexdigest()
+    text = f"{PIPELINE_VERSION}\0{PIL.__version__}\0{_spec_text(spec)}\0{max_pixels}\0{digest}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _spec_text(spec: ImageSpec) -> str:
+    return json.dumps(attrs.asdict(spec), sort_keys=True)
+
+
+def _to_entry(image: ProcessedImage) -> tuple[dict[str, Any], bytes]:
+    meta = {
+        "format": image.format,
+        "width": image.width,
+        "height": image.height,
+        "quality": image.quality,
+        "steps": list(image.steps),
+        "sha256": image.sha256,
+    }
+    return meta, image.data
+
+
+def _from_entry(entry: tuple[dict[str, Any], bytes], label: str) -> ProcessedImage | None:
+    """The picture a cache entry holds, named ``label``; ``None`` if the entry is not one."""
+    meta, data = entry
+    steps = meta.get("steps")
+    quality = meta.get("quality")
+    if (
+        meta.get("format") not in OUTPUT_FORMATS
+        or not all(isinstance(meta.get(side), int) for side in ("width", "height"))
+        or not (quality is None or isinstance(quality, int))
+        or not isinstance(steps, list | tuple)
+        or not all(isinstance(step, str) for step in steps)
+        or not isinstance(meta.get("sha256"), str)
+    ):
+        return None
+    return ProcessedImage(
+        data=data,
+        format=meta["format"],
+        width=meta["width"],
+        height=meta["height"],
+        sha256=meta["sha256"],
+        source=label,
+        quality=quality,
+        steps=tuple(steps),
+    )
+
+
+def _process(source: Source, spec: ImageSpec, label: str, max_pixels: int) -> ProcessedImage:
     steps: list[str] = []
     with _open(source, label, max_pixels) as image:
         try:
@@ -1032,11 +1121,13 @@ def process_images(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
 ) -> tuple[ProcessedImage, ...]:
     """Make a listing's pictures fit a marketplace's image spec, one after the other.
 
     Only one picture is decoded at a time. A picture that cannot be used does not stop the
-    others: every one is tried, then all the problems are reported together.
+    others: every one is tried, then all the problems are reported together. For many
+    listings at once, on every core, see :func:`process_images_many`.
 
     Args:
         sources: the pictures, main picture first: file paths or files' bytes.
@@ -1044,6 +1135,8 @@ def process_images(
         progress: called after each picture with the number done, the number in all, and
             the picture's name; the library itself never prints.
         max_pixels: the decompression-bomb limit, as for :func:`process_image`.
+        cache: pictures already made, as for :func:`process_image`; share one across the
+            listings of a run.
 
     Returns:
         The processed pictures, in the order given.
@@ -1070,32 +1163,243 @@ def process_images(
         >>> done
         [(1, 2, 'picture 1'), (2, 2, 'picture 2')]
     """
+    items = _listing_sources(sources)
+    spec.check_count(len(items))
+    results: list[ProcessedImage] = []
+    failures: list[InvalidValueError] = []
+    for index, source in enumerate(items, start=1):
+        name = _default_name(source, index)
+        label = _name_of(source, name)
+        try:
+            results.append(
+                process_image(source, spec, name=name, max_pixels=max_pixels, cache=cache)
+            )
+        except InvalidValueError as error:
+            failures.append(error)
+        if progress is not None:
+            progress(index, len(items), label)
+    if failures:
+        raise _all_failures(failures, len(items))
+    return tuple(results)
+
+
+def _listing_sources(sources: Iterable[Source]) -> list[Source]:
     if isinstance(sources, str | bytes | os.PathLike):
         raise InvalidValueError(
             f"process_images takes a list of pictures, not one picture {_name_of(sources, None)!r}",
             field="images",
             hint="pass [picture], or call process_image for one picture",
         )
-    items: Sequence[Source] = list(sources)
-    spec.check_count(len(items))
-    results: list[ProcessedImage] = []
-    failures: list[InvalidValueError] = []
+    return list(sources)
+
+
+def _default_name(source: Source, index: int) -> str | None:
+    return f"picture {index}" if isinstance(source, bytes) else None
+
+
+def _all_failures(failures: Sequence[InvalidValueError], total: int) -> InvalidValueError:
+    if len(failures) == 1:
+        return failures[0]
+    lines = [f"{len(failures)} of {total} pictures cannot be used:"]
+    lines += [
+        f"  - {error.message}" + (f" ({error.hint})" if error.hint else "") for error in failures
+    ]
+    return InvalidValueError("\n".join(lines), field="images", hint=failures[0].hint)
+
+
+# --- many listings, every core -------------------------------------------------------------
+
+
+def _available_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@attrs.frozen
+class _Picture:
+    """One picture of one listing in a batch: what it is called, its bytes and key."""
+
+    label: str
+    data: bytes = b""
+    key: str = ""
+    error: InvalidValueError | None = None
+
+
+@attrs.frozen
+class _Made:
+    """What making one picture gave (in a worker process): its cache entry, or its error."""
+
+    meta: dict[str, Any] | None = None
+    data: bytes = b""
+    error: tuple[str, str | None, str] | None = None
+
+
+def _work(data: bytes, spec: ImageSpec, label: str, max_pixels: int) -> _Made:
+    try:
+        meta, encoded = _to_entry(_process(data, spec, label, max_pixels))
+    except InvalidValueError as error:
+        return _Made(error=(error.message, error.field, error.hint))
+    return _Made(meta=meta, data=encoded)
+
+
+@functools.cache
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # A fork server, not a plain fork: forking a process that runs threads (an event loop's
+    # executor, a database driver) can copy a held lock into the child; workers forked from
+    # a clean server that has imported this module start in milliseconds.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def process_images_many(
+    listings: Iterable[Iterable[Source]],
+    spec: ImageSpec,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
+    workers: int | None = None,
+) -> list[tuple[ProcessedImage, ...] | InvalidValueError]:
+    """The pictures of many listings, made on every core, each distinct picture once.
+
+    Every listing's pictures come out byte for byte as :func:`process_images` makes them;
+    what differs is how: pictures with the same bytes (in one listing or across listings)
+    are processed once, pictures found in ``cache`` not at all, and the rest in a pool of
+    ``workers`` processes. Memory stays bounded: at most two pictures per worker are in
+    flight at a time, and each worker decodes one picture at a time.
+
+    Args:
+        listings: each listing's pictures, main picture first: file paths or files' bytes.
+        spec: what the marketplace accepts, as for :func:`process_images`.
+        max_pixels: the decompression-bomb limit, as for :func:`process_image`.
+        cache: pictures already made; those made here are added to it.
+        workers: processes to use; by default one per core this process may run on. With
+            1, or with at most one picture to make, everything is done in this process.
+
+    Returns:
+        For each listing, in order, its processed pictures, or the
+        :class:`~ruralseller.errors.InvalidValueError` that :func:`process_images` would
+        raise for it (too few or too many pictures, or pictures that cannot be used). One
+        listing's problem never stops the others.
+
+    Example:
+        >>> import io
+        >>> from PIL import Image
+        >>> photo = io.BytesIO()
+        >>> Image.new("RGB", (900, 600), "tan").save(photo, "PNG")
+        >>> spec = ImageSpec(target_width=600, target_height=600)
+        >>> done = process_images_many([[photo.getvalue()], [photo.getvalue()], []], spec)
+        >>> [r[0].size if isinstance(r, tuple) else str(r) for r in done]
+        [(600, 600), (600, 600), '0 pictures given; this image spec takes 1 to 10']
+    """
+    if workers is not None and (isinstance(workers, bool) or workers < 1):
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
+    rows = [_batch_row(sources, spec, max_pixels) for sources in listings]
+    # Each distinct picture once: from the cache, or made (here or in the pool).
+    made: dict[str, _Made] = {}
+    todo: dict[str, _Picture] = {}
+    for row in rows:
+        for picture in row if isinstance(row, list) else ():
+            if picture.error is not None or picture.key in made or picture.key in todo:
+                continue
+            entry = cache.get(picture.key) if cache is not None else None
+            if entry is not None and _from_entry(entry, picture.label) is not None:
+                made[picture.key] = _Made(meta=entry[0], data=entry[1])
+            else:
+                todo[picture.key] = picture
+    for key, outcome in _make_all(todo, spec, max_pixels, workers):
+        made[key] = outcome
+        if cache is not None and outcome.meta is not None:
+            cache.put(key, outcome.meta, outcome.data)
+    return [
+        row if isinstance(row, InvalidValueError) else _assemble(row, made, todo, spec, max_pixels)
+        for row in rows
+    ]
+
+
+def _batch_row(
+    sources: Iterable[Source], spec: ImageSpec, max_pixels: int
+) -> list[_Picture] | InvalidValueError:
+    """A listing's pictures read and keyed, or why the listing cannot have them."""
+    try:
+        items = _listing_sources(sources)
+        spec.check_count(len(items))
+    except InvalidValueError as error:
+        return error
+    row = []
     for index, source in enumerate(items, start=1):
-        name = f"picture {index}" if isinstance(source, bytes) else None
-        label = _name_of(source, name)
+        label = _name_of(source, _default_name(source, index))
         try:
-            results.append(process_image(source, spec, name=name, max_pixels=max_pixels))
+            data = _source_bytes(
+                bytes(source) if isinstance(source, bytearray | memoryview) else source, label
+            )
         except InvalidValueError as error:
-            failures.append(error)
-        if progress is not None:
-            progress(index, len(items), label)
-    if failures:
-        if len(failures) == 1:
-            raise failures[0]
-        lines = [f"{len(failures)} of {len(items)} pictures cannot be used:"]
-        lines += [
-            f"  - {error.message}" + (f" ({error.hint})" if error.hint else "")
-            for error in failures
-        ]
-        raise InvalidValueError("\n".join(lines), field="images", hint=failures[0].hint)
-    return tuple(results)
+            row.append(_Picture(label, error=error))
+            continue
+        row.append(_Picture(label, data, picture_key(data, spec, max_pixels=max_pixels)))
+    return row
+
+
+def _assemble(
+    row: list[_Picture],
+    made: dict[str, _Made],
+    todo: dict[str, _Picture],
+    spec: ImageSpec,
+    max_pixels: int,
+) -> tuple[ProcessedImage, ...] | InvalidValueError:
+    """One listing's pictures from those made, or all of its pictures' problems together."""
+    images: list[ProcessedImage] = []
+    failures: list[InvalidValueError] = []
+    for picture in row:
+        done = made.get(picture.key)
+        image = None
+        if done is not None and done.meta is not None:
+            image = _from_entry((done.meta, done.data), picture.label)
+        if image is not None:
+            images.append(image)
+        elif picture.error is not None:
+            failures.append(picture.error)
+        elif done is not None and done.error is not None and todo[picture.key] == picture:
+            message, field, hint = done.error
+            failures.append(InvalidValueError(message, field=field, hint=hint))
+        else:  # the same bad picture under another name: made again, so its message names it
+            try:
+                images.append(_process(picture.data, spec, picture.label, max_pixels))
+            except InvalidValueError as error:
+                failures.append(error)
+    return _all_failures(failures, len(row)) if failures else tuple(images)
+
+
+def _make_all(
+    todo: dict[str, _Picture], spec: ImageSpec, max_pixels: int, workers: int | None
+) -> Iterator[tuple[str, _Made]]:
+    """Make each picture of ``todo``: in this process, or in a pool with bounded work."""
+    count = min(workers or _available_cores(), len(todo))
+    if count <= 1:
+        for key, picture in todo.items():
+            yield key, _work(picture.data, spec, picture.label, max_pixels)
+        return
+    pending = iter(todo.items())
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=_pool_context()) as pool:
+        running: dict[concurrent.futures.Future[_Made], str] = {}
+
+        def submit() -> None:
+            for key, picture in pending:
+                future = pool.submit(_work, picture.data, spec, picture.label, max_pixels)
+                running[future] = key
+                if len(running) >= 2 * count:
+                    return
+
+        submit()
+        while running:
+            finished, _ = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished:
+                yield running.pop(future), future.result()
+            submit()
