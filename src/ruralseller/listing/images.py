@@ -58,6 +58,8 @@ import multiprocessing
 import os
 import re
 import struct
+import sys
+import threading
 import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1245,12 +1247,20 @@ def _work(data: bytes, spec: ImageSpec, label: str, max_pixels: int) -> _Made:
     return _Made(meta=meta, data=encoded)
 
 
-@functools.cache
 def _pool_context() -> multiprocessing.context.BaseContext:
-    # A fork server, not a plain fork: forking a process that runs threads (an event loop's
-    # executor, a database driver) can copy a held lock into the child; workers forked from
-    # a clean server that has imported this module start in milliseconds.
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    """How worker processes are started: forked while that is safe, else from a fork server.
+
+    Forking copies the process as it is, so workers start at once and never import the
+    caller's main module again; but forking while other threads run can copy a lock one of
+    them holds into the child, so with threads running (an event loop's executor, a server)
+    workers come from a fork server instead, which forks a clean process that has imported
+    only this module. Then, as for any multiprocessing, the caller's main script must guard
+    its work with ``if __name__ == "__main__":``.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform != "darwin" and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         return context
