@@ -320,3 +320,34 @@ def test_one_picture_is_not_a_listing() -> None:
     (outcome,) = process_images_many([RED], SPEC)  # type: ignore[list-item]
     assert isinstance(outcome, InvalidValueError)
     assert "list of pictures" in outcome.message
+
+
+def test_a_file_read_once_is_not_read_again_until_it_changes(tmp_path: Path) -> None:
+    photo = tmp_path / "hen.jpg"
+    photo.write_bytes(RED)
+    cache = PictureCache()
+    first = process_image(photo, SPEC, cache=cache)
+    photo.write_bytes(TAN)  # a new photo under the same name: new size or time, read again
+    os.utime(photo, ns=(1_000_000_000, 1_000_000_000))
+    second = process_image(photo, SPEC, cache=cache)
+    assert first.data == process_image(RED, SPEC).data
+    assert second.data == process_image(TAN, SPEC).data
+    assert cache.stats.misses == 2
+
+
+def test_an_unchanged_file_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    photo = tmp_path / "hen.jpg"
+    photo.write_bytes(RED)
+    reads: list[object] = []
+    read = images_module._source_bytes
+
+    def counting(source: object, name: str) -> bytes:
+        if not isinstance(source, bytes):  # a file read, not bytes handed on
+            reads.append(source)
+        return read(source, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(images_module, "_source_bytes", counting)
+    cache = PictureCache()
+    results = [process_image(photo, SPEC, cache=cache) for _ in range(5)]
+    assert len(reads) == 1
+    assert all(result == results[0] for result in results)

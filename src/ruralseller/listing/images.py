@@ -64,6 +64,7 @@ import warnings
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
@@ -941,15 +942,47 @@ def process_image(
         source = bytes(source)
     if cache is None:
         return _process(source, spec, label, max_pixels)
-    data = _source_bytes(source, label)
-    key = picture_key(data, spec, max_pixels=max_pixels)
+    digest, data = _source_digest(source, label, cache)
+    key = _key(digest, spec, max_pixels)
     entry = cache.get(key)
     cached = None if entry is None else _from_entry(entry, label)
     if cached is not None:
         return cached
+    if data is None:
+        data = _source_bytes(source, label)
+        if hashlib.sha256(data).hexdigest() != digest:  # changed since it was last read
+            key = picture_key(data, spec, max_pixels=max_pixels)
     result = _process(data, spec, label, max_pixels)
     cache.put(key, *_to_entry(result))
     return result
+
+
+def _source_digest(source: Source, label: str, cache: PictureCache) -> tuple[str, bytes | None]:
+    """The SHA-256 of a source's bytes, and the bytes if they had to be read for it.
+
+    A file already read in this run, unchanged since (same device, inode, size and
+    modification time to the nanosecond), is not read and hashed again: 300 lots showing the
+    same 3.5 MB photo cost one read.
+    """
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), source
+    try:
+        stat = Path(source).stat()
+    except (OSError, ValueError):
+        stat = None
+    identity = (
+        None
+        if stat is None
+        else (os.fspath(source), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    )
+    digest = cache.digest_of(identity) if identity is not None else None
+    if digest is not None:
+        return digest, None
+    data = _source_bytes(source, label)
+    digest = hashlib.sha256(data).hexdigest()
+    if identity is not None:
+        cache.remember_digest(identity, digest)
+    return digest, data
 
 
 def picture_key(data: bytes, spec: ImageSpec, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> str:
@@ -965,7 +998,10 @@ def picture_key(data: bytes, spec: ImageSpec, *, max_pixels: int = DEFAULT_MAX_P
         >>> picture_key(b"photo", spec) == picture_key(b"photo", ImageSpec(max_quality=85))
         False
     """
-    digest = hashlib.sha256(data).hexdigest()
+    return _key(hashlib.sha256(data).hexdigest(), spec, max_pixels)
+
+
+def _key(digest: str, spec: ImageSpec, max_pixels: int) -> str:
     text = f"{PIPELINE_VERSION}\0{PIL.__version__}\0{_spec_text(spec)}\0{max_pixels}\0{digest}"
     return hashlib.sha256(text.encode()).hexdigest()
 

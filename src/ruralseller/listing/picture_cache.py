@@ -48,6 +48,7 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any, Final
 
@@ -70,6 +71,7 @@ DEFAULT_DISK_BYTES: Final = 512 * 1024 * 1024
 _MAGIC: Final = b"RSPIC1\n"
 _SUFFIX: Final = ".pic"
 _HEADER_LENGTH_BYTES: Final = 4
+_MAX_DIGESTS: Final = 100_000
 
 
 @attrs.frozen(kw_only=True)
@@ -138,6 +140,7 @@ class PictureCache:
         self._memory_bytes = 0
         self._disk: collections.OrderedDict[str, int] | None = None  # key -> file size, LRU
         self._disk_bytes = 0
+        self._digests: dict[Hashable, str] = {}
         self._counts = {"memory_hits": 0, "disk_hits": 0, "misses": 0, "evicted": 0, "corrupt": 0}
 
     def __repr__(self) -> str:
@@ -185,6 +188,22 @@ class PictureCache:
         with self._lock:
             self._remember(key, entry)
             self._write(key, entry)
+
+    def digest_of(self, identity: Hashable) -> str | None:
+        """The SHA-256 remembered for a source file as it was (see :meth:`remember_digest`)."""
+        with self._lock:
+            return self._digests.get(identity)
+
+    def remember_digest(self, identity: Hashable, digest: str) -> None:
+        """Remember, for this run only, the SHA-256 of a source file's bytes.
+
+        ``identity`` says which file, as it was: its path, device, inode, size and
+        modification time, so a file changed since is read again.
+        """
+        with self._lock:
+            if len(self._digests) >= _MAX_DIGESTS:
+                self._digests.pop(next(iter(self._digests)))
+            self._digests[identity] = digest
 
     def clear(self) -> None:
         """Forget every picture, in memory and in the folder."""
