@@ -6,6 +6,8 @@ POST publish), signed. Side by side in one run, against the same sandbox in its 
 
 * raw: ``httpx.Client`` with the sandbox's signing ``httpx.Auth``, sending the three requests
   with payloads built beforehand: the floor, what the network and the server cost;
+* raw async: the same with ``httpx.AsyncClient`` on one ``asyncio.Runner``, as the adapter
+  runs: what the async stack (asyncio, anyio, httpcore's async path) adds by itself;
 * adapter: ``SyncMarketplace(SandboxMarketplace).upsert(draft, pictures)``: payload built from
   the draft, retries, rate-limit bucket, error mapping, on an event loop;
 * outbox: ``publish()`` of one listing through the outbox (SQLite write of the intent and the
@@ -23,6 +25,7 @@ Nothing is asserted.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import io
 import json
@@ -68,17 +71,26 @@ class Runs:
 
     def __init__(self, url: str, scratch: Path, draft: Any, picture: Any) -> None:
         self.url, self.draft, self.picture = url, draft, picture
-        self.times: dict[str, list[float]] = {"raw": [], "adapter": [], "outbox": []}
+        self.times: dict[str, list[float]] = {
+            "raw": [],
+            "raw async": [],
+            "adapter": [],
+            "outbox": [],
+        }
         # This process's CPU seconds per listing: what the client costs, whatever the server
         # (in its own process) and the rest of a shared machine are doing.
         self.cpu: dict[str, list[float]] = {name: [] for name in self.times}
         auth = SandboxAuth(DEMO_KEY_ID, Secret(DEMO_SECRET))
         self.client = httpx.Client(base_url=url, auth=auth, timeout=30)
+        self.runner = asyncio.Runner()
+        self.async_client = httpx.AsyncClient(base_url=url, auth=auth, timeout=30)
         self.adapter = SyncMarketplace(SandboxMarketplace(url, rate=NO_LIMIT))
         self.outbox = Outbox(scratch / "outbox.db")
 
     def close(self) -> None:
         self.client.close()
+        self.runner.run(self.async_client.aclose())
+        self.runner.close()
         self.adapter.close()
         self.outbox.close()
 
@@ -104,6 +116,35 @@ class Runs:
         if any(a.status_code >= 400 for a in answers):
             raise RuntimeError(f"raw publishing of {sku} failed")
 
+    def raw_async(self, sku: str) -> None:
+        data = draft_to_data(attrs.evolve(self.draft, sku=sku))
+        name = image_name(self.picture)
+        data["images"] = [name]
+        body = json.dumps(data, ensure_ascii=False).encode()
+        client = self.async_client
+
+        async def send() -> tuple[httpx.Response, ...]:
+            return (
+                await client.put(
+                    f"/v1/listings/{sku}",
+                    content=body,
+                    headers={"Content-Type": "application/json"},
+                ),
+                await client.put(
+                    f"/v1/listings/{sku}/images/{name}",
+                    content=self.picture.data,
+                    headers={"Content-Type": self.picture.media_type},
+                ),
+                await client.post(f"/v1/listings/{sku}/publish"),
+            )
+
+        start, cpu = time.perf_counter(), time.process_time()
+        answers = self.runner.run(send())
+        self.times["raw async"].append(time.perf_counter() - start)
+        self.cpu["raw async"].append(time.process_time() - cpu)
+        if any(a.status_code >= 400 for a in answers):
+            raise RuntimeError(f"raw async publishing of {sku} failed")
+
     def adapter_upsert(self, sku: str) -> None:
         listing = attrs.evolve(self.draft, sku=sku)
         start, cpu = time.perf_counter(), time.process_time()
@@ -123,6 +164,7 @@ class Runs:
     def round(self, prefix: str) -> None:
         """One listing each way, in turn."""
         self.raw(f"RAW-{prefix}")
+        self.raw_async(f"ASYNC-{prefix}")
         self.adapter_upsert(f"ADAPTER-{prefix}")
         self.outbox_publish(f"OUTBOX-{prefix}")
 
