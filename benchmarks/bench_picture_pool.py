@@ -13,8 +13,9 @@ seconds (this process and its workers), the throughput over one worker's (the ta
 cores is at least 1.7×) and whether every picture came out byte for byte as made serially;
 then the peak resident memory of this process and of the largest worker.
 
-The machine is shared, so the load average before and after is printed: with other work on
-every core, a pool cannot get more CPU than the machine has free, and the ratio shows that.
+The machine is shared, so the load average before and after is printed, with a control: the
+same ratio for two processes running pure Python (no pictures, no pool of ours), which is the
+most any pool could reach on the machine at that moment.
 
     .venv/bin/python benchmarks/bench_picture_pool.py [--quick] [--pictures N] [--rounds N]
 """
@@ -22,6 +23,7 @@ every core, a pool cannot get more CPU than the machine has free, and the ratio 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import sys
@@ -44,6 +46,31 @@ def _cpu() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _spin(count: int) -> int:
+    total = 0
+    for number in range(count):
+        total += number
+    return total
+
+
+def headroom(count: int = 10_000_000) -> float:
+    """What 2 processes get done on this machine now over 1: pure Python, no pictures.
+
+    The control for the pool's ratio: on 2 free cores it is about 2.0; where other work holds
+    the cores (or the host gives fewer than it shows), it is what any pool could reach.
+    """
+    start = time.perf_counter()
+    _spin(count)
+    one = time.perf_counter() - start
+    with multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn").Pool(
+        2
+    ) as pool:
+        start = time.perf_counter()
+        pool.map(_spin, [count, count])
+        two = time.perf_counter() - start
+    return 2 * one / two
 
 
 def _load() -> str:
@@ -72,6 +99,7 @@ def main() -> None:
             f"load average before: {_load()}; {count} photos of 4000×3000 px → sandbox "
             f"profile (1200 px); best of {rounds} round(s)\n"
         )
+        control = headroom()
         reference = process_images_many(listings, spec, workers=1)
         wall = {workers: float("inf") for workers in counts}
         cpu = dict.fromkeys(counts, 0.0)
@@ -98,6 +126,12 @@ def main() -> None:
                 f"{cpu[workers]:>7.2f} {wall[1] / wall[workers]:>10.2f}× "
                 f"{'yes' if same[workers] else 'NO':>10}"
             )
+        control = (control + headroom()) / 2
+        print(
+            f"\ncontrol: 2 processes running pure Python get {control:.2f}× the work of one "
+            "on this machine now (mean of before and after; 2.0 on 2 free cores): the most a "
+            "pool could reach here"
+        )
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
