@@ -351,3 +351,24 @@ def test_an_unchanged_file_is_read_once(tmp_path: Path, monkeypatch: pytest.Monk
     results = [process_image(photo, SPEC, cache=cache) for _ in range(5)]
     assert len(reads) == 1
     assert all(result == results[0] for result in results)
+
+
+def test_a_batch_reads_each_file_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    photos = []
+    for number, colour in enumerate((RED, TAN)):
+        photos.append(tmp_path / f"photo-{number}.jpg")
+        photos[-1].write_bytes(colour)
+    reads: list[object] = []
+    read = images_module._source_bytes
+
+    def counting(source: object, name: str) -> bytes:
+        if not isinstance(source, bytes):
+            reads.append(source)
+        return read(source, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(images_module, "_source_bytes", counting)
+    listings = [[photos[n % 2], photos[(n + 1) % 2]] for n in range(40)]
+    done = process_images_many(listings, SPEC, workers=1)
+    assert sorted(map(str, reads)) == sorted(map(str, photos))
+    assert done[0] == process_images(listings[0], SPEC)
+    assert done[1] == process_images(listings[1], SPEC)

@@ -1261,9 +1261,18 @@ class _Picture:
     """One picture of one listing in a batch: what it is called, its bytes and key."""
 
     label: str
-    data: bytes = b""
+    source: Source = b""
+    data: bytes | None = None  # kept for the first picture of each key only
     key: str = ""
+    digest: str = ""
     error: InvalidValueError | None = None
+
+    def bytes_now(self) -> tuple[bytes, bool]:
+        """The picture's bytes, and whether they are still those its key was made from."""
+        if self.data is not None:
+            return self.data, True
+        data = _source_bytes(self.source, self.label)
+        return data, hashlib.sha256(data).hexdigest() == self.digest
 
 
 @attrs.frozen
@@ -1345,7 +1354,11 @@ def process_images_many(
     """
     if workers is not None and (isinstance(workers, bool) or workers < 1):
         raise ValueError(f"workers must be at least 1, got {workers!r}")
-    rows = [_batch_row(sources, spec, max_pixels) for sources in listings]
+    # Files are read and hashed once each (a file shown by 300 lots, once), and only the
+    # first picture of each distinct content keeps its bytes until it is made.
+    memo = cache if cache is not None else PictureCache(memory_bytes=0, disk_bytes=0)
+    seen: set[str] = set()
+    rows = [_batch_row(sources, spec, max_pixels, memo, seen) for sources in listings]
     # Each distinct picture once: from the cache, or made (here or in the pool).
     made: dict[str, _Made] = {}
     todo: dict[str, _Picture] = {}
@@ -1358,9 +1371,10 @@ def process_images_many(
                 made[picture.key] = _Made(meta=entry[0], data=entry[1])
             else:
                 todo[picture.key] = picture
-    for key, outcome in _make_all(todo, spec, max_pixels, workers):
+    stale: set[str] = set()
+    for key, outcome in _make_all(todo, spec, max_pixels, workers, stale):
         made[key] = outcome
-        if cache is not None and outcome.meta is not None:
+        if cache is not None and outcome.meta is not None and key not in stale:
             cache.put(key, outcome.meta, outcome.data)
     return [
         row if isinstance(row, InvalidValueError) else _assemble(row, made, todo, spec, max_pixels)
@@ -1369,25 +1383,31 @@ def process_images_many(
 
 
 def _batch_row(
-    sources: Iterable[Source], spec: ImageSpec, max_pixels: int
+    sources: Iterable[Source],
+    spec: ImageSpec,
+    max_pixels: int,
+    memo: PictureCache,
+    seen: set[str],
 ) -> list[_Picture] | InvalidValueError:
-    """A listing's pictures read and keyed, or why the listing cannot have them."""
+    """A listing's pictures keyed (each file read once), or why the listing cannot have them."""
     try:
         items = _listing_sources(sources)
         spec.check_count(len(items))
     except InvalidValueError as error:
         return error
     row = []
-    for index, source in enumerate(items, start=1):
+    for index, given in enumerate(items, start=1):
+        source = bytes(given) if isinstance(given, bytearray | memoryview) else given
         label = _name_of(source, _default_name(source, index))
         try:
-            data = _source_bytes(
-                bytes(source) if isinstance(source, bytearray | memoryview) else source, label
-            )
+            digest, data = _source_digest(source, label, memo)
         except InvalidValueError as error:
             row.append(_Picture(label, error=error))
             continue
-        row.append(_Picture(label, data, picture_key(data, spec, max_pixels=max_pixels)))
+        key = _key(digest, spec, max_pixels)
+        keep = data if key not in seen else None
+        seen.add(key)
+        row.append(_Picture(label, source, keep, key, digest))
     return row
 
 
@@ -1410,39 +1430,76 @@ def _assemble(
             images.append(image)
         elif picture.error is not None:
             failures.append(picture.error)
-        elif done is not None and done.error is not None and todo[picture.key] == picture:
+        elif (
+            done is not None and done.error is not None and todo[picture.key].label == picture.label
+        ):
             message, field, hint = done.error
             failures.append(InvalidValueError(message, field=field, hint=hint))
         else:  # the same bad picture under another name: made again, so its message names it
             try:
-                images.append(_process(picture.data, spec, picture.label, max_pixels))
+                data, _ = picture.bytes_now()
+                images.append(_process(data, spec, picture.label, max_pixels))
             except InvalidValueError as error:
                 failures.append(error)
     return _all_failures(failures, len(row)) if failures else tuple(images)
 
 
+def _with_bytes(
+    todo: dict[str, _Picture], stale: set[str]
+) -> Iterator[tuple[str, _Picture, bytes | _Made]]:
+    """Each picture to make with its bytes, read only now if they were not kept.
+
+    A file changed since it was hashed is made as it is now, and its key put in ``stale``
+    (what is made from it must not be kept under the old content's key); one that cannot be
+    read any more comes with its error instead.
+    """
+    for key, picture in todo.items():
+        try:
+            data, fresh = picture.bytes_now()
+        except InvalidValueError as error:
+            stale.add(key)
+            yield key, picture, _Made(error=(error.message, error.field, error.hint))
+            continue
+        if not fresh:
+            stale.add(key)
+        yield key, picture, data
+
+
 def _make_all(
-    todo: dict[str, _Picture], spec: ImageSpec, max_pixels: int, workers: int | None
+    todo: dict[str, _Picture],
+    spec: ImageSpec,
+    max_pixels: int,
+    workers: int | None,
+    stale: set[str],
 ) -> Iterator[tuple[str, _Made]]:
     """Make each picture of ``todo``: in this process, or in a pool with bounded work."""
     count = min(workers or _available_cores(), len(todo))
     if count <= 1:
-        for key, picture in todo.items():
-            yield key, _work(picture.data, spec, picture.label, max_pixels)
+        for key, picture, data in _with_bytes(todo, stale):
+            made = data if isinstance(data, _Made) else _work(data, spec, picture.label, max_pixels)
+            yield key, made
         return
-    pending = iter(todo.items())
+    pending = _with_bytes(todo, stale)
     with concurrent.futures.ProcessPoolExecutor(count, mp_context=_pool_context()) as pool:
         running: dict[concurrent.futures.Future[_Made], str] = {}
+        ready: list[tuple[str, _Made]] = []
 
         def submit() -> None:
-            for key, picture in pending:
-                future = pool.submit(_work, picture.data, spec, picture.label, max_pixels)
+            for key, picture, data in pending:
+                if isinstance(data, _Made):
+                    ready.append((key, data))
+                    continue
+                future = pool.submit(_work, data, spec, picture.label, max_pixels)
                 running[future] = key
                 if len(running) >= 2 * count:
                     return
 
         submit()
-        while running:
+        while running or ready:
+            yield from ready
+            ready.clear()
+            if not running:
+                break
             finished, _ = concurrent.futures.wait(
                 running, return_when=concurrent.futures.FIRST_COMPLETED
             )
