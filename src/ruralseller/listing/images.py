@@ -1292,6 +1292,15 @@ def _work(data: bytes, spec: ImageSpec, label: str, max_pixels: int) -> _Made:
     return _Made(meta=meta, data=encoded)
 
 
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, counting threads started outside Python too."""
+    try:
+        # What CPython 3.12+ counts before warning that forking a threaded process may deadlock.
+        return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
+    except OSError:
+        return threading.active_count() == 1 and sys.version_info < (3, 12)
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     """How worker processes are started: forked while that is safe, else from a fork server.
 
@@ -1303,7 +1312,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     its work with ``if __name__ == "__main__":``.
     """
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform != "darwin" and threading.active_count() == 1:
+    if "fork" in methods and sys.platform != "darwin" and _single_threaded():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
