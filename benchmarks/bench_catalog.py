@@ -19,6 +19,14 @@ Each step runs ``--repeat`` times, interleaved, and the fastest run is reported 
 disturbed by the rest of the machine). Nothing is asserted: the numbers are printed.
 
     .venv/bin/python benchmarks/bench_catalog.py [--quick] [--lots N] [--repeat N]
+
+With ``--scale`` it measures growth instead: load + check of 1,000, 10,000 and 100,000 lots
+(``--quick``: the first two), each in a fresh process, printing CPU and wall seconds, CPU
+microseconds per lot, and the peak memory of loading and of loading and checking (growth of
+``VmHWM`` over the process already holding the text). Target: linear growth, 100,000 lots in
+at most 8 s and 300 MB.
+
+    .venv/bin/python benchmarks/bench_catalog.py --scale [--quick]
 """
 
 from __future__ import annotations
@@ -27,11 +35,15 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 import tomllib
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -620,12 +632,98 @@ def _module_name(module: Any) -> str:
     return f"{module.__name__} {version}" if version else module.__name__
 
 
-def main(argv: list[str] | None = None) -> int:
+# --- growth: 1,000 to 100,000 lots, each in a fresh process ----------------------------------
+
+SCALE_LOTS = (1_000, 10_000, 100_000)
+QUICK_SCALE_LOTS = (1_000, 10_000)
+SCALE_SECONDS = 8.0
+SCALE_MB = 300.0
+"""Load and check 100,000 lots in at most this long and this much peak memory (issue 25)."""
+
+
+def _memory_mb() -> tuple[float, float]:
+    """This process's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    found = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            found[line[:5]] = int(line.split()[1]) / 1024
+    return found.get("VmRSS", 0.0), found.get("VmHWM", 0.0)
+
+
+def _scale_child(path: str) -> None:
+    """Load and check the catalogue in ``path``; print seconds and peak memory as JSON."""
+    text = Path(path).read_text(encoding="utf-8")
+    gc.collect()
+    before, _ = _memory_mb()
+    cpu, wall = time.process_time(), time.perf_counter()
+    catalog = loads_catalog(text)
+    load_cpu, load_wall = time.process_time() - cpu, time.perf_counter() - wall
+    _, load_peak = _memory_mb()
+    report = check(catalog, jurisdictions=["CN"], on=CHECK_DAY)
+    now, peak = _memory_mb()
+    result = {
+        "load_cpu": load_cpu,
+        "load_wall": load_wall,
+        "cpu": time.process_time() - cpu,
+        "wall": time.perf_counter() - wall,
+        "load_peak": load_peak - before,
+        "peak": peak - before,
+        "held": now - before,
+        "findings": len(report.findings),
+    }
+    print(json.dumps(result))
+
+
+def scale(counts: tuple[int, ...]) -> int:
+    """Load + check at each size in a fresh process, so each peak is its own."""
+    print(
+        f"load + check in a fresh process per size (memory: growth of VmHWM over the process "
+        f"holding the text; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())})"
+    )
+    head = (
+        f"{'lots':>8} {'MB TOML':>8} {'load CPU s':>10} {'load+check CPU s':>16} {'wall s':>7} "
+        f"{'µs/lot':>7} {'load peak MB':>12} {'peak MB':>8} {'held MB':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    per_lot = []
+    with tempfile.TemporaryDirectory(prefix="bench-catalog-") as tmp:
+        for lots in counts:
+            file = Path(tmp) / f"catalog-{lots}.toml"
+            file.write_text(catalogue_text(lots), encoding="utf-8")
+            command = [sys.executable, __file__, "--scale-child", str(file)]
+            done = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+            row = json.loads(done.stdout)
+            per_lot.append(row["cpu"] / lots * 1e6)
+            print(
+                f"{lots:>8,} {file.stat().st_size / 1e6:>8.1f} {row['load_cpu']:>10.2f} "
+                f"{row['cpu']:>16.2f} {row['wall']:>7.2f} {per_lot[-1]:>7.0f} "
+                f"{row['load_peak']:>12.0f} {row['peak']:>8.0f} {row['held']:>8.0f}"
+            )
+            file.unlink()
+    print(
+        f"growth: CPU µs per lot from the smallest to the largest: {per_lot[-1] / per_lot[0]:.2f}× "
+        f"(1.0× is linear). Target at {SCALE_LOTS[-1]:,} lots: ≤ {SCALE_SECONDS:g} s and ≤ "
+        f"{SCALE_MB:g} MB peak."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 - one table, step by step
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_LOTS:,} lots, 1 run")
     parser.add_argument("--lots", type=int, help=f"lots in the catalogue ({FULL_LOTS:,})")
     parser.add_argument("--repeat", type=int, help="runs of each step; the fastest counts (3)")
+    parser.add_argument(
+        "--scale", action="store_true", help="load + check 1k, 10k and 100k lots instead"
+    )
+    parser.add_argument("--scale-child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.scale_child:
+        _scale_child(args.scale_child)
+        return 0
+    if args.scale:
+        return scale(QUICK_SCALE_LOTS if args.quick else SCALE_LOTS)
     lots = args.lots or (QUICK_LOTS if args.quick else FULL_LOTS)
     repeat = args.repeat or (1 if args.quick else 3)
 

@@ -69,6 +69,24 @@ def test_offline_queues_and_sync_sends_later(farm: Path, sandbox: tuple[Starlett
     assert app.state.sandbox.count_listings() == 1
 
 
+def test_pictures_made_once_are_kept_beside_the_outbox(farm: Path) -> None:
+    cache = farm / ".ruralseller" / "pictures-cache"
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--dry-run")
+    assert code == 0, output
+    assert not cache.exists()  # a dry run writes nothing
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--offline")
+    assert code == 0, output
+    kept = sorted(cache.rglob("*.pic"))
+    assert kept
+    files = [path.stat().st_ino for path in kept]
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--offline")
+    assert code == 0, output
+    # Read back, not made again: a picture made again is written to a new file renamed
+    # into place, which would give it a new inode.
+    assert sorted(cache.rglob("*.pic")) == kept
+    assert [path.stat().st_ino for path in kept] == files
+
+
 def test_dry_run_shows_payloads_and_sends_nothing(
     farm: Path, sandbox: tuple[Starlette, str]
 ) -> None:

@@ -15,6 +15,8 @@ from ruralseller.errors import InvalidValueError, NotInCatalogError
 from ruralseller.listing import (
     PROFILES,
     IssueSeverity,
+    PictureCache,
+    Prepared,
     PrepareProgress,
     generate_listing,
     get_profile,
@@ -147,3 +149,20 @@ def test_every_built_in_profile_prepares_the_sample(name: str) -> None:
     ).lots[0]
     assert lot.ok, lot.issues
     assert len(lot.images) == 2
+
+
+def test_pictures_on_every_core_and_from_the_cache_are_the_same_bytes(tmp_path: Path) -> None:
+    one = prepare_listings(SAMPLE, None, "sandbox", on=DAY)
+    cache = PictureCache(tmp_path / "cache")
+    batch = prepare_listings(SAMPLE, None, "sandbox", on=DAY, cache=cache, workers=None)
+    again = prepare_listings(
+        SAMPLE, None, "sandbox", on=DAY, cache=PictureCache(tmp_path / "cache")
+    )
+
+    def shas(prepared: Prepared) -> list[tuple[str, ...]]:
+        return [tuple(image.sha256 for image in lot.images) for lot in prepared.lots]
+
+    assert shas(one) == shas(batch) == shas(again)
+    assert any(shas(one)), "the sample's lots have pictures"
+    assert [lot.issues for lot in one.lots] == [lot.issues for lot in batch.lots]
+    assert cache.stats.disk_bytes > 0

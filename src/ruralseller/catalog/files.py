@@ -31,9 +31,11 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import enum
+import gc
 import importlib
 import json
 import os
@@ -766,10 +768,30 @@ def loads_catalog(
     Raises:
         CatalogValidationError: when the text cannot be parsed or has problems.
     """
-    data = loads_data(
-        text, fmt=fmt, file=file, sections="[[section]]", toml_loads=toml_reader.loads
-    )
-    return catalog_from_data(data, fmt=fmt, file=file, folder=folder)
+    with _collector_paused():
+        data = loads_data(
+            text, fmt=fmt, file=file, sections="[[section]]", toml_loads=toml_reader.loads
+        )
+        return catalog_from_data(data, fmt=fmt, file=file, folder=folder)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Hold Python's cyclic garbage collector off while a catalogue is read.
+
+    Reading builds hundreds of thousands of objects that all live on, and the collector,
+    triggered by every 700 new ones, walks the ever larger heap again and again for nothing:
+    with it paused, 50,000 lots load in about a third less time (benchmarks/bench_catalog.py).
+    It runs again as soon as reading ends, and then frees whatever cycles reading left (the
+    tracebacks of the problems reported, say).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _catalog_file(path: Path) -> Path:

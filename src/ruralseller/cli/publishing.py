@@ -31,6 +31,7 @@ from ruralseller.listing import (
     PROFILES,
     ListingDraft,
     ListingIssue,
+    PictureCache,
     ProcessedImage,
     draft_to_data,
     prepare_listings,
@@ -50,6 +51,7 @@ from ruralseller.publishing import (
     Publisher,
     PublishReport,
     PublishResult,
+    is_database_url,
     withdraw_stale,
 )
 from ruralseller.publishing import Progress as PublishProgress
@@ -165,6 +167,20 @@ def _prices(items: tuple[str, ...]) -> dict[str, Money]:
     return prices
 
 
+def _picture_cache(catalog_path: Path, outbox: Path | str | None, *, dry_run: bool) -> PictureCache:
+    """Pictures already made, kept beside the outbox file.
+
+    For an outbox in PostgreSQL they are kept in the catalogue's ``.ruralseller`` folder; on
+    a dry run, which writes nothing, in memory only.
+    """
+    if dry_run:
+        return PictureCache()
+    target = _outbox_path(catalog_path, outbox)
+    if isinstance(target, str) and is_database_url(target):
+        return PictureCache.beside(_outbox_path(catalog_path, None))
+    return PictureCache.beside(target)
+
+
 def _drafts(
     catalog: Catalog,
     lot_ids: tuple[str, ...],
@@ -173,6 +189,7 @@ def _drafts(
     on: dt.date,
     delivery: dt.timedelta,
     options: tuple[str, ...] = (),
+    cache: PictureCache | None = None,
 ) -> tuple[list[tuple[ListingDraft, list[ProcessedImage]]], list[tuple[str, list[ListingIssue]]]]:
     # The adapter's own profile: a third-party adapter's drafts meet its rules, not ours.
     profile = (
@@ -188,6 +205,8 @@ def _drafts(
         on=on,
         prices=prices,
         delivery=delivery,
+        cache=cache,
+        workers=None,  # every core: the command is a process of its own
     )
     ready = [(lot.draft, list(lot.images)) for lot in prepared.ready if lot.draft is not None]
     refused = [(lot.lot, list(lot.errors)) for lot in prepared.refused]
@@ -382,7 +401,14 @@ def publish(
     load_marketplace(marketplace)
     catalog = load_catalog(catalog_path)
     items, refused = _drafts(
-        catalog, lot_ids, marketplace, _prices(prices), today(day), delivery, options
+        catalog,
+        lot_ids,
+        marketplace,
+        _prices(prices),
+        today(day),
+        delivery,
+        options,
+        _picture_cache(catalog_path, outbox, dry_run=dry_run),
     )
     items = ledger_stock(
         catalog, _outbox_path(catalog_path, outbox), marketplace, items, today(day)

@@ -229,11 +229,16 @@ def check(  # noqa: PLR0913 - every argument but the catalogue is keyword-only
     findings: list[Finding] = []
     applied = 0
     for pack in chosen:
+        # The date on the label bounds the sale in every jurisdiction (freshness.py).
+        in_force = [
+            rule
+            for rule in (*pack.rules, *freshness_rules(pack.jurisdiction))
+            if rule.in_force_on(day)
+        ]
         for lot_id in lot_ids:
             ctx = LotContext.of(catalog, lot_id, jurisdiction=pack.jurisdiction, on=day, sale=sale)
-            # The date on the label bounds the sale in every jurisdiction (freshness.py).
-            for rule in (*pack.rules, *freshness_rules(pack.jurisdiction)):
-                if not rule.in_force_on(day) or not rule.applies_to(ctx.product.kind, ctx.profile):
+            for rule in in_force:
+                if not rule.applies_to(ctx.product.kind, ctx.profile):
                     continue
                 applied += 1
                 findings += _run(rule, ctx)

@@ -27,10 +27,16 @@ def _pattern(term: str) -> re.Pattern[str]:
 
 def find_terms(texts: Mapping[str, str], terms: Iterable[str]) -> list[tuple[str, str]]:
     """Every (text path, term) where a term occurs, in text order then term order."""
+    # Lots of one product share its texts: a catalogue check asks the same question of the
+    # same texts once per lot, so the answers are kept (bounded) by texts and terms.
+    return list(_found(tuple(texts.items()), tuple(terms)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _found(
+    texts: tuple[tuple[str, str], ...], terms: tuple[str, ...]
+) -> tuple[tuple[str, str], ...]:
     patterns = [(term, _pattern(term)) for term in terms]
-    return [
-        (path, term)
-        for path, text in texts.items()
-        for term, found in patterns
-        if found.search(text)
-    ]
+    return tuple(
+        (path, term) for path, text in texts for term, found in patterns if found.search(text)
+    )

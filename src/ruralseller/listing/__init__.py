@@ -7,6 +7,9 @@ and :func:`validate_draft` checks a draft against one; :func:`process_image` bri
 to a profile's spec; :func:`render_preview` shows the partner the result.
 :func:`prepare_listings` is the one pipeline from lots to drafts, pictures and every problem
 for one marketplace that ``ruralseller publish``, :func:`render_listing` and the demo share.
+to a profile's spec (:func:`process_images_many` many listings' on every core, each distinct
+picture once, with a :class:`PictureCache` across runs); :func:`render_preview` shows the
+partner the result.
 """
 
 from ruralseller.listing.draft import (
@@ -41,9 +44,12 @@ from ruralseller.listing.images import (
     SOURCE_FORMATS,
     ImageSpec,
     ProcessedImage,
+    picture_key,
     process_image,
     process_images,
+    process_images_many,
 )
+from ruralseller.listing.picture_cache import PIPELINE_VERSION, PictureCache, PictureCacheStats
 from ruralseller.listing.prepare import (
     Prepared,
     PreparedLot,
@@ -85,6 +91,7 @@ __all__ = [
     "MAX_TEMPLATE_OUTPUT",
     "MAX_TEMPLATE_SECONDS",
     "OUTPUT_FORMATS",
+    "PIPELINE_VERSION",
     "PROFILES",
     "SOURCE_FORMATS",
     "TEMPLATE_NAMES",
@@ -99,6 +106,8 @@ __all__ = [
     "ListingIssue",
     "LocalizedText",
     "MarketplaceProfile",
+    "PictureCache",
+    "PictureCacheStats",
     "PolicyStatus",
     "PrepareProgress",
     "Prepared",
@@ -114,9 +123,11 @@ __all__ = [
     "generate_listing",
     "get_profile",
     "measure_words",
+    "picture_key",
     "prepare_listings",
     "process_image",
     "process_images",
+    "process_images_many",
     "profile_locales",
     "render_listing",
     "render_preview",

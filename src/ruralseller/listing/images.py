@@ -47,25 +47,33 @@ Example:
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import importlib
 import io
+import json
 import math
+import multiprocessing
 import os
 import re
 import struct
+import sys
+import threading
 import warnings
 import zlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from fractions import Fraction
-from typing import Final, Literal
+from pathlib import Path
+from typing import Any, Final, Literal
 
 import attrs
+import PIL
 from PIL import Image, ImageColor, ImageFile, UnidentifiedImageError
 
 from ruralseller.catalog import MAX_PICTURE_BYTES, read_bytes_file
 from ruralseller.errors import FileRefusedError, InvalidValueError
+from ruralseller.listing.picture_cache import PIPELINE_VERSION, PictureCache
 
 __all__ = [
     "DEFAULT_MAX_PIXELS",
@@ -73,8 +81,10 @@ __all__ = [
     "SOURCE_FORMATS",
     "ImageSpec",
     "ProcessedImage",
+    "picture_key",
     "process_image",
     "process_images",
+    "process_images_many",
 ]
 
 DEFAULT_MAX_PIXELS: Final = 120_000_000
@@ -572,19 +582,22 @@ def _load_source_plugins() -> None:
         importlib.import_module(f"PIL.{module}ImagePlugin")
 
 
-def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
-    _load_source_plugins()
+def _source_bytes(source: Source, name: str) -> bytes:
+    """The bytes of a picture given as bytes or as the path of a file."""
+    if isinstance(source, bytes):
+        return source
     try:
-        fp = io.BytesIO(
-            source
-            if isinstance(source, bytes)
-            else read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
-        )
+        return read_bytes_file(source, limit=MAX_PICTURE_BYTES, what="picture")
     except FileRefusedError as error:
         reason = "no such file" if error.missing else error.reason
         raise InvalidValueError(
             f"{name}: {reason}", field="images", hint=error.hint or "check the picture's path"
         ) from None
+
+
+def _open(source: Source, name: str, max_pixels: int) -> ImageFile.ImageFile:
+    _load_source_plugins()
+    fp = io.BytesIO(_source_bytes(source, name))
     try:
         # Our own limit is checked below with a clear message; Pillow's own warning (or its
         # error at twice its limit) would only say less.
@@ -899,6 +912,7 @@ def process_image(
     *,
     name: str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
 ) -> ProcessedImage:
     """Make one picture fit a marketplace's image spec.
 
@@ -911,6 +925,9 @@ def process_image(
             "picture (bytes)".
         max_pixels: the most pixels (width × height) a source may declare; more is refused
             before anything is decoded, as a decompression bomb.
+        cache: where pictures already made are kept (see :class:`PictureCache`): a picture
+            made before from the same bytes for the same spec is taken from it, byte for
+            byte what processing it again would give.
 
     Returns:
         The encoded picture, its size, format, quality, content hash and what was done.
@@ -923,6 +940,116 @@ def process_image(
     label = _name_of(source, name)
     if isinstance(source, bytearray | memoryview):
         source = bytes(source)
+    if cache is None:
+        return _process(source, spec, label, max_pixels)
+    digest, data = _source_digest(source, label, cache)
+    key = _key(digest, spec, max_pixels)
+    entry = cache.get(key)
+    cached = None if entry is None else _from_entry(entry, label)
+    if cached is not None:
+        return cached
+    if data is None:
+        data = _source_bytes(source, label)
+        if hashlib.sha256(data).hexdigest() != digest:  # changed since it was last read
+            key = picture_key(data, spec, max_pixels=max_pixels)
+    result = _process(data, spec, label, max_pixels)
+    cache.put(key, *_to_entry(result))
+    return result
+
+
+def _source_digest(source: Source, label: str, cache: PictureCache) -> tuple[str, bytes | None]:
+    """The SHA-256 of a source's bytes, and the bytes if they had to be read for it.
+
+    A file already read in this run, unchanged since (same device, inode, size and
+    modification time to the nanosecond), is not read and hashed again: 300 lots showing the
+    same 3.5 MB photo cost one read.
+    """
+    if isinstance(source, bytes):
+        return hashlib.sha256(source).hexdigest(), source
+    try:
+        stat = Path(source).stat()
+    except (OSError, ValueError):
+        stat = None
+    identity = (
+        None
+        if stat is None
+        else (os.fspath(source), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    )
+    digest = cache.digest_of(identity) if identity is not None else None
+    if digest is not None:
+        return digest, None
+    data = _source_bytes(source, label)
+    digest = hashlib.sha256(data).hexdigest()
+    if identity is not None:
+        cache.remember_digest(identity, digest)
+    return digest, data
+
+
+def picture_key(data: bytes, spec: ImageSpec, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> str:
+    """The cache key of a picture's bytes made to ``spec``: a SHA-256 in hex.
+
+    It covers the source's bytes, every field of the spec, the decompression-bomb limit,
+    :data:`PIPELINE_VERSION` and the Pillow version, and nothing else (not the picture's name).
+
+    Example:
+        >>> spec = ImageSpec()
+        >>> picture_key(b"photo", spec) == picture_key(b"photo", ImageSpec())
+        True
+        >>> picture_key(b"photo", spec) == picture_key(b"photo", ImageSpec(max_quality=85))
+        False
+    """
+    return _key(hashlib.sha256(data).hexdigest(), spec, max_pixels)
+
+
+def _key(digest: str, spec: ImageSpec, max_pixels: int) -> str:
+    text = f"{PIPELINE_VERSION}\0{PIL.__version__}\0{_spec_text(spec)}\0{max_pixels}\0{digest}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _spec_text(spec: ImageSpec) -> str:
+    return json.dumps(attrs.asdict(spec), sort_keys=True)
+
+
+def _to_entry(image: ProcessedImage) -> tuple[dict[str, Any], bytes]:
+    meta = {
+        "format": image.format,
+        "width": image.width,
+        "height": image.height,
+        "quality": image.quality,
+        "steps": list(image.steps),
+        "sha256": image.sha256,
+    }
+    return meta, image.data
+
+
+def _from_entry(entry: tuple[dict[str, Any], bytes], label: str) -> ProcessedImage | None:
+    """The picture a cache entry holds, named ``label``; ``None`` if the entry is not one."""
+    meta, data = entry
+    steps = meta.get("steps")
+    quality = meta.get("quality")
+    if (
+        meta.get("format") not in OUTPUT_FORMATS
+        or not all(isinstance(meta.get(side), int) for side in ("width", "height"))
+        or not (quality is None or isinstance(quality, int))
+        or not isinstance(steps, list | tuple)
+        or not all(isinstance(step, str) for step in steps)
+        or not isinstance(meta.get("sha256"), str)
+    ):
+        return None
+    return ProcessedImage(
+        data=data,
+        format=meta["format"],
+        width=meta["width"],
+        height=meta["height"],
+        sha256=meta["sha256"],
+        source=label,
+        quality=quality,
+        steps=tuple(steps),
+    )
+
+
+def _process(source: Source, spec: ImageSpec, label: str, max_pixels: int) -> ProcessedImage:
     steps: list[str] = []
     with _open(source, label, max_pixels) as image:
         try:
@@ -1032,11 +1159,13 @@ def process_images(
     *,
     progress: Callable[[int, int, str], None] | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
 ) -> tuple[ProcessedImage, ...]:
     """Make a listing's pictures fit a marketplace's image spec, one after the other.
 
     Only one picture is decoded at a time. A picture that cannot be used does not stop the
-    others: every one is tried, then all the problems are reported together.
+    others: every one is tried, then all the problems are reported together. For many
+    listings at once, on every core, see :func:`process_images_many`.
 
     Args:
         sources: the pictures, main picture first: file paths or files' bytes.
@@ -1044,6 +1173,8 @@ def process_images(
         progress: called after each picture with the number done, the number in all, and
             the picture's name; the library itself never prints.
         max_pixels: the decompression-bomb limit, as for :func:`process_image`.
+        cache: pictures already made, as for :func:`process_image`; share one across the
+            listings of a run.
 
     Returns:
         The processed pictures, in the order given.
@@ -1070,32 +1201,317 @@ def process_images(
         >>> done
         [(1, 2, 'picture 1'), (2, 2, 'picture 2')]
     """
+    items = _listing_sources(sources)
+    spec.check_count(len(items))
+    results: list[ProcessedImage] = []
+    failures: list[InvalidValueError] = []
+    for index, source in enumerate(items, start=1):
+        name = _default_name(source, index)
+        label = _name_of(source, name)
+        try:
+            results.append(
+                process_image(source, spec, name=name, max_pixels=max_pixels, cache=cache)
+            )
+        except InvalidValueError as error:
+            failures.append(error)
+        if progress is not None:
+            progress(index, len(items), label)
+    if failures:
+        raise _all_failures(failures, len(items))
+    return tuple(results)
+
+
+def _listing_sources(sources: Iterable[Source]) -> list[Source]:
     if isinstance(sources, str | bytes | os.PathLike):
         raise InvalidValueError(
             f"process_images takes a list of pictures, not one picture {_name_of(sources, None)!r}",
             field="images",
             hint="pass [picture], or call process_image for one picture",
         )
-    items: Sequence[Source] = list(sources)
-    spec.check_count(len(items))
-    results: list[ProcessedImage] = []
-    failures: list[InvalidValueError] = []
-    for index, source in enumerate(items, start=1):
-        name = f"picture {index}" if isinstance(source, bytes) else None
-        label = _name_of(source, name)
+    return list(sources)
+
+
+def _default_name(source: Source, index: int) -> str | None:
+    return f"picture {index}" if isinstance(source, bytes) else None
+
+
+def _all_failures(failures: Sequence[InvalidValueError], total: int) -> InvalidValueError:
+    if len(failures) == 1:
+        return failures[0]
+    lines = [f"{len(failures)} of {total} pictures cannot be used:"]
+    lines += [
+        f"  - {error.message}" + (f" ({error.hint})" if error.hint else "") for error in failures
+    ]
+    return InvalidValueError("\n".join(lines), field="images", hint=failures[0].hint)
+
+
+# --- many listings, every core -------------------------------------------------------------
+
+
+def _available_cores() -> int:
+    """The CPU cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@attrs.frozen
+class _Picture:
+    """One picture of one listing in a batch: what it is called, its bytes and key."""
+
+    label: str
+    source: Source = b""
+    data: bytes | None = None  # kept for the first picture of each key only
+    key: str = ""
+    digest: str = ""
+    error: InvalidValueError | None = None
+
+    def bytes_now(self) -> tuple[bytes, bool]:
+        """The picture's bytes, and whether they are still those its key was made from."""
+        if self.data is not None:
+            return self.data, True
+        data = _source_bytes(self.source, self.label)
+        return data, hashlib.sha256(data).hexdigest() == self.digest
+
+
+@attrs.frozen
+class _Made:
+    """What making one picture gave (in a worker process): its cache entry, or its error."""
+
+    meta: dict[str, Any] | None = None
+    data: bytes = b""
+    error: tuple[str, str | None, str] | None = None
+
+
+def _work(data: bytes, spec: ImageSpec, label: str, max_pixels: int) -> _Made:
+    try:
+        meta, encoded = _to_entry(_process(data, spec, label, max_pixels))
+    except InvalidValueError as error:
+        return _Made(error=(error.message, error.field, error.hint))
+    return _Made(meta=meta, data=encoded)
+
+
+def _single_threaded() -> bool:
+    """Whether this process runs one thread, counting threads started outside Python too."""
+    try:
+        # What CPython 3.12+ counts before warning that forking a threaded process may deadlock.
+        return sum(1 for _ in Path("/proc/self/task").iterdir()) == 1
+    except OSError:
+        return threading.active_count() == 1 and sys.version_info < (3, 12)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """How worker processes are started: forked while that is safe, else from a fork server.
+
+    Forking copies the process as it is, so workers start at once and never import the
+    caller's main module again; but forking while other threads run can copy a lock one of
+    them holds into the child, so with threads running (an event loop's executor, a server)
+    workers come from a fork server instead, which forks a clean process that has imported
+    only this module. Then, as for any multiprocessing, the caller's main script must guard
+    its work with ``if __name__ == "__main__":``.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and sys.platform != "darwin" and _single_threaded():
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def process_images_many(
+    listings: Iterable[Iterable[Source]],
+    spec: ImageSpec,
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    cache: PictureCache | None = None,
+    workers: int | None = None,
+) -> list[tuple[ProcessedImage, ...] | InvalidValueError]:
+    """The pictures of many listings, made on every core, each distinct picture once.
+
+    Every listing's pictures come out byte for byte as :func:`process_images` makes them;
+    what differs is how: pictures with the same bytes (in one listing or across listings)
+    are processed once, pictures found in ``cache`` not at all, and the rest in a pool of
+    ``workers`` processes. Memory stays bounded: at most two pictures per worker are in
+    flight at a time, and each worker decodes one picture at a time.
+
+    Args:
+        listings: each listing's pictures, main picture first: file paths or files' bytes.
+        spec: what the marketplace accepts, as for :func:`process_images`.
+        max_pixels: the decompression-bomb limit, as for :func:`process_image`.
+        cache: pictures already made; those made here are added to it.
+        workers: processes to use; by default one per core this process may run on. With
+            1, or with at most one picture to make, everything is done in this process.
+
+    Returns:
+        For each listing, in order, its processed pictures, or the
+        :class:`~ruralseller.errors.InvalidValueError` that :func:`process_images` would
+        raise for it (too few or too many pictures, or pictures that cannot be used). One
+        listing's problem never stops the others.
+
+    Example:
+        >>> import io
+        >>> from PIL import Image
+        >>> photo = io.BytesIO()
+        >>> Image.new("RGB", (900, 600), "tan").save(photo, "PNG")
+        >>> spec = ImageSpec(target_width=600, target_height=600)
+        >>> done = process_images_many([[photo.getvalue()], [photo.getvalue()], []], spec)
+        >>> [r[0].size if isinstance(r, tuple) else str(r) for r in done]
+        [(600, 600), (600, 600), '0 pictures given; this image spec takes 1 to 10']
+    """
+    if workers is not None and (isinstance(workers, bool) or workers < 1):
+        raise ValueError(f"workers must be at least 1, got {workers!r}")
+    # Files are read and hashed once each (a file shown by 300 lots, once), and only the
+    # first picture of each distinct content keeps its bytes until it is made.
+    memo = cache if cache is not None else PictureCache(memory_bytes=0, disk_bytes=0)
+    seen: set[str] = set()
+    rows = [_batch_row(sources, spec, max_pixels, memo, seen) for sources in listings]
+    # Each distinct picture once: from the cache, or made (here or in the pool).
+    made: dict[str, _Made] = {}
+    todo: dict[str, _Picture] = {}
+    for row in rows:
+        for picture in row if isinstance(row, list) else ():
+            if picture.error is not None or picture.key in made or picture.key in todo:
+                continue
+            entry = cache.get(picture.key) if cache is not None else None
+            if entry is not None and _from_entry(entry, picture.label) is not None:
+                made[picture.key] = _Made(meta=entry[0], data=entry[1])
+            else:
+                todo[picture.key] = picture
+    stale: set[str] = set()
+    for key, outcome in _make_all(todo, spec, max_pixels, workers, stale):
+        made[key] = outcome
+        if cache is not None and outcome.meta is not None and key not in stale:
+            cache.put(key, outcome.meta, outcome.data)
+    return [
+        row if isinstance(row, InvalidValueError) else _assemble(row, made, todo, spec, max_pixels)
+        for row in rows
+    ]
+
+
+def _batch_row(
+    sources: Iterable[Source],
+    spec: ImageSpec,
+    max_pixels: int,
+    memo: PictureCache,
+    seen: set[str],
+) -> list[_Picture] | InvalidValueError:
+    """A listing's pictures keyed (each file read once), or why the listing cannot have them."""
+    try:
+        items = _listing_sources(sources)
+        spec.check_count(len(items))
+    except InvalidValueError as error:
+        return error
+    row = []
+    for index, given in enumerate(items, start=1):
+        source = bytes(given) if isinstance(given, bytearray | memoryview) else given
+        label = _name_of(source, _default_name(source, index))
         try:
-            results.append(process_image(source, spec, name=name, max_pixels=max_pixels))
+            digest, data = _source_digest(source, label, memo)
         except InvalidValueError as error:
-            failures.append(error)
-        if progress is not None:
-            progress(index, len(items), label)
-    if failures:
-        if len(failures) == 1:
-            raise failures[0]
-        lines = [f"{len(failures)} of {len(items)} pictures cannot be used:"]
-        lines += [
-            f"  - {error.message}" + (f" ({error.hint})" if error.hint else "")
-            for error in failures
-        ]
-        raise InvalidValueError("\n".join(lines), field="images", hint=failures[0].hint)
-    return tuple(results)
+            row.append(_Picture(label, error=error))
+            continue
+        key = _key(digest, spec, max_pixels)
+        keep = data if key not in seen else None
+        seen.add(key)
+        row.append(_Picture(label, source, keep, key, digest))
+    return row
+
+
+def _assemble(
+    row: list[_Picture],
+    made: dict[str, _Made],
+    todo: dict[str, _Picture],
+    spec: ImageSpec,
+    max_pixels: int,
+) -> tuple[ProcessedImage, ...] | InvalidValueError:
+    """One listing's pictures from those made, or all of its pictures' problems together."""
+    images: list[ProcessedImage] = []
+    failures: list[InvalidValueError] = []
+    for picture in row:
+        done = made.get(picture.key)
+        image = None
+        if done is not None and done.meta is not None:
+            image = _from_entry((done.meta, done.data), picture.label)
+        if image is not None:
+            images.append(image)
+        elif picture.error is not None:
+            failures.append(picture.error)
+        elif (
+            done is not None and done.error is not None and todo[picture.key].label == picture.label
+        ):
+            message, field, hint = done.error
+            failures.append(InvalidValueError(message, field=field, hint=hint))
+        else:  # the same bad picture under another name: made again, so its message names it
+            try:
+                data, _ = picture.bytes_now()
+                images.append(_process(data, spec, picture.label, max_pixels))
+            except InvalidValueError as error:
+                failures.append(error)
+    return _all_failures(failures, len(row)) if failures else tuple(images)
+
+
+def _with_bytes(
+    todo: dict[str, _Picture], stale: set[str]
+) -> Iterator[tuple[str, _Picture, bytes | _Made]]:
+    """Each picture to make with its bytes, read only now if they were not kept.
+
+    A file changed since it was hashed is made as it is now, and its key put in ``stale``
+    (what is made from it must not be kept under the old content's key); one that cannot be
+    read any more comes with its error instead.
+    """
+    for key, picture in todo.items():
+        try:
+            data, fresh = picture.bytes_now()
+        except InvalidValueError as error:
+            stale.add(key)
+            yield key, picture, _Made(error=(error.message, error.field, error.hint))
+            continue
+        if not fresh:
+            stale.add(key)
+        yield key, picture, data
+
+
+def _make_all(
+    todo: dict[str, _Picture],
+    spec: ImageSpec,
+    max_pixels: int,
+    workers: int | None,
+    stale: set[str],
+) -> Iterator[tuple[str, _Made]]:
+    """Make each picture of ``todo``: in this process, or in a pool with bounded work."""
+    count = min(workers or _available_cores(), len(todo))
+    if count <= 1:
+        for key, picture, data in _with_bytes(todo, stale):
+            made = data if isinstance(data, _Made) else _work(data, spec, picture.label, max_pixels)
+            yield key, made
+        return
+    pending = _with_bytes(todo, stale)
+    with concurrent.futures.ProcessPoolExecutor(count, mp_context=_pool_context()) as pool:
+        running: dict[concurrent.futures.Future[_Made], str] = {}
+        ready: list[tuple[str, _Made]] = []
+
+        def submit() -> None:
+            for key, picture, data in pending:
+                if isinstance(data, _Made):
+                    ready.append((key, data))
+                    continue
+                future = pool.submit(_work, data, spec, picture.label, max_pixels)
+                running[future] = key
+                if len(running) >= 2 * count:
+                    return
+
+        submit()
+        while running or ready:
+            yield from ready
+            ready.clear()
+            if not running:
+                break
+            finished, _ = concurrent.futures.wait(
+                running, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished:
+                yield running.pop(future), future.result()
+            submit()

@@ -34,10 +34,11 @@ import attrs
 from ruralseller.catalog import Catalog, Money
 from ruralseller.coldchain import ShipmentPlan
 from ruralseller.compliance import DEFAULT_DELIVERY, freshness
-from ruralseller.errors import RuralSellerError
+from ruralseller.errors import InvalidValueError, RuralSellerError
 from ruralseller.listing.draft import ListingDraft
 from ruralseller.listing.generate import DEFAULT_LOCALES, LOCALES, generate_listing
-from ruralseller.listing.images import ProcessedImage, process_images
+from ruralseller.listing.images import ProcessedImage, process_images, process_images_many
+from ruralseller.listing.picture_cache import PictureCache
 from ruralseller.listing.profiles import (
     IssueSeverity,
     ListingIssue,
@@ -157,6 +158,8 @@ def prepare_listings(  # noqa: PLR0913 - everything after the marketplace is key
     templates: str | os.PathLike[str] | None = None,
     shipments: Mapping[str, ShipmentPlan] | None = None,
     progress: Callable[[PrepareProgress], None] | None = None,
+    cache: PictureCache | None = None,
+    workers: int | None = 1,
 ) -> Prepared:
     """Prepare lots for one marketplace: drafts, pictures to its spec, and every problem.
 
@@ -185,6 +188,12 @@ def prepare_listings(  # noqa: PLR0913 - everything after the marketplace is key
         shipments: a shipment plan per lot, for the shipping promise (regions served) and
             the packed weight; lots without one are packed for a 48-hour journey.
         progress: called as each picture and each lot is done (the library never prints).
+        cache: pictures already made (:class:`~ruralseller.listing.PictureCache`, e.g.
+            ``PictureCache.beside(outbox)``); a picture shared by many lots is made once.
+        workers: processes for the pictures. 1 (the default) makes them in this process;
+            None uses every core (:func:`~ruralseller.listing.process_images_many`; a
+            script doing so needs the ``if __name__ == "__main__":`` guard). The pictures
+            come out the same byte for byte either way.
 
     Raises:
         NotInCatalogError: a lot id is not in the catalogue (checked before any work).
@@ -227,13 +236,49 @@ def prepare_listings(  # noqa: PLR0913 - everything after the marketplace is key
             templates=templates,
             shipment=(shipments or {}).get(lot_id),
             progress=picture,
+            cache=cache,
+            pictures=workers == 1,
         )
         results.append(result)
         if progress is not None:
             progress(
                 PrepareProgress(lot=lot_id, lots_done=done + 1, lots_total=len(ids), step="lot")
             )
+    if workers != 1:
+        results = _batch_pictures(results, chosen, cache=cache, workers=workers)
     return Prepared(marketplace=name, profile=chosen, lots=tuple(results))
+
+
+def _batch_pictures(
+    results: list[PreparedLot],
+    profile: MarketplaceProfile,
+    *,
+    cache: PictureCache | None,
+    workers: int | None,
+) -> list[PreparedLot]:
+    """Every drafted lot's pictures in one batch, on ``workers`` processes, then validated."""
+    drafted = [result for result in results if result.draft is not None]
+    made = process_images_many(
+        [result.draft.images for result in drafted if result.draft is not None],
+        profile.images,
+        cache=cache,
+        workers=workers,
+    )
+    pictures = {id(result): images for result, images in zip(drafted, made, strict=True)}
+    finished = []
+    for result in results:
+        if result.draft is None:
+            finished.append(result)
+            continue
+        images = pictures[id(result)]
+        issues = list(result.issues)
+        if isinstance(images, InvalidValueError):
+            issues.append(_issue(images, "images"))
+            images = ()
+        for locale in result.draft.locales:
+            issues.extend(validate_draft(result.draft, profile, locale=locale))
+        finished.append(attrs.evolve(result, images=images, issues=tuple(dict.fromkeys(issues))))
+    return finished
 
 
 def _prepare_lot(  # noqa: PLR0913 - one lot, everything keyword-only
@@ -249,7 +294,10 @@ def _prepare_lot(  # noqa: PLR0913 - one lot, everything keyword-only
     templates: str | os.PathLike[str] | None,
     shipment: ShipmentPlan | None,
     progress: Callable[[int, int, str], None],
+    cache: PictureCache | None,
+    pictures: bool,
 ) -> PreparedLot:
+    """One lot's draft; its pictures and validation too when ``pictures`` (else batched)."""
     issues = _dates(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
     try:
         draft = generate_listing(
@@ -265,8 +313,10 @@ def _prepare_lot(  # noqa: PLR0913 - one lot, everything keyword-only
         issues.append(_issue(error, "lot"))
         return PreparedLot(lot=lot_id, marketplace=marketplace, draft=None, issues=tuple(issues))
     images: tuple[ProcessedImage, ...] = ()
+    if not pictures:
+        return PreparedLot(lot=lot_id, marketplace=marketplace, draft=draft, issues=tuple(issues))
     try:
-        images = process_images(draft.images, profile.images, progress=progress)
+        images = process_images(draft.images, profile.images, progress=progress, cache=cache)
     except (RuralSellerError, OSError) as error:
         issues.append(_issue(error, "images"))
     for locale in draft.locales:

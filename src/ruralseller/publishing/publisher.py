@@ -26,7 +26,13 @@ from ruralseller.errors import (
     MarketplaceError,
     RateLimitedError,
 )
-from ruralseller.listing import ListingDraft, Prepared, ProcessedImage, prepare_listings
+from ruralseller.listing import (
+    ListingDraft,
+    PictureCache,
+    Prepared,
+    ProcessedImage,
+    prepare_listings,
+)
 from ruralseller.marketplaces import (
     ListingState,
     Marketplace,
@@ -36,6 +42,7 @@ from ruralseller.marketplaces import (
     redact_text,
 )
 from ruralseller.publishing.outbox import Job, JobState, Outbox
+from ruralseller.publishing.postgres import is_database_url
 
 __all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher", "publish"]
 
@@ -259,6 +266,14 @@ class Publisher:
         return PublishResult(sku=job.sku, outcome=outcome, url=state.url)
 
 
+def _picture_cache(outbox: Outbox | str | os.PathLike[str]) -> PictureCache:
+    """Pictures already made, kept beside an outbox file; in memory for any other outbox."""
+    path = outbox.path if isinstance(outbox, Outbox) else os.fspath(outbox)
+    if path == ":memory:" or is_database_url(path):
+        return PictureCache()
+    return PictureCache.beside(path)
+
+
 def publish(  # noqa: PLR0913 - keyword-only after the essentials
     outbox: Outbox | str | os.PathLike[str],
     marketplace: str,
@@ -321,6 +336,7 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
             marketplace=marketplace,
             on=on,
             prices=prices,
+            cache=_picture_cache(outbox),
         )
         refused += _refusals(marketplace, prepared)
         queued += prepared.items
