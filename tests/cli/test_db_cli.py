@@ -52,6 +52,27 @@ def test_db_status_and_upgrade_of_a_file(tmp_path: Path) -> None:
     assert "not made yet" in output  # the order tables: made by the first orders command
 
 
+def test_db_answers_as_json(tmp_path: Path) -> None:
+    path = tmp_path / "outbox.db"
+    code, output = invoke("db", "upgrade", str(path), "--format", "json")
+    assert code == 0, output
+    document = json.loads(output)
+    assert document["format"] == "ruralseller.db.upgrade/1"
+    parts = {part["part"]: part for part in document["parts"]}
+    assert parts["outbox"]["state"] == "upgraded"
+    assert parts["outbox"]["step"] == parts["outbox"]["latest"]
+    assert parts["orders"] == {
+        "part": "orders",
+        "step": None,
+        "latest": parts["orders"]["latest"],
+        "state": "not made",
+        "from": None,
+    }
+    code, output = invoke("db", "status", str(path), "--format", "json")
+    assert code == 0, output
+    assert [p["state"] for p in json.loads(output)["parts"]] == ["up to date", "not made"]
+
+
 def test_db_status_refuses_a_folder(tmp_path: Path) -> None:
     code, output = invoke("db", "status", str(tmp_path))
     assert code == 2
@@ -73,7 +94,9 @@ def test_a_county_centre_on_postgresql(farm: Path, postgres_url: str) -> None:
         )
         assert code == 0, output
         assert "queued 1 listing(s)" in output
-        assert not (farm / ".ruralseller").exists()  # nothing went to the default file
+        # nothing went to the default file (the pictures made are kept in the folder)
+        assert not (farm / ".ruralseller" / "outbox.db").exists()
+        assert (farm / ".ruralseller" / "pictures-cache").is_dir()
         code, output = invoke("sync", str(farm), *sandbox, *store, *ON)
         assert code == 0, output
         code, output = invoke("outbox", str(farm), *store)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ruralseller.cli._output import emit_json, format_option
 from ruralseller.cli._store import STORE, shown
 from ruralseller.errors import StorageError
 from ruralseller.orders import SCHEMA_VERSION, OrderStore
@@ -72,25 +73,60 @@ def _reached(target: Path | str) -> dict[str, int]:
     return found
 
 
-def _table(target: Path | str, before: dict[str, int], after: dict[str, int]) -> Table:
-    known = _known(target)
+def _parts(
+    target: Path | str, before: dict[str, int], after: dict[str, int]
+) -> list[dict[str, object]]:
+    """Each part of the store: its step, this ruralseller's, and what that means."""
+    parts: list[dict[str, object]] = []
+    for component, step in _known(target).items():
+        at = after.get(component)
+        if at is None:
+            state = "not made"
+        elif at > step:
+            state = "newer"
+        elif at < step:
+            state = "to upgrade"
+        elif before.get(component, 0) < at:
+            state = "upgraded"
+        else:
+            state = "up to date"
+        parts.append(
+            {
+                "part": component,
+                "step": at,
+                "latest": step,
+                "state": state,
+                "from": before.get(component, 0) if state == "upgraded" else None,
+            }
+        )
+    return parts
+
+
+_NOTES = {
+    "not made": "not made yet (made when first used)",
+    "newer": "[red]newer: upgrade ruralseller[/]",
+    "to upgrade": "[yellow]to upgrade: ruralseller db upgrade[/]",
+    "up to date": "[green]up to date[/]",
+}
+
+
+def _table(target: Path | str, parts: list[dict[str, object]]) -> Table:
     table = Table(title=shown(target))
     for column in ("part", "step", "this ruralseller", ""):
         table.add_column(column, no_wrap=True)
-    for component, step in known.items():
-        at = after.get(component)
-        if at is None:
-            note = "not made yet (made when first used)"
-        elif at > step:
-            note = "[red]newer: upgrade ruralseller[/]"
-        elif at < step:
-            note = "[yellow]to upgrade: ruralseller db upgrade[/]"
-        elif before.get(component, 0) < at:
-            note = f"[green]upgraded from step {before.get(component, 0)}[/]"
-        else:
-            note = "[green]up to date[/]"
-        table.add_row(component, "-" if at is None else str(at), str(step), note)
+    for part in parts:
+        state = str(part["state"])
+        note = _NOTES.get(state, f"[green]upgraded from step {part['from']}[/]")
+        step = "-" if part["step"] is None else str(part["step"])
+        table.add_row(str(part["part"]), step, str(part["latest"]), note)
     return table
+
+
+def _show(kind: str, target: Path | str, parts: list[dict[str, object]], fmt: str) -> None:
+    if fmt == "json":
+        emit_json(kind, {"store": shown(target), "parts": parts})
+    else:
+        _out.print(_table(target, parts))
 
 
 @click.group(name="db")
@@ -100,14 +136,15 @@ def db() -> None:
 
 @db.command(name="status", epilog=_TARGET_HELP)
 @click.argument("target", type=STORE)
-def status(target: Path | str) -> None:
+@format_option()
+def status(target: Path | str, fmt: str) -> None:
     """Show the schema step of each part of a store, changing nothing.
 
     Exits 0 when every part is up to date (or not made yet), 1 when an upgrade is due, 2
     when the store cannot be read or is newer than this ruralseller.
     """
     found = _reached(target)
-    _out.print(_table(target, found, found))
+    _show("db.status", target, _parts(target, found, found), fmt)
     known = _known(target)
     if any(found.get(name, 0) > step for name, step in known.items()):
         raise SystemExit(2)
@@ -118,7 +155,8 @@ def status(target: Path | str) -> None:
 
 @db.command(name="upgrade", epilog=_TARGET_HELP)
 @click.argument("target", type=STORE)
-def upgrade(target: Path | str) -> None:
+@format_option()
+def upgrade(target: Path | str, fmt: str) -> None:
     """Apply the schema steps a store lacks (made if it does not exist yet).
 
     The outbox's tables are made or upgraded; the order tables are upgraded when the store
@@ -134,7 +172,9 @@ def upgrade(target: Path | str) -> None:
     finally:
         box.close()
     after = _reached(target)
-    _out.print(_table(target, before, after))
+    _show("db.upgrade", target, _parts(target, before, after), fmt)
+    if fmt == "json":
+        return
     if is_database_url(str(target)):
         _out.print("done; point --outbox at this URL (or run the workers)")
     else:
