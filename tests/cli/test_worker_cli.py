@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -56,6 +57,29 @@ def test_a_worker_publishes_several_accounts_until_idle(tmp_path: Path) -> None:
     assert "4 published" in output
     assert stored == 4
     assert box.counts() == {"published": 4}
+
+
+def test_a_worker_streams_json_lines(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox.db"
+    box = Outbox(outbox)
+    box.enqueue("sandbox", draft("lot-1"), [picture()])
+    box.enqueue("sandbox", draft("lot-2"), [picture()])
+    with running(app=create_app()) as url:
+        result = CliRunner().invoke(
+            cli,
+            ["worker", "--outbox", str(outbox), "--to", "sandbox", "-o", f"base_url={url}"]
+            + ["--until-idle", "--format", "json"],
+        )
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    *sent, last = lines
+    assert sorted((line["format"], line["sku"], line["outcome"]) for line in sent) == [
+        ("ruralseller.worker.listing/1", "lot-1", "published"),
+        ("ruralseller.worker.listing/1", "lot-2", "published"),
+    ]
+    assert all(line["queue"] == "sandbox" and line["url"] for line in sent)
+    assert last["format"] == "ruralseller.worker/1"
+    assert (last["counts"], last["released"], last["halted"]) == ({"published": 2}, 0, [])
 
 
 def test_a_worker_needs_an_outbox_that_exists(tmp_path: Path) -> None:

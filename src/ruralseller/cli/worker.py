@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +25,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ruralseller.cli._marketplaces import marketplace_name
+from ruralseller.cli._output import format_option, json_format
 from ruralseller.cli.publishing import _marketplace_options
 from ruralseller.errors import InvalidValueError, RuralSellerError
 from ruralseller.marketplaces import (
@@ -130,6 +132,26 @@ def _open_outbox(target: str) -> Outbox:
     return Outbox(target)
 
 
+def _json_line(kind: str, data: dict[str, Any]) -> None:
+    """One JSON document on one line of stdout (a stream a service manager can log)."""
+    click.echo(json.dumps({"format": json_format(kind), **data}, ensure_ascii=False))
+
+
+def _show_json(step: WorkerProgress) -> None:
+    result = step.result
+    _json_line(
+        "worker.listing",
+        {
+            "queue": step.queue,
+            "sku": result.sku,
+            "outcome": result.outcome,
+            "url": result.url,
+            "message": result.message,
+            "field_errors": dict(result.field_errors),
+        },
+    )
+
+
 def _show(step: WorkerProgress) -> None:
     result = step.result
     if result.outcome in ("failed", "retry_later", "released"):
@@ -229,6 +251,11 @@ async def _run(
     "worker. Default: the outbox's database when it is one, else this process only.",
 )
 @click.option("--until-idle", is_flag=True, help="Stop once nothing is due or in flight.")
+@format_option(
+    help="text: problems as they happen and a summary; json: one JSON document a line on "
+    "stdout, for each listing sent (ruralseller.worker.listing/1) and when stopped "
+    "(ruralseller.worker/1)."
+)
 def worker(
     target: str,
     destinations: tuple[str, ...],
@@ -239,6 +266,7 @@ def worker(
     poll: float,
     rate_budget: str | None,
     until_idle: bool,
+    fmt: str,
 ) -> None:
     """Publish what the outbox holds, with other workers, until stopped (SIGTERM or Ctrl-C).
 
@@ -265,7 +293,7 @@ def worker(
             lease=lease,
             grace=grace,
             poll=poll,
-            progress=_show,
+            progress=_show_json if fmt == "json" else _show,
         )
 
         def started() -> None:
@@ -282,10 +310,21 @@ def worker(
         box.close()
         if budgets is not None:
             budgets.close()
-    counts = ", ".join(f"{n} {outcome}" for outcome, n in report.counts.items()) or "nothing"
-    _out.print(
-        f"worker {escape(report.owner)} stopped: {counts}; {report.released} given back unsent"
-    )
+    if fmt == "json":
+        _json_line(
+            "worker",
+            {
+                "owner": report.owner,
+                "counts": dict(report.counts),
+                "released": report.released,
+                "halted": list(report.halted),
+            },
+        )
+    else:
+        counts = ", ".join(f"{n} {o}" for o, n in report.counts.items()) or "nothing"
+        _out.print(
+            f"worker {escape(report.owner)} stopped: {counts}; {report.released} given back unsent"
+        )
     for queue in report.halted:
         _err.print(
             f"[red]stopped sending {escape(queue)}:[/] the marketplace refused the credentials"
