@@ -65,11 +65,8 @@ def test_a_worker_streams_json_lines(tmp_path: Path) -> None:
     box.enqueue("sandbox", draft("lot-1"), [picture()])
     box.enqueue("sandbox", draft("lot-2"), [picture()])
     with running(app=create_app()) as url:
-        result = CliRunner().invoke(
-            cli,
-            ["worker", "--outbox", str(outbox), "--to", "sandbox", "-o", f"base_url={url}"]
-            + ["--until-idle", "--format", "json"],
-        )
+        args = ["worker", "--outbox", str(outbox), "--to", "sandbox", "-o", f"base_url={url}"]
+        result = CliRunner().invoke(cli, [*args, "--until-idle", "--format", "json"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     *sent, last = lines
