@@ -252,9 +252,15 @@ def _publish_report(report: PublishReport) -> None:
     out.print(counts or "nothing to publish")
 
 
+def _queue_json(queue: str) -> dict[str, str]:
+    """The marketplace, account and outbox queue, e.g. ``ebay``, ``shop2``, ``ebay:shop2``."""
+    marketplace, account = split_queue(queue)
+    return {"marketplace": marketplace, "account": account, "queue": queue}
+
+
 def _report_json(report: PublishReport) -> dict[str, Any]:
     return {
-        "marketplace": report.marketplace,
+        **_queue_json(report.marketplace),
         "ok": report.ok,
         "counts": {outcome: report.count(outcome) for outcome in OUTCOMES},
         "results": [
@@ -421,7 +427,7 @@ def publish(
         _print_refused(refused, marketplace)
     if refused and not items:
         if fmt == "json":
-            emit_json("publish", {"marketplace": marketplace, "refused": _refused_json(refused)})
+            emit_json("publish", {**_queue_json(queue), "refused": _refused_json(refused)})
         else:
             err.print("nothing to send: every lot was refused")
         raise SystemExit(EXIT_NO)
@@ -439,7 +445,7 @@ def publish(
             emit_json(
                 "publish",
                 {
-                    "marketplace": queue,
+                    **_queue_json(queue),
                     "queued": [job.sku for job in jobs],
                     "outbox": box.path,
                     "refused": _refused_json(refused),
