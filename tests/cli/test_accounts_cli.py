@@ -373,3 +373,29 @@ def test_ctrl_c_names_the_account_to_resume(
     code, out, err = invoke("sync", str(farm), "--to", "sandbox:shop2", "--on", STORY_DAY)
     assert code == 0, out + err
     assert "4 published" in out
+
+
+def _states(app: Starlette, account: str) -> dict[str, str]:
+    with app.state.sandbox.storage.transaction() as tx:
+        return {record.sku: record.state for record in tx.listings(account)}
+
+
+@pytest.mark.usefixtures("ring")
+def test_sync_withdraws_an_account_s_lots_past_their_cut_off_there_only(
+    farm: Path, two_shops: tuple[Starlette, str]
+) -> None:
+    app, url = two_shops
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", f"base_url={url}",
+           "-o", "key_id=shop2", "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+    for target, extra in (("sandbox", ("-o", f"base_url={url}")), ("sandbox:shop2", ())):
+        code, out, err = invoke("publish", str(farm), "--to", target, *extra, "--on", STORY_DAY)
+        assert code == 0, out + err
+    code, out, err = invoke("sync", str(farm), "--to", "sandbox:shop2", "--on", "2026-11-28")
+    assert "2 withdrawn" in out, out + err
+    shop2, demo = _states(app, "shop2"), _states(app, DEMO_KEY_ID)
+    assert shop2["WJ261120A"] == shop2["WJ261123A"] == "withdrawn"
+    assert demo["WJ261120A"] == demo["WJ261123A"] == "active"  # the default account's, untouched
+    code, out, err = invoke("status", str(farm), "--on", "2026-11-28", "--format", "json")
+    rows = {row["lot"]: row["listed_on"] for row in json.loads(out)["lots"]}
+    assert rows["WJ261123A"] == ["sandbox"]
+    assert rows["WE261118"] == ["sandbox", "sandbox:shop2"]
