@@ -345,8 +345,8 @@ def sync_command(
 def _send_hint(policy: StockPolicy, name: str) -> str:
     """The command that sends what the outbox holds for channel ``name``."""
     channel = next((c for c in policy.channels if c.name == name), None)
-    if channel is None or channel.marketplace == name:
-        return f"ruralseller sync CATALOG --to {name}"
+    if channel is None or split_queue(name)[0] == channel.marketplace:
+        return f"ruralseller sync CATALOG --to {name}"  # an account's queue: ebay, ebay:shop2
     return f"ruralseller orders sync CATALOG --from {channel.marketplace} --channel {name}"
 
 
