@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
+import signal
 import stat
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -17,8 +20,10 @@ from tests.marketplaces.keyrings import MemoryKeyring
 
 from ruralseller.catalog.samples import sample_path
 from ruralseller.cli._app import cli
+from ruralseller.cli._errors import EXIT_INTERRUPTED
 from ruralseller.marketplaces import KEYRING_SERVICE
-from ruralseller.sandbox import SandboxConfig, create_app, running
+from ruralseller.publishing import Publisher
+from ruralseller.sandbox import DEMO_KEY_ID, DEMO_SECRET, SandboxConfig, create_app, running
 
 SHOP2_SECRET = "shop2-signing-secret"  # noqa: S105 - a sandbox test credential
 STORY_DAY = "2026-11-23"  # every sample lot may still be sold
@@ -263,3 +268,134 @@ def test_add_and_remove_answer_in_json_too() -> None:
     assert (code, json.loads(out)["removed"]) == (0, True)
     code, out, _ = invoke("accounts", "remove", "sandbox", "--name", "shop2", "--format", "json")
     assert (code, json.loads(out)["removed"]) == (1, False)
+
+
+@pytest.fixture
+def two_shops() -> Iterator[tuple[Starlette, str]]:
+    """A sandbox with two accounts: the public demo one and shop2."""
+    app = create_app(SandboxConfig(accounts={DEMO_KEY_ID: DEMO_SECRET, "shop2": SHOP2_SECRET}))
+    with running(app=app) as url:
+        yield app, url
+
+
+def _listed(app: Starlette, account: str) -> list[str]:
+    with app.state.sandbox.storage.transaction() as tx:
+        return [record.sku for record in tx.listings(account)]
+
+
+def _queues(farm: Path, *args: str) -> dict[str, list[str]]:
+    code, out, err = invoke("outbox", str(farm), "--format", "json", *args)
+    assert code == 0, out + err
+    found: dict[str, list[str]] = {}
+    for job in json.loads(out)["jobs"]:
+        found.setdefault(job["queue"], []).append(job["sku"])
+        assert (job["marketplace"], job["account"]) in {
+            ("sandbox", "default"),
+            ("sandbox", "shop2"),
+        }
+    return {queue: sorted(skus) for queue, skus in found.items()}
+
+
+@pytest.mark.usefixtures("ring")
+def test_two_accounts_of_one_marketplace_keep_their_own_queues(
+    farm: Path, two_shops: tuple[Starlette, str]
+) -> None:
+    """The same lots for two shops: one outbox, two queues, each sent with its own key."""
+    app, url = two_shops
+    for name, key, secret in (
+        ("default", DEMO_KEY_ID, DEMO_SECRET),
+        ("shop2", "shop2", SHOP2_SECRET),
+    ):
+        code, _, err = invoke(
+            "accounts", "add", "sandbox", "--name", name, "-o", f"base_url={url}",
+            "-o", f"key_id={key}", "-o", f"secret={secret}",
+        )  # fmt: skip
+        assert code == 0, err
+    code, out, err = invoke("publish", str(farm), "--to", "sandbox", "--offline", "--on", STORY_DAY)
+    assert code == 0, out + err
+    code, out, err = invoke(
+        "publish", str(farm), "--to", "Sandbox:Shop2", "--offline", "--on", STORY_DAY
+    )
+    assert code == 0, out + err
+    assert "send them with `ruralseller sync --to sandbox:shop2`" in out
+    queues = _queues(farm)
+    assert set(queues) == {"sandbox", "sandbox:shop2"}
+    assert queues["sandbox"] == queues["sandbox:shop2"]  # the same SKUs, kept apart
+    assert len(queues["sandbox"]) == 4
+
+    # The default account's sync sends its own queue only, never shop2's with its key.
+    code, out, err = invoke("sync", str(farm), "--to", "sandbox", "--on", STORY_DAY)
+    assert code == 0, out + err
+    assert "4 published" in out
+    assert len(_listed(app, DEMO_KEY_ID)) == 4
+    assert _listed(app, "shop2") == []
+    code, out, err = invoke("sync", str(farm), "--to", "sandbox:shop2", "--on", STORY_DAY)
+    assert code == 0, out + err
+    assert "Published to sandbox:shop2" in out
+    assert _listed(app, "shop2") == _listed(app, DEMO_KEY_ID) == queues["sandbox"]
+    assert _queues(farm, "--to", "sandbox:shop2") == {"sandbox:shop2": queues["sandbox"]}
+
+    # Withdrawing from shop2 leaves the default account's listing on sale.
+    lot = queues["sandbox"][0]
+    code, out, err = invoke("withdraw", str(farm), "--to", "sandbox:shop2", "--lot", lot)
+    assert code == 0, out + err
+    states = {
+        (job["queue"], job["sku"]): job["state"]
+        for job in json.loads(invoke("outbox", str(farm), "--format", "json")[1])["jobs"]
+    }
+    assert states[("sandbox:shop2", lot)] == "withdrawn"
+    assert states[("sandbox", lot)] == "published"
+    code, out, err = invoke("status", str(farm), "--on", STORY_DAY, "--format", "json")
+    assert code == 0, out + err
+    listed = {row["lot"]: row["listed_on"] for row in json.loads(out)["lots"]}
+    assert listed[queues["sandbox"][1]] == ["sandbox", "sandbox:shop2"]
+
+
+@pytest.mark.usefixtures("ring")
+def test_ctrl_c_names_the_account_to_resume(
+    farm: Path, two_shops: tuple[Starlette, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, url = two_shops
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", f"base_url={url}",
+           "-o", "key_id=shop2", "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+
+    async def interrupted(self: Publisher, job: Any) -> Any:
+        assert (self.queue, job.marketplace) == ("sandbox:shop2", "sandbox:shop2")
+        signal.raise_signal(signal.SIGINT)
+        await asyncio.sleep(30)  # cancelled by asyncio's Ctrl+C handling long before
+
+    send = Publisher._send
+    monkeypatch.setattr(Publisher, "_send", interrupted)
+    code, out, err = invoke("publish", str(farm), "--to", "sandbox:shop2", "--on", STORY_DAY)
+    assert code == EXIT_INTERRUPTED, out + err
+    assert f"resume with: ruralseller sync {farm} --to sandbox:shop2" in out + err
+    monkeypatch.setattr(Publisher, "_send", send)  # the saved account stays (no undo)
+    code, out, err = invoke("sync", str(farm), "--to", "sandbox:shop2", "--on", STORY_DAY)
+    assert code == 0, out + err
+    assert "4 published" in out
+
+
+def _states(app: Starlette, account: str) -> dict[str, str]:
+    with app.state.sandbox.storage.transaction() as tx:
+        return {record.sku: record.state for record in tx.listings(account)}
+
+
+@pytest.mark.usefixtures("ring")
+def test_sync_withdraws_an_account_s_lots_past_their_cut_off_there_only(
+    farm: Path, two_shops: tuple[Starlette, str]
+) -> None:
+    app, url = two_shops
+    invoke("accounts", "add", "sandbox", "--name", "shop2", "-o", f"base_url={url}",
+           "-o", "key_id=shop2", "-o", f"secret={SHOP2_SECRET}")  # fmt: skip
+    for target, extra in (("sandbox", ("-o", f"base_url={url}")), ("sandbox:shop2", ())):
+        code, out, err = invoke("publish", str(farm), "--to", target, *extra, "--on", STORY_DAY)
+        assert code == 0, out + err
+    code, out, err = invoke("sync", str(farm), "--to", "sandbox:shop2", "--on", "2026-11-28")
+    assert "2 withdrawn" in out, out + err
+    shop2, demo = _states(app, "shop2"), _states(app, DEMO_KEY_ID)
+    assert shop2["WJ261120A"] == shop2["WJ261123A"] == "withdrawn"
+    assert demo["WJ261120A"] == demo["WJ261123A"] == "active"  # the default account's, untouched
+    code, out, err = invoke("status", str(farm), "--on", "2026-11-28", "--format", "json")
+    rows = {row["lot"]: row["listed_on"] for row in json.loads(out)["lots"]}
+    assert rows["WJ261123A"] == ["sandbox"]
+    assert rows["WE261118"] == ["sandbox", "sandbox:shop2"]

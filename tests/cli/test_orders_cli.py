@@ -170,5 +170,49 @@ def test_bad_input_is_a_message_not_a_traceback(farm: Path) -> None:
 class _Signed(httpx.Auth):
     requires_request_body = True
 
+    def __init__(self, key_id: str = DEMO_KEY_ID, secret: str = DEMO_SECRET) -> None:
+        self.key_id, self.secret = key_id, secret
+
     def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
-        yield from SandboxAuth(DEMO_KEY_ID, Secret(DEMO_SECRET)).auth_flow(request)
+        yield from SandboxAuth(self.key_id, Secret(self.secret)).auth_flow(request)
+
+
+SHOP2_SECRET = "shop2-signing-secret"  # noqa: S105 - a sandbox test credential
+
+
+def test_a_second_account_s_orders_are_taken_in_and_shipped_with_its_settings(
+    farm: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Orders of shop2 come in on channel sandbox:shop2 and are shipped with shop2's key."""
+    monkeypatch.setenv("RURALSELLER_CONFIG_DIR", str(tmp_path / "config"))
+    on = ("--on", "2026-11-21")
+    app = create_app(accounts={DEMO_KEY_ID: DEMO_SECRET, "shop2": SHOP2_SECRET})
+    with running(app=app) as url:
+        code, output = invoke(
+            "accounts", "add", "sandbox", "--name", "shop2", "-o", f"base_url={url}",
+            "-o", "key_id=shop2", "-o", f"secret={SHOP2_SECRET}",
+        )  # fmt: skip
+        assert code == 0, output
+        code, output = invoke("publish", str(farm), "--to", "sandbox:shop2", "--lot", LOT, *on)
+        assert code == 0, output
+        bought = httpx.post(f"{url}/v1/shop/shop2/orders", json={"sku": LOT, "quantity": 1})
+        assert bought.status_code == 201
+        code, output = invoke("orders", "sync", str(farm), "--from", "sandbox:shop2", *on)
+        assert code == 0, output
+        assert "1 new order(s)" in output
+        code, output = invoke("stock", str(farm), "--format", "json", *on)
+        assert code == 0, output
+        listed = {row["lot"]: row for row in json.loads(output)}[LOT]["listed"]
+        assert listed == {"sandbox:shop2": 39}  # the account's own queue, not sandbox's
+        code, output = invoke("orders", "list", str(farm), "--format", "json", *on)
+        (order,) = json.loads(output)
+        order_id = order["order"].rsplit("/", 1)[1]
+        ship = ("orders", "ship", str(farm), order_id, "--weight", "1.32 kg")
+        code, output = invoke(*ship, "--from", "etsy", "--on", "2026-11-22")
+        assert code == 2, output
+        assert "came from sandbox, not etsy" in output
+        # No --from: the order's channel names the account (the default one has no order).
+        code, output = invoke(*ship, "--on", "2026-11-22")
+        assert code == 0, output
+        remote = httpx.get(f"{url}/v1/orders/{order_id}", auth=_Signed("shop2", SHOP2_SECRET))
+        assert remote.json()["state"] == "shipped"

@@ -9,13 +9,14 @@ import sys
 import time
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 from tests.publishing.conftest import draft, picture
 
 from ruralseller.cli._app import cli
 from ruralseller.cli.worker import _destinations, _options_for
-from ruralseller.publishing import Outbox
+from ruralseller.publishing import JobState, Outbox
 from ruralseller.sandbox import create_app, running
 
 ACCOUNTS = {"coop-1": "secret-one", "coop-2": "secret-two"}
@@ -134,3 +135,41 @@ def test_a_rate_budget_database_that_cannot_be_used_is_said_at_once(tmp_path: Pa
     assert code == 2
     assert "shared rate budgets cannot be used" in output
     assert "pw-secret" not in output
+
+
+def test_an_account_s_queue_is_the_one_publish_fills() -> None:
+    queues = _destinations(("Sandbox:Shop2", "sandbox", "coop-1=sandbox:coop-1"))
+    assert queues == {
+        "sandbox:shop2": "Sandbox:Shop2",
+        "sandbox": "sandbox",
+        "coop-1": "sandbox:coop-1",
+    }
+    with pytest.raises(click.BadParameter, match="not a usable account name"):
+        _destinations(("sandbox:shop 2",))
+
+
+def test_a_worker_sends_a_saved_account_s_queue_with_its_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--to sandbox:coop-2`` sends the queue ``publish --to sandbox:coop-2`` filled."""
+    monkeypatch.setenv("RURALSELLER_CONFIG_DIR", str(tmp_path / "config"))
+    outbox = tmp_path / "outbox.db"
+    box = Outbox(outbox)
+    for queue in ("sandbox", "sandbox:coop-2"):
+        box.enqueue(queue, draft("HEN-1"), [picture()])  # the same SKU in two queues
+    app = create_app(accounts=ACCOUNTS)
+    with running(app=app) as url:
+        code, output = invoke(
+            "accounts", "add", "sandbox", "--name", "coop-2", "-o", f"base_url={url}",
+            "-o", "key_id=coop-2", "-o", f"secret={ACCOUNTS['coop-2']}",
+        )  # fmt: skip
+        assert code == 0, output
+        code, output = invoke(
+            "worker", "--outbox", str(outbox), "--to", "sandbox:coop-2", "--until-idle"
+        )
+        stored = app.state.sandbox.count_listings()
+    assert code == 0, output
+    assert "1 published" in output
+    assert stored == 1
+    assert box.job("sandbox:coop-2", "HEN-1").state is JobState.PUBLISHED
+    assert box.job("sandbox", "HEN-1").state is JobState.QUEUED  # the default account's

@@ -29,7 +29,9 @@ from ruralseller.marketplaces import (
     account_settings,
     config_dir,
     diagnose,
+    queue_name,
     secret_fields,
+    split_queue,
     split_target,
 )
 from ruralseller.marketplaces import accounts as accounts_module
@@ -253,6 +255,48 @@ def test_secret_fields_are_the_settings_typed_secret() -> None:
 def test_targets_read_back_in_any_case(marketplace: str, account: str) -> None:
     assert split_target(f"{marketplace.upper()}:{account.title()}") == (marketplace, account)
     assert split_target(marketplace) == (marketplace, "default")
+
+
+_NAMES = st.from_regex(r"[a-z0-9][a-z0-9_.\-]{0,20}", fullmatch=True)
+
+
+@given(_NAMES, _NAMES)
+def test_each_account_has_its_own_queue_and_the_default_keeps_the_marketplace_name(
+    marketplace: str, account: str
+) -> None:
+    queue = queue_name(marketplace, account)
+    assert split_queue(queue) == (marketplace, account)
+    assert queue == (marketplace if account == "default" else f"{marketplace}:{account}")
+    assert queue == queue_name(*split_target(f"{marketplace}:{account.upper()}"))
+    # The default account's queue is what outboxes held before accounts existed.
+    assert queue_name(marketplace) == queue_name(marketplace, "default") == marketplace
+    assert split_queue(marketplace) == (marketplace, "default")
+
+
+@given(_NAMES, _NAMES, _NAMES)
+def test_two_accounts_never_share_a_queue(marketplace: str, first: str, second: str) -> None:
+    same = queue_name(marketplace, first) == queue_name(marketplace, second)
+    assert same == (first == second)
+
+
+@pytest.mark.parametrize(
+    ("marketplace", "account", "queue"),
+    [
+        ("ebay", None, "ebay"),
+        ("ebay", "default", "ebay"),
+        ("ebay", "DEFAULT", "ebay"),
+        ("ebay", "shop2", "ebay:shop2"),
+        ("ebay", " Shop2 ", "ebay:shop2"),
+        ("taobao", "coop-1", "taobao:coop-1"),
+    ],
+)
+def test_queue_names(marketplace: str, account: str | None, queue: str) -> None:
+    assert queue_name(marketplace, account) == queue
+
+
+def test_a_queue_for_an_unusable_account_name_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match="not a usable account name"):
+        queue_name("ebay", "shop 2")
 
 
 def test_diagnose_tells_credentials_from_permission_from_network() -> None:

@@ -18,9 +18,16 @@ from ruralseller.catalog import load_catalog
 from ruralseller.catalog.samples import sample_path
 from ruralseller.errors import InvalidValueError
 from ruralseller.listing import prepare_listings
-from ruralseller.marketplaces import RetryPolicy, get_marketplace
+from ruralseller.marketplaces import RetryPolicy, get_marketplace, queue_name
 from ruralseller.publishing import JobState, Outbox, Progress, Publisher
-from ruralseller.sandbox import Faults, create_app, running
+from ruralseller.sandbox import (
+    DEMO_KEY_ID,
+    DEMO_SECRET,
+    Faults,
+    SandboxConfig,
+    create_app,
+    running,
+)
 
 from .conftest import base_draft, draft, picture
 
@@ -236,3 +243,56 @@ class TestPublishFromLots:
             publishing.publish(
                 tmp_path / "o.db", "sandbox", catalog=load_catalog(sample_path()), base_url="x"
             )
+
+
+SHOP2_SECRET = "shop2-signing-secret"  # noqa: S105 - a sandbox test credential
+
+
+def _skus_of(app: Starlette, account: str) -> list[str]:
+    with app.state.sandbox.storage.transaction() as tx:
+        return [record.sku for record in tx.listings(account)]
+
+
+def test_two_accounts_of_one_marketplace_keep_two_queues(store_target: str) -> None:
+    """The same SKUs for two accounts: two queues, each sent with its own credentials."""
+    app = create_app(SandboxConfig(accounts={DEMO_KEY_ID: DEMO_SECRET, "shop2": SHOP2_SECRET}))
+    items = [(draft(f"HEN-{n}"), [picture()]) for n in range(3)]
+    shop2 = {"base_url": "", "key_id": "shop2", "secret": SHOP2_SECRET}
+    with running(app=app) as url:
+        shop2["base_url"] = url
+        queue = queue_name("sandbox", "shop2")
+        assert queue == "sandbox:shop2"
+        # Both queued offline first: a sync of one account must not send the other's.
+        publishing.publish(store_target, "sandbox", items, offline=True, base_url=url)
+        publishing.publish(store_target, "sandbox", items, offline=True, queue=queue, **shop2)
+        outbox = Outbox(store_target)
+        assert {job.marketplace for job in outbox.jobs()} == {"sandbox", "sandbox:shop2"}
+        assert len(outbox.jobs(marketplace="sandbox")) == 3
+        assert len(outbox.jobs(marketplace=queue)) == 3
+
+        default = publishing.publish(store_target, "sandbox", base_url=url)
+        assert default.count("published") == 3
+        assert default.marketplace == "sandbox"
+        assert _skus_of(app, DEMO_KEY_ID) == ["HEN-0", "HEN-1", "HEN-2"]
+        assert _skus_of(app, "shop2") == []  # shop2's jobs were not sent with demo's key
+        assert len(outbox.jobs(JobState.QUEUED, marketplace=queue)) == 3
+
+        other = publishing.publish(store_target, "sandbox", queue=queue, **shop2)
+        assert other.count("published") == 3
+        assert other.marketplace == "sandbox:shop2"
+        assert _skus_of(app, "shop2") == ["HEN-0", "HEN-1", "HEN-2"]
+        assert outbox.counts() == {"published": 6}
+        outbox.close()
+
+
+def test_an_outbox_written_before_accounts_syncs_under_the_marketplace_name(
+    sandbox: tuple[Starlette, str], store_target: str
+) -> None:
+    """Jobs queued under the adapter's name, as outboxes always held them, are still sent."""
+    app, url = sandbox
+    outbox = Outbox(store_target)
+    outbox.enqueue("sandbox", draft("OLD-1"), [picture()])  # what publish wrote before queues
+    report = publishing.publish(outbox, "sandbox", base_url=url)
+    assert report.count("published") == 1
+    assert outbox.job("sandbox", "OLD-1").state is JobState.PUBLISHED
+    assert app.state.sandbox.count_listings() == 1

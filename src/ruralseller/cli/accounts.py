@@ -30,6 +30,7 @@ from ruralseller.marketplaces import (
     diagnose,
     get_marketplace,
     load_marketplace,
+    queue_name,
     redact_text,
     secret_fields,
     settings_from_environment,
@@ -37,7 +38,13 @@ from ruralseller.marketplaces import (
     split_target,
 )
 
-__all__ = ["accounts", "marketplace_target", "saved_settings", "selected_account"]
+__all__ = [
+    "account_queue",
+    "accounts",
+    "marketplace_target",
+    "saved_settings",
+    "selected_account",
+]
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -75,6 +82,15 @@ def selected_account() -> str | None:
     ctx = click.get_current_context(silent=True)
     account: str | None = ctx.meta.get(_ACCOUNT) if ctx is not None else None
     return account
+
+
+def account_queue(marketplace: str) -> str:
+    """The outbox queue of the account ``--to MARKETPLACE[:ACCOUNT]`` named in this command.
+
+    ``ebay`` for the default account (as outboxes have always had it), ``ebay:shop2`` for
+    another: each account sends only its own jobs, with its own credentials.
+    """
+    return queue_name(marketplace, selected_account())
 
 
 def saved_settings(

@@ -27,10 +27,10 @@ from ruralseller.cli._errors import EXIT_BAD_INPUT
 from ruralseller.cli._output import err as _err
 from ruralseller.cli._output import out as _out
 from ruralseller.cli._store import STORE, store_exists
-from ruralseller.cli.accounts import marketplace_target
+from ruralseller.cli.accounts import account_queue, marketplace_target, selected_account
 from ruralseller.cli.publishing import _OUTBOX_HELP, _marketplace_options, _outbox_path
 from ruralseller.errors import MarketplaceError, RuralSellerError
-from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace
+from ruralseller.marketplaces import OrderIntake, get_marketplace, load_marketplace, split_queue
 from ruralseller.orders import (
     Channel,
     IntakeReport,
@@ -269,7 +269,8 @@ def _print_intake(report: IntakeReport) -> None:
     help="The marketplace, e.g. sandbox, and a saved account: ebay:shop2.",
 )
 @click.option(
-    "--channel", help="The channel's name (default: the marketplace's), for a second account."
+    "--channel",
+    help="The channel's name (default: the account's outbox queue, e.g. ebay or ebay:shop2).",
 )
 @click.option(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
@@ -298,7 +299,7 @@ def sync_command(
         adapter = get_marketplace(marketplace, **config)
         if not isinstance(adapter, OrderIntake):
             raise ValueError(f"the {marketplace} adapter cannot take orders in yet")  # noqa: TRY004 - reported as bad input
-        name = channel or marketplace
+        name = channel or account_queue(marketplace)
         account = str(getattr(adapter, "key_id", "") or "")
         policy = _policy(
             desk,
@@ -344,8 +345,8 @@ def sync_command(
 def _send_hint(policy: StockPolicy, name: str) -> str:
     """The command that sends what the outbox holds for channel ``name``."""
     channel = next((c for c in policy.channels if c.name == name), None)
-    if channel is None or channel.marketplace == name:
-        return f"ruralseller sync CATALOG --to {name}"
+    if channel is None or split_queue(name)[0] == channel.marketplace:
+        return f"ruralseller sync CATALOG --to {name}"  # an account's queue: ebay, ebay:shop2
     return f"ruralseller orders sync CATALOG --from {channel.marketplace} --channel {name}"
 
 
@@ -415,9 +416,37 @@ def list_command(
     _out.print(table)
 
 
-def _adapter_for(order: Order, options: tuple[str, ...]) -> Any:
+def _order_account(order: Order, marketplace: str | None) -> str | None:
+    """The saved account to tell the marketplace with: ``--from``'s, else the order's channel's.
+
+    An order taken in with ``orders sync --from ebay:shop2`` came in on channel ``ebay:shop2``
+    and is shipped or cancelled with shop2's settings; ``--from MARKETPLACE[:ACCOUNT]`` says
+    which account otherwise.
+    """
+    if marketplace is not None:
+        if marketplace != order.marketplace:
+            raise click.BadParameter(
+                f"order {order.key} came from {order.marketplace}, not {marketplace}",
+                param_hint="--from",
+            )
+        return selected_account()
+    channel_marketplace, account = split_queue(order.channel)
+    return account if channel_marketplace == order.marketplace else None
+
+
+def _adapter_for(order: Order, options: tuple[str, ...], account: str | None) -> Any:
     load_marketplace(order.marketplace)
-    return get_marketplace(order.marketplace, **_marketplace_options(order.marketplace, options))
+    settings = _marketplace_options(order.marketplace, options, account=account)
+    return get_marketplace(order.marketplace, **settings)
+
+
+_FROM_ACCOUNT = click.option(
+    "--from",
+    "marketplace",
+    callback=marketplace_target,
+    help="The marketplace and saved account to tell, e.g. ebay:shop2. Default: the account "
+    "of the channel the order was taken in from.",
+)
 
 
 @orders.command(name="ship")
@@ -439,6 +468,7 @@ def _adapter_for(order: Order, options: tuple[str, ...]) -> Any:
 @click.option(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
+@_FROM_ACCOUNT
 def ship_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -449,6 +479,7 @@ def ship_command(
     journey: str | None,
     folder: Path | None,
     options: tuple[str, ...],
+    marketplace: str | None,
 ) -> None:
     """Ship a reserved order: weigh, label, record the EPCIS shipping event, tell the marketplace.
 
@@ -460,6 +491,7 @@ def ship_command(
     with _errors():
         desk = _desk(catalog_path, outbox, today)
         order = desk.inbox.order(order_ref)
+        account = _order_account(order, marketplace)  # a wrong --from is said before shipping
         mass = Mass.parse(weight)
         now = dt.datetime.now(dt.UTC)
         shipped_at = dt.datetime.combine(today, now.time(), tzinfo=dt.UTC) if day else now
@@ -478,7 +510,7 @@ def ship_command(
         document = EpcisDocument([done.event], creation_date=shipped_at)
         events_path = out / "epcis.json"
         events_path.write_text(document.to_json(), encoding="utf-8")
-        adapter = _adapter_for(order, options)
+        adapter = _adapter_for(order, options, account)
 
     async def tell() -> None:
         try:
@@ -516,6 +548,7 @@ def ship_command(
 @click.option(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
+@_FROM_ACCOUNT
 def cancel_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -523,6 +556,7 @@ def cancel_command(
     order_ref: str,
     confirm: bool,
     options: tuple[str, ...],
+    marketplace: str | None,
 ) -> None:
     """Cancel an order (a flagged one has its cancellation prepared): the buyer is refunded."""
     today = _today(day)
@@ -535,7 +569,7 @@ def cancel_command(
                 f"would cancel {escape(order.key)} ({escape(reason)}); add --confirm to do it"
             )
             return
-        adapter = _adapter_for(order, options)
+        adapter = _adapter_for(order, options, _order_account(order, marketplace))
 
     async def tell() -> None:
         try:

@@ -25,7 +25,7 @@ from ruralseller.cli._output import Column, emit_json, err, format_option, out, 
 from ruralseller.cli._store import STORE, outbox_target, shown, store_exists
 from ruralseller.cli._today import delivery_option, on_option, today
 from ruralseller.cli._waiting import WAITING, print_waiting, retry_text
-from ruralseller.cli.accounts import marketplace_target, saved_settings
+from ruralseller.cli.accounts import account_queue, marketplace_target, saved_settings
 from ruralseller.errors import InvalidValueError, RuralSellerError
 from ruralseller.listing import (
     PROFILES,
@@ -43,6 +43,7 @@ from ruralseller.marketplaces import (
     load_marketplace,
     marketplace_profile,
     settings_from_text,
+    split_queue,
 )
 from ruralseller.publishing import (
     OUTCOMES,
@@ -251,9 +252,15 @@ def _publish_report(report: PublishReport) -> None:
     out.print(counts or "nothing to publish")
 
 
+def _queue_json(queue: str) -> dict[str, str]:
+    """The marketplace, account and outbox queue, e.g. ``ebay``, ``shop2``, ``ebay:shop2``."""
+    marketplace, account = split_queue(queue)
+    return {"marketplace": marketplace, "account": account, "queue": queue}
+
+
 def _report_json(report: PublishReport) -> dict[str, Any]:
     return {
-        "marketplace": report.marketplace,
+        **_queue_json(report.marketplace),
         "ok": report.ok,
         "counts": {outcome: report.count(outcome) for outcome in OUTCOMES},
         "results": [
@@ -282,10 +289,10 @@ def _refused_json(refused: list[tuple[str, list[ListingIssue]]]) -> list[dict[st
     ]
 
 
-def _interrupted(outbox: Outbox, marketplace: str, resume: str) -> SystemExit:
+def _interrupted(outbox: Outbox, queue: str, resume: str) -> SystemExit:
     """After Ctrl+C: put this run's listings in flight back in the queue, say how to resume."""
-    released = outbox.requeue_in_flight(marketplace)
-    waiting = len(outbox.jobs(*WAITING, marketplace=marketplace))
+    released = outbox.requeue_in_flight(queue)
+    waiting = len(outbox.jobs(*WAITING, marketplace=queue))
     err.print(
         f"[yellow]interrupted:[/] {released} listing(s) being sent were put back in the queue; "
         f"{waiting} listing(s) wait in {escape(outbox.path)}.\n"
@@ -303,6 +310,7 @@ def _run_publisher(
     stale: tuple[Catalog, dt.date, dt.timedelta] | None = None,
     *,
     resume: str = "ruralseller sync",
+    queue: str | None = None,
 ) -> PublishReport:
     try:
         adapter = get_marketplace(marketplace, **config)
@@ -319,7 +327,9 @@ def _run_publisher(
             progress.update(task, total=step.total, completed=step.done)
 
         try:
-            publisher = Publisher(outbox, adapter, concurrency=concurrency, progress=advance)
+            publisher = Publisher(
+                outbox, adapter, concurrency=concurrency, progress=advance, queue=queue
+            )
             withdrawn: tuple[Any, ...] = ()
             if stale is not None:
                 # Lots past their sell-by cut-off come off sale before anything is sent.
@@ -335,11 +345,12 @@ def _run_publisher(
         with Progress(console=err, transient=True) as bar:
             return asyncio.run(run(bar))
     except KeyboardInterrupt:
-        raise _interrupted(outbox, marketplace, resume) from None
+        raise _interrupted(outbox, queue or marketplace, resume) from None
 
 
-def _resume_command(catalog_path: Path, marketplace: str, outbox: Path | str | None) -> str:
-    command = f"ruralseller sync {catalog_path} --to {marketplace}"
+def _resume_command(catalog_path: Path, queue: str, outbox: Path | str | None) -> str:
+    # A queue is what --to takes: ``ebay``, or ``ebay:shop2`` for another account.
+    command = f"ruralseller sync {catalog_path} --to {queue}"
     return command + (f" --outbox {shown(outbox)}" if outbox is not None else "")
 
 
@@ -399,6 +410,7 @@ def publish(
     from ruralseller.cli.orders import ledger_stock  # noqa: PLC0415 - orders imports this module
 
     load_marketplace(marketplace)
+    queue = account_queue(marketplace)
     catalog = load_catalog(catalog_path)
     items, refused = _drafts(
         catalog,
@@ -410,14 +422,12 @@ def publish(
         options,
         _picture_cache(catalog_path, outbox, dry_run=dry_run),
     )
-    items = ledger_stock(
-        catalog, _outbox_path(catalog_path, outbox), marketplace, items, today(day)
-    )
+    items = ledger_stock(catalog, _outbox_path(catalog_path, outbox), queue, items, today(day))
     if fmt == "text":
         _print_refused(refused, marketplace)
     if refused and not items:
         if fmt == "json":
-            emit_json("publish", {"marketplace": marketplace, "refused": _refused_json(refused)})
+            emit_json("publish", {**_queue_json(queue), "refused": _refused_json(refused)})
         else:
             err.print("nothing to send: every lot was refused")
         raise SystemExit(EXIT_NO)
@@ -430,12 +440,12 @@ def publish(
         raise answer(not refused)
     box = Outbox(_outbox_path(catalog_path, outbox))
     if offline:
-        jobs = [box.enqueue(marketplace, draft, images) for draft, images in items]
+        jobs = [box.enqueue(queue, draft, images) for draft, images in items]
         if fmt == "json":
             emit_json(
                 "publish",
                 {
-                    "marketplace": marketplace,
+                    **_queue_json(queue),
                     "queued": [job.sku for job in jobs],
                     "outbox": box.path,
                     "refused": _refused_json(refused),
@@ -443,8 +453,8 @@ def publish(
             )
         else:
             out.print(
-                f"queued {len(items)} listing(s) for {escape(marketplace)} in "
-                f"{escape(box.path)}; send them with `ruralseller sync`"
+                f"queued {len(items)} listing(s) for {escape(queue)} in "
+                f"{escape(box.path)}; send them with `ruralseller sync --to {escape(queue)}`"
             )
         raise answer(not refused)
     config = _marketplace_options(marketplace, options)
@@ -454,7 +464,8 @@ def publish(
         config,
         items,
         concurrency,
-        resume=_resume_command(catalog_path, marketplace, outbox),
+        resume=_resume_command(catalog_path, queue, outbox),
+        queue=queue,
     )
     if fmt == "json":
         emit_json("publish", {**_report_json(report), "refused": _refused_json(refused)})
@@ -508,6 +519,7 @@ def sync(
         err.print(f"[red]error:[/] no outbox at {escape(shown(path))}; publish something first")
         raise SystemExit(EXIT_BAD_INPUT)
     load_marketplace(marketplace)
+    queue = account_queue(marketplace)
     # Without the catalogue the lots' dates are unknown: send, but say what is skipped.
     catalog = load_catalog(catalog_path) if _has_catalogue(catalog_path) else None
     box = Outbox(path)
@@ -518,7 +530,8 @@ def sync(
         [],
         concurrency,
         stale=(catalog, today(day), delivery) if catalog is not None else None,
-        resume=_resume_command(catalog_path, marketplace, outbox),
+        resume=_resume_command(catalog_path, queue, outbox),
+        queue=queue,
     )
     if catalog is None:
         err.print(
@@ -527,7 +540,7 @@ def sync(
         )
     if fmt == "json":
         now = time.time()
-        jobs = box.jobs(*WAITING, marketplace=marketplace)
+        jobs = box.jobs(*WAITING, marketplace=queue)
         waiting = [
             {"sku": job.sku, "state": job.state.value, "next_try": retry_text(job, now)}
             for job in jobs
@@ -535,7 +548,7 @@ def sync(
         emit_json("sync", {**_report_json(report), "waiting": waiting})
         raise answer(report.ok and not jobs)
     _publish_report(report)
-    left = print_waiting(err, box, marketplace)
+    left = print_waiting(err, box, queue)
     raise answer(report.ok and not left)
 
 
@@ -564,7 +577,7 @@ def withdraw(
     async def run() -> PublishReport:
         try:
             box = Outbox(_outbox_path(catalog_path, outbox))
-            return await Publisher(box, adapter).withdraw(lot_ids)
+            return await Publisher(box, adapter, queue=account_queue(marketplace)).withdraw(lot_ids)
         finally:
             await adapter.aclose()
 
@@ -580,15 +593,27 @@ def withdraw(
 @click.argument("catalog_path", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--outbox", type=STORE, help=_OUTBOX_HELP)
 @click.option("--failed", is_flag=True, help="Only the listings that failed.")
+@click.option(
+    "--to",
+    "marketplace",
+    callback=marketplace_target,
+    help="Only this marketplace's default account, or MARKETPLACE:ACCOUNT's (default: all).",
+)
 @format_option()
-def outbox_command(catalog_path: Path, outbox: Path | str | None, failed: bool, fmt: str) -> None:
+def outbox_command(
+    catalog_path: Path, outbox: Path | str | None, failed: bool, marketplace: str | None, fmt: str
+) -> None:
     """Show what the outbox holds: each listing's state, tries and last error.
+
+    Each account has its own queue: `ebay` for the default account, `ebay:shop2` for the
+    account saved as shop2.
 
     Exits 0 (also when nothing was published from here yet), 2 when the outbox cannot be read.
     """
     path = _outbox_path(catalog_path, outbox)
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
-    jobs = Outbox(path).jobs(*states) if store_exists(path) else []
+    queue = account_queue(marketplace) if marketplace is not None else None
+    jobs = Outbox(path).jobs(*states, marketplace=queue) if store_exists(path) else []
     now = time.time()
     if fmt == "json":
         emit_json(
@@ -598,7 +623,9 @@ def outbox_command(catalog_path: Path, outbox: Path | str | None, failed: bool, 
                 "exists": store_exists(path),
                 "jobs": [
                     {
-                        "marketplace": job.marketplace,
+                        "queue": job.marketplace,
+                        "marketplace": split_queue(job.marketplace)[0],
+                        "account": split_queue(job.marketplace)[1],
                         "sku": job.sku,
                         "state": job.state.value,
                         "attempts": job.attempts,

@@ -36,7 +36,7 @@ from ruralseller.marketplaces import (
     get_marketplace,
     load_marketplace,
 )
-from ruralseller.marketplaces.accounts import split_target
+from ruralseller.marketplaces.accounts import queue_name, split_target
 from ruralseller.publishing import Outbox, Worker, WorkerProgress, WorkerReport, is_database_url
 
 __all__ = ["worker"]
@@ -51,17 +51,14 @@ EXIT_INTERRUPTED = 130
 def _destinations(values: tuple[str, ...]) -> dict[str, str]:
     """``--to`` values as queue -> adapter name (and saved account, after a colon).
 
-    A value is ``MARKETPLACE[:ACCOUNT]`` (the queue is the marketplace's) or
-    ``QUEUE=MARKETPLACE[:ACCOUNT]``.
+    A value is ``MARKETPLACE[:ACCOUNT]``, whose queue is the account's as ``publish --to``
+    fills it (``ebay`` for the default account, ``ebay:shop2`` for shop2), or
+    ``QUEUE=MARKETPLACE[:ACCOUNT]`` for a queue of any other name.
     """
     found: dict[str, str] = {}
     for value in values:
         queue, sep, name = value.partition("=")
-        queue, name = (
-            (queue.strip(), name.strip())
-            if sep
-            else (value.strip().partition(":")[0].strip(), value.strip())
-        )
+        queue, name = (queue.strip(), name.strip()) if sep else (_queue_of(value), value.strip())
         if not queue or not name:
             raise click.BadParameter(
                 f"expected MARKETPLACE or QUEUE=MARKETPLACE, got {value!r}", param_hint="--to"
@@ -70,6 +67,20 @@ def _destinations(values: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"the queue {queue!r} is named twice", param_hint="--to")
         found[queue] = name
     return found
+
+
+def _queue_of(target: str) -> str:
+    """The queue ``publish --to MARKETPLACE[:ACCOUNT]`` fills, e.g. ``ebay:shop2``."""
+    given, colon, account = target.strip().partition(":")
+    if not given.strip():
+        return ""
+    name = marketplace_name(given.strip())
+    if not colon:
+        return name
+    try:
+        return queue_name(name, split_target(f"{name}:{account}")[1])
+    except InvalidValueError as exc:
+        raise click.BadParameter(exc.message, param_hint="--to") from None
 
 
 def _options_for(queue: str, queues: dict[str, str], options: tuple[str, ...]) -> tuple[str, ...]:
@@ -203,9 +214,9 @@ async def _run(
     multiple=True,
     required=True,
     metavar="[QUEUE=]MARKETPLACE[:ACCOUNT]",
-    help="Send the jobs queued for this marketplace (repeatable), with a saved account after a "
-    "colon (ebay:shop2). QUEUE=MARKETPLACE[:ACCOUNT] sends the jobs of QUEUE through that "
-    "adapter: one queue per account.",
+    help="Send the jobs queued for this marketplace's account (repeatable): ebay sends the "
+    "default account's queue, ebay:shop2 the saved account shop2's, as publish --to fills "
+    "them. QUEUE=MARKETPLACE[:ACCOUNT] sends the jobs of any queue QUEUE through that adapter.",
 )
 @click.option(
     "-o",

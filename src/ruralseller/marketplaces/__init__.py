@@ -21,7 +21,9 @@ from ruralseller.marketplaces.accounts import (
     account_settings,
     config_dir,
     diagnose,
+    queue_name,
     secret_fields,
+    split_queue,
     split_target,
 )
 from ruralseller.marketplaces.base import (
@@ -134,11 +136,13 @@ __all__ = [
     "marketplace_names",
     "marketplace_profile",
     "parse_retry_after",
+    "queue_name",
     "redact_headers",
     "redact_text",
     "secret_fields",
     "settings_from_environment",
     "settings_from_text",
+    "split_queue",
     "split_target",
     "supports_order_intake",
 ]

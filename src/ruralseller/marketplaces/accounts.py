@@ -86,7 +86,9 @@ __all__ = [
     "account_settings",
     "config_dir",
     "diagnose",
+    "queue_name",
     "secret_fields",
+    "split_queue",
     "split_target",
 ]
 
@@ -151,6 +153,38 @@ def split_target(text: str) -> tuple[str, str]:
         _checked_name(marketplace, "marketplace"),
         _checked_name(account, "account") if sep else DEFAULT_ACCOUNT,
     )
+
+
+def queue_name(marketplace: str, account: str | None = None) -> str:
+    """The outbox queue of ``account`` on ``marketplace``: one queue per account.
+
+    The default account's queue is the marketplace's own name, as every outbox written
+    before accounts existed has it; another account's is ``MARKETPLACE:ACCOUNT``, the same
+    text ``--to`` takes, so two accounts keep their jobs (and SKUs) apart in one outbox.
+
+    >>> queue_name("ebay"), queue_name("ebay", "default"), queue_name("ebay", "Shop2")
+    ('ebay', 'ebay', 'ebay:shop2')
+
+    Raises:
+        InvalidValueError: ``account`` is not a usable account name.
+    """
+    if account is None:
+        return marketplace
+    checked = _checked_name(account, "account")
+    return marketplace if checked == DEFAULT_ACCOUNT else f"{marketplace}:{checked}"
+
+
+def split_queue(queue: str) -> tuple[str, str]:
+    """An outbox queue as the marketplace and the account it sends for (see :func:`queue_name`).
+
+    A queue without a colon (an outbox written before accounts, or a channel name of its own)
+    is the ``default`` account's.
+
+    >>> split_queue("ebay:shop2"), split_queue("ebay")
+    (('ebay', 'shop2'), ('ebay', 'default'))
+    """
+    marketplace, sep, account = queue.partition(":")
+    return marketplace, account if sep and account else DEFAULT_ACCOUNT
 
 
 def _is_secret_type(kind: Any) -> bool:

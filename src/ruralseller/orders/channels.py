@@ -134,9 +134,10 @@ class _OnChannel:
 def on_channel(adapter: _T, name: str) -> _T:
     """``adapter`` under the channel name ``name``, for a second account on a marketplace.
 
-    The outbox keeps one job per marketplace name and SKU; two accounts on one marketplace
-    are two channels, so a :class:`~ruralseller.publishing.Publisher` given
-    ``on_channel(adapter, "sandbox-b")`` queues and sends under ``sandbox-b``.
+    The outbox keeps one job per queue and SKU; two accounts on one marketplace are two
+    channels, so a :class:`~ruralseller.publishing.Publisher` given
+    ``on_channel(adapter, "sandbox-b")`` queues and sends under ``sandbox-b`` (as one given
+    ``queue="sandbox-b"`` does).
 
     >>> from ruralseller.marketplaces.sandbox import SandboxMarketplace
     >>> on_channel(SandboxMarketplace(key_id="b"), "sandbox-b").name

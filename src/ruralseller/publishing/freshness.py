@@ -51,17 +51,22 @@ class StaleListing:
         return self.job.state is JobState.PUBLISHED or self.job.published_data is not None
 
 
-def stale_listings(
+def stale_listings(  # noqa: PLR0913 - keyword-only after the essentials
     outbox: Outbox,
     catalog: Catalog,
     marketplace: str,
     *,
     on: dt.date,
     delivery: dt.timedelta = DEFAULT_DELIVERY,
+    queue: str | None = None,
 ) -> list[StaleListing]:
-    """The listings on ``marketplace`` (published or queued) whose lot is past its cut-off."""
+    """The listings on ``marketplace`` (published or queued) whose lot is past its cut-off.
+
+    ``queue`` is the outbox queue of the account looked at (default: the marketplace's own,
+    the default account's); the marketplace's rules judge the cut-off either way.
+    """
     found = []
-    for job in outbox.jobs(*_LIVE, marketplace=marketplace):
+    for job in outbox.jobs(*_LIVE, marketplace=queue or marketplace):
         try:
             lot_id = job.draft().lot
             state = freshness(catalog, lot_id, on=on, delivery=delivery, marketplace=marketplace)
@@ -85,8 +90,15 @@ async def withdraw_stale(
     queued for such lots fail for good with the reason (outcome ``failed``), so they are never
     sent. Call it before :meth:`Publisher.sync`.
     """
-    name = publisher.marketplace.name
-    stale = stale_listings(publisher.outbox, catalog, name, on=on, delivery=delivery)
+    name = publisher.queue
+    stale = stale_listings(
+        publisher.outbox,
+        catalog,
+        publisher.marketplace.name,
+        on=on,
+        delivery=delivery,
+        queue=name,
+    )
     results: list[PublishResult] = []
     on_sale = [item for item in stale if item.on_sale]
     if on_sale:
@@ -111,7 +123,8 @@ class LotStatus:
         on: the day looked at.
         freshness: where it stands against its printed date (None: the label has no date).
         stock: the offer's stock (None: not on offer).
-        listed_on: the marketplaces it is published on, by the outbox.
+        listed_on: the outbox queues it is published in: the marketplace's name for its
+            default account, ``MARKETPLACE:ACCOUNT`` for another.
     """
 
     lot: str

@@ -73,7 +73,8 @@ class Job:
 
     Attributes:
         id: the job's number in the outbox.
-        marketplace: the adapter name.
+        marketplace: the queue: the adapter name for its default account,
+            ``MARKETPLACE:ACCOUNT`` for another (see :func:`~ruralseller.marketplaces.queue_name`).
         sku: our SKU.
         state: where it stands.
         data: the draft, as JSON-ready data.

@@ -129,9 +129,12 @@ class Publisher:
         concurrency: listings in flight at once (the adapter's rate limit still applies).
         progress: called after each listing (the library never prints).
         retry_in: seconds before a listing the marketplace could not take is due again.
+        queue: the outbox queue whose jobs it sends, one per account (default: the
+            adapter's name, the default account's queue); another account's is
+            ``MARKETPLACE:ACCOUNT``, see :func:`~ruralseller.marketplaces.queue_name`.
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 - keyword-only tuning
         self,
         outbox: Outbox,
         marketplace: Marketplace,
@@ -139,11 +142,13 @@ class Publisher:
         concurrency: int = 4,
         progress: Callable[[Progress], None] | None = None,
         retry_in: float = 60.0,
+        queue: str | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {concurrency!r}")
         self.outbox = outbox
         self.marketplace = marketplace
+        self.queue = queue or marketplace.name
         self.concurrency = concurrency
         self.progress = progress
         self.retry_in = retry_in
@@ -157,7 +162,7 @@ class Publisher:
         """Write each draft (with its pictures) to the outbox; report those with nothing to send."""
         unchanged = []
         for draft, images in items:
-            job = self.outbox.enqueue(self.marketplace.name, draft, images)
+            job = self.outbox.enqueue(self.queue, draft, images)
             if job.state is JobState.PUBLISHED:
                 unchanged.append(
                     PublishResult(sku=job.sku, outcome="unchanged", url=job.remote.get("url"))
@@ -167,13 +172,13 @@ class Publisher:
     async def publish(
         self, items: Sequence[tuple[ListingDraft, Sequence[ProcessedImage]]] = ()
     ) -> PublishReport:
-        """Enqueue ``items`` (if any), then send everything due for this marketplace."""
+        """Enqueue ``items`` (if any), then send everything due in this queue."""
         unchanged = self.enqueue(items)
         return await self.sync(already=unchanged)
 
     async def sync(self, already: Sequence[PublishResult] = ()) -> PublishReport:
         """Send every job that is due: queued, left in flight by a stopped run, or retryable."""
-        name = self.marketplace.name
+        name = self.queue
         self.outbox.requeue_in_flight(name)
         due = self.outbox.jobs(JobState.QUEUED, JobState.FAILED_RETRYABLE, marketplace=name)
         self._results = []
@@ -187,7 +192,7 @@ class Publisher:
 
     async def withdraw(self, skus: Sequence[str]) -> PublishReport:
         """Take listings off sale and record it in the outbox (repeating it changes nothing)."""
-        name = self.marketplace.name
+        name = self.queue
         self._results, self._total = [], len(skus)
         for sku in skus:
             try:
@@ -205,7 +210,7 @@ class Publisher:
 
     async def _worker(self) -> None:
         while not self._stop:
-            claimed = self.outbox.claim(self.marketplace.name, 1)
+            claimed = self.outbox.claim(self.queue, 1)
             if not claimed:
                 return
             self._record(await self._send(claimed[0]))
@@ -286,6 +291,7 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
     concurrency: int = 4,
     progress: Callable[[Progress], None] | None = None,
     offline: bool = False,
+    queue: str | None = None,
     **config: Any,
 ) -> PublishReport:
     """Queue ``items`` and publish everything due to ``marketplace``, for scripts (blocking).
@@ -309,6 +315,9 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
         concurrency: listings in flight at once.
         progress: called after each listing.
         offline: only queue; send nothing (a later call, or ``ruralseller sync``, sends).
+        queue: the outbox queue (default: ``marketplace``, the default account's); give
+            each other account of the marketplace its own, e.g.
+            ``queue_name("ebay", "shop2")`` with that account's ``config``.
         config: the adapter's settings.
 
     Returns:
@@ -345,10 +354,12 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
 
     async def run() -> PublishReport:
         try:
-            publisher = Publisher(box, adapter, concurrency=concurrency, progress=progress)
+            publisher = Publisher(
+                box, adapter, concurrency=concurrency, progress=progress, queue=queue
+            )
             if offline:
                 unchanged = publisher.enqueue(queued)
-                return PublishReport(marketplace=adapter.name, results=tuple(unchanged))
+                return PublishReport(marketplace=publisher.queue, results=tuple(unchanged))
             return await publisher.publish(queued)
         finally:
             await adapter.aclose()

@@ -59,7 +59,8 @@ class WorkerProgress:
     """Sent to the progress callback after each job a worker finished (or gave back).
 
     Attributes:
-        queue: the outbox queue (the marketplace name the jobs were enqueued under).
+        queue: the outbox queue the jobs were enqueued under (the marketplace's name for its
+            default account, ``MARKETPLACE:ACCOUNT`` for another).
         result: what happened; ``released`` when the worker stopped before sending it.
         done: jobs finished by this worker so far.
     """
@@ -145,7 +146,7 @@ class Worker:
             raise ValueError(f"lease must be positive seconds, got {lease!r}")
         self.outbox = outbox
         self.publishers = {
-            queue: Publisher(outbox, adapter, concurrency=1, retry_in=retry_in)
+            queue: Publisher(outbox, adapter, concurrency=1, retry_in=retry_in, queue=queue)
             for queue, adapter in _queues(adapters).items()
         }
         if not self.publishers:
