@@ -613,7 +613,13 @@ def outbox_command(
     path = _outbox_path(catalog_path, outbox)
     states = (JobState.FAILED_PERMANENT, JobState.FAILED_RETRYABLE) if failed else ()
     queue = account_queue(marketplace) if marketplace is not None else None
-    jobs = Outbox(path).jobs(*states, marketplace=queue) if store_exists(path) else []
+    jobs = []
+    if store_exists(path):
+        box = Outbox(path)
+        try:
+            jobs = box.jobs(*states, marketplace=queue)
+        finally:
+            box.close()
     now = time.time()
     if fmt == "json":
         emit_json(
