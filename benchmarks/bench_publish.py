@@ -67,7 +67,7 @@ def _items(count: int, prefix: str) -> list[tuple[ListingDraft, list[ProcessedIm
     return [(attrs.evolve(base, sku=f"{prefix}-{n:05d}"), [picture]) for n in range(count)]
 
 
-def ours(url: str, items: list[Any], rate: float) -> dict[str, Any]:
+def ours(url: str, items: list[Any], rate: float, concurrency: int = 32) -> dict[str, Any]:
     sent = [0]
 
     async def count(_request: httpx.Request) -> None:
@@ -77,7 +77,9 @@ def ours(url: str, items: list[Any], rate: float) -> dict[str, Any]:
         adapter = SandboxMarketplace(url, rate=rate)
         adapter.http.client.event_hooks["request"] = [count]
         try:
-            return await Publisher(Outbox(":memory:"), adapter, concurrency=32).publish(items)
+            return await Publisher(Outbox(":memory:"), adapter, concurrency=concurrency).publish(
+                items
+            )
         finally:
             await adapter.aclose()
 
@@ -126,6 +128,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="300 listings instead of 3000")
     parser.add_argument("--listings", type=int, default=None)
     parser.add_argument("--rate", type=float, default=100.0, help="the sandbox's requests/s")
+    parser.add_argument(
+        "--concurrency", type=int, default=32, help="listings ours keeps in flight (32)"
+    )
     parser.add_argument("--faults", type=float, default=0.05, help="share of 500/503 answers")
     args = parser.parse_args()
     count = args.listings or (300 if args.quick else 3000)
@@ -143,7 +148,11 @@ def main() -> None:
             with sandbox_process(
                 db, rate=rate, error_500=args.faults / 2, error_503=args.faults / 2
             ) as url:
-                result = ours(url, items, rate) if name == "ours" else naive(url, items)
+                result = (
+                    ours(url, items, rate, args.concurrency)
+                    if name == "ours"
+                    else naive(url, items)
+                )
             rows, distinct, published = stored(db)
         per_second = result["requests"] / result["seconds"]
         listed = published / result["seconds"]

@@ -22,6 +22,7 @@ from ruralseller.catalog import (
     Length,
     Mass,
     Temperature,
+    catalog_from_data,
     load_catalog,
     loads_catalog,
     parse_duration,
@@ -316,3 +317,36 @@ def test_the_reader_in_use() -> None:
         major, minor = (int(part) for part in tomli.__version__.split(".")[:2])
         expected = tomli if (major, minor) < (2, 4) else tomllib
         assert files_module.toml_reader is expected
+
+
+class TestParsedRecordsLetGo:
+    """loads_catalog drops each parsed record once read; catalog_from_data keeps the caller's."""
+
+    def test_catalog_from_data_leaves_the_data_alone(self) -> None:
+        """The data a caller passes is not changed by reading it."""
+        data = tomllib.loads(sample_path().joinpath("catalog.toml").read_text("utf-8"))
+        before = repr(data)
+        catalog = catalog_from_data(data)
+        assert repr(data) == before
+        assert catalog == load_catalog(sample_path())
+
+    def test_records_are_let_go_as_they_are_read(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Every record read is gone from the parsed sections; a failing one stays, and its
+        problem still quotes its value."""
+        seen: list[dict[str, Any]] = []
+        real = files_module._catalog_from_data
+
+        def keep(data: dict[str, Any], **kwargs: Any) -> Catalog:
+            seen.append(data)
+            return real(data, **kwargs)
+
+        monkeypatch.setattr(files_module, "_catalog_from_data", keep)
+        text = sample_path().joinpath("catalog.toml").read_text("utf-8")
+        loads_catalog(text)
+        assert all(record is None for record in seen[0]["lots"])
+        assert all(record is None for record in seen[0]["producers"])
+        bad = text.replace('nominal = "1.25 kg"', 'nominal = "1.25 kilo-furlongs"', 1)
+        assert bad != text
+        with pytest.raises(CatalogValidationError, match="kilo-furlongs"):
+            loads_catalog(bad)
+        assert any(isinstance(record, dict) for record in seen[1]["lots"])

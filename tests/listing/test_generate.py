@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import attrs
@@ -212,3 +213,78 @@ class TestWeightBands:
         )
         again = converter("json").structure(draft_to_data(draft), ListingDraft)
         assert again == draft
+
+
+class TestKeptEnvironments:
+    """Templates are compiled once and kept, and a partner's edits are still seen."""
+
+    @staticmethod
+    def compiles(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+        from ruralseller.listing import generate as module  # noqa: PLC0415 - its cache
+        from ruralseller.listing.templates_sandbox import LimitedSandbox  # noqa: PLC0415
+
+        module._environments.clear()
+        names: list[str] = []
+        compile_ = LimitedSandbox.compile
+
+        def counting(self: LimitedSandbox, source: str, name: str | None = None, *args, **kw):  # type: ignore[no-untyped-def]
+            names.append(name or "")
+            return compile_(self, source, name, *args, **kw)
+
+        monkeypatch.setattr(LimitedSandbox, "compile", counting)
+        return names
+
+    def test_second_listing_compiles_nothing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The first listing compiles each template of its locales; the next compiles none
+        and comes out the same."""
+        names = self.compiles(monkeypatch)
+        first = generate_listing(SAMPLE, "WJ261120A", on=ON)
+        assert sorted(names) == sorted(
+            f"{locale}/{name}" for locale in ("zh-CN", "en") for name in TEMPLATE_NAMES
+        )
+        names.clear()
+        assert generate_listing(SAMPLE, "WJ261120A", on=ON) == first
+        generate_listing(SAMPLE, "WE261118", on=ON)
+        assert names == []
+
+    def test_partner_edit_is_seen(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A partner template rewritten between two listings is used at the second."""
+        self.compiles(monkeypatch)
+        (tmp_path / "en").mkdir()
+        title = tmp_path / "en" / "title.txt.j2"
+        title.write_text("Hen {{ lot.id }}", "utf-8")
+        first = generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path)
+        assert first.text("en").title == "Hen WJ261120A"
+        title.write_text("Bird {{ lot.id }}", "utf-8")  # another size
+        second = generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path)
+        assert second.text("en").title == "Bird WJ261120A"
+        title.write_text("Duck {{ lot.id }}", "utf-8")  # the same size, a later time
+        stamp = title.stat()
+        os.utime(title, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+        third = generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path)
+        assert third.text("en").title == "Duck WJ261120A"
+
+    def test_new_and_removed_files_are_seen(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A partner file added over one of ours is used from the next listing on, and ours
+        again once it is removed."""
+        self.compiles(monkeypatch)
+        ours = generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path)
+        (tmp_path / "zh-CN").mkdir()
+        title = tmp_path / "zh-CN" / "title.txt.j2"
+        title.write_text("乌鸡 {{ lot.id }}", "utf-8")
+        theirs = generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path)
+        assert theirs.text("zh-CN").title == "乌鸡 WJ261120A"
+        title.unlink()
+        assert generate_listing(SAMPLE, "WJ261120A", on=ON, templates=tmp_path) == ours
+
+    def test_kept_environments_are_bounded(self, tmp_path: Path) -> None:
+        """Many template folders do not grow the kept environments without end."""
+        from ruralseller.listing import generate as module  # noqa: PLC0415 - its cache
+
+        for number in range(module._KEPT_ENVIRONMENTS):
+            folder = tmp_path / str(number)
+            folder.mkdir()
+            generate_listing(SAMPLE, "WJ261120A", on=ON, templates=folder)
+        assert len(module._environments) == module._KEPT_ENVIRONMENTS

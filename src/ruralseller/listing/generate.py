@@ -35,9 +35,12 @@ Example:
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import datetime as dt
+import gettext
 import os
+import threading
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -279,17 +282,27 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
     """The sandboxed Jinja2 environment: the partner's folder first, then ours.
 
     Undefined names are errors (a typo in a partner template fails loudly), and templates
-    whose name ends in ``.html.j2`` escape every value.
+    whose name ends in ``.html.j2`` escape every value. Each call makes a new environment,
+    which compiles each template again on first use; :func:`generate_listing` keeps its
+    environments between calls instead.
     """
+    return _new_environment(None if templates is None else _template_folder(templates))
+
+
+def _template_folder(templates: str | os.PathLike[str]) -> Path:
+    folder = Path(templates)
+    if not folder.is_dir():
+        raise InvalidValueError(
+            f"the template folder {folder} does not exist",
+            field="templates",
+            hint="give a folder holding zh-CN/ and en/ subfolders with your .j2 files",
+        )
+    return folder
+
+
+def _new_environment(folder: Path | None) -> SandboxedEnvironment:
     loaders: list[jinja2.BaseLoader] = []
-    if templates is not None:
-        folder = Path(templates)
-        if not folder.is_dir():
-            raise InvalidValueError(
-                f"the template folder {folder} does not exist",
-                field="templates",
-                hint="give a folder holding zh-CN/ and en/ subfolders with your .j2 files",
-            )
+    if folder is not None:
         loaders.append(TemplateFolderLoader(folder))
     loaders.append(jinja2.PackageLoader("ruralseller.listing", "templates"))
     return LimitedSandbox(
@@ -300,6 +313,67 @@ def template_environment(templates: str | os.PathLike[str] | None = None) -> San
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default=False),
         keep_trailing_newline=False,
     )
+
+
+# Compiling the four templates of a locale was most of a listing's time (issue 25), so the
+# environments, each with its compiled templates, are kept: one per template folder as it is
+# now (every file's path, modification time and size, so a partner's edit, new file or
+# removed file is seen at the next listing), locale and translations. Jinja2 itself checks
+# a kept template's file before each use too (auto_reload).
+_KEPT_ENVIRONMENTS = 32
+_MAX_STAMPED_FILES = 2000
+_environments: collections.OrderedDict[tuple[object, ...], SandboxedEnvironment] = (
+    collections.OrderedDict()
+)
+_environments_lock = threading.Lock()
+
+
+def _folder_stamp(folder: Path) -> tuple[tuple[str, int, int], ...] | None:
+    """Each file under ``folder`` with its modification time and size; None when too many."""
+    found: list[tuple[str, int, int]] = []
+    pending = [str(folder)]
+    while pending:
+        try:
+            with os.scandir(pending.pop()) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                    continue
+                stat = entry.stat()
+            except OSError:
+                stat = None
+            found.append(
+                (entry.path, -1, -1)
+                if stat is None
+                else (entry.path, stat.st_mtime_ns, stat.st_size)
+            )
+            if len(found) > _MAX_STAMPED_FILES:
+                return None
+    return tuple(sorted(found))
+
+
+def _environment(
+    folder: Path | None, stamp: object, locale: str, found: gettext.NullTranslations
+) -> SandboxedEnvironment:
+    """The kept environment for the folder as ``stamp`` found it, with ``found`` installed."""
+    key = (folder, stamp, locale, found)
+    with _environments_lock:
+        env = _environments.get(key)
+        if env is not None:
+            _environments.move_to_end(key)
+            return env
+    env = _new_environment(folder)
+    # jinja2.ext.i18n adds the method: _("...") in templates reads the locale's catalogue.
+    env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
+    with _environments_lock:
+        _environments[key] = env
+        while len(_environments) > _KEPT_ENVIRONMENTS:
+            _environments.popitem(last=False)
+    return env
 
 
 def _language(locale: str) -> str:
@@ -939,14 +1013,17 @@ def _generate_listing(  # noqa: PLR0913 - generate_listing's arguments
     product = catalog.product_of(lot)
     producer = catalog.producer_of(lot)
     words = _measure_words(offer, product, locales)
-    env = template_environment(templates)
+    folder = None if templates is None else _template_folder(templates)
+    stamp = None if folder is None else _folder_stamp(folder)
     texts: dict[str, LocalizedText] = {}
     for locale in locales:
         _language(locale)  # a locale without translations fails before anything is rendered
-        # jinja2.ext.i18n adds the method: _("...") in templates reads the locale's catalogue.
-        env.install_gettext_translations(  # type: ignore[attr-defined]
-            gettext_translations(locale, _TRANSLATIONS.get()), newstyle=True
-        )
+        found = gettext_translations(locale, _TRANSLATIONS.get())
+        if folder is not None and stamp is None:  # too many files to watch: a fresh one
+            env = _new_environment(folder)
+            env.install_gettext_translations(found, newstyle=True)  # type: ignore[attr-defined]
+        else:
+            env = _environment(folder, stamp, locale, found)
         context = _context(catalog, lot, locale, offer, jin=jin, on=day)
         attributes = context.pop("_attributes")
         bullets = [

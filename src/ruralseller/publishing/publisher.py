@@ -186,7 +186,9 @@ class Publisher:
         self._stop = False
         for result in already:
             self._record(result)
-        workers = [self._worker() for _ in range(self.concurrency)]
+        # No more workers than jobs due: each worker ends on a claim that finds nothing, and
+        # every claim is a write transaction (4 of a one-listing publish()'s 5 claims were).
+        workers = [self._worker() for _ in range(max(1, min(self.concurrency, len(due))))]
         await asyncio.gather(*workers)
         return PublishReport(marketplace=name, results=tuple(self._results))
 
