@@ -192,6 +192,12 @@ class PostgresBudgets:
         import psycopg  # noqa: PLC0415 - only when a shared budget is used
         import psycopg_pool  # noqa: PLC0415
 
+        try:
+            # One plain connection first: a database that cannot be reached is said at once,
+            # where the pool would keep trying until its timeout.
+            psycopg.connect(self.url, connect_timeout=10).close()
+        except psycopg.Error as error:
+            raise self._error(error) from None
         pool = psycopg_pool.ConnectionPool(
             self.url,
             min_size=1,
