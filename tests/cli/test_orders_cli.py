@@ -216,3 +216,56 @@ def test_a_second_account_s_orders_are_taken_in_and_shipped_with_its_settings(
         assert code == 0, output
         remote = httpx.get(f"{url}/v1/orders/{order_id}", auth=_Signed("shop2", SHOP2_SECRET))
         assert remote.json()["state"] == "shipped"
+
+
+def test_orders_answers_as_json(farm: Path, sandbox: tuple[Starlette, str], tmp_path: Path) -> None:
+    _, url = sandbox
+    on = ("--on", "2026-11-21")
+    adapter = ("-o", f"base_url={url}")
+    code, output = invoke("publish", str(farm), "--to", "sandbox", "--lot", LOT, *adapter, *on)
+    assert code == 0, output
+    for quantity in (2, 1):
+        bought = httpx.post(f"{url}/v1/shop/demo/orders", json={"sku": LOT, "quantity": quantity})
+        assert bought.status_code == 201
+    code, output = invoke(
+        "orders", "sync", str(farm), "--from", "sandbox", *adapter, "--format", "json", *on
+    )
+    assert code == 0, output
+    synced = json.loads(output)
+    assert (synced["format"], synced["channel"], synced["flagged"]) == (
+        "ruralseller.orders.sync/1",
+        "sandbox",
+        [],
+    )
+    assert sorted(order["quantity"] for order in synced["new"]) == [1, 2]
+    assert synced["stock"] == {"sandbox": {LOT: 40 - 3}}
+    two, one = sorted(synced["new"], key=lambda order: -order["quantity"])
+    ids = [order["order"].rsplit("/", 1)[1] for order in (two, one)]
+    ship = ("orders", "ship", str(farm), ids[0], "--weight", "2.64 kg", *adapter)
+    code, output = invoke(*ship, "--format", "json", "--on", "2026-11-22")
+    assert code == 0, output
+    shipped = json.loads(output)
+    assert shipped["format"] == "ruralseller.orders.ship/1"
+    assert (shipped["order"]["status"], shipped["order"]["final_price"]) == (
+        "shipped",
+        "190.08 CNY",
+    )
+    assert shipped["marketplace_told"] is True
+    assert Path(shipped["label"]).is_file()
+    cancel = ("orders", "cancel", str(farm), ids[1], *adapter, "--format", "json", *on)
+    code, output = invoke(*cancel)
+    assert (code, json.loads(output)["cancelled"]) == (0, False)
+    code, output = invoke(*cancel, "--confirm")
+    assert code == 0, output
+    cancelled = json.loads(output)
+    assert (cancelled["cancelled"], cancelled["order"]["status"]) == (True, "cancelled")
+    code, output = invoke(
+        "settle", str(farm), "--month", "2026-11", "-o", str(tmp_path / "s"), "--format", "json"
+    )
+    assert code == 0, output
+    settled = json.loads(output)
+    (statement,) = settled["statements"]
+    assert settled["format"] == "ruralseller.settle/1"
+    assert (statement["orders"], statement["gross"]) == (1, "201.60 CNY")
+    assert Path(statement["csv"]).is_file()
+    assert Path(statement["pdf"]).is_file()

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from ruralseller.catalog import Catalog, Mass, Money, load_catalog, parse_duration
 from ruralseller.cli._errors import EXIT_BAD_INPUT
+from ruralseller.cli._output import emit_json, format_option
 from ruralseller.cli._output import err as _err
 from ruralseller.cli._output import out as _out
 from ruralseller.cli._store import STORE, store_exists
@@ -276,6 +277,7 @@ def _print_intake(report: IntakeReport) -> None:
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
 @_policy_options
+@format_option()
 def sync_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -286,6 +288,7 @@ def sync_command(
     buffers: tuple[str, ...],
     split: str | None,
     shares: tuple[str, ...],
+    fmt: str,
 ) -> None:
     """Take a marketplace's new orders in, reserve their stock, and push the stock.
 
@@ -328,6 +331,24 @@ def sync_command(
         _err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(1) from None
     report, queued = synced.intake, synced.queued
+    if fmt == "json":
+        emit_json(
+            "orders.sync",
+            {
+                "channel": report.channel,
+                "seen": report.seen,
+                "new": [_order_row(o) for o in report.new],
+                "changed": [_order_row(o) for o in report.changed],
+                "flagged": [o.key for o in report.flagged],
+                "stock": {other: dict(skus) for other, skus in sorted(queued.items())},
+                "stock_not_sent": [
+                    {"sku": r.sku, "outcome": r.outcome, "message": r.message}
+                    for r in synced.published.results
+                    if r.outcome in ("failed", "retry_later")
+                ],
+            },
+        )
+        raise SystemExit(1 if report.flagged else 0)
     for result in synced.published.results:
         if result.outcome in ("failed", "retry_later"):
             _err.print(
@@ -377,9 +398,7 @@ def _order_row(order: Order) -> dict[str, Any]:
     type=click.Choice([s.value for s in OrderStatus]),
     help="Only orders in this state (repeatable).",
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option("text", "json", "table", help="Output format (table: the same as text).")
 def list_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -469,6 +488,7 @@ _FROM_ACCOUNT = click.option(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
 @_FROM_ACCOUNT
+@format_option()
 def ship_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -480,6 +500,7 @@ def ship_command(
     folder: Path | None,
     options: tuple[str, ...],
     marketplace: str | None,
+    fmt: str,
 ) -> None:
     """Ship a reserved order: weigh, label, record the EPCIS shipping event, tell the marketplace.
 
@@ -520,6 +541,32 @@ def ship_command(
 
     shipped = done.order
     paid = shipped.charged.rounded() if shipped.charged else None
+    told: str | None = None
+    try:
+        asyncio.run(tell())
+    except MarketplaceError as exc:
+        told = str(exc)
+    if fmt == "json":
+        pack = done.pack
+        emit_json(
+            "orders.ship",
+            {
+                "order": _order_row(shipped),
+                "label": str(label_path),
+                "epcis": str(events_path),
+                "pack": None
+                if pack is None
+                else {
+                    "container": pack.container.name,
+                    "coolant": pack.coolant.name if pack.coolant else None,
+                    "coolant_units": pack.coolant_units,
+                    "gross": str(pack.gross),
+                },
+                "marketplace_told": told is None,
+                "error": told,
+            },
+        )
+        raise SystemExit(0 if told is None else 1)
     _out.print(
         f"shipped {escape(shipped.key)}: {shipped.quantity} × {escape(shipped.sku)}, {mass}"
         + (f", final price {shipped.final_price} (paid {paid})" if shipped.final_price else "")
@@ -531,14 +578,12 @@ def ship_command(
         pack = done.pack
         coolant = f" + {pack.coolant_units} × {pack.coolant.name}" if pack.coolant else ""
         _out.print(f"pack: {escape(pack.container.name)}{escape(coolant)}, {pack.gross} gross")
-    try:
-        asyncio.run(tell())
-    except MarketplaceError as exc:
+    if told is not None:
         _err.print(
             f"[yellow]recorded here, but {escape(order.marketplace)} was not told:[/] "
-            f"{escape(str(exc))}; run the same command again"
+            f"{escape(told)}; run the same command again"
         )
-        raise SystemExit(1) from None
+        raise SystemExit(1)
 
 
 @orders.command(name="cancel")
@@ -549,6 +594,7 @@ def ship_command(
     "-o", "--option", "options", multiple=True, metavar="KEY=VALUE", help="Adapter setting."
 )
 @_FROM_ACCOUNT
+@format_option()
 def cancel_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -557,6 +603,7 @@ def cancel_command(
     confirm: bool,
     options: tuple[str, ...],
     marketplace: str | None,
+    fmt: str,
 ) -> None:
     """Cancel an order (a flagged one has its cancellation prepared): the buyer is refunded."""
     today = _today(day)
@@ -565,6 +612,12 @@ def cancel_command(
         order = desk.inbox.order(order_ref)
         if not confirm:
             reason = order.reason.value if order.reason else "the partner's decision"
+            if fmt == "json":
+                emit_json(
+                    "orders.cancel",
+                    {"order": _order_row(order), "cancelled": False, "reason": reason},
+                )
+                return
             _out.print(
                 f"would cancel {escape(order.key)} ({escape(reason)}); add --confirm to do it"
             )
@@ -586,6 +639,9 @@ def cancel_command(
     with _errors():
         cancelled = desk.inbox.cancel(order, day=today)
         push_stock(desk.outbox, desk.catalog, desk.ledger, _policy(desk, (), None, ()), day=today)
+    if fmt == "json":
+        emit_json("orders.cancel", {"order": _order_row(cancelled), "cancelled": True})
+        return
     _out.print(f"cancelled {escape(cancelled.key)}")
 
 
@@ -707,6 +763,7 @@ def _money_option(text: str | None, option: str) -> list[Money]:
 @click.option("--minimum", help="The least commission per order, e.g. '3 CNY'.")
 @click.option("--shipping", help="The shipping cost per order, e.g. '12 CNY'.")
 @click.option("--packaging", help="The packaging cost per order, e.g. '6.50 CNY'.")
+@format_option()
 def settle_command(
     catalog_path: Path,
     outbox: Path | str | None,
@@ -717,6 +774,7 @@ def settle_command(
     minimum: str | None,
     shipping: str | None,
     packaging: str | None,
+    fmt: str,
 ) -> None:
     """Write each producer's statement for a month: what her shipped orders brought in."""
     try:
@@ -735,6 +793,27 @@ def settle_command(
         )
         statements = settle(desk.catalog, desk.inbox.orders(), terms, Period.month(month))
         written = [(s, *save_statement(s, folder)) for s in statements]
+    if fmt == "json":
+        emit_json(
+            "settle",
+            {
+                "month": month,
+                "statements": [
+                    {
+                        "producer": statement.producer,
+                        "producer_name": statement.producer_name,
+                        "currency": statement.currency,
+                        "orders": len(statement.lines),
+                        "gross": str(statement.total("gross")),
+                        "owed": str(statement.owed),
+                        "csv": str(csv_path),
+                        "pdf": str(pdf_path),
+                    }
+                    for statement, csv_path, pdf_path in written
+                ],
+            },
+        )
+        return
     if not written:
         _out.print(f"no order was shipped in {escape(month)}: no statement to write")
         return
