@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -32,6 +33,23 @@ def test_prints_a_png(runner: CliRunner, tmp_path: Path) -> None:
     with Image.open(target) as image:
         codes = [b.text for b in zxingcpp.read_barcodes(image.convert("L"))]
     assert codes == ["https://id.gs1.org/01/09526000160021/10/WE261118"]
+
+
+def test_answers_as_json(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "eggs.png"
+    args = ["certificate", str(sample_path()), "--lot", "WE261118", "-o", str(target)]
+    result = runner.invoke(cli, [*args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.output)
+    assert answer == {
+        "format": "ruralseller.certificate/1",
+        "lot": "WE261118",
+        "file": str(target),
+        "dpi": 300,
+        "basis": ["commissioned_test", "internal_quality_control"],
+        "story_url": "https://id.gs1.org/01/09526000160021/10/WE261118",
+    }
+    assert target.is_file()
 
 
 def test_prints_a_pdf_with_own_resolver(runner: CliRunner, tmp_path: Path) -> None:

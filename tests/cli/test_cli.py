@@ -43,6 +43,15 @@ class TestInit:
         assert f"ruralseller validate {target}" in result.output
         assert runner.invoke(cli, ["validate", str(target)]).exit_code == 0
 
+    def test_init_answers_as_json(self, runner: CliRunner, tmp_path: Path) -> None:
+        target = tmp_path / "my-farm"
+        result = runner.invoke(cli, ["init", str(target), "--format", "json"])
+        assert result.exit_code == 0, result.output
+        answer = json.loads(result.output)
+        assert answer["format"] == "ruralseller.init/1"
+        assert Path(answer["folder"]) == target
+        assert (target / CATALOG_FILE).is_file()
+
     def test_init_refuses_a_folder_with_files(self, runner: CliRunner, tmp_path: Path) -> None:
         """init never overwrites: a folder with files in it is refused, untouched."""
         (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")

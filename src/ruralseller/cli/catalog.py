@@ -27,7 +27,8 @@ __all__ = ["init", "schema", "validate"]
     show_default=True,
     help="Which bundled sample catalogue to start from.",
 )
-def init(folder: Path, sample: str) -> None:
+@format_option()
+def init(folder: Path, sample: str, fmt: str) -> None:
     """Create a working example catalogue in FOLDER (which must be new or empty).
 
     Exits 1 when FOLDER is taken (it is left untouched).
@@ -37,6 +38,9 @@ def init(folder: Path, sample: str) -> None:
     except CatalogError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise SystemExit(EXIT_NO) from None
+    if fmt == "json":
+        emit_json("init", {"sample": sample, "folder": str(target)})
+        return
     out.print(f"Created the {sample} sample catalogue in [bold]{escape(str(target))}[/].")
     out.print(f"Edit {escape(str(target / 'catalog.toml'))}, then run:")
     out.print(f"  ruralseller validate {escape(str(target))}")

@@ -8,6 +8,7 @@ import click
 from rich.markup import escape
 
 from ruralseller.catalog import load_catalog
+from ruralseller.cli._output import emit_json, format_option
 from ruralseller.cli._output import out as _out
 from ruralseller.packaging import DEFAULT_DIGITAL_LINK_BASE
 from ruralseller.packaging.certificate import lot_certificate, save_certificate
@@ -33,6 +34,7 @@ __all__ = ["certificate"]
     help="Digital Link resolver for the QR code to the lot's story.",
 )
 @click.option("--story-url", help="Where the QR code leads instead of the lot's Digital Link.")
+@format_option()
 def certificate(
     catalog_path: Path,
     lot_id: str,
@@ -40,6 +42,7 @@ def certificate(
     dpi: int,
     link_base: str,
     story_url: str | None,
+    fmt: str,
 ) -> None:
     """Print the commitment certificate (承诺达标合格证) of a lot, as PNG or PDF.
 
@@ -50,6 +53,18 @@ def certificate(
     catalog = load_catalog(catalog_path)
     content = lot_certificate(catalog, lot_id, digital_link_base=link_base, story_url=story_url)
     written = save_certificate(content, output, dpi=dpi)
+    if fmt == "json":
+        emit_json(
+            "certificate",
+            {
+                "lot": lot_id,
+                "file": str(written),
+                "dpi": dpi,
+                "basis": [b.value for b in content.basis],
+                "story_url": content.story_url,
+            },
+        )
+        return
     _out.print(
         f"Wrote the commitment certificate of lot {escape(lot_id)} to "
         f"[bold]{escape(str(written))}[/] ({dpi} dpi)."
