@@ -16,11 +16,12 @@ from typing import Any
 
 import attrs
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.cli._marketplaces import marketplace_name
+from ruralseller.cli._output import err as _err
+from ruralseller.cli._output import out as _out
 from ruralseller.errors import InvalidValueError, MarketplaceError
 from ruralseller.marketplaces import (
     AccountStore,
@@ -46,8 +47,6 @@ __all__ = [
     "selected_account",
 ]
 
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 # Where the ``--to`` callback leaves the account it was given, for the settings to start from.
 _ACCOUNT = "ruralseller.account"

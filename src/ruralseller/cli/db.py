@@ -13,11 +13,11 @@ import sqlite3
 from pathlib import Path
 
 import click
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
 from ruralseller.cli._output import emit_json, format_option
+from ruralseller.cli._output import out as _out
 from ruralseller.cli._store import STORE, shown
 from ruralseller.errors import StorageError
 from ruralseller.orders import SCHEMA_VERSION, OrderStore
@@ -28,7 +28,6 @@ from ruralseller.publishing.postgres import PgDatabase, connect
 
 __all__ = ["db"]
 
-_out = Console(highlight=False, soft_wrap=True)
 
 _TARGET_HELP = "TARGET is an outbox file, or a postgresql:// URL."
 

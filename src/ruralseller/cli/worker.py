@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.markup import escape
 
+from ruralseller.cli._errors import EXIT_INTERRUPTED
 from ruralseller.cli._marketplaces import marketplace_name
+from ruralseller.cli._output import err as _err
 from ruralseller.cli._output import format_option, json_format
+from ruralseller.cli._output import out as _out
 from ruralseller.cli.publishing import _marketplace_options
 from ruralseller.errors import InvalidValueError, RuralSellerError
 from ruralseller.marketplaces import (
@@ -40,12 +42,6 @@ from ruralseller.marketplaces.accounts import queue_name, split_target
 from ruralseller.publishing import Outbox, Worker, WorkerProgress, WorkerReport, is_database_url
 
 __all__ = ["worker"]
-
-_out = Console(highlight=False, soft_wrap=True)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-#: The exit status after Ctrl-C (128 + SIGINT), as shells report it.
-EXIT_INTERRUPTED = 130
 
 
 def _destinations(values: tuple[str, ...]) -> dict[str, str]:
