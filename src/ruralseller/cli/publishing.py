@@ -52,7 +52,7 @@ from ruralseller.publishing import (
     Publisher,
     PublishReport,
     PublishResult,
-    is_database_url,
+    picture_cache,
     withdraw_stale,
 )
 from ruralseller.publishing import Progress as PublishProgress
@@ -176,10 +176,7 @@ def _picture_cache(catalog_path: Path, outbox: Path | str | None, *, dry_run: bo
     """
     if dry_run:
         return PictureCache()
-    target = _outbox_path(catalog_path, outbox)
-    if isinstance(target, str) and is_database_url(target):
-        return PictureCache.beside(_outbox_path(catalog_path, None))
-    return PictureCache.beside(target)
+    return picture_cache(_outbox_path(catalog_path, outbox), folder=catalog_path / ".ruralseller")
 
 
 def _drafts(

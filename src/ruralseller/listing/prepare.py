@@ -34,7 +34,7 @@ import attrs
 from ruralseller.catalog import Catalog, Money
 from ruralseller.coldchain import ShipmentPlan
 from ruralseller.compliance import DEFAULT_DELIVERY, freshness
-from ruralseller.errors import InvalidValueError, RuralSellerError
+from ruralseller.errors import RuralSellerError
 from ruralseller.listing.draft import ListingDraft
 from ruralseller.listing.generate import DEFAULT_LOCALES, LOCALES, generate_listing
 from ruralseller.listing.images import ProcessedImage, process_images, process_images_many
@@ -270,15 +270,24 @@ def _batch_pictures(
         if result.draft is None:
             finished.append(result)
             continue
-        images = pictures[id(result)]
-        issues = list(result.issues)
-        if isinstance(images, InvalidValueError):
-            issues.append(_issue(images, "images"))
-            images = ()
+        finished.append(_with_pictures(result, pictures[id(result)], profile))
+    return finished
+
+
+def _with_pictures(
+    result: PreparedLot,
+    images: tuple[ProcessedImage, ...] | RuralSellerError | OSError,
+    profile: MarketplaceProfile,
+) -> PreparedLot:
+    """A drafted lot with its pictures (or why it has none), validated in every locale."""
+    issues = list(result.issues)
+    if not isinstance(images, tuple):
+        issues.append(_issue(images, "images"))
+        images = ()
+    if result.draft is not None:
         for locale in result.draft.locales:
             issues.extend(validate_draft(result.draft, profile, locale=locale))
-        finished.append(attrs.evolve(result, images=images, issues=tuple(dict.fromkeys(issues))))
-    return finished
+    return attrs.evolve(result, images=images, issues=tuple(dict.fromkeys(issues)))
 
 
 def _prepare_lot(  # noqa: PLR0913 - one lot, everything keyword-only
@@ -312,22 +321,15 @@ def _prepare_lot(  # noqa: PLR0913 - one lot, everything keyword-only
     except (RuralSellerError, OSError) as error:
         issues.append(_issue(error, "lot"))
         return PreparedLot(lot=lot_id, marketplace=marketplace, draft=None, issues=tuple(issues))
-    images: tuple[ProcessedImage, ...] = ()
+    drafted = PreparedLot(lot=lot_id, marketplace=marketplace, draft=draft, issues=tuple(issues))
     if not pictures:
-        return PreparedLot(lot=lot_id, marketplace=marketplace, draft=draft, issues=tuple(issues))
+        return drafted
+    made: tuple[ProcessedImage, ...] | RuralSellerError | OSError
     try:
-        images = process_images(draft.images, profile.images, progress=progress, cache=cache)
+        made = process_images(draft.images, profile.images, progress=progress, cache=cache)
     except (RuralSellerError, OSError) as error:
-        issues.append(_issue(error, "images"))
-    for locale in draft.locales:
-        issues.extend(validate_draft(draft, profile, locale=locale))
-    return PreparedLot(
-        lot=lot_id,
-        marketplace=marketplace,
-        draft=draft,
-        images=images,
-        issues=tuple(dict.fromkeys(issues)),
-    )
+        made = error
+    return _with_pictures(drafted, made, profile)
 
 
 def _dates(

@@ -39,6 +39,7 @@ from ruralseller.publishing.publisher import (
     Publisher,
     PublishReport,
     PublishResult,
+    picture_cache,
     publish,
 )
 from ruralseller.publishing.store import open_store, storage_error, storage_errors
@@ -71,6 +72,7 @@ __all__ = [
     "new_owner",
     "open_store",
     "payload_hash",
+    "picture_cache",
     "publish",
     "reached_steps",
     "redact_url",

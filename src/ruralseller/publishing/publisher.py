@@ -13,6 +13,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -44,7 +45,15 @@ from ruralseller.marketplaces import (
 from ruralseller.publishing.outbox import Job, JobState, Outbox
 from ruralseller.publishing.postgres import is_database_url
 
-__all__ = ["OUTCOMES", "Progress", "PublishReport", "PublishResult", "Publisher", "publish"]
+__all__ = [
+    "OUTCOMES",
+    "Progress",
+    "PublishReport",
+    "PublishResult",
+    "Publisher",
+    "picture_cache",
+    "publish",
+]
 
 #: What a job's outcome can be.
 OUTCOMES = (
@@ -273,12 +282,26 @@ class Publisher:
         return PublishResult(sku=job.sku, outcome=outcome, url=state.url)
 
 
-def _picture_cache(outbox: Outbox | str | os.PathLike[str]) -> PictureCache:
-    """Pictures already made, kept beside an outbox file; in memory for any other outbox."""
+def picture_cache(
+    outbox: Outbox | str | os.PathLike[str], *, folder: str | os.PathLike[str] | None = None
+) -> PictureCache:
+    """The processed pictures kept for an outbox: beside its file, as ``pictures-cache``.
+
+    An outbox with no file (a PostgreSQL database, or one in memory) keeps them in
+    ``folder``'s ``pictures-cache`` when a folder is given, else in memory for this run.
+
+    Example:
+        >>> picture_cache("shop/.ruralseller/outbox.db").folder.as_posix()
+        'shop/.ruralseller/pictures-cache'
+        >>> picture_cache("postgresql://seller@db/county").folder is None
+        True
+    """
     path = outbox.path if isinstance(outbox, Outbox) else os.fspath(outbox)
-    if path == ":memory:" or is_database_url(path):
-        return PictureCache()
-    return PictureCache.beside(path)
+    if path != ":memory:" and not is_database_url(path):
+        return PictureCache.beside(path)
+    if folder is not None:
+        return PictureCache(Path(folder) / "pictures-cache")
+    return PictureCache()
 
 
 def publish(  # noqa: PLR0913 - keyword-only after the essentials
@@ -347,7 +370,7 @@ def publish(  # noqa: PLR0913 - keyword-only after the essentials
             marketplace=marketplace,
             on=on,
             prices=prices,
-            cache=_picture_cache(outbox),
+            cache=picture_cache(outbox),
         )
         refused += _refusals(marketplace, prepared)
         queued += prepared.items
